@@ -1,0 +1,95 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "rootguard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rootguard", targets: ["rootguard"]),
+        .library(name: "RootGuard", targets: ["RootGuard"]),
+        .library(name: "RootGuardAWS", targets: ["RootGuardAWS"]),
+        .library(name: "RootGuardSigV4", targets: ["RootGuardSigV4"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    ],
+    targets: [
+        // Pure layers: no network access, no AWS client.
+        .target(name: "RootGuardModel"),
+        .target(name: "RootGuardCompliance", dependencies: ["RootGuardModel"]),
+        .target(name: "RootGuardChecks", dependencies: ["RootGuardModel", "RootGuardCompliance"]),
+        .target(name: "RootGuardPolicy", dependencies: ["RootGuardModel"]),
+        .target(name: "RootGuardPatterns", dependencies: ["RootGuardModel"]),
+        .target(name: "RootGuardTrail", dependencies: ["RootGuardModel"]),
+        .target(name: "RootGuardReport", dependencies: ["RootGuardModel"]),
+
+        // The AWS client and its signer.
+        .target(name: "RootGuardSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "RootGuardAWS",
+            dependencies: [
+                "RootGuardSigV4",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+
+        // Collectors and the facade.
+        .target(name: "RootGuardCollect", dependencies: ["RootGuardModel", "RootGuardAWS"]),
+        .target(
+            name: "RootGuard",
+            dependencies: [
+                "RootGuardModel", "RootGuardCollect", "RootGuardChecks", "RootGuardCompliance",
+                "RootGuardReport", "RootGuardTrail", "RootGuardPolicy", "RootGuardPatterns", "RootGuardAWS",
+            ]
+        ),
+
+        .executableTarget(
+            name: "rootguard",
+            dependencies: [
+                "RootGuard", "RootGuardAWS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        // Test support: the moto harness client, the fault-injecting server, fixtures.
+        .target(
+            name: "RootGuardTesting",
+            dependencies: [
+                "RootGuardAWS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            resources: [.copy("Moto")]
+        ),
+
+        .testTarget(
+            name: "RootGuardSigV4Tests",
+            dependencies: ["RootGuardSigV4"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RootGuardAWSTests",
+            dependencies: ["RootGuardAWS", "RootGuardTesting", "RootGuardSigV4"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RootGuardCLITests",
+            dependencies: ["RootGuardTesting", "RootGuardAWS"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,83 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// ``HTTPTransport`` over async-http-client. TLS certificates are always verified; a CA bundle
+/// (`AWS_CA_BUNDLE` / `ca_bundle`) replaces the system trust roots.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    let client: HTTPClient
+    let ownsClient: Bool
+
+    /// - Parameter caBundlePath: a PEM file of trusted roots, or nil for the system roots.
+    public init(caBundlePath: String? = nil) throws {
+        if let caBundlePath {
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.certificateVerification = .fullVerification
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caBundlePath))
+            var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+            configuration.decompression = .disabled
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            ownsClient = true
+        } else {
+            var configuration = HTTPClient.Configuration()
+            configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+            configuration.decompression = .disabled
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            ownsClient = true
+        }
+    }
+
+    public func send(_ request: AWSHTTPRequest, timeout: Duration) async throws -> AWSHTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if !request.body.isEmpty || request.method == "POST" || request.method == "PUT" {
+            outgoing.body = .bytes(ByteBuffer(bytes: request.body))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(outgoing, timeout: .nanoseconds(Int64(timeout.nanoseconds)))
+        } catch let error as HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
+                throw TransportError(kind: .timeout, detail: "no response within \(timeout.seconds) s")
+            default:
+                throw TransportError(kind: .connection, detail: "\(error)")
+            }
+        } catch let error as TransportError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            throw TransportError(kind: .connection, detail: "\(error)")
+        }
+        let head = AWSHTTPResponseHead(
+            status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
+        let body = response.body
+        let task = Task {
+            do {
+                for try await chunk in body { continuation.yield(chunk) }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: TransportError(kind: .connection, detail: "body: \(error)"))
+            }
+        }
+        continuation.onTermination = { _ in task.cancel() }
+        return AWSHTTPResponse(head: head, body: AWSHTTPBody(stream: stream))
+    }
+
+    public func shutdown() async throws {
+        if ownsClient { try await client.shutdown() }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+    var seconds: Double { Double(nanoseconds) / 1e9 }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A parsed XML element: name, text and child elements. Namespaces and prefixes are dropped.
+public final class XMLNode: @unchecked Sendable {
+    public let name: String
+    public internal(set) var text: String = ""
+    public internal(set) var children: [XMLNode] = []
+
+    init(name: String) { self.name = name }
+
+    public func child(_ name: String) -> XMLNode? { children.first { $0.name == name } }
+    public func children(named name: String) -> [XMLNode] { children.filter { $0.name == name } }
+
+    /// The first element of that name at any depth (breadth-first).
+    public func descendant(_ name: String) -> XMLNode? {
+        var queue = children
+        while !queue.isEmpty {
+            let node = queue.removeFirst()
+            if node.name == name { return node }
+            queue.append(contentsOf: node.children)
+        }
+        return nil
+    }
+
+    struct ParseError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// Parses a document; external entities and DTDs are not resolved.
+    public static func parse(_ bytes: [UInt8]) throws -> XMLNode {
+        let delegate = TreeBuilder()
+        let parser = XMLParser(data: Data(bytes))
+        parser.shouldResolveExternalEntities = false
+        parser.shouldProcessNamespaces = false
+        parser.delegate = delegate
+        guard parser.parse(), let root = delegate.root else {
+            throw ParseError(description: "invalid XML: \(parser.parserError.map { "\($0)" } ?? "no root element")")
+        }
+        return root
+    }
+
+    private final class TreeBuilder: NSObject, XMLParserDelegate {
+        var stack: [XMLNode] = []
+        var root: XMLNode?
+        var depthLimitExceeded = false
+
+        func parser(
+            _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
+            guard stack.count < 64 else {
+                depthLimitExceeded = true
+                parser.abortParsing()
+                return
+            }
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            let node = XMLNode(name: local)
+            stack.last?.children.append(node)
+            if stack.isEmpty { root = node }
+            stack.append(node)
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            stack.last?.text += string
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+        }
+
+        func parser(
+            _ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?
+        ) {
+            if let node = stack.popLast(), !node.children.isEmpty {
+                node.text = node.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+    }
+}
