@@ -94,7 +94,7 @@ public struct AWSConfigFiles: Sendable, Hashable {
             guard !sections.isEmpty else { throw fail("Expected a profile definition") }
             let content = stripComment(line, requireWhitespace: true)
             guard let equals = content.firstIndex(of: "=") else { throw fail("Expected an '=' sign defining a property") }
-            let key = content[..<equals].trimmingCharacters(in: .whitespaces)
+            let key = content[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw fail("Property did not have a name") }
             sections[sections.count - 1].properties.append((key, value))
@@ -158,7 +158,7 @@ public struct AWSConfigFiles: Sendable, Hashable {
             guard Self.isValidIdentifier(sectionName) else { continue }
             var properties = self[keyPath: target][sectionName] ?? [:]
             for (key, value) in section.properties where Self.isValidIdentifier(key) {
-                properties[key] = value
+                properties[key.lowercased()] = value
             }
             self[keyPath: target][sectionName] = properties
         }

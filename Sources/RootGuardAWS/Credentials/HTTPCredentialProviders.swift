@@ -104,13 +104,23 @@ public struct IMDSCredentialProvider: CredentialProvider {
     let transport: any HTTPTransport
 
     /// The endpoint the environment and profile select (imds-endpoint-tests.json).
-    public static func endpoint(environment: [String: String], profile: [String: String]) throws -> String {
-        if let explicit = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"] ?? profile["ec2_metadata_service_endpoint"] {
+    /// `endpointOverride` / `modeOverride` are programmatic settings that win over the environment and profile.
+    public static func endpoint(
+        environment: [String: String], profile: [String: String], endpointOverride: String? = nil,
+        modeOverride: String? = nil
+    ) throws -> String {
+        if let explicit = endpointOverride ?? environment["AWS_EC2_METADATA_SERVICE_ENDPOINT"]
+            ?? profile["ec2_metadata_service_endpoint"]
+        {
+            guard let url = URLComponents(string: explicit), url.scheme != nil, url.host?.isEmpty == false else {
+                throw CredentialError("instance metadata endpoint '\(explicit)' is not a valid URI")
+            }
             var text = explicit
             while text.hasSuffix("/") { text.removeLast() }
             return text
         }
-        let mode = environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"] ?? profile["ec2_metadata_service_endpoint_mode"]
+        let mode = modeOverride ?? environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]
+            ?? profile["ec2_metadata_service_endpoint_mode"]
         switch mode?.lowercased() {
         case nil, "ipv4": return "http://169.254.169.254"
         case "ipv6": return "http://[fd00:ec2::254]"

@@ -1,0 +1,135 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A loopback HTTP server that answers from a script, for the failures moto cannot produce:
+/// throttling, 5xx, hung connections, garbage bodies, dropped connections.
+public final class FaultServer: Sendable {
+    /// What to do with one request.
+    public enum Behaviour: Sendable {
+        case respond(status: Int, headers: [(String, String)] = [], body: String = "")
+        /// Accept the request and never answer.
+        case hang
+        /// Close the connection without answering.
+        case close
+        /// Answer after a delay.
+        case delayed(seconds: Double, status: Int, headers: [(String, String)], body: String)
+    }
+
+    /// A request the server received.
+    public struct Received: Sendable {
+        public let method: String
+        public let uri: String
+        public let headers: [(String, String)]
+        public let body: [UInt8]
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
+    }
+
+    let channel: Channel
+    let script: NIOLockedValueBox<[Behaviour]>
+    let log: NIOLockedValueBox<[Received]>
+    let fallback: Behaviour
+    public var port: Int { channel.localAddress?.port ?? 0 }
+    public var endpoint: String { "http://127.0.0.1:\(port)" }
+
+    /// Requests received so far, in order.
+    public var received: [Received] { log.withLockedValue { $0 } }
+
+    /// Starts on 127.0.0.1 and a free port. `fallback` answers once the script is used up.
+    public static func start(
+        script: [Behaviour], fallback: Behaviour = .respond(status: 500, body: "script exhausted")
+    ) async throws -> FaultServer {
+        let scriptBox = NIOLockedValueBox(script)
+        let logBox = NIOLockedValueBox<[Received]>([])
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 64)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(script: scriptBox, log: logBox, fallback: fallback))
+                }
+            }
+        let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
+        return FaultServer(channel: channel, script: scriptBox, log: logBox, fallback: fallback)
+    }
+
+    init(channel: Channel, script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>, fallback: Behaviour) {
+        self.channel = channel
+        self.script = script
+        self.log = log
+        self.fallback = fallback
+    }
+
+    public func stop() async {
+        try? await channel.close()
+    }
+
+    final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+
+        let script: NIOLockedValueBox<[Behaviour]>
+        let log: NIOLockedValueBox<[Received]>
+        let fallback: Behaviour
+        var head: HTTPRequestHead?
+        var body: [UInt8] = []
+
+        init(script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>, fallback: Behaviour) {
+            self.script = script
+            self.log = log
+            self.fallback = fallback
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                self.head = head
+                body = []
+            case .body(var buffer):
+                body += buffer.readBytes(length: buffer.readableBytes) ?? []
+            case .end:
+                guard let head else { return }
+                log.withLockedValue {
+                    $0.append(
+                        Received(
+                            method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                            body: body))
+                }
+                let behaviour = script.withLockedValue { $0.isEmpty ? fallback : $0.removeFirst() }
+                act(behaviour, context: context, keepAlive: head.isKeepAlive)
+            }
+        }
+
+        func act(_ behaviour: Behaviour, context: ChannelHandlerContext, keepAlive: Bool) {
+            switch behaviour {
+            case .hang:
+                return
+            case .close:
+                context.close(promise: nil)
+            case .respond(let status, let headers, let body):
+                write(context: context, status: status, headers: headers, body: body)
+            case .delayed(let seconds, let status, let headers, let body):
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {
+                    let (handler, context) = loopBound.value
+                    handler.write(context: context, status: status, headers: headers, body: body)
+                }
+            }
+        }
+
+        func write(context: ChannelHandlerContext, status: Int, headers: [(String, String)], body: String) {
+            var responseHeaders = HTTPHeaders(headers)
+            responseHeaders.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
+            let head = HTTPResponseHead(
+                version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
+            context.write(wrapOutboundOut(.head(head)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
+    }
+}

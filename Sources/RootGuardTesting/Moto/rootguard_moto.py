@@ -1,0 +1,661 @@
+#!/usr/bin/env python3
+"""moto_server plus the AWS root-user features moto lacks, for rootguard's tests.
+
+Runs moto's own WSGI application behind a thin WSGI layer, in one process, on 127.0.0.1:<free port>,
+and prints `ROOTGUARD_MOTO_PORT=<port>` once it listens. Requests still travel over HTTP in AWS's wire
+format; the layer answers or amends only these operations:
+
+  iam  GetAccountSummary            AccountMFAEnabled / AccountAccessKeysPresent / AccountSigningCertificatesPresent /
+                                    AccountPasswordPresent from the account's root state (moto hard-wires 0)
+  iam  GetCredentialReport          adds the `<root_account>` row (arn …:root) from the root state
+  iam  ListVirtualMFADevices        adds virtual devices assigned to arn:aws:iam::<acct>:root; paginated
+  iam  ListOrganizationsFeatures, EnableOrganizationsRootCredentialsManagement, EnableOrganizationsRootSessions
+  sts  AssumeRoot                   issues task-scoped session keys for a member account's root
+  iam  (inside an AssumeRoot session, no UserName) GetLoginProfile, ListAccessKeys, ListSigningCertificates,
+       ListMFADevices, DeleteLoginProfile, DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice,
+       GetCallerIdentity (sts)
+  account GetContactInformation, GetPrimaryEmail
+  cloudtrail LookupEvents           over events planted per account and region
+
+Control API (JSON, for tests only):
+  POST /rootguard-api/root/<account>              replace that account's root state (see RootState below)
+  GET  /rootguard-api/root/<account>              read it back
+  POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
+  POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
+  POST /moto-api/reset                            also clears everything above
+
+The process exits when its standard input closes, so a crashed test run leaves no server behind.
+"""
+import argparse
+import base64
+import datetime
+import io
+import json
+import os
+import re
+import secrets
+import sys
+import threading
+import uuid
+from urllib.parse import parse_qs
+from xml.sax.saxutils import escape
+
+from werkzeug.serving import make_server
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
+STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+TASK_POLICIES = {
+    "IAMAuditRootUserCredentials", "IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials",
+    "S3UnlockBucketPolicy", "SQSUnlockQueuePolicy",
+}
+CSV_HEADER = (
+    "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
+    "mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,"
+    "access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,"
+    "access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,"
+    "cert_1_last_rotated,cert_2_active,cert_2_last_rotated"
+)
+
+
+def now_iso():
+    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(value):
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.datetime.fromtimestamp(value, datetime.timezone.utc)
+    return datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+class RootState:
+    """What the root user of one account has. JSON form (every key optional):
+
+    {"created": "2020-01-01T00:00:00Z",
+     "password": {"enabled": true, "lastUsed": "…" | null, "lastChanged": "…"},
+     "mfaDevices": [{"serial": "…", "type": "virtual"|"hardware"|"passkey", "enabled": "…"}],
+     "accessKeys": [{"id": "AKIA…", "active": true, "created": "…", "lastUsed": "…", "lastUsedRegion": "…",
+                     "lastUsedService": "…"}],
+     "signingCertificates": [{"id": "…", "active": true, "uploaded": "…"}],
+     "primaryEmail": "root@example.com",
+     "summaryOverrides": {"AccountMFAEnabled": 1}}      # to make the summary disagree with the report
+    """
+
+    def __init__(self, data):
+        self.data = data
+
+    @property
+    def password(self):
+        return self.data.get("password") or {}
+
+    @property
+    def mfa(self):
+        return self.data.setdefault("mfaDevices", [])
+
+    @property
+    def keys(self):
+        return self.data.setdefault("accessKeys", [])
+
+    @property
+    def certs(self):
+        return self.data.setdefault("signingCertificates", [])
+
+    def summary(self):
+        values = {
+            "AccountMFAEnabled": 1 if self.mfa else 0,
+            "AccountAccessKeysPresent": 1 if self.keys else 0,
+            "AccountSigningCertificatesPresent": 1 if self.certs else 0,
+            "AccountPasswordPresent": 1 if self.password.get("enabled") else 0,
+        }
+        values.update(self.data.get("summaryOverrides") or {})
+        return values
+
+    def csv_row(self, account, partition):
+        def b(value):
+            return "true" if value else "false"
+
+        def cell(value, default="N/A"):
+            return value if value else default
+
+        password = self.password
+        row = ["<root_account>", f"arn:{partition}:iam::{account}:root", self.data.get("created", "2020-01-01T00:00:00+00:00")]
+        row += [
+            b(password.get("enabled")),
+            cell(password.get("lastUsed"), "no_information") if password.get("enabled") else cell(password.get("lastUsed"), "no_information"),
+            "not_supported", "not_supported", b(bool(self.mfa)),
+        ]
+        keys = self.keys[:2] + [None] * (2 - len(self.keys[:2]))
+        for key in keys:
+            if key is None:
+                row += ["false", "N/A", "N/A", "N/A", "N/A"]
+            else:
+                row += [
+                    b(key.get("active", True)), cell(key.get("created"), "N/A"), cell(key.get("lastUsed")),
+                    cell(key.get("lastUsedRegion")), cell(key.get("lastUsedService")),
+                ]
+        certs = self.certs[:2] + [None] * (2 - len(self.certs[:2]))
+        for cert in certs:
+            row += ["false", "N/A"] if cert is None else [b(cert.get("active", True)), cell(cert.get("uploaded"))]
+        return ",".join(row)
+
+
+class Plugin:
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        self.roots = {}
+        self.events = {}
+        self.contacts = {}
+        self.features = {}
+        self.sessions = {}  # access key id -> {"account", "policy", "secret"}
+
+    # ----- helpers -----
+
+    def root(self, account):
+        with self.lock:
+            return self.roots.setdefault(account, RootState({}))
+
+    @staticmethod
+    def scope(environ):
+        auth = environ.get("HTTP_AUTHORIZATION", "")
+        match = re.search(r"Credential=([^/]+)/\d{8}/([^/]+)/([^/]+)/aws4_request", auth)
+        return match.groups() if match else (None, None, None)
+
+    def account_for(self, access_key, environ):
+        if access_key in self.sessions:
+            return self.sessions[access_key]["account"]
+        if environ.get("HTTP_X_MOTO_ACCOUNT_ID"):
+            return environ["HTTP_X_MOTO_ACCOUNT_ID"]
+        from moto.iam.models import get_account_id_from
+
+        return get_account_id_from(access_key or "")
+
+    @staticmethod
+    def partition(region):
+        if (region or "").startswith("cn-"):
+            return "aws-cn"
+        if (region or "").startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    @staticmethod
+    def respond(start_response, status, body, content_type, extra=()):
+        data = body.encode() if isinstance(body, str) else body
+        reason = {200: "OK", 400: "Bad Request", 403: "Forbidden", 404: "Not Found", 409: "Conflict"}.get(status, "Error")
+        headers = [("Content-Type", content_type), ("Content-Length", str(len(data))),
+                   ("x-amzn-RequestId", str(uuid.uuid4()))] + list(extra)
+        start_response(f"{status} {reason}", headers)
+        return [data]
+
+    def query_ok(self, start_response, action, inner, ns=IAM_NS):
+        body = (f'<{action}Response xmlns="{ns}"><{action}Result>{inner}</{action}Result>'
+                f"<ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId></ResponseMetadata></{action}Response>")
+        return self.respond(start_response, 200, body, "text/xml")
+
+    def query_empty(self, start_response, action, ns=IAM_NS):
+        body = (f'<{action}Response xmlns="{ns}"><ResponseMetadata><RequestId>{uuid.uuid4()}</RequestId>'
+                f"</ResponseMetadata></{action}Response>")
+        return self.respond(start_response, 200, body, "text/xml")
+
+    def query_error(self, start_response, status, code, message, ns=IAM_NS):
+        body = (f'<ErrorResponse xmlns="{ns}"><Error><Type>Sender</Type><Code>{code}</Code>'
+                f"<Message>{escape(message)}</Message></Error><RequestId>{uuid.uuid4()}</RequestId></ErrorResponse>")
+        return self.respond(start_response, status, body, "text/xml")
+
+    def json_error(self, start_response, status, code, message):
+        return self.respond(start_response, status, json.dumps({"__type": code, "message": message}),
+                            "application/x-amz-json-1.1", [("x-amzn-ErrorType", code)])
+
+    def call_moto(self, environ):
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"] = status
+            captured["headers"] = headers
+
+        chunks = self.app(environ, capture)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+        return captured["status"], captured["headers"], body
+
+    @staticmethod
+    def replay(start_response, status, headers, body):
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(body)))]
+        start_response(status, headers)
+        return [body]
+
+    def org_of(self, account):
+        """(organization id, management account id) of the account's organization, or None."""
+        from moto.organizations.models import organizations_backends
+
+        master = organizations_backends.master_accounts.get(account)
+        master_id = master[0] if master else account
+        try:
+            backend = organizations_backends[master_id]["aws"]
+        except KeyError:
+            return None
+        if backend.org is None:
+            return None
+        return backend.org.id, backend.org.master_account_id, backend
+
+    # ----- WSGI -----
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/rootguard-api/"):
+            return self.control(environ, start_response)
+        if path == "/moto-api/reset" and environ.get("REQUEST_METHOD") == "POST":
+            with self.lock:
+                self.reset()
+            return self.app(environ, start_response)
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        access_key, region, service = self.scope(environ)
+        session = self.sessions.get(access_key)
+        account = self.account_for(access_key, environ)
+
+        try:
+            if service in ("iam", "sts") and body:
+                params = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+                handler = getattr(self, f"{service}_{params.get('Action', '')}", None)
+                if handler:
+                    result = handler(environ, start_response, params, account, region, session)
+                    if result is not None:
+                        return result
+            if service == "account" and path in ("/getContactInformation", "/getPrimaryEmail"):
+                payload = json.loads(body or b"{}")
+                return getattr(self, "account_" + path[1:])(start_response, payload, account)
+            target = environ.get("HTTP_X_AMZ_TARGET", "")
+            if service == "cloudtrail" and target.endswith(".LookupEvents"):
+                return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
+        except Exception as error:  # a bug here must surface as a 500, not hang the client
+            return self.respond(start_response, 500, f"rootguard plugin error: {error!r}", "text/plain")
+
+        if session is not None:
+            # Root-session keys: everything else runs as the member account.
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = session["account"]
+        return self.app(environ, start_response)
+
+    # ----- control API -----
+
+    def control(self, environ, start_response):
+        parts = environ["PATH_INFO"].split("/")[2:]
+        method = environ.get("REQUEST_METHOD")
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        payload = json.loads(environ["wsgi.input"].read(length) or b"null") if length else None
+        if parts[0] == "root" and len(parts) == 2:
+            if method == "POST":
+                with self.lock:
+                    self.roots[parts[1]] = RootState(payload or {})
+            return self.respond(start_response, 200, json.dumps(self.root(parts[1]).data), "application/json")
+        if parts[0] == "events" and len(parts) == 3 and method == "POST":
+            with self.lock:
+                self.events[(parts[1], parts[2])] = payload or []
+            return self.respond(start_response, 200, "{}", "application/json")
+        if parts[0] == "contact" and len(parts) == 2 and method == "POST":
+            with self.lock:
+                self.contacts[parts[1]] = payload
+            return self.respond(start_response, 200, "{}", "application/json")
+        return self.respond(start_response, 404, "unknown rootguard-api path", "text/plain")
+
+    # ----- IAM -----
+
+    def iam_GetAccountSummary(self, environ, start_response, params, account, region, session):
+        if account not in self.roots:
+            return None
+        status, headers, body = self.call_moto(environ)
+        if not status.startswith("200"):
+            return self.replay(start_response, status, headers, body)
+        text = body.decode()
+        for key, value in self.root(account).summary().items():
+            entry = f"<entry><key>{key}</key><value>{value}</value></entry>"
+            pattern = re.compile(rf"<entry>\s*<key>{key}</key>\s*<value>[^<]*</value>\s*</entry>")
+            text, count = pattern.subn(entry, text)
+            if count == 0:
+                text = text.replace("</SummaryMap>", entry + "</SummaryMap>")
+        return self.replay(start_response, status, headers, text.encode())
+
+    def iam_GetCredentialReport(self, environ, start_response, params, account, region, session):
+        if account not in self.roots:
+            return None
+        status, headers, body = self.call_moto(environ)
+        if not status.startswith("200"):
+            return self.replay(start_response, status, headers, body)
+        text = body.decode()
+        match = re.search(r"<Content>([^<]*)</Content>", text)
+        if not match:
+            return self.replay(start_response, status, headers, body)
+        raw = match.group(1)
+        try:
+            csv = base64.b64decode(raw).decode()
+        except Exception:
+            csv = raw
+        lines = csv.split("\n")
+        row = self.root(account).csv_row(account, self.partition(region))
+        lines.insert(1, row)
+        content = base64.b64encode("\n".join(lines).encode()).decode()
+        text = text[: match.start(1)] + content + text[match.end(1):]
+        text = re.sub(r"<GeneratedTime>[^<]*</GeneratedTime>", f"<GeneratedTime>{now_iso()}</GeneratedTime>", text)
+        return self.replay(start_response, status, headers, text.encode())
+
+    def iam_ListVirtualMFADevices(self, environ, start_response, params, account, region, session):
+        from moto.iam.models import iam_backends
+
+        partition = self.partition(region)
+        backend = iam_backends[account][partition]
+        status_filter = params.get("AssignmentStatus", "Any")
+        devices = []
+        for device in sorted(backend.virtual_mfa_devices.values(), key=lambda d: d.serial_number):
+            assigned = device.enable_date is not None
+            user = None
+            if device.user is not None:
+                user = {"UserName": device.user.name, "Arn": device.user.arn, "UserId": device.user.id,
+                        "Path": device.user.path,
+                        "CreateDate": device.user.created.strftime("%Y-%m-%dT%H:%M:%SZ")}
+            devices.append((device.serial_number, assigned, user,
+                            device.enable_date.strftime("%Y-%m-%dT%H:%M:%SZ") if device.enable_date else None))
+        if account in self.roots:
+            for device in self.root(account).mfa:
+                if device.get("type", "virtual") != "virtual":
+                    continue
+                user = {"UserName": "", "Arn": f"arn:{partition}:iam::{account}:root", "UserId": account,
+                        "Path": "/", "CreateDate": self.root(account).data.get("created", "2020-01-01T00:00:00Z")}
+                devices.append((device["serial"], True, user, device.get("enabled", now_iso())))
+        if status_filter == "Assigned":
+            devices = [d for d in devices if d[1]]
+        elif status_filter == "Unassigned":
+            devices = [d for d in devices if not d[1]]
+        max_items = int(params.get("MaxItems", 100))
+        start = int(params.get("Marker", "0") or 0)
+        page = devices[start:start + max_items]
+        truncated = start + max_items < len(devices)
+        inner = "<VirtualMFADevices>"
+        for serial, _, user, enabled in page:
+            inner += f"<member><SerialNumber>{escape(serial)}</SerialNumber>"
+            if enabled:
+                inner += f"<EnableDate>{enabled}</EnableDate>"
+            if user:
+                inner += "<User>" + "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in user.items()) + "</User>"
+            inner += "</member>"
+        inner += f"</VirtualMFADevices><IsTruncated>{'true' if truncated else 'false'}</IsTruncated>"
+        if truncated:
+            inner += f"<Marker>{start + max_items}</Marker>"
+        return self.query_ok(start_response, "ListVirtualMFADevices", inner)
+
+    def _org_management(self, start_response, account):
+        org = self.org_of(account)
+        if org is None:
+            return None, self.query_error(start_response, 400, "OrganizationNotFoundException",
+                                          "The account is not a member of an organization.")
+        org_id, master, _ = org
+        if master != account:
+            return None, self.query_error(start_response, 400, "AccountNotManagementOrDelegatedAdministratorException",
+                                          "The account is not the management account or a delegated administrator.")
+        return org_id, None
+
+    def iam_ListOrganizationsFeatures(self, environ, start_response, params, account, region, session):
+        org_id, error = self._org_management(start_response, account)
+        if error:
+            return error
+        features = "".join(f"<member>{f}</member>" for f in sorted(self.features.get(org_id, set())))
+        return self.query_ok(start_response, "ListOrganizationsFeatures",
+                             f"<OrganizationId>{org_id}</OrganizationId><EnabledFeatures>{features}</EnabledFeatures>")
+
+    def _enable_feature(self, start_response, account, action, feature):
+        org_id, error = self._org_management(start_response, account)
+        if error:
+            return error
+        with self.lock:
+            self.features.setdefault(org_id, set()).add(feature)
+        features = "".join(f"<member>{f}</member>" for f in sorted(self.features[org_id]))
+        return self.query_ok(start_response, action,
+                             f"<OrganizationId>{org_id}</OrganizationId><EnabledFeatures>{features}</EnabledFeatures>")
+
+    def iam_EnableOrganizationsRootCredentialsManagement(self, environ, start_response, params, account, region, session):
+        return self._enable_feature(start_response, account, "EnableOrganizationsRootCredentialsManagement",
+                                    "RootCredentialsManagement")
+
+    def iam_EnableOrganizationsRootSessions(self, environ, start_response, params, account, region, session):
+        return self._enable_feature(start_response, account, "EnableOrganizationsRootSessions", "RootSessions")
+
+    # Root-session operations (no UserName, inside an AssumeRoot session).
+
+    def _root_session(self, start_response, params, session, allowed):
+        if session is None or params.get("UserName"):
+            return None, None
+        if session["policy"] not in allowed:
+            return None, self.query_error(start_response, 403, "AccessDenied",
+                                          f"task policy {session['policy']} does not allow this action")
+        return self.root(session["account"]), None
+
+    def iam_GetLoginProfile(self, environ, start_response, params, account, region, session):
+        root, error = self._root_session(start_response, params, session,
+                                         {"IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"})
+        if error or root is None:
+            return error
+        if not root.password.get("enabled"):
+            return self.query_error(start_response, 404, "NoSuchEntity", "Login Profile for root cannot be found.")
+        created = root.password.get("lastChanged", root.data.get("created", "2020-01-01T00:00:00Z"))
+        return self.query_ok(start_response, "GetLoginProfile",
+                             f"<LoginProfile><UserName></UserName><CreateDate>{created}</CreateDate>"
+                             "<PasswordResetRequired>false</PasswordResetRequired></LoginProfile>")
+
+    def iam_ListAccessKeys(self, environ, start_response, params, account, region, session):
+        root, error = self._root_session(start_response, params, session,
+                                         {"IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"})
+        if error or root is None:
+            return error
+        members = "".join(
+            f"<member><AccessKeyId>{k['id']}</AccessKeyId><Status>{'Active' if k.get('active', True) else 'Inactive'}"
+            f"</Status><CreateDate>{k.get('created', '2020-01-01T00:00:00Z')}</CreateDate></member>" for k in root.keys)
+        return self.query_ok(start_response, "ListAccessKeys",
+                             f"<AccessKeyMetadata>{members}</AccessKeyMetadata><IsTruncated>false</IsTruncated>")
+
+    def iam_ListSigningCertificates(self, environ, start_response, params, account, region, session):
+        root, error = self._root_session(start_response, params, session,
+                                         {"IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"})
+        if error or root is None:
+            return error
+        members = "".join(
+            f"<member><CertificateId>{c['id']}</CertificateId><CertificateBody>-----BEGIN CERTIFICATE-----"
+            f"</CertificateBody><Status>{'Active' if c.get('active', True) else 'Inactive'}</Status>"
+            f"<UploadDate>{c.get('uploaded', '2020-01-01T00:00:00Z')}</UploadDate></member>" for c in root.certs)
+        return self.query_ok(start_response, "ListSigningCertificates",
+                             f"<Certificates>{members}</Certificates><IsTruncated>false</IsTruncated>")
+
+    def iam_ListMFADevices(self, environ, start_response, params, account, region, session):
+        root, error = self._root_session(start_response, params, session,
+                                         {"IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials"})
+        if error or root is None:
+            return error
+        members = "".join(
+            f"<member><UserName></UserName><SerialNumber>{escape(d['serial'])}</SerialNumber>"
+            f"<EnableDate>{d.get('enabled', '2020-01-01T00:00:00Z')}</EnableDate></member>" for d in root.mfa)
+        return self.query_ok(start_response, "ListMFADevices",
+                             f"<MFADevices>{members}</MFADevices><IsTruncated>false</IsTruncated>")
+
+    def _delete(self, start_response, params, session, action, collection, key, value):
+        root, error = self._root_session(start_response, params, session, {"IAMDeleteRootUserCredentials"})
+        if error or root is None:
+            return error
+        with self.lock:
+            if collection == "password":
+                if not root.password.get("enabled"):
+                    return self.query_error(start_response, 404, "NoSuchEntity", "Login Profile cannot be found.")
+                root.data["password"] = {"enabled": False}
+            else:
+                items = getattr(root, collection)
+                kept = [item for item in items if item.get(key) != value]
+                if len(kept) == len(items):
+                    return self.query_error(start_response, 404, "NoSuchEntity", f"{value} cannot be found.")
+                items[:] = kept
+        return self.query_empty(start_response, action)
+
+    def iam_DeleteLoginProfile(self, environ, start_response, params, account, region, session):
+        return self._delete(start_response, params, session, "DeleteLoginProfile", "password", None, None)
+
+    def iam_DeleteAccessKey(self, environ, start_response, params, account, region, session):
+        return self._delete(start_response, params, session, "DeleteAccessKey", "keys", "id", params.get("AccessKeyId"))
+
+    def iam_DeleteSigningCertificate(self, environ, start_response, params, account, region, session):
+        return self._delete(start_response, params, session, "DeleteSigningCertificate", "certs", "id",
+                            params.get("CertificateId"))
+
+    def iam_DeactivateMFADevice(self, environ, start_response, params, account, region, session):
+        return self._delete(start_response, params, session, "DeactivateMFADevice", "mfa", "serial",
+                            params.get("SerialNumber"))
+
+    # ----- STS -----
+
+    def sts_AssumeRoot(self, environ, start_response, params, account, region, session):
+        target = params.get("TargetPrincipal", "")
+        policy_arn = params.get("TaskPolicyArn.arn", "")
+        policy = policy_arn.rsplit("/", 1)[-1]
+        if not region or region == "aws-global" or "sts.amazonaws.com" == environ.get("HTTP_HOST", ""):
+            return self.query_error(start_response, 400, "InvalidAction", "AssumeRoot requires a regional endpoint.",
+                                    STS_NS)
+        if not re.fullmatch(r"arn:aws[\w-]*:iam::aws:policy/root-task/\w+", policy_arn) or policy not in TASK_POLICIES:
+            return self.query_error(start_response, 400, "ValidationError", f"Invalid TaskPolicyArn {policy_arn}", STS_NS)
+        if session is not None:
+            return self.query_error(start_response, 403, "AccessDenied", "Root sessions cannot call AssumeRoot.", STS_NS)
+        target_account = target.split(":")[4] if target.startswith("arn:") else target
+        org = self.org_of(account)
+        if org is None or org[1] != account:
+            return self.query_error(start_response, 403, "AccessDenied",
+                                    "Only the management account or a delegated administrator can call AssumeRoot.",
+                                    STS_NS)
+        if "RootSessions" not in self.features.get(org[0], set()):
+            return self.query_error(start_response, 403, "AccessDenied",
+                                    "Centralized root sessions are not enabled for the organization.", STS_NS)
+        members = {a.id for a in org[2].accounts}
+        if target_account not in members or target_account == account:
+            return self.query_error(start_response, 403, "AccessDenied",
+                                    f"{target_account} is not a member account of the organization.", STS_NS)
+        duration = int(params.get("DurationSeconds", 900))
+        if duration > 900:
+            return self.query_error(start_response, 400, "ValidationError", "DurationSeconds must be <= 900.", STS_NS)
+        key_id = "ASIA" + secrets.token_hex(8).upper()
+        secret = secrets.token_urlsafe(30)
+        token = "IQoJrootguardsession" + secrets.token_urlsafe(40)
+        with self.lock:
+            self.sessions[key_id] = {"account": target_account, "policy": policy, "secret": secret}
+        expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=duration)).strftime(
+            "%Y-%m-%dT%H:%M:%SZ")
+        inner = (f"<Credentials><AccessKeyId>{key_id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>"
+                 f"<SessionToken>{token}</SessionToken><Expiration>{expires}</Expiration></Credentials>"
+                 f"<SourceIdentity></SourceIdentity>")
+        return self.query_ok(start_response, "AssumeRoot", inner, STS_NS)
+
+    def sts_GetCallerIdentity(self, environ, start_response, params, account, region, session):
+        if session is None:
+            return None
+        inner = (f"<UserId>{session['account']}</UserId><Account>{session['account']}</Account>"
+                 f"<Arn>arn:{self.partition(region)}:iam::{session['account']}:root</Arn>")
+        return self.query_ok(start_response, "GetCallerIdentity", inner, STS_NS)
+
+    # ----- Account -----
+
+    def account_getContactInformation(self, start_response, payload, account):
+        target = payload.get("AccountId") or account
+        contact = self.contacts.get(target)
+        if contact is None:
+            return self.respond(start_response, 404, json.dumps({"message": "No contact information found."}),
+                                "application/json", [("x-amzn-ErrorType", "ResourceNotFoundException")])
+        return self.respond(start_response, 200, json.dumps({"ContactInformation": contact}), "application/json")
+
+    def account_getPrimaryEmail(self, start_response, payload, account):
+        target = payload.get("AccountId")
+        if not target:
+            return self.respond(start_response, 400, json.dumps({"message": "AccountId is required."}),
+                                "application/json", [("x-amzn-ErrorType", "ValidationException")])
+        email = self.root(target).data.get("primaryEmail") if target in self.roots else None
+        if email is None:
+            org = self.org_of(target)
+            if org is not None:
+                for member in org[2].accounts:
+                    if member.id == target:
+                        email = member.email
+        if email is None:
+            return self.respond(start_response, 404, json.dumps({"message": "Account not found."}),
+                                "application/json", [("x-amzn-ErrorType", "ResourceNotFoundException")])
+        return self.respond(start_response, 200, json.dumps({"PrimaryEmail": email}), "application/json")
+
+    # ----- CloudTrail -----
+
+    def cloudtrail_lookup(self, start_response, payload, account, region):
+        events = list(self.events.get((account, region), []))
+        attributes = payload.get("LookupAttributes") or []
+        if len(attributes) > 1:
+            return self.json_error(start_response, 400, "InvalidLookupAttributesException",
+                                   "You cannot specify more than one lookup attribute.")
+        max_results = int(payload.get("MaxResults", 50))
+        if not 1 <= max_results <= 50:
+            return self.json_error(start_response, 400, "InvalidMaxResultsException", "MaxResults must be 1-50.")
+        start, end = parse_time(payload.get("StartTime")), parse_time(payload.get("EndTime"))
+        fields = {"EventId": "eventID", "EventName": "eventName", "EventSource": "eventSource",
+                  "ReadOnly": "readOnly"}
+        selected = []
+        for record in events:
+            when = parse_time(record.get("eventTime"))
+            if start and when < start or end and when > end:
+                continue
+            if attributes:
+                key, value = attributes[0]["AttributeKey"], attributes[0]["AttributeValue"]
+                identity = record.get("userIdentity") or {}
+                if key == "Username":
+                    name = identity.get("userName") or ("root" if identity.get("type") == "Root" else None)
+                    if name != value:
+                        continue
+                elif key == "AccessKeyId":
+                    if identity.get("accessKeyId") != value:
+                        continue
+                elif key in fields:
+                    if str(record.get(fields[key])).lower() != value.lower():
+                        continue
+            selected.append(record)
+        selected.sort(key=lambda r: r.get("eventTime", ""), reverse=True)
+        offset = int(payload.get("NextToken") or 0)
+        page = selected[offset:offset + max_results]
+        result = {"Events": [{
+            "EventId": r.get("eventID"), "EventName": r.get("eventName"), "ReadOnly": str(r.get("readOnly", "false")).lower(),
+            "AccessKeyId": (r.get("userIdentity") or {}).get("accessKeyId"),
+            "EventTime": parse_time(r.get("eventTime")).timestamp(), "EventSource": r.get("eventSource"),
+            "Username": (r.get("userIdentity") or {}).get("userName") or
+                        ("root" if (r.get("userIdentity") or {}).get("type") == "Root" else None),
+            "Resources": [], "CloudTrailEvent": json.dumps(r)} for r in page]}
+        if offset + max_results < len(selected):
+            result["NextToken"] = str(offset + max_results)
+        return self.respond(start_response, 200, json.dumps(result), "application/x-amz-json-1.1")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(args.host, args.port, Plugin(app), threaded=True)
+
+    def watch_stdin():
+        try:
+            while sys.stdin.buffer.read(1):
+                pass
+        finally:
+            os._exit(0)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    print(f"ROOTGUARD_MOTO_PORT={server.server_port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

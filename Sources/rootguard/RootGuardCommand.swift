@@ -1,0 +1,20 @@
+import ArgumentParser
+import RootGuardAWS
+
+@main
+struct RootGuardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rootguard",
+        abstract: "Secure, audit and monitor the AWS account root user.",
+        discussion: """
+            Exit codes: 0 success, 1 error, 2 findings at or above --fail-on (audit).
+            Credentials, region and endpoints are read the way the AWS CLI reads them.
+            """,
+        version: RootGuardVersion.current,
+        subcommands: [Whoami.self]
+    )
+}
+
+enum RootGuardVersion {
+    static let current = "0.1.0"
+}
