@@ -27,3 +27,12 @@ enum Fixtures {
 }
 
 import Testing
+
+@testable import RootGuardAWS
+
+/// A transport for tests that must not touch the network.
+struct NoNetworkTransport: HTTPTransport {
+    struct Used: Error {}
+    func send(_ request: AWSHTTPRequest, timeout: Duration) async throws -> AWSHTTPResponse { throw Used() }
+    func shutdown() async throws {}
+}
