@@ -139,6 +139,8 @@ class Generator:
     def swift_type(self, shape_name, for_output):
         shape = self.shapes[shape_name]
         kind = shape["type"]
+        if self.service == "iam" and shape_name == "policyDocumentType":
+            return "IAMPolicyDocument"
         if kind == "structure":
             self.reach(shape_name)
             return type_name(shape_name)

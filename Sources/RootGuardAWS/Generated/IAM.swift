@@ -239,13 +239,13 @@ public enum IAM {
         /// The path for the policy.
         public var path: Swift.String?
         /// The JSON policy document that you want to use as the content for the new policy.
-        public var policyDocument: Swift.String?
+        public var policyDocument: IAMPolicyDocument?
         /// A friendly description of the policy.
         public var description: Swift.String?
         /// A list of tags that you want to attach to the new IAM customer managed policy.
         public var tags: [Tag]?
 
-        public init(policyName: Swift.String? = nil, path: Swift.String? = nil, policyDocument: Swift.String? = nil, description: Swift.String? = nil, tags: [Tag]? = nil) {
+        public init(policyName: Swift.String? = nil, path: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil, description: Swift.String? = nil, tags: [Tag]? = nil) {
             self.policyName = policyName
             self.path = path
             self.policyDocument = policyDocument
@@ -282,7 +282,7 @@ public enum IAM {
         /// The name of the role to create.
         public var roleName: Swift.String?
         /// The trust relationship policy document that grants an entity permission to assume the role.
-        public var assumeRolePolicyDocument: Swift.String?
+        public var assumeRolePolicyDocument: IAMPolicyDocument?
         /// A description of the role.
         public var description: Swift.String?
         /// The maximum session duration (in seconds) that you want to set for the specified role.
@@ -292,7 +292,7 @@ public enum IAM {
         /// A list of tags that you want to attach to the new role.
         public var tags: [Tag]?
 
-        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, assumeRolePolicyDocument: Swift.String? = nil, description: Swift.String? = nil, maxSessionDuration: Swift.Int? = nil, permissionsBoundary: Swift.String? = nil, tags: [Tag]? = nil) {
+        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, assumeRolePolicyDocument: IAMPolicyDocument? = nil, description: Swift.String? = nil, maxSessionDuration: Swift.Int? = nil, permissionsBoundary: Swift.String? = nil, tags: [Tag]? = nil) {
             self.path = path
             self.roleName = roleName
             self.assumeRolePolicyDocument = assumeRolePolicyDocument
@@ -1285,9 +1285,9 @@ public enum IAM {
         /// The name of the policy.
         public var policyName: Swift.String?
         /// The policy document.
-        public var policyDocument: Swift.String?
+        public var policyDocument: IAMPolicyDocument?
 
-        public init(policyName: Swift.String? = nil, policyDocument: Swift.String? = nil) {
+        public init(policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
             self.policyName = policyName
             self.policyDocument = policyDocument
         }
@@ -1301,7 +1301,7 @@ public enum IAM {
     /// Contains information about a version of a managed policy.
     public struct PolicyVersion: AWSShape {
         /// The policy document.
-        public var document: Swift.String?
+        public var document: IAMPolicyDocument?
         /// The identifier for the policy version.
         public var versionId: Swift.String?
         /// Specifies whether the policy version is set as the policy's default version.
@@ -1309,7 +1309,7 @@ public enum IAM {
         /// The date and time, in ISO 8601 date-time format, when the policy version was created.
         public var createDate: Foundation.Date?
 
-        public init(document: Swift.String? = nil, versionId: Swift.String? = nil, isDefaultVersion: Swift.Bool? = nil, createDate: Foundation.Date? = nil) {
+        public init(document: IAMPolicyDocument? = nil, versionId: Swift.String? = nil, isDefaultVersion: Swift.Bool? = nil, createDate: Foundation.Date? = nil) {
             self.document = document
             self.versionId = versionId
             self.isDefaultVersion = isDefaultVersion
@@ -1330,9 +1330,9 @@ public enum IAM {
         /// The name of the policy document.
         public var policyName: Swift.String?
         /// The policy document.
-        public var policyDocument: Swift.String?
+        public var policyDocument: IAMPolicyDocument?
 
-        public init(userName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: Swift.String? = nil) {
+        public init(userName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
             self.userName = userName
             self.policyName = policyName
             self.policyDocument = policyDocument
@@ -1358,7 +1358,7 @@ public enum IAM {
         /// The date and time, in ISO 8601 date-time format, when the role was created.
         public var createDate: Foundation.Date?
         /// The policy that grants an entity permission to assume the role.
-        public var assumeRolePolicyDocument: Swift.String?
+        public var assumeRolePolicyDocument: IAMPolicyDocument?
         /// A description of the role that you provide.
         public var description: Swift.String?
         /// The maximum session duration (in seconds) for the specified role.
@@ -1370,7 +1370,7 @@ public enum IAM {
         /// Contains information about the last time that an IAM role was used.
         public var roleLastUsed: RoleLastUsed?
 
-        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, roleId: Swift.String? = nil, arn: Swift.String? = nil, createDate: Foundation.Date? = nil, assumeRolePolicyDocument: Swift.String? = nil, description: Swift.String? = nil, maxSessionDuration: Swift.Int? = nil, permissionsBoundary: AttachedPermissionsBoundary? = nil, tags: [Tag]? = nil, roleLastUsed: RoleLastUsed? = nil) {
+        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, roleId: Swift.String? = nil, arn: Swift.String? = nil, createDate: Foundation.Date? = nil, assumeRolePolicyDocument: IAMPolicyDocument? = nil, description: Swift.String? = nil, maxSessionDuration: Swift.Int? = nil, permissionsBoundary: AttachedPermissionsBoundary? = nil, tags: [Tag]? = nil, roleLastUsed: RoleLastUsed? = nil) {
             self.path = path
             self.roleName = roleName
             self.roleId = roleId
@@ -1411,7 +1411,7 @@ public enum IAM {
         /// The date and time, in ISO 8601 date-time format, when the role was created.
         public var createDate: Foundation.Date?
         /// The trust policy that grants permission to assume the role.
-        public var assumeRolePolicyDocument: Swift.String?
+        public var assumeRolePolicyDocument: IAMPolicyDocument?
         /// A list of instance profiles that contain this role.
         public var instanceProfileList: [InstanceProfile]?
         /// A list of inline policies embedded in the role.
@@ -1425,7 +1425,7 @@ public enum IAM {
         /// Contains information about the last time that an IAM role was used.
         public var roleLastUsed: RoleLastUsed?
 
-        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, roleId: Swift.String? = nil, arn: Swift.String? = nil, createDate: Foundation.Date? = nil, assumeRolePolicyDocument: Swift.String? = nil, instanceProfileList: [InstanceProfile]? = nil, rolePolicyList: [PolicyDetail]? = nil, attachedManagedPolicies: [AttachedPolicy]? = nil, permissionsBoundary: AttachedPermissionsBoundary? = nil, tags: [Tag]? = nil, roleLastUsed: RoleLastUsed? = nil) {
+        public init(path: Swift.String? = nil, roleName: Swift.String? = nil, roleId: Swift.String? = nil, arn: Swift.String? = nil, createDate: Foundation.Date? = nil, assumeRolePolicyDocument: IAMPolicyDocument? = nil, instanceProfileList: [InstanceProfile]? = nil, rolePolicyList: [PolicyDetail]? = nil, attachedManagedPolicies: [AttachedPolicy]? = nil, permissionsBoundary: AttachedPermissionsBoundary? = nil, tags: [Tag]? = nil, roleLastUsed: RoleLastUsed? = nil) {
             self.path = path
             self.roleName = roleName
             self.roleId = roleId
