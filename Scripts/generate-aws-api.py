@@ -177,7 +177,7 @@ class Generator:
         doc = doc_text(shape.get("documentation", ""))
         if doc:
             out.append(f"    /// {doc}")
-        conforms = "AWSShape"
+        conforms = "AWSShape, Equatable"
         out.append(f"    public struct {name}: {conforms} {{")
         props = []
         seen = set()

@@ -110,7 +110,7 @@ public final class MotoServer: Sendable {
         request.body = .bytes(ByteBuffer(bytes: body))
         let response = try await http.execute(request, timeout: .seconds(30))
         let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
-        guard response.status.code == 200 else {
+        guard (200..<300).contains(Int(response.status.code)) else {
             throw StartError(description: "moto \(path): HTTP \(response.status.code) \(String(decoding: bytes, as: UTF8.self))")
         }
         return bytes

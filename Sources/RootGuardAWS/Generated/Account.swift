@@ -12,7 +12,7 @@ public enum Account {
         retryableErrorCodes: ["InternalServerException", "TooManyRequestsException"], throttlingErrorCodes: ["TooManyRequestsException"])
 
     /// A structure that contains the details of an alternate contact associated with an Amazon Web Services account
-    public struct AlternateContact: AWSShape {
+    public struct AlternateContact: AWSShape, Equatable {
         /// The name associated with this alternate contact.
         public var name: Swift.String?
         /// The title associated with this alternate contact.
@@ -42,7 +42,7 @@ public enum Account {
     }
 
     /// Contains the details of the primary contact information associated with an Amazon Web Services account.
-    public struct ContactInformation: AWSShape {
+    public struct ContactInformation: AWSShape, Equatable {
         /// The full name of the primary contact address.
         public var fullName: Swift.String?
         /// The first line of the primary contact address.
@@ -99,7 +99,7 @@ public enum Account {
         }
     }
 
-    public struct GetAlternateContactRequest: AWSShape {
+    public struct GetAlternateContactRequest: AWSShape, Equatable {
         /// Specifies which alternate contact you want to retrieve.
         public var alternateContactType: Swift.String?
         /// Specifies the 12 digit account ID number of the Amazon Web Services account that you want to access or modify with this operation.
@@ -116,7 +116,7 @@ public enum Account {
         }
     }
 
-    public struct GetAlternateContactResponse: AWSShape {
+    public struct GetAlternateContactResponse: AWSShape, Equatable {
         /// A structure that contains the details for the specified alternate contact.
         public var alternateContact: AlternateContact?
 
@@ -129,7 +129,7 @@ public enum Account {
         }
     }
 
-    public struct GetContactInformationRequest: AWSShape {
+    public struct GetContactInformationRequest: AWSShape, Equatable {
         /// Specifies the 12-digit account ID number of the Amazon Web Services account that you want to access or modify with this operation.
         public var accountId: Swift.String?
 
@@ -142,7 +142,7 @@ public enum Account {
         }
     }
 
-    public struct GetContactInformationResponse: AWSShape {
+    public struct GetContactInformationResponse: AWSShape, Equatable {
         /// Contains the details of the primary contact information associated with an Amazon Web Services account.
         public var contactInformation: ContactInformation?
 
@@ -155,7 +155,7 @@ public enum Account {
         }
     }
 
-    public struct GetPrimaryEmailRequest: AWSShape {
+    public struct GetPrimaryEmailRequest: AWSShape, Equatable {
         /// Specifies the 12-digit account ID number of the Amazon Web Services account that you want to access or modify with this operation.
         public var accountId: Swift.String?
 
@@ -168,7 +168,7 @@ public enum Account {
         }
     }
 
-    public struct GetPrimaryEmailResponse: AWSShape {
+    public struct GetPrimaryEmailResponse: AWSShape, Equatable {
         /// Retrieves the primary email address associated with the specified account.
         public var primaryEmail: Swift.String?
 
@@ -181,7 +181,7 @@ public enum Account {
         }
     }
 
-    public struct ListRegionsRequest: AWSShape {
+    public struct ListRegionsRequest: AWSShape, Equatable {
         /// Specifies the 12-digit account ID number of the Amazon Web Services account that you want to access or modify with this operation.
         public var accountId: Swift.String?
         /// The total number of items to return in the command’s output.
@@ -206,7 +206,7 @@ public enum Account {
         }
     }
 
-    public struct ListRegionsResponse: AWSShape {
+    public struct ListRegionsResponse: AWSShape, Equatable {
         /// If there is more data to be returned, this will be populated.
         public var nextToken: Swift.String?
         /// This is a list of Regions for a given account, or if the filtered parameter was used, a list of Regions that match the filter criteria set in the filter parameter.
@@ -223,7 +223,7 @@ public enum Account {
         }
     }
 
-    public struct PutAlternateContactRequest: AWSShape {
+    public struct PutAlternateContactRequest: AWSShape, Equatable {
         /// Specifies a name for the alternate contact.
         public var name: Swift.String?
         /// Specifies a title for the alternate contact.
@@ -257,7 +257,7 @@ public enum Account {
     }
 
     /// This is a structure that expresses the Region for a given account, consisting of a name and opt-in status.
-    public struct Region: AWSShape {
+    public struct Region: AWSShape, Equatable {
         /// The Region code of a given Region (for example, us-east-1).
         public var regionName: Swift.String?
         /// One of potential statuses a Region can undergo (Enabled, Enabling, Disabled, Disabling, Enabled_By_Default).

@@ -12,7 +12,7 @@ public enum CloudTrail {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Advanced event selectors let you create fine-grained selectors for CloudTrail management, data, and network activity events.
-    public struct AdvancedEventSelector: AWSShape {
+    public struct AdvancedEventSelector: AWSShape, Equatable {
         /// An optional, descriptive name for an advanced event selector, such as "Log data events for only two S3 buckets".
         public var name: Swift.String?
         /// Contains all selector statements in an advanced event selector.
@@ -30,7 +30,7 @@ public enum CloudTrail {
     }
 
     /// A single selector statement in an advanced event selector.
-    public struct AdvancedFieldSelector: AWSShape {
+    public struct AdvancedFieldSelector: AWSShape, Equatable {
         /// A field in a CloudTrail event record on which to filter events to be logged.
         public var field: Swift.String?
         /// An operator that includes events that match the exact value of the event record field specified as the value of Field.
@@ -68,7 +68,7 @@ public enum CloudTrail {
     }
 
     /// Specifies the settings for each trail.
-    public struct CreateTrailRequest: AWSShape {
+    public struct CreateTrailRequest: AWSShape, Equatable {
         /// Specifies the name of the trail.
         public var name: Swift.String?
         /// Specifies the name of the Amazon S3 bucket designated for publishing log files.
@@ -125,7 +125,7 @@ public enum CloudTrail {
     }
 
     /// Returns the objects or data listed below if successful.
-    public struct CreateTrailResponse: AWSShape {
+    public struct CreateTrailResponse: AWSShape, Equatable {
         /// Specifies the name of the trail.
         public var name: Swift.String?
         /// Specifies the name of the Amazon S3 bucket designated for publishing log files.
@@ -187,7 +187,7 @@ public enum CloudTrail {
     }
 
     /// You can configure the DataResource in an EventSelector to log data events for the following three resource types: AWS::DynamoDB::Table AWS::Lambda::Function AWS::S3::Object To log data events for all other resource types including objects stored in directory buckets, you must use AdvancedEventSelect
-    public struct DataResource: AWSShape {
+    public struct DataResource: AWSShape, Equatable {
         /// The resource type in which you want to log data events.
         public var type: Swift.String?
         /// An array of Amazon Resource Name (ARN) strings or partial ARN strings for the specified resource type.
@@ -205,7 +205,7 @@ public enum CloudTrail {
     }
 
     /// Returns information about the trail.
-    public struct DescribeTrailsRequest: AWSShape {
+    public struct DescribeTrailsRequest: AWSShape, Equatable {
         /// Specifies a list of trail names, trail ARNs, or both, of the trails to describe.
         public var trailNameList: [Swift.String]?
         /// Specifies whether to include shadow trails in the response.
@@ -223,7 +223,7 @@ public enum CloudTrail {
     }
 
     /// Returns the objects or data listed below if successful.
-    public struct DescribeTrailsResponse: AWSShape {
+    public struct DescribeTrailsResponse: AWSShape, Equatable {
         /// The list of trail objects.
         public var trailList: [Trail]?
 
@@ -237,7 +237,7 @@ public enum CloudTrail {
     }
 
     /// Contains information about an event that was returned by a lookup request.
-    public struct Event: AWSShape {
+    public struct Event: AWSShape, Equatable {
         /// The CloudTrail ID of the event returned.
         public var eventId: Swift.String?
         /// The name of the event returned.
@@ -283,7 +283,7 @@ public enum CloudTrail {
     }
 
     /// Use event selectors to further specify the management and data event settings for your trail.
-    public struct EventSelector: AWSShape {
+    public struct EventSelector: AWSShape, Equatable {
         /// Specify if you want your trail to log read-only events, write-only events, or all.
         public var readWriteType: Swift.String?
         /// Specify if you want your event selector to include management events for your trail.
@@ -308,7 +308,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct GetEventSelectorsRequest: AWSShape {
+    public struct GetEventSelectorsRequest: AWSShape, Equatable {
         /// Specifies the name of the trail or trail ARN.
         public var trailName: Swift.String?
 
@@ -321,7 +321,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct GetEventSelectorsResponse: AWSShape {
+    public struct GetEventSelectorsResponse: AWSShape, Equatable {
         /// The specified trail ARN that has the event selectors.
         public var trailARN: Swift.String?
         /// The event selectors that are configured for the trail.
@@ -343,7 +343,7 @@ public enum CloudTrail {
     }
 
     /// The name of a trail about which you want the current status.
-    public struct GetTrailStatusRequest: AWSShape {
+    public struct GetTrailStatusRequest: AWSShape, Equatable {
         /// Specifies the name or the CloudTrail ARN of the trail for which you are requesting status.
         public var name: Swift.String?
 
@@ -357,7 +357,7 @@ public enum CloudTrail {
     }
 
     /// Returns the objects or data listed below if successful.
-    public struct GetTrailStatusResponse: AWSShape {
+    public struct GetTrailStatusResponse: AWSShape, Equatable {
         /// Whether the CloudTrail trail is currently logging Amazon Web Services API calls.
         public var isLogging: Swift.Bool?
         /// Displays any Amazon S3 error that CloudTrail encountered when attempting to deliver log files to the designated bucket.
@@ -434,7 +434,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct ListTrailsRequest: AWSShape {
+    public struct ListTrailsRequest: AWSShape, Equatable {
         /// The token to use to get the next page of results after a previous API call.
         public var nextToken: Swift.String?
 
@@ -447,7 +447,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct ListTrailsResponse: AWSShape {
+    public struct ListTrailsResponse: AWSShape, Equatable {
         /// Returns the name, ARN, and home Region of trails in the current account.
         public var trails: [TrailInfo]?
         /// The token to use to get the next page of results after a previous API call.
@@ -465,7 +465,7 @@ public enum CloudTrail {
     }
 
     /// Specifies an attribute and value that filter the events returned.
-    public struct LookupAttribute: AWSShape {
+    public struct LookupAttribute: AWSShape, Equatable {
         /// Specifies an attribute on which to filter the events returned.
         public var attributeKey: Swift.String?
         /// Specifies a value for the specified AttributeKey.
@@ -483,7 +483,7 @@ public enum CloudTrail {
     }
 
     /// Contains a request for LookupEvents.
-    public struct LookupEventsRequest: AWSShape {
+    public struct LookupEventsRequest: AWSShape, Equatable {
         /// Contains a list of lookup attributes.
         public var lookupAttributes: [LookupAttribute]?
         /// Specifies that only events that occur after or at the specified time are returned.
@@ -517,7 +517,7 @@ public enum CloudTrail {
     }
 
     /// Contains a response to a LookupEvents action.
-    public struct LookupEventsResponse: AWSShape {
+    public struct LookupEventsResponse: AWSShape, Equatable {
         /// A list of events returned based on the lookup attributes specified and the CloudTrail event.
         public var events: [Event]?
         /// The token to use to get the next page of results after a previous API call.
@@ -534,7 +534,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct PutEventSelectorsRequest: AWSShape {
+    public struct PutEventSelectorsRequest: AWSShape, Equatable {
         /// Specifies the name of the trail or trail ARN.
         public var trailName: Swift.String?
         /// Specifies the settings for your event selectors.
@@ -555,7 +555,7 @@ public enum CloudTrail {
         }
     }
 
-    public struct PutEventSelectorsResponse: AWSShape {
+    public struct PutEventSelectorsResponse: AWSShape, Equatable {
         /// Specifies the ARN of the trail that was updated with event selectors.
         public var trailARN: Swift.String?
         /// Specifies the event selectors configured for your trail.
@@ -577,7 +577,7 @@ public enum CloudTrail {
     }
 
     /// Specifies the type and name of a resource referenced by an event.
-    public struct Resource: AWSShape {
+    public struct Resource: AWSShape, Equatable {
         /// The type of a resource referenced by the event returned.
         public var resourceType: Swift.String?
         /// The name of the resource referenced by the event returned.
@@ -595,7 +595,7 @@ public enum CloudTrail {
     }
 
     /// The request to CloudTrail to start logging Amazon Web Services API calls for an account.
-    public struct StartLoggingRequest: AWSShape {
+    public struct StartLoggingRequest: AWSShape, Equatable {
         /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail logs Amazon Web Services API calls.
         public var name: Swift.String?
 
@@ -609,7 +609,7 @@ public enum CloudTrail {
     }
 
     /// Returns the objects or data listed below if successful.
-    public struct StartLoggingResponse: AWSShape {
+    public struct StartLoggingResponse: AWSShape, Equatable {
 
         public init() {
         }
@@ -618,7 +618,7 @@ public enum CloudTrail {
     }
 
     /// Passes the request to CloudTrail to stop logging Amazon Web Services API calls for the specified account.
-    public struct StopLoggingRequest: AWSShape {
+    public struct StopLoggingRequest: AWSShape, Equatable {
         /// Specifies the name or the CloudTrail ARN of the trail for which CloudTrail will stop logging Amazon Web Services API calls.
         public var name: Swift.String?
 
@@ -632,7 +632,7 @@ public enum CloudTrail {
     }
 
     /// Returns the objects or data listed below if successful.
-    public struct StopLoggingResponse: AWSShape {
+    public struct StopLoggingResponse: AWSShape, Equatable {
 
         public init() {
         }
@@ -641,7 +641,7 @@ public enum CloudTrail {
     }
 
     /// A custom key-value pair associated with a resource such as a CloudTrail trail, event data store, dashboard, or channel.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// The key in a key-value pair.
         public var key: Swift.String?
         /// The value in a key-value pair of a tag.
@@ -659,7 +659,7 @@ public enum CloudTrail {
     }
 
     /// The settings for a trail.
-    public struct Trail: AWSShape {
+    public struct Trail: AWSShape, Equatable {
         /// Name of the trail set by calling CreateTrail.
         public var name: Swift.String?
         /// Name of the Amazon S3 bucket into which CloudTrail delivers your trail files.
@@ -733,7 +733,7 @@ public enum CloudTrail {
     }
 
     /// Information about a CloudTrail trail, including the trail's name, home Region, and Amazon Resource Name (ARN).
-    public struct TrailInfo: AWSShape {
+    public struct TrailInfo: AWSShape, Equatable {
         /// The ARN of a trail.
         public var trailARN: Swift.String?
         /// The name of a trail.

@@ -12,7 +12,7 @@ public enum CloudWatch {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Contains the configuration that determines how a PromQL alarm evaluates its contributors, including the query to run and the durations that define when contributors transition between states.
-    public struct AlarmPromQLCriteria: AWSShape {
+    public struct AlarmPromQLCriteria: AWSShape, Equatable {
         /// The PromQL query that the alarm evaluates.
         public var query: Swift.String?
         /// The duration, in seconds, that a contributor must be continuously breaching before it transitions to the ALARM state.
@@ -34,7 +34,7 @@ public enum CloudWatch {
     }
 
     /// The details about a composite alarm.
-    public struct CompositeAlarm: AWSShape {
+    public struct CompositeAlarm: AWSShape, Equatable {
         /// Indicates whether actions should be executed during any changes to the alarm state.
         public var actionsEnabled: Swift.Bool?
         /// The actions to execute when this alarm transitions to the ALARM state from any other state.
@@ -119,7 +119,7 @@ public enum CloudWatch {
         }
     }
 
-    public struct DescribeAlarmsForMetricInput: AWSShape {
+    public struct DescribeAlarmsForMetricInput: AWSShape, Equatable {
         /// The name of the metric.
         public var metricName: Swift.String?
         /// The namespace of the metric.
@@ -156,7 +156,7 @@ public enum CloudWatch {
         }
     }
 
-    public struct DescribeAlarmsForMetricOutput: AWSShape {
+    public struct DescribeAlarmsForMetricOutput: AWSShape, Equatable {
         /// The information for each alarm with the specified metric.
         public var metricAlarms: [MetricAlarm]?
 
@@ -169,7 +169,7 @@ public enum CloudWatch {
         }
     }
 
-    public struct DescribeAlarmsInput: AWSShape {
+    public struct DescribeAlarmsInput: AWSShape, Equatable {
         /// The names of the alarms to retrieve information about.
         public var alarmNames: [Swift.String]?
         /// An alarm name prefix.
@@ -214,7 +214,7 @@ public enum CloudWatch {
         }
     }
 
-    public struct DescribeAlarmsOutput: AWSShape {
+    public struct DescribeAlarmsOutput: AWSShape, Equatable {
         /// The information about any composite alarms returned by the operation.
         public var compositeAlarms: [CompositeAlarm]?
         /// The information about any metric alarms returned by the operation.
@@ -236,7 +236,7 @@ public enum CloudWatch {
     }
 
     /// A dimension is a name/value pair that is part of the identity of a metric.
-    public struct Dimension: AWSShape {
+    public struct Dimension: AWSShape, Equatable {
         /// The name of the dimension.
         public var name: Swift.String?
         /// The value of the dimension.
@@ -254,7 +254,7 @@ public enum CloudWatch {
     }
 
     /// The evaluation criteria for an alarm.
-    public struct EvaluationCriteria: AWSShape {
+    public struct EvaluationCriteria: AWSShape, Equatable {
         /// The PromQL criteria for the alarm evaluation.
         public var promQLCriteria: AlarmPromQLCriteria?
 
@@ -268,7 +268,7 @@ public enum CloudWatch {
     }
 
     /// Represents a specific metric.
-    public struct Metric: AWSShape {
+    public struct Metric: AWSShape, Equatable {
         /// The namespace of the metric.
         public var namespace: Swift.String?
         /// The name of the metric.
@@ -290,7 +290,7 @@ public enum CloudWatch {
     }
 
     /// The details about a metric alarm.
-    public struct MetricAlarm: AWSShape {
+    public struct MetricAlarm: AWSShape, Equatable {
         /// The name of the alarm.
         public var alarmName: Swift.String?
         /// The Amazon Resource Name (ARN) of the alarm.
@@ -424,7 +424,7 @@ public enum CloudWatch {
     }
 
     /// This structure is used in both GetMetricData and PutMetricAlarm.
-    public struct MetricDataQuery: AWSShape {
+    public struct MetricDataQuery: AWSShape, Equatable {
         /// A short name used to tie this object to the results in the response.
         public var id: Swift.String?
         /// The metric to be returned, along with statistics, period, and units.
@@ -462,7 +462,7 @@ public enum CloudWatch {
     }
 
     /// This structure defines the metric to be returned, along with the statistics, period, and units.
-    public struct MetricStat: AWSShape {
+    public struct MetricStat: AWSShape, Equatable {
         /// The metric to return, including the metric name, namespace, and dimensions.
         public var metric: Metric?
         /// The granularity, in seconds, of the returned data points.
@@ -487,7 +487,7 @@ public enum CloudWatch {
         }
     }
 
-    public struct PutMetricAlarmInput: AWSShape {
+    public struct PutMetricAlarmInput: AWSShape, Equatable {
         /// The name for the alarm.
         public var alarmName: Swift.String?
         /// The description for the alarm.
@@ -593,7 +593,7 @@ public enum CloudWatch {
     }
 
     /// A key-value pair associated with a CloudWatch resource.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// A string that you can use to assign a value.
         public var key: Swift.String?
         /// The value for the specified tag key.

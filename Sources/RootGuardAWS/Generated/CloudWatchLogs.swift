@@ -11,7 +11,7 @@ public enum CloudWatchLogs {
         queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
-    public struct CreateLogGroupRequest: AWSShape {
+    public struct CreateLogGroupRequest: AWSShape, Equatable {
         /// A name for the log group.
         public var logGroupName: Swift.String?
         /// The Amazon Resource Name (ARN) of the KMS key to use when encrypting log data.
@@ -40,7 +40,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct CreateLogStreamRequest: AWSShape {
+    public struct CreateLogStreamRequest: AWSShape, Equatable {
         /// The name of the log group.
         public var logGroupName: Swift.String?
         /// The name of the log stream.
@@ -57,7 +57,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct DescribeLogGroupsRequest: AWSShape {
+    public struct DescribeLogGroupsRequest: AWSShape, Equatable {
         /// When includeLinkedAccounts is set to true, use this parameter to specify the list of accounts to search.
         public var accountIdentifiers: [Swift.String]?
         /// The prefix to match.
@@ -98,7 +98,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct DescribeLogGroupsResponse: AWSShape {
+    public struct DescribeLogGroupsResponse: AWSShape, Equatable {
         /// An array of structures, where each structure contains the information about one log group.
         public var logGroups: [LogGroup]?
         public var nextToken: Swift.String?
@@ -114,7 +114,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct DescribeMetricFiltersRequest: AWSShape {
+    public struct DescribeMetricFiltersRequest: AWSShape, Equatable {
         /// The name of the log group.
         public var logGroupName: Swift.String?
         /// The prefix to match.
@@ -147,7 +147,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct DescribeMetricFiltersResponse: AWSShape {
+    public struct DescribeMetricFiltersResponse: AWSShape, Equatable {
         /// The metric filters.
         public var metricFilters: [MetricFilter]?
         public var nextToken: Swift.String?
@@ -164,7 +164,7 @@ public enum CloudWatchLogs {
     }
 
     /// The entity associated with the log events in a PutLogEvents call.
-    public struct Entity: AWSShape {
+    public struct Entity: AWSShape, Equatable {
         /// The attributes of the entity which identify the specific entity, as a list of key-value pairs.
         public var keyAttributes: [Swift.String: Swift.String]?
         /// Additional attributes of the entity that are not used to specify the identity of the entity.
@@ -182,7 +182,7 @@ public enum CloudWatchLogs {
     }
 
     /// Represents a log event, which is a record of activity that was recorded by the application or resource being monitored.
-    public struct InputLogEvent: AWSShape {
+    public struct InputLogEvent: AWSShape, Equatable {
         /// The time the event occurred, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
         public var timestamp: Swift.Int?
         /// The raw event message.
@@ -200,7 +200,7 @@ public enum CloudWatchLogs {
     }
 
     /// Represents a log group.
-    public struct LogGroup: AWSShape {
+    public struct LogGroup: AWSShape, Equatable {
         /// The name of the log group.
         public var logGroupName: Swift.String?
         /// The creation time of the log group, expressed as the number of milliseconds after Jan 1, 1970 00:00:00 UTC.
@@ -261,7 +261,7 @@ public enum CloudWatchLogs {
     }
 
     /// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
-    public struct MetricFilter: AWSShape {
+    public struct MetricFilter: AWSShape, Equatable {
         /// The name of the metric filter.
         public var filterName: Swift.String?
         public var filterPattern: Swift.String?
@@ -302,7 +302,7 @@ public enum CloudWatchLogs {
     }
 
     /// Represents a matched event.
-    public struct MetricFilterMatchRecord: AWSShape {
+    public struct MetricFilterMatchRecord: AWSShape, Equatable {
         /// The event number.
         public var eventNumber: Swift.Int?
         /// The raw event data.
@@ -324,7 +324,7 @@ public enum CloudWatchLogs {
     }
 
     /// Indicates how to transform ingested log events to metric data in a CloudWatch metric.
-    public struct MetricTransformation: AWSShape {
+    public struct MetricTransformation: AWSShape, Equatable {
         /// The name of the CloudWatch metric.
         public var metricName: Swift.String?
         /// A custom namespace to contain your metric in CloudWatch.
@@ -357,7 +357,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct PutLogEventsRequest: AWSShape {
+    public struct PutLogEventsRequest: AWSShape, Equatable {
         /// The name of the log group.
         public var logGroupName: Swift.String?
         /// The name of the log stream.
@@ -386,7 +386,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct PutLogEventsResponse: AWSShape {
+    public struct PutLogEventsResponse: AWSShape, Equatable {
         /// The next sequence token.
         public var nextSequenceToken: Swift.String?
         /// The rejected events.
@@ -407,7 +407,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct PutMetricFilterRequest: AWSShape {
+    public struct PutMetricFilterRequest: AWSShape, Equatable {
         /// The name of the log group.
         public var logGroupName: Swift.String?
         /// A name for the metric filter.
@@ -445,7 +445,7 @@ public enum CloudWatchLogs {
     }
 
     /// If an entity is rejected when a PutLogEvents request was made, this includes details about the reason for the rejection.
-    public struct RejectedEntityInfo: AWSShape {
+    public struct RejectedEntityInfo: AWSShape, Equatable {
         /// The type of error that caused the rejection of the entity when calling PutLogEvents.
         public var errorType: Swift.String?
 
@@ -459,7 +459,7 @@ public enum CloudWatchLogs {
     }
 
     /// Represents the rejected events.
-    public struct RejectedLogEventsInfo: AWSShape {
+    public struct RejectedLogEventsInfo: AWSShape, Equatable {
         /// The index of the first log event that is too new.
         public var tooNewLogEventStartIndex: Swift.Int?
         /// The index of the last log event that is too old.
@@ -480,7 +480,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct TestMetricFilterRequest: AWSShape {
+    public struct TestMetricFilterRequest: AWSShape, Equatable {
         public var filterPattern: Swift.String?
         /// The log event messages to test.
         public var logEventMessages: [Swift.String]?
@@ -496,7 +496,7 @@ public enum CloudWatchLogs {
         }
     }
 
-    public struct TestMetricFilterResponse: AWSShape {
+    public struct TestMetricFilterResponse: AWSShape, Equatable {
         /// The matched events.
         public var matches: [MetricFilterMatchRecord]?
 

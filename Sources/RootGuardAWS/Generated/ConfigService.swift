@@ -12,7 +12,7 @@ public enum ConfigService {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Config rules evaluate the configuration settings of your Amazon Web Services resources.
-    public struct ConfigRule: AWSShape {
+    public struct ConfigRule: AWSShape, Equatable {
         /// The name that you assign to the Config rule.
         public var configRuleName: Swift.String?
         /// The Amazon Resource Name (ARN) of the Config rule.
@@ -66,7 +66,7 @@ public enum ConfigService {
     }
 
     /// Provides options for how often Config delivers configuration snapshots to the Amazon S3 bucket in your delivery channel.
-    public struct ConfigSnapshotDeliveryProperties: AWSShape {
+    public struct ConfigSnapshotDeliveryProperties: AWSShape, Equatable {
         /// The frequency with which Config delivers configuration snapshots.
         public var deliveryFrequency: Swift.String?
 
@@ -80,7 +80,7 @@ public enum ConfigService {
     }
 
     /// Records configuration changes to the resource types in scope.
-    public struct ConfigurationRecorder: AWSShape {
+    public struct ConfigurationRecorder: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the specified configuration recorder.
         public var arn: Swift.String?
         /// The name of the configuration recorder.
@@ -118,7 +118,7 @@ public enum ConfigService {
     }
 
     /// The current status of the configuration recorder.
-    public struct ConfigurationRecorderStatus: AWSShape {
+    public struct ConfigurationRecorderStatus: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the configuration recorder.
         public var arn: Swift.String?
         /// The name of the configuration recorder.
@@ -168,7 +168,7 @@ public enum ConfigService {
     }
 
     /// Provides the runtime system, policy definition, and whether debug logging enabled.
-    public struct CustomPolicyDetails: AWSShape {
+    public struct CustomPolicyDetails: AWSShape, Equatable {
         /// The runtime system for your Config Custom Policy rule.
         public var policyRuntime: Swift.String?
         /// The policy definition containing the logic for your Config Custom Policy rule.
@@ -190,7 +190,7 @@ public enum ConfigService {
     }
 
     /// The channel through which Config delivers notifications and updated configuration states.
-    public struct DeliveryChannel: AWSShape {
+    public struct DeliveryChannel: AWSShape, Equatable {
         /// The name of the delivery channel.
         public var name: Swift.String?
         /// The name of the Amazon S3 bucket to which Config delivers configuration snapshots and configuration history files.
@@ -224,7 +224,7 @@ public enum ConfigService {
     }
 
     /// Returns a filtered list of Detective or Proactive Config rules.
-    public struct DescribeConfigRulesFilters: AWSShape {
+    public struct DescribeConfigRulesFilters: AWSShape, Equatable {
         /// The mode of an evaluation.
         public var evaluationMode: Swift.String?
 
@@ -237,7 +237,7 @@ public enum ConfigService {
         }
     }
 
-    public struct DescribeConfigRulesRequest: AWSShape {
+    public struct DescribeConfigRulesRequest: AWSShape, Equatable {
         /// The names of the Config rules for which you want details.
         public var configRuleNames: [Swift.String]?
         /// The nextToken string returned on a previous page that you use to get the next page of results in a paginated response.
@@ -258,7 +258,7 @@ public enum ConfigService {
         }
     }
 
-    public struct DescribeConfigRulesResponse: AWSShape {
+    public struct DescribeConfigRulesResponse: AWSShape, Equatable {
         /// The details about your Config rules.
         public var configRules: [ConfigRule]?
         /// The string that you use in a subsequent request to get the next page of results in a paginated response.
@@ -276,7 +276,7 @@ public enum ConfigService {
     }
 
     /// The input for the DescribeConfigurationRecorderStatus action.
-    public struct DescribeConfigurationRecorderStatusRequest: AWSShape {
+    public struct DescribeConfigurationRecorderStatusRequest: AWSShape, Equatable {
         /// The name of the configuration recorder.
         public var configurationRecorderNames: [Swift.String]?
         /// For service-linked configuration recorders, you can use the service principal of the linked Amazon Web Services service to specify the configuration recorder.
@@ -298,7 +298,7 @@ public enum ConfigService {
     }
 
     /// The output for the DescribeConfigurationRecorderStatus action, in JSON format.
-    public struct DescribeConfigurationRecorderStatusResponse: AWSShape {
+    public struct DescribeConfigurationRecorderStatusResponse: AWSShape, Equatable {
         /// A list that contains status of the specified recorders.
         public var configurationRecordersStatus: [ConfigurationRecorderStatus]?
 
@@ -312,7 +312,7 @@ public enum ConfigService {
     }
 
     /// The input for the DescribeConfigurationRecorders action.
-    public struct DescribeConfigurationRecordersRequest: AWSShape {
+    public struct DescribeConfigurationRecordersRequest: AWSShape, Equatable {
         /// A list of names of the configuration recorders that you want to specify.
         public var configurationRecorderNames: [Swift.String]?
         /// For service-linked configuration recorders, you can use the service principal of the linked Amazon Web Services service to specify the configuration recorder.
@@ -334,7 +334,7 @@ public enum ConfigService {
     }
 
     /// The output for the DescribeConfigurationRecorders action.
-    public struct DescribeConfigurationRecordersResponse: AWSShape {
+    public struct DescribeConfigurationRecordersResponse: AWSShape, Equatable {
         /// A list that contains the descriptions of the specified configuration recorders.
         public var configurationRecorders: [ConfigurationRecorder]?
 
@@ -348,7 +348,7 @@ public enum ConfigService {
     }
 
     /// The configuration object for Config rule evaluation mode.
-    public struct EvaluationModeConfiguration: AWSShape {
+    public struct EvaluationModeConfiguration: AWSShape, Equatable {
         /// The mode of an evaluation.
         public var mode: Swift.String?
 
@@ -362,7 +362,7 @@ public enum ConfigService {
     }
 
     /// Specifies whether the configuration recorder excludes certain resource types from being recorded.
-    public struct ExclusionByResourceTypes: AWSShape {
+    public struct ExclusionByResourceTypes: AWSShape, Equatable {
         /// A comma-separated list of resource types to exclude from recording by the configuration recorder.
         public var resourceTypes: [Swift.String]?
 
@@ -375,7 +375,7 @@ public enum ConfigService {
         }
     }
 
-    public struct PutConfigRuleRequest: AWSShape {
+    public struct PutConfigRuleRequest: AWSShape, Equatable {
         /// The rule that you want to add to your account.
         public var configRule: ConfigRule?
         /// An array of tag object.
@@ -393,7 +393,7 @@ public enum ConfigService {
     }
 
     /// The input for the PutConfigurationRecorder action.
-    public struct PutConfigurationRecorderRequest: AWSShape {
+    public struct PutConfigurationRecorderRequest: AWSShape, Equatable {
         /// An object for the configuration recorder.
         public var configurationRecorder: ConfigurationRecorder?
         /// The tags for the customer managed configuration recorder.
@@ -411,7 +411,7 @@ public enum ConfigService {
     }
 
     /// The input for the PutDeliveryChannel action.
-    public struct PutDeliveryChannelRequest: AWSShape {
+    public struct PutDeliveryChannelRequest: AWSShape, Equatable {
         /// An object for the delivery channel.
         public var deliveryChannel: DeliveryChannel?
 
@@ -425,7 +425,7 @@ public enum ConfigService {
     }
 
     /// Specifies which resource types Config records for configuration changes.
-    public struct RecordingGroup: AWSShape {
+    public struct RecordingGroup: AWSShape, Equatable {
         /// Specifies whether Config records configuration changes for all supported resource types, excluding the global IAM resource types.
         public var allSupported: Swift.Bool?
         /// This option is a bundle which only applies to the global IAM resource types: IAM users, groups, roles, and customer managed policies.
@@ -455,7 +455,7 @@ public enum ConfigService {
     }
 
     /// Specifies the default recording frequency that Config uses to record configuration changes.
-    public struct RecordingMode: AWSShape {
+    public struct RecordingMode: AWSShape, Equatable {
         /// The default recording frequency that Config uses to record configuration changes.
         public var recordingFrequency: Swift.String?
         /// An array of recordingModeOverride objects for you to specify your overrides for the recording mode.
@@ -473,7 +473,7 @@ public enum ConfigService {
     }
 
     /// An object for you to specify your overrides for the recording mode.
-    public struct RecordingModeOverride: AWSShape {
+    public struct RecordingModeOverride: AWSShape, Equatable {
         /// A description that you provide for the override.
         public var description: Swift.String?
         /// A comma-separated list that specifies which resource types Config includes in the override.
@@ -495,7 +495,7 @@ public enum ConfigService {
     }
 
     /// Specifies the recording strategy of the configuration recorder.
-    public struct RecordingStrategy: AWSShape {
+    public struct RecordingStrategy: AWSShape, Equatable {
         /// The recording strategy for the configuration recorder.
         public var useOnly: Swift.String?
 
@@ -509,7 +509,7 @@ public enum ConfigService {
     }
 
     /// Defines which resources trigger an evaluation for an Config rule.
-    public struct Scope: AWSShape {
+    public struct Scope: AWSShape, Equatable {
         /// The resource types of only those Amazon Web Services resources that you want to trigger an evaluation for the rule.
         public var complianceResourceTypes: [Swift.String]?
         /// The tag key that is applied to only those Amazon Web Services resources that you want to trigger an evaluation for the rule.
@@ -535,7 +535,7 @@ public enum ConfigService {
     }
 
     /// Provides the CustomPolicyDetails, the rule owner (Amazon Web Services for managed rules, CUSTOM_POLICY for Custom Policy rules, and CUSTOM_LAMBDA for Custom Lambda rules), the rule identifier, and the events that cause the evaluation of your Amazon Web Services resources.
-    public struct Source: AWSShape {
+    public struct Source: AWSShape, Equatable {
         /// Indicates whether Amazon Web Services or the customer owns and manages the Config rule.
         public var owner: Swift.String?
         /// For Config Managed rules, a predefined identifier from a list.
@@ -561,7 +561,7 @@ public enum ConfigService {
     }
 
     /// Provides the source and the message types that trigger Config to evaluate your Amazon Web Services resources against a rule.
-    public struct SourceDetail: AWSShape {
+    public struct SourceDetail: AWSShape, Equatable {
         /// The source of the event, such as an Amazon Web Services service, that triggers Config to evaluate your Amazon Web Services resources.
         public var eventSource: Swift.String?
         /// The type of notification that triggers Config to run an evaluation for a rule.
@@ -583,7 +583,7 @@ public enum ConfigService {
     }
 
     /// The input for the StartConfigurationRecorder operation.
-    public struct StartConfigurationRecorderRequest: AWSShape {
+    public struct StartConfigurationRecorderRequest: AWSShape, Equatable {
         /// The name of the customer managed configuration recorder that you want to start.
         public var configurationRecorderName: Swift.String?
 
@@ -597,7 +597,7 @@ public enum ConfigService {
     }
 
     /// The tags for the resource.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// One part of a key-value pair that make up a tag.
         public var key: Swift.String?
         /// The optional part of a key-value pair that make up a tag.

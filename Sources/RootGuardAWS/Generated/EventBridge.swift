@@ -12,7 +12,7 @@ public enum EventBridge {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Contains the GraphQL operation to be parsed and executed, if the event target is an AppSync API.
-    public struct AppSyncParameters: AWSShape {
+    public struct AppSyncParameters: AWSShape, Equatable {
         /// The GraphQL operation; that is, the query, mutation, or subscription to be parsed and executed by the GraphQL service.
         public var graphQLOperation: Swift.String?
 
@@ -26,7 +26,7 @@ public enum EventBridge {
     }
 
     /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used.
-    public struct AwsVpcConfiguration: AWSShape {
+    public struct AwsVpcConfiguration: AWSShape, Equatable {
         /// Specifies the subnets associated with the task.
         public var subnets: [Swift.String]?
         /// Specifies the security groups associated with the task.
@@ -48,7 +48,7 @@ public enum EventBridge {
     }
 
     /// The array properties for the submitted job, such as the size of the array.
-    public struct BatchArrayProperties: AWSShape {
+    public struct BatchArrayProperties: AWSShape, Equatable {
         /// The size of the array, if this is an array batch job.
         public var size: Swift.Int?
 
@@ -62,7 +62,7 @@ public enum EventBridge {
     }
 
     /// The custom parameters to be used when the target is an Batch job.
-    public struct BatchParameters: AWSShape {
+    public struct BatchParameters: AWSShape, Equatable {
         /// The ARN or name of the job definition to use if the event target is an Batch job.
         public var jobDefinition: Swift.String?
         /// The name to use for this execution of the job, if the target is an Batch job.
@@ -88,7 +88,7 @@ public enum EventBridge {
     }
 
     /// The retry strategy to use for failed jobs, if the target is an Batch job.
-    public struct BatchRetryStrategy: AWSShape {
+    public struct BatchRetryStrategy: AWSShape, Equatable {
         /// The number of times to attempt to retry, if the job fails.
         public var attempts: Swift.Int?
 
@@ -102,7 +102,7 @@ public enum EventBridge {
     }
 
     /// The details of a capacity provider strategy.
-    public struct CapacityProviderStrategyItem: AWSShape {
+    public struct CapacityProviderStrategyItem: AWSShape, Equatable {
         /// The short name of the capacity provider.
         public var capacityProvider: Swift.String?
         /// The weight value designates the relative percentage of the total number of tasks launched that should use the specified capacity provider.
@@ -124,7 +124,7 @@ public enum EventBridge {
     }
 
     /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
-    public struct DeadLetterConfig: AWSShape {
+    public struct DeadLetterConfig: AWSShape, Equatable {
         /// The ARN of the SQS queue specified as the target for the dead-letter queue.
         public var arn: Swift.String?
 
@@ -137,7 +137,7 @@ public enum EventBridge {
         }
     }
 
-    public struct DescribeRuleRequest: AWSShape {
+    public struct DescribeRuleRequest: AWSShape, Equatable {
         /// The name of the rule.
         public var name: Swift.String?
         /// The name or ARN of the event bus associated with the rule.
@@ -154,7 +154,7 @@ public enum EventBridge {
         }
     }
 
-    public struct DescribeRuleResponse: AWSShape {
+    public struct DescribeRuleResponse: AWSShape, Equatable {
         /// The name of the rule.
         public var name: Swift.String?
         /// The Amazon Resource Name (ARN) of the rule.
@@ -204,7 +204,7 @@ public enum EventBridge {
     }
 
     /// The custom parameters to be used when the target is an Amazon ECS task.
-    public struct EcsParameters: AWSShape {
+    public struct EcsParameters: AWSShape, Equatable {
         /// The ARN of the task definition to use if the event target is an Amazon ECS task.
         public var taskDefinitionArn: Swift.String?
         /// The number of tasks to create based on TaskDefinition.
@@ -270,7 +270,7 @@ public enum EventBridge {
     }
 
     /// These are custom parameter to be used when the target is an API Gateway APIs or EventBridge ApiDestinations.
-    public struct HttpParameters: AWSShape {
+    public struct HttpParameters: AWSShape, Equatable {
         /// The path parameter values to be used to populate API Gateway API or EventBridge ApiDestination path wildcards ("*").
         public var pathParameterValues: [Swift.String]?
         /// The headers that need to be sent as part of request invoking the API Gateway API or EventBridge ApiDestination.
@@ -292,7 +292,7 @@ public enum EventBridge {
     }
 
     /// Contains the parameters needed for you to provide custom input to a target based on one or more pieces of data extracted from the event.
-    public struct InputTransformer: AWSShape {
+    public struct InputTransformer: AWSShape, Equatable {
         /// Map of JSON paths to be extracted from the event.
         public var inputPathsMap: [Swift.String: Swift.String]?
         /// Input template where you specify placeholders that will be filled with the values of the keys from InputPathsMap to customize the data sent to the target.
@@ -310,7 +310,7 @@ public enum EventBridge {
     }
 
     /// This object enables you to specify a JSON path to extract from the event and use as the partition key for the Amazon Kinesis data stream, so that you can control the shard to which the event goes.
-    public struct KinesisParameters: AWSShape {
+    public struct KinesisParameters: AWSShape, Equatable {
         /// The JSON path to be extracted from the event and used as the partition key.
         public var partitionKeyPath: Swift.String?
 
@@ -323,7 +323,7 @@ public enum EventBridge {
         }
     }
 
-    public struct ListRulesRequest: AWSShape {
+    public struct ListRulesRequest: AWSShape, Equatable {
         /// The prefix matching the rule name.
         public var namePrefix: Swift.String?
         /// The name or ARN of the event bus to list the rules for.
@@ -348,7 +348,7 @@ public enum EventBridge {
         }
     }
 
-    public struct ListRulesResponse: AWSShape {
+    public struct ListRulesResponse: AWSShape, Equatable {
         /// The rules that match the specified criteria.
         public var rules: [Rule]?
         /// A token indicating there are more results available.
@@ -365,7 +365,7 @@ public enum EventBridge {
         }
     }
 
-    public struct ListTargetsByRuleRequest: AWSShape {
+    public struct ListTargetsByRuleRequest: AWSShape, Equatable {
         /// The name of the rule.
         public var rule: Swift.String?
         /// The name or ARN of the event bus associated with the rule.
@@ -390,7 +390,7 @@ public enum EventBridge {
         }
     }
 
-    public struct ListTargetsByRuleResponse: AWSShape {
+    public struct ListTargetsByRuleResponse: AWSShape, Equatable {
         /// The targets assigned to the rule.
         public var targets: [Target]?
         /// A token indicating there are more results available.
@@ -408,7 +408,7 @@ public enum EventBridge {
     }
 
     /// This structure specifies the network configuration for an ECS task.
-    public struct NetworkConfiguration: AWSShape {
+    public struct NetworkConfiguration: AWSShape, Equatable {
         /// Use this structure to specify the VPC subnets and security groups for the task, and whether a public IP address is to be used.
         public var awsvpcConfiguration: AwsVpcConfiguration?
 
@@ -422,7 +422,7 @@ public enum EventBridge {
     }
 
     /// An object representing a constraint on task placement.
-    public struct PlacementConstraint: AWSShape {
+    public struct PlacementConstraint: AWSShape, Equatable {
         /// The type of constraint.
         public var type: Swift.String?
         /// A cluster query language expression to apply to the constraint.
@@ -440,7 +440,7 @@ public enum EventBridge {
     }
 
     /// The task placement strategy for a task or service.
-    public struct PlacementStrategy: AWSShape {
+    public struct PlacementStrategy: AWSShape, Equatable {
         /// The type of placement strategy.
         public var type: Swift.String?
         /// The field to apply the placement strategy against.
@@ -457,7 +457,7 @@ public enum EventBridge {
         }
     }
 
-    public struct PutRuleRequest: AWSShape {
+    public struct PutRuleRequest: AWSShape, Equatable {
         /// The name of the rule that you are creating or updating.
         public var name: Swift.String?
         /// The scheduling expression.
@@ -498,7 +498,7 @@ public enum EventBridge {
         }
     }
 
-    public struct PutRuleResponse: AWSShape {
+    public struct PutRuleResponse: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the rule.
         public var ruleArn: Swift.String?
 
@@ -511,7 +511,7 @@ public enum EventBridge {
         }
     }
 
-    public struct PutTargetsRequest: AWSShape {
+    public struct PutTargetsRequest: AWSShape, Equatable {
         /// The name of the rule.
         public var rule: Swift.String?
         /// The name or ARN of the event bus associated with the rule.
@@ -532,7 +532,7 @@ public enum EventBridge {
         }
     }
 
-    public struct PutTargetsResponse: AWSShape {
+    public struct PutTargetsResponse: AWSShape, Equatable {
         /// The number of failed entries.
         public var failedEntryCount: Swift.Int?
         /// The failed target entries.
@@ -550,7 +550,7 @@ public enum EventBridge {
     }
 
     /// Represents a target that failed to be added to a rule.
-    public struct PutTargetsResultEntry: AWSShape {
+    public struct PutTargetsResultEntry: AWSShape, Equatable {
         /// The ID of the target.
         public var targetId: Swift.String?
         /// The error code that indicates why the target addition failed.
@@ -572,7 +572,7 @@ public enum EventBridge {
     }
 
     /// These are custom parameters to be used when the target is a Amazon Redshift cluster to invoke the Amazon Redshift Data API ExecuteStatement based on EventBridge events.
-    public struct RedshiftDataParameters: AWSShape {
+    public struct RedshiftDataParameters: AWSShape, Equatable {
         /// The name or ARN of the secret that enables access to the database.
         public var secretManagerArn: Swift.String?
         /// The name of the database.
@@ -610,7 +610,7 @@ public enum EventBridge {
     }
 
     /// A RetryPolicy object that includes information about the retry policy settings.
-    public struct RetryPolicy: AWSShape {
+    public struct RetryPolicy: AWSShape, Equatable {
         /// The maximum number of retry attempts to make before the request fails.
         public var maximumRetryAttempts: Swift.Int?
         /// The maximum amount of time, in seconds, to continue to make retry attempts.
@@ -628,7 +628,7 @@ public enum EventBridge {
     }
 
     /// Contains information about a rule in Amazon EventBridge.
-    public struct Rule: AWSShape {
+    public struct Rule: AWSShape, Equatable {
         /// The name of the rule.
         public var name: Swift.String?
         /// The Amazon Resource Name (ARN) of the rule.
@@ -674,7 +674,7 @@ public enum EventBridge {
     }
 
     /// This parameter contains the criteria (either InstanceIds or a tag) used to specify which EC2 instances are to be sent the command.
-    public struct RunCommandParameters: AWSShape {
+    public struct RunCommandParameters: AWSShape, Equatable {
         /// Currently, we support including only one RunCommandTarget block, which specifies either an array of InstanceIds or a tag.
         public var runCommandTargets: [RunCommandTarget]?
 
@@ -688,7 +688,7 @@ public enum EventBridge {
     }
 
     /// Information about the EC2 instances that are to be sent the command, specified as key-value pairs.
-    public struct RunCommandTarget: AWSShape {
+    public struct RunCommandTarget: AWSShape, Equatable {
         /// Can be either tag: tag-key or InstanceIds.
         public var key: Swift.String?
         /// If Key is tag: tag-key, Values is a list of tag values.
@@ -706,7 +706,7 @@ public enum EventBridge {
     }
 
     /// Name/Value pair of a parameter to start execution of a SageMaker AI Model Building Pipeline.
-    public struct SageMakerPipelineParameter: AWSShape {
+    public struct SageMakerPipelineParameter: AWSShape, Equatable {
         /// Name of parameter to start execution of a SageMaker AI Model Building Pipeline.
         public var name: Swift.String?
         /// Value of parameter to start execution of a SageMaker AI Model Building Pipeline.
@@ -724,7 +724,7 @@ public enum EventBridge {
     }
 
     /// These are custom parameters to use when the target is a SageMaker AI Model Building Pipeline that starts based on EventBridge events.
-    public struct SageMakerPipelineParameters: AWSShape {
+    public struct SageMakerPipelineParameters: AWSShape, Equatable {
         /// List of Parameter names and values for SageMaker AI Model Building Pipeline execution.
         public var pipelineParameterList: [SageMakerPipelineParameter]?
 
@@ -738,7 +738,7 @@ public enum EventBridge {
     }
 
     /// This structure includes the custom parameter to be used when the target is an SQS FIFO queue.
-    public struct SqsParameters: AWSShape {
+    public struct SqsParameters: AWSShape, Equatable {
         /// The FIFO message group ID to use as the target.
         public var messageGroupId: Swift.String?
 
@@ -752,7 +752,7 @@ public enum EventBridge {
     }
 
     /// A key-value pair associated with an Amazon Web Services resource.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// A string you can use to assign a value.
         public var key: Swift.String?
         /// The value for the specified tag key.
@@ -770,7 +770,7 @@ public enum EventBridge {
     }
 
     /// Targets are the resources to be invoked when a rule is triggered.
-    public struct Target: AWSShape {
+    public struct Target: AWSShape, Equatable {
         /// The ID of the target within the specified rule.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of the target.
@@ -847,7 +847,7 @@ public enum EventBridge {
         }
     }
 
-    public struct TestEventPatternRequest: AWSShape {
+    public struct TestEventPatternRequest: AWSShape, Equatable {
         /// The event pattern.
         public var eventPattern: Swift.String?
         /// The event, in JSON format, to test against the event pattern.
@@ -864,7 +864,7 @@ public enum EventBridge {
         }
     }
 
-    public struct TestEventPatternResponse: AWSShape {
+    public struct TestEventPatternResponse: AWSShape, Equatable {
         /// Indicates whether the event matches the event pattern.
         public var result: Swift.Bool?
 

@@ -12,7 +12,7 @@ public enum GuardDuty {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Contains information on the status of CloudTrail as a data source for the detector.
-    public struct CloudTrailConfigurationResult: AWSShape {
+    public struct CloudTrailConfigurationResult: AWSShape, Equatable {
         /// Describes whether CloudTrail is enabled as a data source for the detector.
         public var status: Swift.String?
 
@@ -26,7 +26,7 @@ public enum GuardDuty {
     }
 
     /// Contains information about the condition.
-    public struct Condition: AWSShape {
+    public struct Condition: AWSShape, Equatable {
         /// Represents the equal condition to be applied to a single field when querying for findings.
         public var eq: [Swift.String]?
         /// Represents the not equal condition to be applied to a single field when querying for findings.
@@ -91,7 +91,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct CreateDetectorRequest: AWSShape {
+    public struct CreateDetectorRequest: AWSShape, Equatable {
         /// A Boolean value that specifies whether the detector is to be enabled.
         public var enable: Swift.Bool?
         /// The idempotency token for the create request.
@@ -124,7 +124,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct CreateDetectorResponse: AWSShape {
+    public struct CreateDetectorResponse: AWSShape, Equatable {
         /// The unique ID of the created detector.
         public var detectorId: Swift.String?
         /// Specifies the data sources that couldn't be enabled when GuardDuty was enabled for the first time.
@@ -141,7 +141,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct CreateFilterRequest: AWSShape {
+    public struct CreateFilterRequest: AWSShape, Equatable {
         /// The detector ID associated with the GuardDuty account for which you want to create a filter.
         public var detectorId: Swift.String?
         /// The name of the filter.
@@ -188,7 +188,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct CreateFilterResponse: AWSShape {
+    public struct CreateFilterResponse: AWSShape, Equatable {
         /// The name of the successfully created filter.
         public var name: Swift.String?
 
@@ -202,7 +202,7 @@ public enum GuardDuty {
     }
 
     /// Contains information on the status of DNS logs as a data source.
-    public struct DNSLogsConfigurationResult: AWSShape {
+    public struct DNSLogsConfigurationResult: AWSShape, Equatable {
         /// Denotes whether DNS logs is enabled as a data source.
         public var status: Swift.String?
 
@@ -216,7 +216,7 @@ public enum GuardDuty {
     }
 
     /// Contains information about which data sources are enabled.
-    public struct DataSourceConfigurations: AWSShape {
+    public struct DataSourceConfigurations: AWSShape, Equatable {
         /// Describes whether S3 data event logs are enabled as a data source.
         public var s3Logs: S3LogsConfiguration?
         /// Describes whether any Kubernetes logs are enabled as data sources.
@@ -238,7 +238,7 @@ public enum GuardDuty {
     }
 
     /// Contains information on the status of data sources for the detector.
-    public struct DataSourceConfigurationsResult: AWSShape {
+    public struct DataSourceConfigurationsResult: AWSShape, Equatable {
         /// An object that contains information on the status of CloudTrail as a data source.
         public var cloudTrail: CloudTrailConfigurationResult?
         /// An object that contains information on the status of DNS logs as a data source.
@@ -272,7 +272,7 @@ public enum GuardDuty {
     }
 
     /// Information about the additional configuration for a feature in your GuardDuty account.
-    public struct DetectorAdditionalConfiguration: AWSShape {
+    public struct DetectorAdditionalConfiguration: AWSShape, Equatable {
         /// Name of the additional configuration.
         public var name: Swift.String?
         /// Status of the additional configuration.
@@ -290,7 +290,7 @@ public enum GuardDuty {
     }
 
     /// Information about the additional configuration.
-    public struct DetectorAdditionalConfigurationResult: AWSShape {
+    public struct DetectorAdditionalConfigurationResult: AWSShape, Equatable {
         /// Name of the additional configuration.
         public var name: Swift.String?
         /// Status of the additional configuration.
@@ -312,7 +312,7 @@ public enum GuardDuty {
     }
 
     /// Contains information about a GuardDuty feature.
-    public struct DetectorFeatureConfiguration: AWSShape {
+    public struct DetectorFeatureConfiguration: AWSShape, Equatable {
         /// The name of the feature.
         public var name: Swift.String?
         /// The status of the feature.
@@ -334,7 +334,7 @@ public enum GuardDuty {
     }
 
     /// Contains information about a GuardDuty feature.
-    public struct DetectorFeatureConfigurationResult: AWSShape {
+    public struct DetectorFeatureConfigurationResult: AWSShape, Equatable {
         /// Indicates the name of the feature that can be enabled for the detector.
         public var name: Swift.String?
         /// Indicates the status of the feature that is enabled for the detector.
@@ -360,7 +360,7 @@ public enum GuardDuty {
     }
 
     /// Describes the configuration of scanning EBS volumes as a data source.
-    public struct EbsVolumesResult: AWSShape {
+    public struct EbsVolumesResult: AWSShape, Equatable {
         /// Describes whether scanning EBS volumes is enabled as a data source.
         public var status: Swift.String?
         /// Specifies the reason why scanning EBS volumes (Malware Protection) was not enabled as a data source.
@@ -378,7 +378,7 @@ public enum GuardDuty {
     }
 
     /// Contains information about the criteria used for querying findings.
-    public struct FindingCriteria: AWSShape {
+    public struct FindingCriteria: AWSShape, Equatable {
         /// Represents a map of finding properties that match specified conditions and values when querying findings.
         public var criterion: [Swift.String: Condition]?
 
@@ -392,7 +392,7 @@ public enum GuardDuty {
     }
 
     /// Contains information on the status of VPC flow logs as a data source.
-    public struct FlowLogsConfigurationResult: AWSShape {
+    public struct FlowLogsConfigurationResult: AWSShape, Equatable {
         /// Denotes whether VPC flow logs is enabled as a data source.
         public var status: Swift.String?
 
@@ -405,7 +405,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct GetDetectorRequest: AWSShape {
+    public struct GetDetectorRequest: AWSShape, Equatable {
         /// The unique ID of the detector that you want to get.
         public var detectorId: Swift.String?
 
@@ -423,7 +423,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct GetDetectorResponse: AWSShape {
+    public struct GetDetectorResponse: AWSShape, Equatable {
         /// The timestamp of when the detector was created.
         public var createdAt: Swift.String?
         /// The publishing frequency of the finding.
@@ -464,7 +464,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct GetFilterRequest: AWSShape {
+    public struct GetFilterRequest: AWSShape, Equatable {
         /// The unique ID of the detector that is associated with this filter.
         public var detectorId: Swift.String?
         /// The name of the filter you want to get.
@@ -486,7 +486,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct GetFilterResponse: AWSShape {
+    public struct GetFilterResponse: AWSShape, Equatable {
         /// The name of the filter.
         public var name: Swift.String?
         /// The description of the filter.
@@ -520,7 +520,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether Kubernetes audit logs are enabled as a data source.
-    public struct KubernetesAuditLogsConfiguration: AWSShape {
+    public struct KubernetesAuditLogsConfiguration: AWSShape, Equatable {
         /// The status of Kubernetes audit logs as a data source.
         public var enable: Swift.Bool?
 
@@ -534,7 +534,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether Kubernetes audit logs are enabled as a data source.
-    public struct KubernetesAuditLogsConfigurationResult: AWSShape {
+    public struct KubernetesAuditLogsConfigurationResult: AWSShape, Equatable {
         /// A value that describes whether Kubernetes audit logs are enabled as a data source.
         public var status: Swift.String?
 
@@ -548,7 +548,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether any Kubernetes data sources are enabled.
-    public struct KubernetesConfiguration: AWSShape {
+    public struct KubernetesConfiguration: AWSShape, Equatable {
         /// The status of Kubernetes audit logs as a data source.
         public var auditLogs: KubernetesAuditLogsConfiguration?
 
@@ -562,7 +562,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether any Kubernetes logs will be enabled as a data source.
-    public struct KubernetesConfigurationResult: AWSShape {
+    public struct KubernetesConfigurationResult: AWSShape, Equatable {
         /// Describes whether Kubernetes audit logs are enabled as a data source.
         public var auditLogs: KubernetesAuditLogsConfigurationResult?
 
@@ -575,7 +575,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct ListDetectorsRequest: AWSShape {
+    public struct ListDetectorsRequest: AWSShape, Equatable {
         /// You can use this parameter to indicate the maximum number of items that you want in the response.
         public var maxResults: Swift.Int?
         /// You can use this parameter when paginating results.
@@ -597,7 +597,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct ListDetectorsResponse: AWSShape {
+    public struct ListDetectorsResponse: AWSShape, Equatable {
         /// A list of detector IDs.
         public var detectorIds: [Swift.String]?
         /// The pagination parameter to be used on the next list operation to retrieve more items.
@@ -614,7 +614,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct ListFiltersRequest: AWSShape {
+    public struct ListFiltersRequest: AWSShape, Equatable {
         /// The unique ID of the detector that is associated with the filter.
         public var detectorId: Swift.String?
         /// You can use this parameter to indicate the maximum number of items that you want in the response.
@@ -640,7 +640,7 @@ public enum GuardDuty {
         }
     }
 
-    public struct ListFiltersResponse: AWSShape {
+    public struct ListFiltersResponse: AWSShape, Equatable {
         /// A list of filter names.
         public var filterNames: [Swift.String]?
         /// The pagination parameter to be used on the next list operation to retrieve more items.
@@ -658,7 +658,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether Malware Protection will be enabled as a data source.
-    public struct MalwareProtectionConfiguration: AWSShape {
+    public struct MalwareProtectionConfiguration: AWSShape, Equatable {
         /// Describes the configuration of Malware Protection for EC2 instances with findings.
         public var scanEc2InstanceWithFindings: ScanEc2InstanceWithFindings?
 
@@ -672,7 +672,7 @@ public enum GuardDuty {
     }
 
     /// An object that contains information on the status of all Malware Protection data sources.
-    public struct MalwareProtectionConfigurationResult: AWSShape {
+    public struct MalwareProtectionConfigurationResult: AWSShape, Equatable {
         /// Describes the configuration of Malware Protection for EC2 instances with findings.
         public var scanEc2InstanceWithFindings: ScanEc2InstanceWithFindingsResult?
         /// The GuardDuty Malware Protection service role.
@@ -690,7 +690,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether S3 data event logs will be enabled as a data source.
-    public struct S3LogsConfiguration: AWSShape {
+    public struct S3LogsConfiguration: AWSShape, Equatable {
         /// The status of S3 data event logs as a data source.
         public var enable: Swift.Bool?
 
@@ -704,7 +704,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether S3 data event logs will be enabled as a data source.
-    public struct S3LogsConfigurationResult: AWSShape {
+    public struct S3LogsConfigurationResult: AWSShape, Equatable {
         /// A value that describes whether S3 data event logs are automatically enabled for new members of the organization.
         public var status: Swift.String?
 
@@ -718,7 +718,7 @@ public enum GuardDuty {
     }
 
     /// Describes whether Malware Protection for EC2 instances with findings will be enabled as a data source.
-    public struct ScanEc2InstanceWithFindings: AWSShape {
+    public struct ScanEc2InstanceWithFindings: AWSShape, Equatable {
         /// Describes the configuration for scanning EBS volumes as data source.
         public var ebsVolumes: Swift.Bool?
 
@@ -732,7 +732,7 @@ public enum GuardDuty {
     }
 
     /// An object that contains information on the status of whether Malware Protection for EC2 instances with findings will be enabled as a data source.
-    public struct ScanEc2InstanceWithFindingsResult: AWSShape {
+    public struct ScanEc2InstanceWithFindingsResult: AWSShape, Equatable {
         /// Describes the configuration of scanning EBS volumes as a data source.
         public var ebsVolumes: EbsVolumesResult?
 
@@ -746,7 +746,7 @@ public enum GuardDuty {
     }
 
     /// Specifies the names of the data sources that couldn't be enabled.
-    public struct UnprocessedDataSourcesResult: AWSShape {
+    public struct UnprocessedDataSourcesResult: AWSShape, Equatable {
         public var malwareProtection: MalwareProtectionConfigurationResult?
 
         public init(malwareProtection: MalwareProtectionConfigurationResult? = nil) {

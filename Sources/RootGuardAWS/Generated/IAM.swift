@@ -12,7 +12,7 @@ public enum IAM {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Contains information about an Amazon Web Services access key.
-    public struct AccessKey: AWSShape {
+    public struct AccessKey: AWSShape, Equatable {
         /// The name of the IAM user that the access key is associated with.
         public var userName: Swift.String?
         /// The ID for this access key.
@@ -42,7 +42,7 @@ public enum IAM {
     }
 
     /// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
-    public struct AccessKeyLastUsed: AWSShape {
+    public struct AccessKeyLastUsed: AWSShape, Equatable {
         /// The date and time, in ISO 8601 date-time format, when the access key was most recently used.
         public var lastUsedDate: Foundation.Date?
         /// The name of the Amazon Web Services service with which this access key was most recently used.
@@ -64,7 +64,7 @@ public enum IAM {
     }
 
     /// Contains information about an Amazon Web Services access key, without its secret key.
-    public struct AccessKeyMetadata: AWSShape {
+    public struct AccessKeyMetadata: AWSShape, Equatable {
         /// The name of the IAM user that the key is associated with.
         public var userName: Swift.String?
         /// The ID for this access key.
@@ -89,7 +89,7 @@ public enum IAM {
         }
     }
 
-    public struct AttachRolePolicyRequest: AWSShape {
+    public struct AttachRolePolicyRequest: AWSShape, Equatable {
         /// The name (friendly name, not ARN) of the role to attach the policy to.
         public var roleName: Swift.String?
         /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
@@ -106,7 +106,7 @@ public enum IAM {
         }
     }
 
-    public struct AttachUserPolicyRequest: AWSShape {
+    public struct AttachUserPolicyRequest: AWSShape, Equatable {
         /// The name (friendly name, not ARN) of the IAM user to attach the policy to.
         public var userName: Swift.String?
         /// The Amazon Resource Name (ARN) of the IAM policy you want to attach.
@@ -124,7 +124,7 @@ public enum IAM {
     }
 
     /// Contains information about an attached permissions boundary.
-    public struct AttachedPermissionsBoundary: AWSShape {
+    public struct AttachedPermissionsBoundary: AWSShape, Equatable {
         /// The permissions boundary usage type that indicates what type of IAM resource is used as the permissions boundary for an entity.
         public var permissionsBoundaryType: Swift.String?
         /// The ARN of the policy used to set the permissions boundary for the user or role.
@@ -142,7 +142,7 @@ public enum IAM {
     }
 
     /// Contains information about an attached policy.
-    public struct AttachedPolicy: AWSShape {
+    public struct AttachedPolicy: AWSShape, Equatable {
         /// The friendly name of the attached policy.
         public var policyName: Swift.String?
         public var policyArn: Swift.String?
@@ -158,7 +158,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateAccessKeyRequest: AWSShape {
+    public struct CreateAccessKeyRequest: AWSShape, Equatable {
         /// The name of the IAM user that the new key will belong to.
         public var userName: Swift.String?
 
@@ -172,7 +172,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreateAccessKey request.
-    public struct CreateAccessKeyResponse: AWSShape {
+    public struct CreateAccessKeyResponse: AWSShape, Equatable {
         /// A structure with details about the access key.
         public var accessKey: AccessKey?
 
@@ -185,7 +185,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateAccountAliasRequest: AWSShape {
+    public struct CreateAccountAliasRequest: AWSShape, Equatable {
         /// The account alias to create.
         public var accountAlias: Swift.String?
 
@@ -198,7 +198,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateLoginProfileRequest: AWSShape {
+    public struct CreateLoginProfileRequest: AWSShape, Equatable {
         /// The name of the IAM user to create a password for.
         public var userName: Swift.String?
         /// The new password for the user.
@@ -220,7 +220,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreateLoginProfile request.
-    public struct CreateLoginProfileResponse: AWSShape {
+    public struct CreateLoginProfileResponse: AWSShape, Equatable {
         /// A structure containing the user name and password create date.
         public var loginProfile: LoginProfile?
 
@@ -233,7 +233,7 @@ public enum IAM {
         }
     }
 
-    public struct CreatePolicyRequest: AWSShape {
+    public struct CreatePolicyRequest: AWSShape, Equatable {
         /// The friendly name of the policy.
         public var policyName: Swift.String?
         /// The path for the policy.
@@ -263,7 +263,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreatePolicy request.
-    public struct CreatePolicyResponse: AWSShape {
+    public struct CreatePolicyResponse: AWSShape, Equatable {
         /// A structure containing details about the new policy.
         public var policy: Policy?
 
@@ -276,7 +276,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateRoleRequest: AWSShape {
+    public struct CreateRoleRequest: AWSShape, Equatable {
         /// The path to the role.
         public var path: Swift.String?
         /// The name of the role to create.
@@ -314,7 +314,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreateRole request.
-    public struct CreateRoleResponse: AWSShape {
+    public struct CreateRoleResponse: AWSShape, Equatable {
         /// A structure containing details about the new role.
         public var role: Role?
 
@@ -327,7 +327,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateUserRequest: AWSShape {
+    public struct CreateUserRequest: AWSShape, Equatable {
         /// The path for the user name.
         public var path: Swift.String?
         /// The name of the user to create.
@@ -353,7 +353,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreateUser request.
-    public struct CreateUserResponse: AWSShape {
+    public struct CreateUserResponse: AWSShape, Equatable {
         /// A structure with details about the new IAM user.
         public var user: User?
 
@@ -366,7 +366,7 @@ public enum IAM {
         }
     }
 
-    public struct CreateVirtualMFADeviceRequest: AWSShape {
+    public struct CreateVirtualMFADeviceRequest: AWSShape, Equatable {
         /// The path for the virtual MFA device.
         public var path: Swift.String?
         /// The name of the virtual MFA device, which must be unique.
@@ -388,7 +388,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful CreateVirtualMFADevice request.
-    public struct CreateVirtualMFADeviceResponse: AWSShape {
+    public struct CreateVirtualMFADeviceResponse: AWSShape, Equatable {
         /// A structure containing details about the new virtual MFA device.
         public var virtualMFADevice: VirtualMFADevice?
 
@@ -401,7 +401,7 @@ public enum IAM {
         }
     }
 
-    public struct DeactivateMFADeviceRequest: AWSShape {
+    public struct DeactivateMFADeviceRequest: AWSShape, Equatable {
         /// The name of the user whose MFA device you want to deactivate.
         public var userName: Swift.String?
         /// The serial number that uniquely identifies the MFA device.
@@ -418,7 +418,7 @@ public enum IAM {
         }
     }
 
-    public struct DeleteAccessKeyRequest: AWSShape {
+    public struct DeleteAccessKeyRequest: AWSShape, Equatable {
         /// The name of the user whose access key pair you want to delete.
         public var userName: Swift.String?
         /// The access key ID for the access key ID and secret access key you want to delete.
@@ -435,7 +435,7 @@ public enum IAM {
         }
     }
 
-    public struct DeleteLoginProfileRequest: AWSShape {
+    public struct DeleteLoginProfileRequest: AWSShape, Equatable {
         /// The name of the user whose password you want to delete.
         public var userName: Swift.String?
 
@@ -448,7 +448,7 @@ public enum IAM {
         }
     }
 
-    public struct DeleteSigningCertificateRequest: AWSShape {
+    public struct DeleteSigningCertificateRequest: AWSShape, Equatable {
         /// The name of the user the signing certificate belongs to.
         public var userName: Swift.String?
         /// The ID of the signing certificate to delete.
@@ -465,7 +465,7 @@ public enum IAM {
         }
     }
 
-    public struct DeleteVirtualMFADeviceRequest: AWSShape {
+    public struct DeleteVirtualMFADeviceRequest: AWSShape, Equatable {
         /// The serial number that uniquely identifies the MFA device.
         public var serialNumber: Swift.String?
 
@@ -478,7 +478,7 @@ public enum IAM {
         }
     }
 
-    public struct EnableMFADeviceRequest: AWSShape {
+    public struct EnableMFADeviceRequest: AWSShape, Equatable {
         /// The name of the IAM user for whom you want to enable the MFA device.
         public var userName: Swift.String?
         /// The serial number that uniquely identifies the MFA device.
@@ -503,7 +503,7 @@ public enum IAM {
         }
     }
 
-    public struct EnableOrganizationsRootCredentialsManagementRequest: AWSShape {
+    public struct EnableOrganizationsRootCredentialsManagementRequest: AWSShape, Equatable {
 
         public init() {
         }
@@ -511,7 +511,7 @@ public enum IAM {
         enum CodingKeys: CodingKey {}
     }
 
-    public struct EnableOrganizationsRootCredentialsManagementResponse: AWSShape {
+    public struct EnableOrganizationsRootCredentialsManagementResponse: AWSShape, Equatable {
         /// The unique identifier (ID) of an organization.
         public var organizationId: Swift.String?
         /// The features you have enabled for centralized root access.
@@ -528,7 +528,7 @@ public enum IAM {
         }
     }
 
-    public struct EnableOrganizationsRootSessionsRequest: AWSShape {
+    public struct EnableOrganizationsRootSessionsRequest: AWSShape, Equatable {
 
         public init() {
         }
@@ -536,7 +536,7 @@ public enum IAM {
         enum CodingKeys: CodingKey {}
     }
 
-    public struct EnableOrganizationsRootSessionsResponse: AWSShape {
+    public struct EnableOrganizationsRootSessionsResponse: AWSShape, Equatable {
         /// The unique identifier (ID) of an organization.
         public var organizationId: Swift.String?
         /// The features you have enabled for centralized root access.
@@ -554,7 +554,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GenerateCredentialReport request.
-    public struct GenerateCredentialReportResponse: AWSShape {
+    public struct GenerateCredentialReportResponse: AWSShape, Equatable {
         /// Information about the state of the credential report.
         public var state: Swift.String?
         /// Information about the credential report.
@@ -571,7 +571,7 @@ public enum IAM {
         }
     }
 
-    public struct GetAccessKeyLastUsedRequest: AWSShape {
+    public struct GetAccessKeyLastUsedRequest: AWSShape, Equatable {
         /// The identifier of an access key.
         public var accessKeyId: Swift.String?
 
@@ -585,7 +585,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetAccessKeyLastUsed request.
-    public struct GetAccessKeyLastUsedResponse: AWSShape {
+    public struct GetAccessKeyLastUsedResponse: AWSShape, Equatable {
         /// The name of the IAM user that owns this access key.
         public var userName: Swift.String?
         /// Contains information about the last time the access key was used.
@@ -602,7 +602,7 @@ public enum IAM {
         }
     }
 
-    public struct GetAccountAuthorizationDetailsRequest: AWSShape {
+    public struct GetAccountAuthorizationDetailsRequest: AWSShape, Equatable {
         /// A list of entity types used to filter the results.
         public var filter: [Swift.String]?
         /// Use this only when paginating results to indicate the maximum number of items you want in the response.
@@ -624,7 +624,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetAccountAuthorizationDetails request.
-    public struct GetAccountAuthorizationDetailsResponse: AWSShape {
+    public struct GetAccountAuthorizationDetailsResponse: AWSShape, Equatable {
         /// A list containing information about IAM users.
         public var userDetailList: [UserDetail]?
         /// A list containing information about IAM groups.
@@ -658,7 +658,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetAccountPasswordPolicy request.
-    public struct GetAccountPasswordPolicyResponse: AWSShape {
+    public struct GetAccountPasswordPolicyResponse: AWSShape, Equatable {
         /// A structure that contains details about the account's password policy.
         public var passwordPolicy: PasswordPolicy?
 
@@ -672,7 +672,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetAccountSummary request.
-    public struct GetAccountSummaryResponse: AWSShape {
+    public struct GetAccountSummaryResponse: AWSShape, Equatable {
         /// A set of key–value pairs containing information about IAM entity usage and IAM quotas.
         public var summaryMap: [Swift.String: Swift.Int]?
 
@@ -686,7 +686,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetCredentialReport request.
-    public struct GetCredentialReportResponse: AWSShape {
+    public struct GetCredentialReportResponse: AWSShape, Equatable {
         /// Contains the credential report.
         public var content: Foundation.Data?
         /// The format (MIME type) of the credential report.
@@ -707,7 +707,7 @@ public enum IAM {
         }
     }
 
-    public struct GetLoginProfileRequest: AWSShape {
+    public struct GetLoginProfileRequest: AWSShape, Equatable {
         /// The name of the user whose login profile you want to retrieve.
         public var userName: Swift.String?
 
@@ -721,7 +721,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetLoginProfile request.
-    public struct GetLoginProfileResponse: AWSShape {
+    public struct GetLoginProfileResponse: AWSShape, Equatable {
         /// A structure containing the user name and the profile creation date for the user.
         public var loginProfile: LoginProfile?
 
@@ -734,7 +734,7 @@ public enum IAM {
         }
     }
 
-    public struct GetUserRequest: AWSShape {
+    public struct GetUserRequest: AWSShape, Equatable {
         /// The name of the user to get information about.
         public var userName: Swift.String?
 
@@ -748,7 +748,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful GetUser request.
-    public struct GetUserResponse: AWSShape {
+    public struct GetUserResponse: AWSShape, Equatable {
         /// A structure containing details about the IAM user.
         public var user: User?
 
@@ -762,7 +762,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM group, including all of the group's policies.
-    public struct GroupDetail: AWSShape {
+    public struct GroupDetail: AWSShape, Equatable {
         /// The path to the group.
         public var path: Swift.String?
         /// The friendly name that identifies the group.
@@ -799,7 +799,7 @@ public enum IAM {
     }
 
     /// Contains information about an instance profile.
-    public struct InstanceProfile: AWSShape {
+    public struct InstanceProfile: AWSShape, Equatable {
         /// The path to the instance profile.
         public var path: Swift.String?
         /// The name identifying the instance profile.
@@ -836,7 +836,7 @@ public enum IAM {
         }
     }
 
-    public struct ListAccessKeysRequest: AWSShape {
+    public struct ListAccessKeysRequest: AWSShape, Equatable {
         /// The name of the user.
         public var userName: Swift.String?
         /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
@@ -858,7 +858,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful ListAccessKeys request.
-    public struct ListAccessKeysResponse: AWSShape {
+    public struct ListAccessKeysResponse: AWSShape, Equatable {
         /// A list of objects containing metadata about the access keys.
         public var accessKeyMetadata: [AccessKeyMetadata]?
         /// A flag that indicates whether there are more items to return.
@@ -879,7 +879,7 @@ public enum IAM {
         }
     }
 
-    public struct ListAccountAliasesRequest: AWSShape {
+    public struct ListAccountAliasesRequest: AWSShape, Equatable {
         /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
         public var marker: Swift.String?
         /// Use this only when paginating results to indicate the maximum number of items you want in the response.
@@ -897,7 +897,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful ListAccountAliases request.
-    public struct ListAccountAliasesResponse: AWSShape {
+    public struct ListAccountAliasesResponse: AWSShape, Equatable {
         /// A list of aliases associated with the account.
         public var accountAliases: [Swift.String]?
         /// A flag that indicates whether there are more items to return.
@@ -918,7 +918,7 @@ public enum IAM {
         }
     }
 
-    public struct ListMFADevicesRequest: AWSShape {
+    public struct ListMFADevicesRequest: AWSShape, Equatable {
         /// The name of the user whose MFA devices you want to list.
         public var userName: Swift.String?
         /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
@@ -940,7 +940,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful ListMFADevices request.
-    public struct ListMFADevicesResponse: AWSShape {
+    public struct ListMFADevicesResponse: AWSShape, Equatable {
         /// A list of MFA devices.
         public var mfaDevices: [MFADevice]?
         /// A flag that indicates whether there are more items to return.
@@ -961,7 +961,7 @@ public enum IAM {
         }
     }
 
-    public struct ListOrganizationsFeaturesRequest: AWSShape {
+    public struct ListOrganizationsFeaturesRequest: AWSShape, Equatable {
 
         public init() {
         }
@@ -969,7 +969,7 @@ public enum IAM {
         enum CodingKeys: CodingKey {}
     }
 
-    public struct ListOrganizationsFeaturesResponse: AWSShape {
+    public struct ListOrganizationsFeaturesResponse: AWSShape, Equatable {
         /// The unique identifier (ID) of an organization.
         public var organizationId: Swift.String?
         /// Specifies the features that are currently available in your organization.
@@ -986,7 +986,7 @@ public enum IAM {
         }
     }
 
-    public struct ListSigningCertificatesRequest: AWSShape {
+    public struct ListSigningCertificatesRequest: AWSShape, Equatable {
         /// The name of the IAM user whose signing certificates you want to examine.
         public var userName: Swift.String?
         /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
@@ -1008,7 +1008,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful ListSigningCertificates request.
-    public struct ListSigningCertificatesResponse: AWSShape {
+    public struct ListSigningCertificatesResponse: AWSShape, Equatable {
         /// A list of the user's signing certificate information.
         public var certificates: [SigningCertificate]?
         /// A flag that indicates whether there are more items to return.
@@ -1029,7 +1029,7 @@ public enum IAM {
         }
     }
 
-    public struct ListVirtualMFADevicesRequest: AWSShape {
+    public struct ListVirtualMFADevicesRequest: AWSShape, Equatable {
         /// The status (Unassigned or Assigned) of the devices to list.
         public var assignmentStatus: Swift.String?
         /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
@@ -1051,7 +1051,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful ListVirtualMFADevices request.
-    public struct ListVirtualMFADevicesResponse: AWSShape {
+    public struct ListVirtualMFADevicesResponse: AWSShape, Equatable {
         /// The list of virtual MFA devices in the current account that match the AssignmentStatus value that was passed in the request.
         public var virtualMFADevices: [VirtualMFADevice]?
         /// A flag that indicates whether there are more items to return.
@@ -1073,7 +1073,7 @@ public enum IAM {
     }
 
     /// Contains the user name and password create date for a user.
-    public struct LoginProfile: AWSShape {
+    public struct LoginProfile: AWSShape, Equatable {
         /// The name of the user, which can be used for signing in to the Amazon Web Services Management Console.
         public var userName: Swift.String?
         /// The date when the password for the user was created.
@@ -1095,7 +1095,7 @@ public enum IAM {
     }
 
     /// Contains information about an MFA device.
-    public struct MFADevice: AWSShape {
+    public struct MFADevice: AWSShape, Equatable {
         /// The user with whom the MFA device is associated.
         public var userName: Swift.String?
         /// The serial number that uniquely identifies the MFA device.
@@ -1117,7 +1117,7 @@ public enum IAM {
     }
 
     /// Contains information about a managed policy, including the policy's ARN, versions, and the number of principal entities (users, groups, and roles) that the policy is attached to.
-    public struct ManagedPolicyDetail: AWSShape {
+    public struct ManagedPolicyDetail: AWSShape, Equatable {
         /// The friendly name (not ARN) identifying the policy.
         public var policyName: Swift.String?
         /// The stable and unique string identifying the policy.
@@ -1174,7 +1174,7 @@ public enum IAM {
     }
 
     /// Contains information about the account password policy.
-    public struct PasswordPolicy: AWSShape {
+    public struct PasswordPolicy: AWSShape, Equatable {
         /// Minimum length to require for IAM user passwords.
         public var minimumPasswordLength: Swift.Int?
         /// Specifies whether IAM user passwords must contain at least one of the following symbols: !
@@ -1224,7 +1224,7 @@ public enum IAM {
     }
 
     /// Contains information about a managed policy.
-    public struct Policy: AWSShape {
+    public struct Policy: AWSShape, Equatable {
         /// The friendly name (not ARN) identifying the policy.
         public var policyName: Swift.String?
         /// The stable and unique string identifying the policy.
@@ -1281,7 +1281,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM policy, including the policy document.
-    public struct PolicyDetail: AWSShape {
+    public struct PolicyDetail: AWSShape, Equatable {
         /// The name of the policy.
         public var policyName: Swift.String?
         /// The policy document.
@@ -1299,7 +1299,7 @@ public enum IAM {
     }
 
     /// Contains information about a version of a managed policy.
-    public struct PolicyVersion: AWSShape {
+    public struct PolicyVersion: AWSShape, Equatable {
         /// The policy document.
         public var document: IAMPolicyDocument?
         /// The identifier for the policy version.
@@ -1324,7 +1324,7 @@ public enum IAM {
         }
     }
 
-    public struct PutUserPolicyRequest: AWSShape {
+    public struct PutUserPolicyRequest: AWSShape, Equatable {
         /// The name of the user to associate the policy with.
         public var userName: Swift.String?
         /// The name of the policy document.
@@ -1346,7 +1346,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM role.
-    public struct Role: AWSShape {
+    public struct Role: AWSShape, Equatable {
         /// The path to the role.
         public var path: Swift.String?
         /// The friendly name that identifies the role.
@@ -1400,7 +1400,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM role, including all of the role's policies.
-    public struct RoleDetail: AWSShape {
+    public struct RoleDetail: AWSShape, Equatable {
         /// The path to the role.
         public var path: Swift.String?
         /// The friendly name that identifies the role.
@@ -1457,7 +1457,7 @@ public enum IAM {
     }
 
     /// Contains information about the last time that an IAM role was used.
-    public struct RoleLastUsed: AWSShape {
+    public struct RoleLastUsed: AWSShape, Equatable {
         /// The date and time, in ISO 8601 date-time format that the role was last used.
         public var lastUsedDate: Foundation.Date?
         /// The name of the Amazon Web Services Region in which the role was last used.
@@ -1475,7 +1475,7 @@ public enum IAM {
     }
 
     /// Contains information about an X.509 signing certificate.
-    public struct SigningCertificate: AWSShape {
+    public struct SigningCertificate: AWSShape, Equatable {
         /// The name of the user the signing certificate is associated with.
         public var userName: Swift.String?
         /// The ID for the signing certificate.
@@ -1505,7 +1505,7 @@ public enum IAM {
     }
 
     /// A structure that represents user-provided metadata that can be associated with an IAM resource.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// The key name that can be used to look up or retrieve the associated value.
         public var key: Swift.String?
         /// The value associated with this tag.
@@ -1522,7 +1522,7 @@ public enum IAM {
         }
     }
 
-    public struct UpdateAccessKeyRequest: AWSShape {
+    public struct UpdateAccessKeyRequest: AWSShape, Equatable {
         /// The name of the user whose key you want to update.
         public var userName: Swift.String?
         /// The access key ID of the secret access key you want to update.
@@ -1543,7 +1543,7 @@ public enum IAM {
         }
     }
 
-    public struct UpdateAccountPasswordPolicyRequest: AWSShape {
+    public struct UpdateAccountPasswordPolicyRequest: AWSShape, Equatable {
         /// The minimum number of characters allowed in an IAM user password.
         public var minimumPasswordLength: Swift.Int?
         /// Specifies whether IAM user passwords must contain at least one of the following non-alphanumeric characters: !
@@ -1588,7 +1588,7 @@ public enum IAM {
         }
     }
 
-    public struct UploadSigningCertificateRequest: AWSShape {
+    public struct UploadSigningCertificateRequest: AWSShape, Equatable {
         /// The name of the user the signing certificate is for.
         public var userName: Swift.String?
         /// The contents of the signing certificate.
@@ -1606,7 +1606,7 @@ public enum IAM {
     }
 
     /// Contains the response to a successful UploadSigningCertificate request.
-    public struct UploadSigningCertificateResponse: AWSShape {
+    public struct UploadSigningCertificateResponse: AWSShape, Equatable {
         /// Information about the certificate.
         public var certificate: SigningCertificate?
 
@@ -1620,7 +1620,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM user entity.
-    public struct User: AWSShape {
+    public struct User: AWSShape, Equatable {
         /// The path to the user.
         public var path: Swift.String?
         /// The friendly name identifying the user.
@@ -1662,7 +1662,7 @@ public enum IAM {
     }
 
     /// Contains information about an IAM user, including all the user's policies and all the IAM groups the user is in.
-    public struct UserDetail: AWSShape {
+    public struct UserDetail: AWSShape, Equatable {
         /// The path to the user.
         public var path: Swift.String?
         /// The friendly name identifying the user.
@@ -1711,7 +1711,7 @@ public enum IAM {
     }
 
     /// Contains information about a virtual MFA device.
-    public struct VirtualMFADevice: AWSShape {
+    public struct VirtualMFADevice: AWSShape, Equatable {
         /// The serial number associated with VirtualMFADevice.
         public var serialNumber: Swift.String?
         /// The base32 seed defined as specified in RFC3548.

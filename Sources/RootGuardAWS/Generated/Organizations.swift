@@ -12,7 +12,7 @@ public enum Organizations {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Contains information about an Amazon Web Services account that is a member of an organization.
-    public struct Account: AWSShape {
+    public struct Account: AWSShape, Equatable {
         /// The unique identifier (ID) of the account.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of the account.
@@ -57,7 +57,7 @@ public enum Organizations {
         }
     }
 
-    public struct AttachPolicyRequest: AWSShape {
+    public struct AttachPolicyRequest: AWSShape, Equatable {
         /// ID for the policy that you want to attach to the target.
         public var policyId: Swift.String?
         /// ID for the root, OU, or account that you want to attach the policy to.
@@ -74,7 +74,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateAccountRequest: AWSShape {
+    public struct CreateAccountRequest: AWSShape, Equatable {
         /// The email address of the owner to assign to the new member account.
         public var email: Swift.String?
         /// The friendly name of the member account.
@@ -103,7 +103,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateAccountResponse: AWSShape {
+    public struct CreateAccountResponse: AWSShape, Equatable {
         /// A structure that contains details about the request to create an account.
         public var createAccountStatus: CreateAccountStatus?
 
@@ -117,7 +117,7 @@ public enum Organizations {
     }
 
     /// Contains the status about a CreateAccount or CreateGovCloudAccount request to create an Amazon Web Services account or an Amazon Web Services GovCloud (US) account in an organization.
-    public struct CreateAccountStatus: AWSShape {
+    public struct CreateAccountStatus: AWSShape, Equatable {
         /// The unique identifier (ID) that references this request.
         public var id: Swift.String?
         /// The account name given to the account when it was created.
@@ -158,7 +158,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateOrganizationRequest: AWSShape {
+    public struct CreateOrganizationRequest: AWSShape, Equatable {
         /// Specifies the feature set supported by the new organization.
         public var featureSet: Swift.String?
 
@@ -171,7 +171,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateOrganizationResponse: AWSShape {
+    public struct CreateOrganizationResponse: AWSShape, Equatable {
         /// A structure that contains details about the newly created organization.
         public var organization: Organization?
 
@@ -184,7 +184,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateOrganizationalUnitRequest: AWSShape {
+    public struct CreateOrganizationalUnitRequest: AWSShape, Equatable {
         /// ID for the parent root or OU that you want to create the new OU in.
         public var parentId: Swift.String?
         /// The friendly name to assign to the new OU.
@@ -205,7 +205,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreateOrganizationalUnitResponse: AWSShape {
+    public struct CreateOrganizationalUnitResponse: AWSShape, Equatable {
         /// A structure that contains details about the newly created OU.
         public var organizationalUnit: OrganizationalUnit?
 
@@ -218,7 +218,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreatePolicyRequest: AWSShape {
+    public struct CreatePolicyRequest: AWSShape, Equatable {
         /// The policy text content to add to the new policy.
         public var content: Swift.String?
         /// An optional description to assign to the policy.
@@ -247,7 +247,7 @@ public enum Organizations {
         }
     }
 
-    public struct CreatePolicyResponse: AWSShape {
+    public struct CreatePolicyResponse: AWSShape, Equatable {
         /// A structure that contains details about the newly created policy.
         public var policy: Policy?
 
@@ -261,7 +261,7 @@ public enum Organizations {
     }
 
     /// Contains information about the delegated administrator.
-    public struct DelegatedAdministrator: AWSShape {
+    public struct DelegatedAdministrator: AWSShape, Equatable {
         /// The unique identifier (ID) of the delegated administrator's account.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of the delegated administrator's account.
@@ -306,7 +306,7 @@ public enum Organizations {
         }
     }
 
-    public struct DescribeAccountRequest: AWSShape {
+    public struct DescribeAccountRequest: AWSShape, Equatable {
         /// The unique identifier (ID) of the Amazon Web Services account that you want information about.
         public var accountId: Swift.String?
 
@@ -319,7 +319,7 @@ public enum Organizations {
         }
     }
 
-    public struct DescribeAccountResponse: AWSShape {
+    public struct DescribeAccountResponse: AWSShape, Equatable {
         /// A structure that contains information about the requested account.
         public var account: Account?
 
@@ -332,7 +332,7 @@ public enum Organizations {
         }
     }
 
-    public struct DescribeOrganizationResponse: AWSShape {
+    public struct DescribeOrganizationResponse: AWSShape, Equatable {
         /// A structure that contains information about the organization.
         public var organization: Organization?
 
@@ -345,7 +345,7 @@ public enum Organizations {
         }
     }
 
-    public struct DescribePolicyRequest: AWSShape {
+    public struct DescribePolicyRequest: AWSShape, Equatable {
         /// ID for the policy that you want details about.
         public var policyId: Swift.String?
 
@@ -358,7 +358,7 @@ public enum Organizations {
         }
     }
 
-    public struct DescribePolicyResponse: AWSShape {
+    public struct DescribePolicyResponse: AWSShape, Equatable {
         /// A structure that contains details about the specified policy.
         public var policy: Policy?
 
@@ -371,7 +371,7 @@ public enum Organizations {
         }
     }
 
-    public struct EnableAWSServiceAccessRequest: AWSShape {
+    public struct EnableAWSServiceAccessRequest: AWSShape, Equatable {
         /// The service principal name of the Amazon Web Services service for which you want to enable integration with your organization.
         public var servicePrincipal: Swift.String?
 
@@ -384,7 +384,7 @@ public enum Organizations {
         }
     }
 
-    public struct EnablePolicyTypeRequest: AWSShape {
+    public struct EnablePolicyTypeRequest: AWSShape, Equatable {
         /// ID for the root in which you want to enable a policy type.
         public var rootId: Swift.String?
         /// The policy type that you want to enable.
@@ -401,7 +401,7 @@ public enum Organizations {
         }
     }
 
-    public struct EnablePolicyTypeResponse: AWSShape {
+    public struct EnablePolicyTypeResponse: AWSShape, Equatable {
         /// A structure that shows the root with the updated list of enabled policy types.
         public var root: Root?
 
@@ -415,7 +415,7 @@ public enum Organizations {
     }
 
     /// A structure that contains details of a service principal that represents an Amazon Web Services service that is enabled to integrate with Organizations.
-    public struct EnabledServicePrincipal: AWSShape {
+    public struct EnabledServicePrincipal: AWSShape, Equatable {
         /// The name of the service principal.
         public var servicePrincipal: Swift.String?
         /// The date that the service principal was enabled for integration with Organizations.
@@ -432,7 +432,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAWSServiceAccessForOrganizationRequest: AWSShape {
+    public struct ListAWSServiceAccessForOrganizationRequest: AWSShape, Equatable {
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
         public var nextToken: Swift.String?
         /// The maximum number of items to return in the response.
@@ -449,7 +449,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAWSServiceAccessForOrganizationResponse: AWSShape {
+    public struct ListAWSServiceAccessForOrganizationResponse: AWSShape, Equatable {
         /// A list of the service principals for the services that are enabled to integrate with your organization.
         public var enabledServicePrincipals: [EnabledServicePrincipal]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -466,7 +466,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAccountsForParentRequest: AWSShape {
+    public struct ListAccountsForParentRequest: AWSShape, Equatable {
         /// The unique identifier (ID) for the parent root or organization unit (OU) whose accounts you want to list.
         public var parentId: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -487,7 +487,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAccountsForParentResponse: AWSShape {
+    public struct ListAccountsForParentResponse: AWSShape, Equatable {
         /// A list of the accounts in the specified root or OU.
         public var accounts: [Account]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -504,7 +504,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAccountsRequest: AWSShape {
+    public struct ListAccountsRequest: AWSShape, Equatable {
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
         public var nextToken: Swift.String?
         /// The maximum number of items to return in the response.
@@ -521,7 +521,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListAccountsResponse: AWSShape {
+    public struct ListAccountsResponse: AWSShape, Equatable {
         /// A list of objects in the organization.
         public var accounts: [Account]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -538,7 +538,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListDelegatedAdministratorsRequest: AWSShape {
+    public struct ListDelegatedAdministratorsRequest: AWSShape, Equatable {
         /// Specifies a service principal name.
         public var servicePrincipal: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -559,7 +559,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListDelegatedAdministratorsResponse: AWSShape {
+    public struct ListDelegatedAdministratorsResponse: AWSShape, Equatable {
         /// The list of delegated administrators in your organization.
         public var delegatedAdministrators: [DelegatedAdministrator]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -576,7 +576,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListOrganizationalUnitsForParentRequest: AWSShape {
+    public struct ListOrganizationalUnitsForParentRequest: AWSShape, Equatable {
         /// ID for the root or OU whose child OUs you want to list.
         public var parentId: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -597,7 +597,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListOrganizationalUnitsForParentResponse: AWSShape {
+    public struct ListOrganizationalUnitsForParentResponse: AWSShape, Equatable {
         /// A list of the OUs in the specified root or parent OU.
         public var organizationalUnits: [OrganizationalUnit]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -614,7 +614,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListParentsRequest: AWSShape {
+    public struct ListParentsRequest: AWSShape, Equatable {
         /// ID for the OU or account whose parent containers you want to list.
         public var childId: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -635,7 +635,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListParentsResponse: AWSShape {
+    public struct ListParentsResponse: AWSShape, Equatable {
         /// A list of parents for the specified child account or OU.
         public var parents: [Parent]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -652,7 +652,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListPoliciesForTargetRequest: AWSShape {
+    public struct ListPoliciesForTargetRequest: AWSShape, Equatable {
         /// ID for the root, organizational unit, or account whose policies you want to list.
         public var targetId: Swift.String?
         /// The type of policy that you want to include in the returned list.
@@ -677,7 +677,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListPoliciesForTargetResponse: AWSShape {
+    public struct ListPoliciesForTargetResponse: AWSShape, Equatable {
         /// The list of policies that match the criteria in the request.
         public var policies: [PolicySummary]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -694,7 +694,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListPoliciesRequest: AWSShape {
+    public struct ListPoliciesRequest: AWSShape, Equatable {
         /// Specifies the type of policy that you want to include in the response.
         public var filter: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -715,7 +715,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListPoliciesResponse: AWSShape {
+    public struct ListPoliciesResponse: AWSShape, Equatable {
         /// A list of policies that match the filter criteria in the request.
         public var policies: [PolicySummary]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -732,7 +732,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListRootsRequest: AWSShape {
+    public struct ListRootsRequest: AWSShape, Equatable {
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
         public var nextToken: Swift.String?
         /// The maximum number of items to return in the response.
@@ -749,7 +749,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListRootsResponse: AWSShape {
+    public struct ListRootsResponse: AWSShape, Equatable {
         /// A list of roots that are defined in an organization.
         public var roots: [Root]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -766,7 +766,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListTargetsForPolicyRequest: AWSShape {
+    public struct ListTargetsForPolicyRequest: AWSShape, Equatable {
         /// ID for the policy whose attachments you want to know.
         public var policyId: Swift.String?
         /// The parameter for receiving additional results if you receive a NextToken response in a previous request.
@@ -787,7 +787,7 @@ public enum Organizations {
         }
     }
 
-    public struct ListTargetsForPolicyResponse: AWSShape {
+    public struct ListTargetsForPolicyResponse: AWSShape, Equatable {
         /// A list of structures, each of which contains details about one of the entities to which the specified policy is attached.
         public var targets: [PolicyTargetSummary]?
         /// If present, indicates that more output is available than is included in the current response.
@@ -804,7 +804,7 @@ public enum Organizations {
         }
     }
 
-    public struct MoveAccountRequest: AWSShape {
+    public struct MoveAccountRequest: AWSShape, Equatable {
         /// ID for the account that you want to move.
         public var accountId: Swift.String?
         /// ID for the root or organizational unit that you want to move the account from.
@@ -826,7 +826,7 @@ public enum Organizations {
     }
 
     /// Contains details about an organization.
-    public struct Organization: AWSShape {
+    public struct Organization: AWSShape, Equatable {
         /// The unique identifier (ID) of an organization.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of an organization.
@@ -864,7 +864,7 @@ public enum Organizations {
     }
 
     /// Contains details about an organizational unit (OU).
-    public struct OrganizationalUnit: AWSShape {
+    public struct OrganizationalUnit: AWSShape, Equatable {
         /// The unique identifier (ID) associated with this OU.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of this OU.
@@ -890,7 +890,7 @@ public enum Organizations {
     }
 
     /// Contains information about either a root or an organizational unit (OU) that can contain OUs or accounts in an organization.
-    public struct Parent: AWSShape {
+    public struct Parent: AWSShape, Equatable {
         /// The unique identifier (ID) of the parent entity.
         public var id: Swift.String?
         /// The type of the parent entity.
@@ -908,7 +908,7 @@ public enum Organizations {
     }
 
     /// Contains rules to be applied to the affected accounts.
-    public struct Policy: AWSShape {
+    public struct Policy: AWSShape, Equatable {
         /// A structure that contains additional details about the policy.
         public var policySummary: PolicySummary?
         /// The text content of the policy.
@@ -926,7 +926,7 @@ public enum Organizations {
     }
 
     /// Contains information about a policy, but does not include the content.
-    public struct PolicySummary: AWSShape {
+    public struct PolicySummary: AWSShape, Equatable {
         /// The unique identifier (ID) of the policy.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of the policy.
@@ -960,7 +960,7 @@ public enum Organizations {
     }
 
     /// Contains information about a root, OU, or account that a policy is attached to.
-    public struct PolicyTargetSummary: AWSShape {
+    public struct PolicyTargetSummary: AWSShape, Equatable {
         /// The unique identifier (ID) of the policy target.
         public var targetId: Swift.String?
         /// The Amazon Resource Name (ARN) of the policy target.
@@ -986,7 +986,7 @@ public enum Organizations {
     }
 
     /// Contains information about a policy type and its status in the associated root.
-    public struct PolicyTypeSummary: AWSShape {
+    public struct PolicyTypeSummary: AWSShape, Equatable {
         /// The name of the policy type.
         public var type: Swift.String?
         /// The status of the policy type as it relates to the associated root.
@@ -1004,7 +1004,7 @@ public enum Organizations {
     }
 
     /// Contains details about a root.
-    public struct Root: AWSShape {
+    public struct Root: AWSShape, Equatable {
         /// The unique identifier (ID) for the root.
         public var id: Swift.String?
         /// The Amazon Resource Name (ARN) of the root.
@@ -1030,7 +1030,7 @@ public enum Organizations {
     }
 
     /// A custom key-value pair associated with a resource within your organization.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// The key identifier, or name, of the tag.
         public var key: Swift.String?
         /// The string value that's associated with the key of the tag.

@@ -11,7 +11,7 @@ public enum S3 {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Specifies the information about the bucket that will be created.
-    public struct BucketInfo: AWSShape {
+    public struct BucketInfo: AWSShape, Equatable {
         /// The number of Zone (Availability Zone or Local Zone) that's used for redundancy for the bucket.
         public var dataRedundancy: Swift.String?
         /// The type of bucket.
@@ -29,7 +29,7 @@ public enum S3 {
     }
 
     /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter.
-    public struct CommonPrefix: AWSShape {
+    public struct CommonPrefix: AWSShape, Equatable {
         /// Container for the specified common prefix.
         public var prefix: Swift.String?
 
@@ -43,7 +43,7 @@ public enum S3 {
     }
 
     /// The configuration information for the bucket.
-    public struct CreateBucketConfiguration: AWSShape {
+    public struct CreateBucketConfiguration: AWSShape, Equatable {
         /// Specifies the Region where the bucket will be created.
         public var locationConstraint: Swift.String?
         /// Specifies the location where the bucket will be created.
@@ -68,7 +68,7 @@ public enum S3 {
         }
     }
 
-    public struct CreateBucketOutput: AWSShape {
+    public struct CreateBucketOutput: AWSShape, Equatable {
         /// A forward slash followed by the name of the bucket.
         public var location: Swift.String?
         /// The Amazon Resource Name (ARN) of the S3 bucket.
@@ -92,7 +92,7 @@ public enum S3 {
         }
     }
 
-    public struct CreateBucketRequest: AWSShape {
+    public struct CreateBucketRequest: AWSShape, Equatable {
         /// The canned ACL to apply to the bucket.
         public var acl: Swift.String?
         /// The name of the bucket to create.
@@ -158,7 +158,7 @@ public enum S3 {
         }
     }
 
-    public struct GetBucketLocationOutput: AWSShape {
+    public struct GetBucketLocationOutput: AWSShape, Equatable {
         /// Specifies the Region where the bucket resides.
         public var locationConstraint: Swift.String?
 
@@ -171,7 +171,7 @@ public enum S3 {
         }
     }
 
-    public struct GetBucketLocationRequest: AWSShape {
+    public struct GetBucketLocationRequest: AWSShape, Equatable {
         /// The name of the bucket for which to get the location.
         public var bucket: Swift.String?
         /// The account ID of the expected bucket owner.
@@ -194,7 +194,7 @@ public enum S3 {
         }
     }
 
-    public struct HeadBucketOutput: AWSShape {
+    public struct HeadBucketOutput: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the S3 bucket.
         public var bucketArn: Swift.String?
         /// The type of location where the bucket is created.
@@ -233,7 +233,7 @@ public enum S3 {
         }
     }
 
-    public struct HeadBucketRequest: AWSShape {
+    public struct HeadBucketRequest: AWSShape, Equatable {
         /// The bucket name.
         public var bucket: Swift.String?
         /// The account ID of the expected bucket owner.
@@ -256,7 +256,7 @@ public enum S3 {
         }
     }
 
-    public struct ListObjectsV2Output: AWSShape {
+    public struct ListObjectsV2Output: AWSShape, Equatable {
         /// Set to false if all of the results were returned.
         public var isTruncated: Swift.Bool?
         /// Metadata about each object returned.
@@ -323,7 +323,7 @@ public enum S3 {
         }
     }
 
-    public struct ListObjectsV2Request: AWSShape {
+    public struct ListObjectsV2Request: AWSShape, Equatable {
         /// Directory buckets - When you use this operation with a directory bucket, you must use virtual-hosted-style requests in the format Bucket-name.s3express-zone-id.region-code.amazonaws.com.
         public var bucket: Swift.String?
         /// A delimiter is a character that you use to group keys.
@@ -383,7 +383,7 @@ public enum S3 {
     }
 
     /// Specifies the location where the bucket will be created.
-    public struct LocationInfo: AWSShape {
+    public struct LocationInfo: AWSShape, Equatable {
         /// The type of location where the bucket will be created.
         public var type: Swift.String?
         /// The name of the location where the bucket will be created.
@@ -401,7 +401,7 @@ public enum S3 {
     }
 
     /// An object consists of data and its descriptive metadata.
-    public struct Object: AWSShape {
+    public struct Object: AWSShape, Equatable {
         /// The name that you assign to an object.
         public var key: Swift.String?
         /// Creation date of the object.
@@ -447,7 +447,7 @@ public enum S3 {
     }
 
     /// Container for the owner's display name and ID.
-    public struct Owner: AWSShape {
+    public struct Owner: AWSShape, Equatable {
         public var displayName: Swift.String?
         /// Container for the ID of the owner.
         public var id: Swift.String?
@@ -463,7 +463,7 @@ public enum S3 {
         }
     }
 
-    public struct PutObjectOutput: AWSShape {
+    public struct PutObjectOutput: AWSShape, Equatable {
         /// If the expiration is configured for the object (see PutBucketLifecycleConfiguration) in the Amazon S3 User Guide, the response includes this header.
         public var expiration: Swift.String?
         /// Entity tag for the uploaded object.
@@ -586,7 +586,7 @@ public enum S3 {
         }
     }
 
-    public struct PutObjectRequest: AWSShape {
+    public struct PutObjectRequest: AWSShape, Equatable {
         /// The canned ACL to apply to the object.
         public var acl: Swift.String?
         /// Object data.
@@ -826,7 +826,7 @@ public enum S3 {
     }
 
     /// Specifies the restoration status of an object.
-    public struct RestoreStatus: AWSShape {
+    public struct RestoreStatus: AWSShape, Equatable {
         /// Specifies whether the object is currently being restored.
         public var isRestoreInProgress: Swift.Bool?
         /// Indicates when the restored copy will expire.
@@ -844,7 +844,7 @@ public enum S3 {
     }
 
     /// A container of a key value name pair.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// Name of the object key.
         public var key: Swift.String?
         /// Value of the tag.

@@ -12,7 +12,7 @@ public enum SNS {
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
     /// Input for CreateTopic action.
-    public struct CreateTopicInput: AWSShape {
+    public struct CreateTopicInput: AWSShape, Equatable {
         /// The name of the topic you want to create.
         public var name: Swift.String?
         /// A map of attributes with their corresponding values.
@@ -38,7 +38,7 @@ public enum SNS {
     }
 
     /// Response from CreateTopic action.
-    public struct CreateTopicResponse: AWSShape {
+    public struct CreateTopicResponse: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) assigned to the created topic.
         public var topicArn: Swift.String?
 
@@ -52,7 +52,7 @@ public enum SNS {
     }
 
     /// Input for GetTopicAttributes action.
-    public struct GetTopicAttributesInput: AWSShape {
+    public struct GetTopicAttributesInput: AWSShape, Equatable {
         /// The ARN of the topic whose properties you want to get.
         public var topicArn: Swift.String?
 
@@ -66,7 +66,7 @@ public enum SNS {
     }
 
     /// Response for GetTopicAttributes action.
-    public struct GetTopicAttributesResponse: AWSShape {
+    public struct GetTopicAttributesResponse: AWSShape, Equatable {
         /// A map of the topic's attributes.
         public var attributes: [Swift.String: Swift.String]?
 
@@ -80,7 +80,7 @@ public enum SNS {
     }
 
     /// Input for ListSubscriptionsByTopic action.
-    public struct ListSubscriptionsByTopicInput: AWSShape {
+    public struct ListSubscriptionsByTopicInput: AWSShape, Equatable {
         /// The ARN of the topic for which you wish to find subscriptions.
         public var topicArn: Swift.String?
         /// Token returned by the previous ListSubscriptionsByTopic request.
@@ -98,7 +98,7 @@ public enum SNS {
     }
 
     /// Response for ListSubscriptionsByTopic action.
-    public struct ListSubscriptionsByTopicResponse: AWSShape {
+    public struct ListSubscriptionsByTopicResponse: AWSShape, Equatable {
         /// A list of subscriptions.
         public var subscriptions: [Subscription]?
         /// Token to pass along to the next ListSubscriptionsByTopic request.
@@ -116,7 +116,7 @@ public enum SNS {
     }
 
     /// Input for Subscribe action.
-    public struct SubscribeInput: AWSShape {
+    public struct SubscribeInput: AWSShape, Equatable {
         /// The ARN of the topic you want to subscribe to.
         public var topicArn: Swift.String?
         /// The protocol that you want to use.
@@ -146,7 +146,7 @@ public enum SNS {
     }
 
     /// Response for Subscribe action.
-    public struct SubscribeResponse: AWSShape {
+    public struct SubscribeResponse: AWSShape, Equatable {
         /// The ARN of the subscription if it is confirmed, or the string "pending confirmation" if the subscription requires confirmation.
         public var subscriptionArn: Swift.String?
 
@@ -160,7 +160,7 @@ public enum SNS {
     }
 
     /// A wrapper type for the attributes of an Amazon SNS subscription.
-    public struct Subscription: AWSShape {
+    public struct Subscription: AWSShape, Equatable {
         /// The subscription's ARN.
         public var subscriptionArn: Swift.String?
         /// The subscription's owner.
@@ -190,7 +190,7 @@ public enum SNS {
     }
 
     /// The list of tags to be added to the specified topic.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// The required key portion of the tag.
         public var key: Swift.String?
         /// The optional value portion of the tag.

@@ -11,7 +11,7 @@ public enum STS {
         queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
-    public struct AssumeRoleRequest: AWSShape {
+    public struct AssumeRoleRequest: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the role to assume.
         public var roleArn: Swift.String?
         /// An identifier for the assumed role session.
@@ -69,7 +69,7 @@ public enum STS {
     }
 
     /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-    public struct AssumeRoleResponse: AWSShape {
+    public struct AssumeRoleResponse: AWSShape, Equatable {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a security (or session) token.
         public var credentials: Credentials?
         /// The Amazon Resource Name (ARN) and the assumed role ID, which are identifiers that you can use to refer to the resulting temporary security credentials.
@@ -94,7 +94,7 @@ public enum STS {
         }
     }
 
-    public struct AssumeRoleWithWebIdentityRequest: AWSShape {
+    public struct AssumeRoleWithWebIdentityRequest: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the role that the caller is assuming.
         public var roleArn: Swift.String?
         /// An identifier for the assumed role session.
@@ -132,7 +132,7 @@ public enum STS {
     }
 
     /// Contains the response to a successful AssumeRoleWithWebIdentity request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
-    public struct AssumeRoleWithWebIdentityResponse: AWSShape {
+    public struct AssumeRoleWithWebIdentityResponse: AWSShape, Equatable {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
         public var credentials: Credentials?
         /// The unique user identifier that is returned by the identity provider.
@@ -169,7 +169,7 @@ public enum STS {
         }
     }
 
-    public struct AssumeRootRequest: AWSShape {
+    public struct AssumeRootRequest: AWSShape, Equatable {
         /// The member account principal ARN or account ID.
         public var targetPrincipal: Swift.String?
         /// The identity based policy that scopes the session to the privileged tasks that can be performed.
@@ -190,7 +190,7 @@ public enum STS {
         }
     }
 
-    public struct AssumeRootResponse: AWSShape {
+    public struct AssumeRootResponse: AWSShape, Equatable {
         /// The temporary security credentials, which include an access key ID, a secret access key, and a security token.
         public var credentials: Credentials?
         /// The source identity specified by the principal that is calling the AssumeRoot operation.
@@ -208,7 +208,7 @@ public enum STS {
     }
 
     /// The identifiers for the temporary security credentials that the operation returns.
-    public struct AssumedRoleUser: AWSShape {
+    public struct AssumedRoleUser: AWSShape, Equatable {
         /// A unique identifier that contains the role ID and the role session name of the role that is being assumed.
         public var assumedRoleId: Swift.String?
         /// The ARN of the temporary security credentials that are returned from the AssumeRole action.
@@ -226,7 +226,7 @@ public enum STS {
     }
 
     /// Amazon Web Services credentials for API authentication.
-    public struct Credentials: AWSShape {
+    public struct Credentials: AWSShape, Equatable {
         /// The access key ID that identifies the temporary security credentials.
         public var accessKeyId: Swift.String?
         /// The secret access key that can be used to sign requests.
@@ -251,7 +251,7 @@ public enum STS {
         }
     }
 
-    public struct GetCallerIdentityRequest: AWSShape {
+    public struct GetCallerIdentityRequest: AWSShape, Equatable {
 
         public init() {
         }
@@ -260,7 +260,7 @@ public enum STS {
     }
 
     /// Contains the response to a successful GetCallerIdentity request, including information about the entity making the request.
-    public struct GetCallerIdentityResponse: AWSShape {
+    public struct GetCallerIdentityResponse: AWSShape, Equatable {
         /// The unique identifier of the calling entity.
         public var userId: Swift.String?
         /// The Amazon Web Services account ID number of the account that owns or contains the calling entity.
@@ -282,7 +282,7 @@ public enum STS {
     }
 
     /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
-    public struct PolicyDescriptorType: AWSShape {
+    public struct PolicyDescriptorType: AWSShape, Equatable {
         /// The Amazon Resource Name (ARN) of the IAM managed policy to use as a session policy for the role.
         public var arn: Swift.String?
 
@@ -296,7 +296,7 @@ public enum STS {
     }
 
     /// Contains information about the provided context.
-    public struct ProvidedContext: AWSShape {
+    public struct ProvidedContext: AWSShape, Equatable {
         /// The context provider ARN from which the trusted context assertion was generated.
         public var providerArn: Swift.String?
         /// The signed and encrypted trusted context assertion generated by the context provider.
@@ -314,7 +314,7 @@ public enum STS {
     }
 
     /// You can pass custom key-value pair attributes when you assume a role or federate a user.
-    public struct Tag: AWSShape {
+    public struct Tag: AWSShape, Equatable {
         /// The key for a session tag.
         public var key: Swift.String?
         /// The value for a session tag.

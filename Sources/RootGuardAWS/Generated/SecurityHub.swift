@@ -11,7 +11,7 @@ public enum SecurityHub {
         queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
-    public struct DescribeHubRequest: AWSShape {
+    public struct DescribeHubRequest: AWSShape, Equatable {
         /// The ARN of the Hub resource to retrieve.
         public var hubArn: Swift.String?
 
@@ -29,7 +29,7 @@ public enum SecurityHub {
         }
     }
 
-    public struct DescribeHubResponse: AWSShape {
+    public struct DescribeHubResponse: AWSShape, Equatable {
         /// The ARN of the Hub resource that was retrieved.
         public var hubArn: Swift.String?
         /// The date and time when Security Hub CSPM was enabled in the account.
@@ -54,7 +54,7 @@ public enum SecurityHub {
         }
     }
 
-    public struct EnableSecurityHubRequest: AWSShape {
+    public struct EnableSecurityHubRequest: AWSShape, Equatable {
         /// The tags to add to the hub resource when you enable Security Hub CSPM.
         public var tags: [Swift.String: Swift.String]?
         /// Whether to enable the security standards that Security Hub CSPM has designated as automatically enabled.
@@ -75,7 +75,7 @@ public enum SecurityHub {
         }
     }
 
-    public struct EnableSecurityHubResponse: AWSShape {
+    public struct EnableSecurityHubResponse: AWSShape, Equatable {
 
         public init() {
         }
@@ -83,7 +83,7 @@ public enum SecurityHub {
         enum CodingKeys: CodingKey {}
     }
 
-    public struct GetEnabledStandardsRequest: AWSShape {
+    public struct GetEnabledStandardsRequest: AWSShape, Equatable {
         /// The list of the standards subscription ARNs for the standards to retrieve.
         public var standardsSubscriptionArns: [Swift.String]?
         /// The token that is required for pagination.
@@ -104,7 +104,7 @@ public enum SecurityHub {
         }
     }
 
-    public struct GetEnabledStandardsResponse: AWSShape {
+    public struct GetEnabledStandardsResponse: AWSShape, Equatable {
         /// The list of StandardsSubscriptions objects that include information about the enabled standards.
         public var standardsSubscriptions: [StandardsSubscription]?
         /// The pagination token to use to request the next page of results.
@@ -122,7 +122,7 @@ public enum SecurityHub {
     }
 
     /// The reason for the current status of your subscription to the standard.
-    public struct StandardsStatusReason: AWSShape {
+    public struct StandardsStatusReason: AWSShape, Equatable {
         /// The reason code that represents the reason for the current status of a standard subscription.
         public var statusReasonCode: Swift.String?
 
@@ -136,7 +136,7 @@ public enum SecurityHub {
     }
 
     /// A resource that represents your subscription to a supported standard.
-    public struct StandardsSubscription: AWSShape {
+    public struct StandardsSubscription: AWSShape, Equatable {
         /// The ARN of the resource that represents your subscription to the standard.
         public var standardsSubscriptionArn: Swift.String?
         /// The ARN of the standard.

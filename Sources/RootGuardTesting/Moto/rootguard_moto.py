@@ -16,6 +16,7 @@ format; the layer answers or amends only these operations:
        GetCallerIdentity (sts)
   account GetContactInformation, GetPrimaryEmail
   cloudtrail LookupEvents           over events planted per account and region
+  guardduty ListFilters             (GET /detector/<id>/filter) over moto's own filters, paginated
 
 Control API (JSON, for tests only):
   POST /rootguard-api/root/<account>              replace that account's root state (see RootState below)
@@ -274,6 +275,10 @@ class Plugin:
             if service == "account" and path in ("/getContactInformation", "/getPrimaryEmail"):
                 payload = json.loads(body or b"{}")
                 return getattr(self, "account_" + path[1:])(start_response, payload, account)
+            if service == "guardduty" and environ.get("REQUEST_METHOD") == "GET":
+                match = re.fullmatch(r"/detector/([^/]+)/filter", path)
+                if match:
+                    return self.guardduty_list_filters(start_response, environ, match.group(1), account, region)
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
@@ -588,6 +593,26 @@ class Plugin:
             return self.respond(start_response, 404, json.dumps({"message": "Account not found."}),
                                 "application/json", [("x-amzn-ErrorType", "ResourceNotFoundException")])
         return self.respond(start_response, 200, json.dumps({"PrimaryEmail": email}), "application/json")
+
+    # ----- GuardDuty -----
+
+    def guardduty_list_filters(self, start_response, environ, detector_id, account, region):
+        from moto.guardduty.models import guardduty_backends
+
+        backend = guardduty_backends[account][region]
+        try:
+            detector = backend.get_detector(detector_id)
+        except Exception:
+            return self.respond(start_response, 400, json.dumps({"message": "The request is rejected because the input detectorId is not owned by the current account.", "__type": "BadRequestException"}),
+                                "application/json", [("x-amzn-ErrorType", "BadRequestException")])
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        names = sorted(detector.filters)
+        limit = int(query.get("maxResults", ["50"])[0])
+        start = int(query.get("nextToken", ["0"])[0] or 0)
+        result = {"filterNames": names[start:start + limit]}
+        if start + limit < len(names):
+            result["nextToken"] = str(start + limit)
+        return self.respond(start_response, 200, json.dumps(result), "application/json")
 
     # ----- CloudTrail -----
 
