@@ -89,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RootGuardCLITests",
-            dependencies: ["RootGuardTesting", "RootGuardAWS"]
+            dependencies: ["rootguard", "RootGuardTesting", "RootGuardAWS"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,9 +1,9 @@
 import Crypto
 
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// AWS Signature Version 4 (`AWS4-HMAC-SHA256`), header and query (presigned URL) forms.
@@ -95,7 +95,9 @@ public struct SigV4Signer: Sendable {
             authParams.append(("X-Amz-Security-Token", token))
         }
         let encodedAuth = authParams.map { URIEncoding.encode($0.0) + "=" + URIEncoding.encode($0.1) }
-        let query = request.query.isEmpty ? encodedAuth.joined(separator: "&")
+        let query =
+            request.query.isEmpty
+            ? encodedAuth.joined(separator: "&")
             : request.query + "&" + encodedAuth.joined(separator: "&")
         let payloadHash = Self.hash(of: payload)
         let canonical = canonicalRequest(
@@ -154,7 +156,8 @@ public struct SigV4Signer: Sendable {
             pairs.append((name, value))
         }
         pairs.sort { lhs, rhs in
-            lhs.0 == rhs.0 ? lhs.1.utf8.lexicographicallyPrecedes(rhs.1.utf8) : lhs.0.utf8.lexicographicallyPrecedes(rhs.0.utf8)
+            lhs.0 == rhs.0
+                ? lhs.1.utf8.lexicographicallyPrecedes(rhs.1.utf8) : lhs.0.utf8.lexicographicallyPrecedes(rhs.0.utf8)
         }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
     }

@@ -58,7 +58,10 @@ public final class FaultServer: Sendable {
         return FaultServer(channel: channel, script: scriptBox, log: logBox, fallback: fallback)
     }
 
-    init(channel: Channel, script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>, fallback: Behaviour) {
+    init(
+        channel: Channel, script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>,
+        fallback: Behaviour
+    ) {
         self.channel = channel
         self.script = script
         self.log = log
@@ -97,7 +100,8 @@ public final class FaultServer: Sendable {
                 log.withLockedValue {
                     $0.append(
                         Received(
-                            method: head.method.rawValue, uri: head.uri, headers: head.headers.map { ($0.name, $0.value) },
+                            method: head.method.rawValue, uri: head.uri,
+                            headers: head.headers.map { ($0.name, $0.value) },
                             body: body))
                 }
                 let behaviour = script.withLockedValue { $0.isEmpty ? fallback : $0.removeFirst() }

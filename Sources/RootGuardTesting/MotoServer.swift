@@ -103,7 +103,9 @@ public final class MotoServer: Sendable {
     // MARK: Control API
 
     @discardableResult
-    public func post(_ path: String, body: [UInt8] = [], contentType: String = "application/json") async throws -> [UInt8] {
+    public func post(
+        _ path: String, body: [UInt8] = [], contentType: String = "application/json"
+    ) async throws -> [UInt8] {
         var request = HTTPClientRequest(url: endpoint + path)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: contentType)
@@ -111,7 +113,8 @@ public final class MotoServer: Sendable {
         let response = try await http.execute(request, timeout: .seconds(30))
         let bytes = Array(try await response.body.collect(upTo: 16 << 20).readableBytesView)
         guard (200..<300).contains(Int(response.status.code)) else {
-            throw StartError(description: "moto \(path): HTTP \(response.status.code) \(String(decoding: bytes, as: UTF8.self))")
+            throw StartError(
+                description: "moto \(path): HTTP \(response.status.code) \(String(decoding: bytes, as: UTF8.self))")
         }
         return bytes
     }
@@ -121,7 +124,8 @@ public final class MotoServer: Sendable {
 
     /// Turns SigV4 and IAM-policy checking on (`true`) or off.
     public func setAuthentication(_ enabled: Bool) async throws {
-        try await post("/moto-api/reset-auth", body: Array((enabled ? "0" : "inf").utf8), contentType: "application/octet-stream")
+        try await post(
+            "/moto-api/reset-auth", body: Array((enabled ? "0" : "inf").utf8), contentType: "application/octet-stream")
     }
 
     /// Replaces the root user's state of `account` (see the plugin's `RootState`).
@@ -132,12 +136,14 @@ public final class MotoServer: Sendable {
     /// Replaces the LookupEvents history of `account` in `region`.
     public func setEvents(account: String, region: String, _ records: [[String: Any]]) async throws {
         try await post(
-            "/rootguard-api/events/\(account)/\(region)", body: Array(try JSONSerialization.data(withJSONObject: records)))
+            "/rootguard-api/events/\(account)/\(region)",
+            body: Array(try JSONSerialization.data(withJSONObject: records)))
     }
 
     /// Sets GetContactInformation's answer for `account`.
     public func setContactInformation(account: String, _ contact: [String: Any]) async throws {
-        try await post("/rootguard-api/contact/\(account)", body: Array(try JSONSerialization.data(withJSONObject: contact)))
+        try await post(
+            "/rootguard-api/contact/\(account)", body: Array(try JSONSerialization.data(withJSONObject: contact)))
     }
 
     // MARK: Clients
@@ -149,10 +155,12 @@ public final class MotoServer: Sendable {
     ) throws -> AWSClient {
         AWSClient(
             configuration: .init(
-                region: region, endpoints: .init(explicit: endpoint), retry: .init(maxAttempts: maxAttempts, baseDelay: 0.05),
+                region: region, endpoints: .init(explicit: endpoint),
+                retry: .init(maxAttempts: maxAttempts, baseDelay: 0.05),
                 timeout: .seconds(30)),
             credentialProvider: StaticCredentialProvider(
-                AWSCredentials(accessKeyID: accessKey, secretAccessKey: secret, sessionToken: sessionToken, source: "test")),
+                AWSCredentials(
+                    accessKeyID: accessKey, secretAccessKey: secret, sessionToken: sessionToken, source: "test")),
             transport: try AsyncHTTPClientTransport())
     }
 }

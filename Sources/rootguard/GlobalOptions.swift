@@ -8,13 +8,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The named profile from ~/.aws/config or ~/.aws/credentials (default: AWS_PROFILE, then 'default').")
     var profile: String?
 
-    @Option(help: "Region for regional services (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1).")
+    @Option(
+        help: "Region for regional services (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1)."
+    )
     var region: String?
 
     @Option(help: "Send every AWS request to this URL (e.g. http://127.0.0.1:5000 for moto or LocalStack).")
     var endpointURL: String?
 
-    @Option(help: "Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, the profile's max_attempts, 3).")
+    @Option(
+        help: "Attempts per AWS call, the first included (default: AWS_MAX_ATTEMPTS, the profile's max_attempts, 3).")
     var maxAttempts: Int?
 
     @Option(help: "Seconds to wait for each AWS response (default 30).")
@@ -33,7 +36,8 @@ struct GlobalOptions: ParsableArguments {
 
     var commandLine: AWSCommandLineOptions {
         AWSCommandLineOptions(
-            profile: profile, region: region, endpointURL: endpointURL, maxAttempts: maxAttempts, timeoutSeconds: timeout)
+            profile: profile, region: region, endpointURL: endpointURL, maxAttempts: maxAttempts,
+            timeoutSeconds: timeout)
     }
 
     /// Configures logging once and builds the AWS client from the options, environment and config files.

@@ -26,7 +26,8 @@ struct Whoami: AsyncParsableCommand {
                 let object: [String: String] = [
                     "Account": identity.account ?? "", "Arn": identity.arn ?? "", "UserId": identity.userId ?? "",
                 ]
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+                let data = try JSONSerialization.data(
+                    withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
             case .text:
                 print("Account      \(identity.account ?? "-")")

@@ -10,7 +10,9 @@ struct ConfigFileTests {
         name: { $0["name"] as! String })
     static let locationCases = Fixtures.cases(
         "aws-runtime/test-data/file-location-tests.json",
-        list: { (($0 as! [String: Any])["tests"] as! [[String: Any]]).filter { $0["platform"] as? String != "windows" } },
+        list: {
+            (($0 as! [String: Any])["tests"] as! [[String: Any]]).filter { $0["platform"] as? String != "windows" }
+        },
         name: { $0["name"] as! String })
     static let chainCases = Fixtures.cases(
         "aws-config/test-data/assume-role-tests.json", list: { $0 as! [Any] }, name: { $0["docs"] as! String })
@@ -18,7 +20,8 @@ struct ConfigFileTests {
         "aws-config/test-data/ecs-tests.json", list: { ($0 as! [String: Any])["tests"] as! [Any] },
         name: { $0["docs"] as! String })
     static let imdsCases = Fixtures.cases(
-        "aws-config/test-data/imds-config/imds-endpoint-tests.json", list: { ($0 as! [String: Any])["tests"] as! [Any] },
+        "aws-config/test-data/imds-config/imds-endpoint-tests.json",
+        list: { ($0 as! [String: Any])["tests"] as! [Any] },
         name: { $0["docs"] as! String })
 
     @Test func everyFileIsLoaded() {
@@ -33,7 +36,8 @@ struct ConfigFileTests {
         let input = object["input"] as! [String: Any]
         let output = object["output"] as! [String: Any]
         let result = Result {
-            try AWSConfigFiles.parse(config: input["configFile"] as? String, credentials: input["credentialsFile"] as? String)
+            try AWSConfigFiles.parse(
+                config: input["configFile"] as? String, credentials: input["credentialsFile"] as? String)
         }
         if output["errorContaining"] != nil {
             #expect(throws: AWSConfigFiles.ParseError.self) { try result.get() }

@@ -24,7 +24,9 @@ struct CredentialTests {
         let credentials = try await provider.credentials()
         #expect(credentials.sessionToken == Self.token)
         #expect(credentials.source == "environment")
-        #expect(throws: AWSError.self) { try DefaultCredentialChain.environmentProvider(["AWS_ACCESS_KEY_ID": "AKIDENV"]) }
+        #expect(throws: AWSError.self) {
+            try DefaultCredentialChain.environmentProvider(["AWS_ACCESS_KEY_ID": "AKIDENV"])
+        }
         #expect(try DefaultCredentialChain.environmentProvider([:]) == nil)
     }
 
@@ -47,10 +49,10 @@ struct CredentialTests {
         let directory = try temporaryDirectory()
         let script = directory.appendingPathComponent("creds.sh")
         try """
-            #!/bin/sh
-            if [ "$1" = "fail" ]; then echo "token expired for 'audit'" >&2; exit 3; fi
-            printf '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s", "SessionToken": "tok", "Expiration": "2099-01-02T03:04:05Z", "AccountId": "111122223333"}' "$2"
-            """.write(to: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        if [ "$1" = "fail" ]; then echo "token expired for 'audit'" >&2; exit 3; fi
+        printf '{"Version": 1, "AccessKeyId": "AKIDPROC", "SecretAccessKey": "%s", "SessionToken": "tok", "Expiration": "2099-01-02T03:04:05Z", "AccountId": "111122223333"}' "$2"
+        """.write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
         let ok = ProcessCredentialProvider(command: "\(script.path) ok \"\(Self.secret)\"", profile: "proc")
         let credentials = try await ok.credentials()
@@ -61,15 +63,22 @@ struct CredentialTests {
         let failing = ProcessCredentialProvider(command: "\(script.path) fail", profile: "proc")
         let error = await #expect(throws: CredentialError.self) { try await failing.credentials() }
         #expect(error?.message == "profile `proc`: credential_process exited with status 3: token expired for 'audit'")
-        #expect(try ProcessCredentialProvider.split(#"/bin/x --a "b c" 'd e' f\ g"#) == ["/bin/x", "--a", "b c", "d e", "f g"])
-        #expect(throws: CredentialError.self) { try ProcessCredentialProvider.parse(Data(#"{"Version": 2}"#.utf8), profile: "p") }
+        #expect(
+            try ProcessCredentialProvider.split(#"/bin/x --a "b c" 'd e' f\ g"#) == [
+                "/bin/x", "--a", "b c", "d e", "f g",
+            ])
+        #expect(throws: CredentialError.self) {
+            try ProcessCredentialProvider.parse(Data(#"{"Version": 2}"#.utf8), profile: "p")
+        }
     }
 
     @Test func containerCredentialsSendTheAuthorizationToken() async throws {
         let server = try await FaultServer.start(script: [
             .respond(
                 status: 200,
-                body: #"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#)
+                body:
+                    #"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#
+            )
         ])
         let directory = try temporaryDirectory()
         let tokenFile = directory.appendingPathComponent("token")
@@ -96,7 +105,9 @@ struct CredentialTests {
             .respond(status: 200, body: "audit-role"),
             .respond(
                 status: 200,
-                body: #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#),
+                body:
+                    #"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2099-01-01T00:00:00Z"}"#
+            ),
         ])
         let transport = try AsyncHTTPClientTransport()
         let provider = try IMDSCredentialProvider(
@@ -118,7 +129,9 @@ struct CredentialTests {
             .respond(status: 200, body: #"{"accessToken":"fresh-token","expiresIn":28800,"tokenType":"Bearer"}"#),
             .respond(
                 status: 200,
-                body: #"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"s","sessionToken":"t","expiration":4102444800000}}"#),
+                body:
+                    #"{"roleCredentials":{"accessKeyId":"ASIASSO","secretAccessKey":"s","sessionToken":"t","expiration":4102444800000}}"#
+            ),
         ])
         let directory = try temporaryDirectory()
         let settings = ProfileChain.SSOSettings(
@@ -140,9 +153,14 @@ struct CredentialTests {
         #expect(credentials.accessKeyID == "ASIASSO")
         #expect(credentials.expiration == Date(timeIntervalSince1970: 4_102_444_800))
         let requests = server.received
-        #expect(requests.map(\.uri) == ["/token", "/federation/credentials?account_id=111122223333&role_name=SecurityAudit"])
+        #expect(
+            requests.map(\.uri) == [
+                "/token", "/federation/credentials?account_id=111122223333&role_name=SecurityAudit",
+            ])
         #expect(requests[1].header("x-amz-sso_bearer_token") == "fresh-token")
-        let rewritten = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: provider.cacheFile))) as! [String: Any]
+        let rewritten =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: provider.cacheFile)))
+            as! [String: Any]
         #expect(rewritten["accessToken"] as? String == "fresh-token")
     }
 
@@ -153,7 +171,9 @@ struct CredentialTests {
         // sha1("my-sso"), as `aws sso login` names the file.
         #expect(provider.cacheFile == "/c/0ad374308c5a4e22f723adf10145eafad7c4031c.json")
         let legacy = SSOCredentialProvider(
-            settings: .init(session: nil, startURL: "https://d-abc123.awsapps.com/start", region: "us-east-1", accountID: nil, roleName: nil),
+            settings: .init(
+                session: nil, startURL: "https://d-abc123.awsapps.com/start", region: "us-east-1", accountID: nil,
+                roleName: nil),
             cacheDirectory: "/c", transport: NoNetworkTransport())
         #expect(legacy.cacheFile == "/c/40a89917e3175433e361b710a9d43528d7f1890a.json")
     }
@@ -176,14 +196,18 @@ struct CredentialTests {
             let calls: NIOLockedValueBox<Int>
             let clock: NIOLockedValueBox<Date>
             func credentials() async throws -> AWSCredentials {
-                let n = calls.withLockedValue { $0 += 1; return $0 }
+                let n = calls.withLockedValue {
+                    $0 += 1; return $0
+                }
                 try await Task.sleep(for: .milliseconds(50))
                 return AWSCredentials(
-                    accessKeyID: "AK\(n)", secretAccessKey: "s", expiration: clock.withLockedValue { $0 }.addingTimeInterval(3600),
+                    accessKeyID: "AK\(n)", secretAccessKey: "s",
+                    expiration: clock.withLockedValue { $0 }.addingTimeInterval(3600),
                     source: "counting")
             }
         }
-        let cache = CachingCredentialProvider(Counting(calls: calls, clock: clock), now: { clock.withLockedValue { $0 } })
+        let cache = CachingCredentialProvider(
+            Counting(calls: calls, clock: clock), now: { clock.withLockedValue { $0 } })
         // 20 concurrent callers share one refresh.
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 { group.addTask { try await cache.credentials().accessKeyID } }
@@ -202,18 +226,18 @@ struct CredentialTests {
     @Test func settingsFollowTheCLIPrecedence() throws {
         let directory = try temporaryDirectory()
         try """
-            [default]
-            region = ap-southeast-2
-            [profile audit]
-            region = eu-west-1
-            max_attempts = 7
-            services = local
-            role_arn = arn:aws:iam::111122223333:role/Auditor
-            source_profile = base
-            [services local]
-            iam =
-              endpoint_url = http://127.0.0.1:4566
-            """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+        [default]
+        region = ap-southeast-2
+        [profile audit]
+        region = eu-west-1
+        max_attempts = 7
+        services = local
+        role_arn = arn:aws:iam::111122223333:role/Auditor
+        source_profile = base
+        [services local]
+        iam =
+          endpoint_url = http://127.0.0.1:4566
+        """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
         try "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = \(Self.secret)\n"
             .write(to: directory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
         let environment = [
@@ -234,10 +258,13 @@ struct CredentialTests {
         let fromEnvironment = try AWSSettings.load(options: .init(profile: "audit"), environment: overridden)
         #expect(fromEnvironment.region == "us-west-2")
         #expect(fromEnvironment.retry.maxAttempts == 2)
-        let fromFlags = try AWSSettings.load(options: .init(profile: "audit", region: "ca-central-1", maxAttempts: 5), environment: overridden)
+        let fromFlags = try AWSSettings.load(
+            options: .init(profile: "audit", region: "ca-central-1", maxAttempts: 5), environment: overridden)
         #expect(fromFlags.region == "ca-central-1")
         #expect(fromFlags.retry.maxAttempts == 5)
-        let missing = #expect(throws: AWSError.self) { try AWSSettings.load(options: .init(profile: "nope"), environment: environment) }
+        let missing = #expect(throws: AWSError.self) {
+            try AWSSettings.load(options: .init(profile: "nope"), environment: environment)
+        }
         #expect(missing?.code == "ProfileNotFound")
     }
 
@@ -246,8 +273,11 @@ struct CredentialTests {
         let config = directory.appendingPathComponent("config")
         try "[default]\nregion = eu-west-1\n[profile broken\n".write(to: config, atomically: true, encoding: .utf8)
         let error = #expect(throws: AWSError.self) {
-            try AWSSettings.load(options: .init(), environment: ["HOME": directory.path, "AWS_CONFIG_FILE": config.path])
+            try AWSSettings.load(
+                options: .init(), environment: ["HOME": directory.path, "AWS_CONFIG_FILE": config.path])
         }
-        #expect(error?.description == "config load: MalformedConfig: \(config.path):3: Profile definition must end with ']'")
+        #expect(
+            error?.description == "config load: MalformedConfig: \(config.path):3: Profile definition must end with ']'"
+        )
     }
 }

@@ -1,4 +1,7 @@
 import Foundation
+import Testing
+
+@testable import RootGuardAWS
 
 enum Fixtures {
     static let root = Bundle.module.resourceURL!.appendingPathComponent("Fixtures")
@@ -25,10 +28,6 @@ enum Fixtures {
         }
     }
 }
-
-import Testing
-
-@testable import RootGuardAWS
 
 /// A transport for tests that must not touch the network.
 struct NoNetworkTransport: HTTPTransport {

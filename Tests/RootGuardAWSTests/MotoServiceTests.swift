@@ -19,24 +19,31 @@ extension MotoTests {
                 let organization = try #require(try await org.describeOrganization().organization)
                 #expect(organization.masterAccountId == motoAccount)
                 let root = try #require(try await org.listRoots().roots?.first)
-                let ou = try #require(try await org.createOrganizationalUnit(.init(parentId: root.id, name: "Workloads")).organizationalUnit)
-                #expect(try await org.listOrganizationalUnitsForParent(.init(parentId: root.id)).organizationalUnits?.map(\.name) == ["Workloads"])
+                let ou = try #require(
+                    try await org.createOrganizationalUnit(.init(parentId: root.id, name: "Workloads"))
+                        .organizationalUnit)
+                #expect(
+                    try await org.listOrganizationalUnitsForParent(.init(parentId: root.id)).organizationalUnits?.map(
+                        \.name) == ["Workloads"])
                 var members: [String] = []
                 for name in ["prod", "legacy", "sandbox"] {
                     let status = try await org.createAccount(.init(email: "\(name)@example.com", accountName: name))
                     members.append(try #require(status.createAccountStatus?.accountId))
                 }
-                _ = try await org.moveAccount(.init(accountId: members[0], sourceParentId: root.id, destinationParentId: ou.id))
+                _ = try await org.moveAccount(
+                    .init(accountId: members[0], sourceParentId: root.id, destinationParentId: ou.id))
                 #expect(try await org.listAccountsForParent(.init(parentId: ou.id)).accounts?.map(\.id) == [members[0]])
                 #expect(try await org.listParents(.init(childId: members[0])).parents?.first?.id == ou.id)
                 let pages = try await org.listAccountsPaginator(.init(maxResults: 2)).collect()
                 let accounts = pages.flatMap { $0.accounts ?? [] }
                 #expect(Set(accounts.compactMap(\.id)) == Set(members + [motoAccount]))
                 #expect(pages.count == 2)
-                #expect(try await org.describeAccount(.init(accountId: members[1])).account?.email == "legacy@example.com")
+                #expect(
+                    try await org.describeAccount(.init(accountId: members[1])).account?.email == "legacy@example.com")
 
                 _ = try await org.enablePolicyType(.init(rootId: root.id, policyType: "SERVICE_CONTROL_POLICY"))
-                let scp = #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#
+                let scp =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*","Condition":{"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:root"}}}]}"#
                 let policy = try #require(
                     try await org.createPolicy(
                         .init(content: scp, description: "deny root", name: "DenyRoot", type: "SERVICE_CONTROL_POLICY")
@@ -46,9 +53,11 @@ extension MotoTests {
                 #expect(policies.contains { $0.name == "DenyRoot" })
                 #expect(try await org.describePolicy(.init(policyId: policy.id)).policy?.content == scp)
                 // A new OU carries FullAWSAccess, as in AWS.
-                let attached = try await org.listPoliciesForTarget(.init(targetId: ou.id, filter: "SERVICE_CONTROL_POLICY"))
+                let attached = try await org.listPoliciesForTarget(
+                    .init(targetId: ou.id, filter: "SERVICE_CONTROL_POLICY"))
                 #expect(Set(attached.policies?.compactMap(\.name) ?? []) == ["DenyRoot", "FullAWSAccess"])
-                #expect(try await org.listTargetsForPolicy(.init(policyId: policy.id)).targets?.map(\.targetId) == [ou.id])
+                #expect(
+                    try await org.listTargetsForPolicy(.init(policyId: policy.id)).targets?.map(\.targetId) == [ou.id])
                 _ = try await org.enableAWSServiceAccess(.init(servicePrincipal: "cloudtrail.amazonaws.com"))
                 let access = try await org.listAWSServiceAccessForOrganization().enabledServicePrincipals ?? []
                 #expect(access.map(\.servicePrincipal) == ["cloudtrail.amazonaws.com"])
@@ -69,17 +78,22 @@ extension MotoTests {
                 #expect(unset?.code == "ResourceNotFoundException")
                 _ = try await account.putAlternateContact(
                     .init(
-                        name: "Security Team", title: "SecOps", emailAddress: "security@example.com", phoneNumber: "+1-555-0100",
+                        name: "Security Team", title: "SecOps", emailAddress: "security@example.com",
+                        phoneNumber: "+1-555-0100",
                         alternateContactType: "SECURITY"))
-                let contact = try await account.getAlternateContact(.init(alternateContactType: "SECURITY")).alternateContact
+                let contact = try await account.getAlternateContact(.init(alternateContactType: "SECURITY"))
+                    .alternateContact
                 #expect(contact?.emailAddress == "security@example.com")
 
                 let none = await #expect(throws: AWSError.self) { try await account.getContactInformation() }
                 #expect(none?.code == "ResourceNotFoundException")
                 try await moto.setContactInformation(
                     account: motoAccount,
-                    ["FullName": "Example Corp", "AddressLine1": "1 Main St", "City": "Seattle", "PostalCode": "98101",
-                     "CountryCode": "US", "PhoneNumber": "+1-206-555-0100"])
+                    [
+                        "FullName": "Example Corp", "AddressLine1": "1 Main St", "City": "Seattle",
+                        "PostalCode": "98101",
+                        "CountryCode": "US", "PhoneNumber": "+1-206-555-0100",
+                    ])
                 #expect(try await account.getContactInformation().contactInformation?.phoneNumber == "+1-206-555-0100")
 
                 _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
@@ -104,16 +118,21 @@ extension MotoTests {
                 _ = try await client.s3().createBucket(.init(bucket: "trail-logs"))
                 let trails = client.cloudTrail()
                 let trail = try await trails.createTrail(
-                    .init(name: "org-trail", s3BucketName: "trail-logs", isMultiRegionTrail: true, enableLogFileValidation: true))
+                    .init(
+                        name: "org-trail", s3BucketName: "trail-logs", isMultiRegionTrail: true,
+                        enableLogFileValidation: true))
                 #expect(trail.isMultiRegionTrail == true)
                 _ = try await trails.startLogging(.init(name: "org-trail"))
                 #expect(try await trails.getTrailStatus(.init(name: "org-trail")).isLogging == true)
                 _ = try await trails.putEventSelectors(
-                    .init(trailName: "org-trail", eventSelectors: [.init(readWriteType: "All", includeManagementEvents: true)]))
+                    .init(
+                        trailName: "org-trail",
+                        eventSelectors: [.init(readWriteType: "All", includeManagementEvents: true)]))
                 let selectors = try await trails.getEventSelectors(.init(trailName: "org-trail"))
                 #expect(selectors.eventSelectors?.first?.readWriteType == "All")
                 // A multi-region trail is seen (as a shadow trail) from another region.
-                let shadow = try await client.cloudTrail(region: .euWest1).describeTrails(.init(includeShadowTrails: true))
+                let shadow = try await client.cloudTrail(region: .euWest1).describeTrails(
+                    .init(includeShadowTrails: true))
                 #expect(shadow.trailList?.first?.homeRegion == "us-east-1")
                 #expect(try await trails.listTrails().trails?.map(\.name) == ["org-trail"])
                 _ = try await trails.stopLogging(.init(name: "org-trail"))
@@ -127,7 +146,8 @@ extension MotoTests {
                         : ["type": "IAMUser", "userName": "alice"]
                     let record: [String: Any] = [
                         "eventVersion": "1.08", "eventID": "e\(index)",
-                        "eventName": index % 2 == 0 ? "ConsoleLogin" : "ListBuckets", "eventSource": "signin.amazonaws.com",
+                        "eventName": index % 2 == 0 ? "ConsoleLogin" : "ListBuckets",
+                        "eventSource": "signin.amazonaws.com",
                         "eventTime": String(format: "2026-11-%02dT10:00:00Z", 1 + index % 20), "userIdentity": identity,
                     ]
                     records.append(record)
@@ -152,18 +172,25 @@ extension MotoTests {
                 let logs = client.cloudWatchLogs()
                 _ = try await logs.createLogGroup(.init(logGroupName: "aws-cloudtrail-logs"))
                 #expect(try await logs.describeLogGroups().logGroups?.map(\.logGroupName) == ["aws-cloudtrail-logs"])
-                let pattern = #"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#
+                let pattern =
+                    #"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#
                 _ = try await logs.putMetricFilter(
                     .init(
                         logGroupName: "aws-cloudtrail-logs", filterName: "RootAccountUsage", filterPattern: pattern,
-                        metricTransformations: [.init(metricName: "RootAccountUsageCount", metricNamespace: "CISBenchmark", metricValue: "1")]))
-                let filters = try await logs.describeMetricFiltersPaginator(.init(logGroupName: "aws-cloudtrail-logs")).collect()
+                        metricTransformations: [
+                            .init(
+                                metricName: "RootAccountUsageCount", metricNamespace: "CISBenchmark", metricValue: "1")
+                        ]))
+                let filters = try await logs.describeMetricFiltersPaginator(.init(logGroupName: "aws-cloudtrail-logs"))
+                    .collect()
                     .flatMap { $0.metricFilters ?? [] }
                 #expect(filters.first?.filterPattern == pattern)
                 #expect(filters.first?.metricTransformations?.first?.metricNamespace == "CISBenchmark")
                 _ = try await logs.createLogStream(.init(logGroupName: "aws-cloudtrail-logs", logStreamName: "s1"))
                 _ = try await logs.putLogEvents(
-                    .init(logGroupName: "aws-cloudtrail-logs", logStreamName: "s1", logEvents: [.init(timestamp: Int(Date().timeIntervalSince1970 * 1000), message: "{}")]))
+                    .init(
+                        logGroupName: "aws-cloudtrail-logs", logStreamName: "s1",
+                        logEvents: [.init(timestamp: Int(Date().timeIntervalSince1970 * 1000), message: "{}")]))
                 // TestMetricFilter is not implemented by moto: the client reports that as such.
                 do {
                     _ = try await logs.testMetricFilter(.init(filterPattern: pattern, logEventMessages: ["{}"]))
@@ -183,7 +210,8 @@ extension MotoTests {
                 let cloudWatch = client.cloudWatch()
                 _ = try await cloudWatch.putMetricAlarm(
                     .init(
-                        alarmName: "root-usage", actionsEnabled: true, alarmActions: [topic], metricName: "RootAccountUsageCount",
+                        alarmName: "root-usage", actionsEnabled: true, alarmActions: [topic],
+                        metricName: "RootAccountUsageCount",
                         namespace: "CISBenchmark", statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 1,
                         comparisonOperator: "GreaterThanOrEqualToThreshold"))
                 let forMetric = try await cloudWatch.describeAlarmsForMetric(
@@ -201,10 +229,13 @@ extension MotoTests {
             let moto = try await MotoServer.fresh()
             try await moto.client().using { client in
                 let events = client.eventBridge()
-                let pattern = #"{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}"#
+                let pattern =
+                    #"{"detail-type":["AWS Console Sign In via CloudTrail"],"detail":{"userIdentity":{"type":["Root"]}}}"#
                 _ = try await events.putRule(.init(name: "root-sign-in", eventPattern: pattern, state: "ENABLED"))
                 _ = try await events.putTargets(
-                    .init(rule: "root-sign-in", targets: [.init(id: "sns", arn: "arn:aws:sns:us-east-1:\(motoAccount):root-alerts")]))
+                    .init(
+                        rule: "root-sign-in",
+                        targets: [.init(id: "sns", arn: "arn:aws:sns:us-east-1:\(motoAccount):root-alerts")]))
                 let rules = try await events.listRulesPaginator(.init()).collect().flatMap { $0.rules ?? [] }
                 #expect(rules.map(\.name) == ["root-sign-in"])
                 let rule = try await events.describeRule(.init(name: "root-sign-in"))
@@ -231,8 +262,9 @@ extension MotoTests {
                         detectorId: id, name: "archive-root", action: "ARCHIVE",
                         findingCriteria: .init(criterion: ["type": .init(eq: ["Policy:IAMUser/RootCredentialUsage"])])))
                 _ = try await guardDuty.createFilter(
-                    .init(detectorId: id, name: "noise", action: "NOOP",
-                          findingCriteria: .init(criterion: ["severity": .init(gte: 1)])))
+                    .init(
+                        detectorId: id, name: "noise", action: "NOOP",
+                        findingCriteria: .init(criterion: ["severity": .init(gte: 1)])))
                 let names = try await guardDuty.listFiltersPaginator(.init(detectorId: id, maxResults: 1)).collect()
                     .flatMap { $0.filterNames ?? [] }
                 #expect(names == ["archive-root", "noise"])
@@ -261,19 +293,34 @@ extension MotoTests {
                 #expect(try await config.describeConfigurationRecorderStatus().configurationRecordersStatus == [])
                 _ = try await client.s3().createBucket(.init(bucket: "config-bucket"))
                 _ = try await config.putConfigurationRecorder(
-                    .init(configurationRecorder: .init(name: "default", roleARN: "arn:aws:iam::\(motoAccount):role/config", recordingGroup: .init(allSupported: true, includeGlobalResourceTypes: true))))
-                _ = try await config.putDeliveryChannel(.init(deliveryChannel: .init(name: "default", s3BucketName: "config-bucket")))
+                    .init(
+                        configurationRecorder: .init(
+                            name: "default", roleARN: "arn:aws:iam::\(motoAccount):role/config",
+                            recordingGroup: .init(allSupported: true, includeGlobalResourceTypes: true))))
+                _ = try await config.putDeliveryChannel(
+                    .init(deliveryChannel: .init(name: "default", s3BucketName: "config-bucket")))
                 _ = try await config.startConfigurationRecorder(.init(configurationRecorderName: "default"))
-                #expect(try await config.describeConfigurationRecorders().configurationRecorders?.first?.name == "default")
-                #expect(try await config.describeConfigurationRecorderStatus().configurationRecordersStatus?.first?.recording == true)
-                for rule in ["ROOT_ACCOUNT_MFA_ENABLED", "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED", "IAM_ROOT_ACCESS_KEY_CHECK"] {
-                    _ = try await config.putConfigRule(
-                        .init(configRule: .init(configRuleName: rule.lowercased(), source: .init(owner: "AWS", sourceIdentifier: rule))))
-                }
-                let rules = try await config.describeConfigRulesPaginator(.init()).collect().flatMap { $0.configRules ?? [] }
-                #expect(Set(rules.compactMap { $0.source?.sourceIdentifier }) == [
+                #expect(
+                    try await config.describeConfigurationRecorders().configurationRecorders?.first?.name == "default")
+                #expect(
+                    try await config.describeConfigurationRecorderStatus().configurationRecordersStatus?.first?
+                        .recording == true)
+                for rule in [
                     "ROOT_ACCOUNT_MFA_ENABLED", "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED", "IAM_ROOT_ACCESS_KEY_CHECK",
-                ])
+                ] {
+                    _ = try await config.putConfigRule(
+                        .init(
+                            configRule: .init(
+                                configRuleName: rule.lowercased(), source: .init(owner: "AWS", sourceIdentifier: rule)))
+                    )
+                }
+                let rules = try await config.describeConfigRulesPaginator(.init()).collect().flatMap {
+                    $0.configRules ?? []
+                }
+                #expect(
+                    Set(rules.compactMap { $0.source?.sourceIdentifier }) == [
+                        "ROOT_ACCOUNT_MFA_ENABLED", "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED", "IAM_ROOT_ACCESS_KEY_CHECK",
+                    ])
             }
         }
     }
@@ -292,9 +339,13 @@ extension MotoTests {
                     "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/b c+d.json.gz",
                     "AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/11/03/é.json.gz",
                 ]
-                for key in keys { _ = try await s3.putObject(.init(body: payload, bucket: "cloudtrail-logs", key: key)) }
-                let pages = try await s3.listObjectsV2Paginator(.init(bucket: "cloudtrail-logs", maxKeys: 2, prefix: "AWSLogs/"))
-                    .collect()
+                for key in keys {
+                    _ = try await s3.putObject(.init(body: payload, bucket: "cloudtrail-logs", key: key))
+                }
+                let pages = try await s3.listObjectsV2Paginator(
+                    .init(bucket: "cloudtrail-logs", maxKeys: 2, prefix: "AWSLogs/")
+                )
+                .collect()
                 #expect(pages.count == 2)
                 #expect(Set(pages.flatMap { $0.contents ?? [] }.compactMap(\.key)) == Set(keys))
                 let response = try await s3.getObject(.init(bucket: "cloudtrail-logs", key: keys[1]))
@@ -309,7 +360,9 @@ extension MotoTests {
                     try await s3.getObject(.init(bucket: "cloudtrail-logs", key: "nope"))
                 }
                 #expect(missing?.code == "NoSuchKey")
-                let noBucket = await #expect(throws: AWSError.self) { try await s3.listObjectsV2(.init(bucket: "no-such-bucket")) }
+                let noBucket = await #expect(throws: AWSError.self) {
+                    try await s3.listObjectsV2(.init(bucket: "no-such-bucket"))
+                }
                 #expect(noBucket?.code == "NoSuchBucket")
             }
         }
@@ -318,20 +371,28 @@ extension MotoTests {
             let moto = try await MotoServer.fresh()
             let rows: [String: Any] = [
                 "account_id": motoAccount, "region": "us-east-1",
-                "results": [[
-                    "rows": [["Data": [["VarCharValue": "eventname"]]], ["Data": [["VarCharValue": "ConsoleLogin"]]]],
-                    "column_info": [["Name": "eventname", "Type": "varchar"]],
-                ]],
+                "results": [
+                    [
+                        "rows": [
+                            ["Data": [["VarCharValue": "eventname"]]], ["Data": [["VarCharValue": "ConsoleLogin"]]],
+                        ],
+                        "column_info": [["Name": "eventname", "Type": "varchar"]],
+                    ]
+                ],
             ]
-            try await moto.post("/moto-api/static/athena/query-results", body: Array(try JSONSerialization.data(withJSONObject: rows)))
+            try await moto.post(
+                "/moto-api/static/athena/query-results", body: Array(try JSONSerialization.data(withJSONObject: rows)))
             try await moto.client().using { client in
                 let athena = client.athena()
                 let id = try #require(
                     try await athena.startQueryExecution(
-                        .init(queryString: "SELECT eventname FROM cloudtrail WHERE useridentity.type = 'Root'",
-                              resultConfiguration: .init(outputLocation: "s3://athena-results/"))
+                        .init(
+                            queryString: "SELECT eventname FROM cloudtrail WHERE useridentity.type = 'Root'",
+                            resultConfiguration: .init(outputLocation: "s3://athena-results/"))
                     ).queryExecutionId)
-                #expect(try await athena.getQueryExecution(.init(queryExecutionId: id)).queryExecution?.status?.state == "SUCCEEDED")
+                #expect(
+                    try await athena.getQueryExecution(.init(queryExecutionId: id)).queryExecution?.status?.state
+                        == "SUCCEEDED")
                 let results = try await athena.getQueryResults(.init(queryExecutionId: id))
                 #expect(results.resultSet?.rows?.last?.data?.first?.varCharValue == "ConsoleLogin")
             }

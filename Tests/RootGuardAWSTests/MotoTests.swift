@@ -59,14 +59,17 @@ extension MotoTests {
                 #expect(report.reportFormat == "text/csv")
 
                 // Three virtual devices, one page at a time: the root's one is among them, by exact ARN.
-                for name in ["alice", "bob"] { _ = try await iam.createVirtualMFADevice(.init(virtualMFADeviceName: name)) }
+                for name in ["alice", "bob"] {
+                    _ = try await iam.createVirtualMFADevice(.init(virtualMFADeviceName: name))
+                }
                 let pages = try await iam.listVirtualMFADevicesPaginator(.init(maxItems: 1)).collect()
                 #expect(pages.count == 3)
                 let devices = pages.flatMap { $0.virtualMFADevices ?? [] }
                 #expect(devices.count == 3)
-                #expect(devices.filter { $0.user?.arn == "arn:aws:iam::\(motoAccount):root" }.map(\.serialNumber) == [
-                    "arn:aws:iam::\(motoAccount):mfa/root-account-mfa-device"
-                ])
+                #expect(
+                    devices.filter { $0.user?.arn == "arn:aws:iam::\(motoAccount):root" }.map(\.serialNumber) == [
+                        "arn:aws:iam::\(motoAccount):mfa/root-account-mfa-device"
+                    ])
             }
         }
 
@@ -77,37 +80,51 @@ extension MotoTests {
                 _ = try await iam.createUser(.init(userName: "alice"))
                 #expect(try await iam.getUser(.init(userName: "alice")).user?.userName == "alice")
                 let key = try #require(try await iam.createAccessKey(.init(userName: "alice")).accessKey)
-                _ = try await iam.updateAccessKey(.init(userName: "alice", accessKeyId: key.accessKeyId, status: "Inactive"))
+                _ = try await iam.updateAccessKey(
+                    .init(userName: "alice", accessKeyId: key.accessKeyId, status: "Inactive"))
                 let keys = try await iam.listAccessKeys(.init(userName: "alice")).accessKeyMetadata ?? []
                 #expect(keys.map(\.status) == ["Inactive"])
                 _ = try await iam.getAccessKeyLastUsed(.init(accessKeyId: key.accessKeyId))
                 _ = try await iam.createLoginProfile(.init(userName: "alice", password: "Correct-Horse-9-Battery"))
                 #expect(try await iam.getLoginProfile(.init(userName: "alice")).loginProfile?.userName == "alice")
 
-                let device = try #require(try await iam.createVirtualMFADevice(.init(virtualMFADeviceName: "alice")).virtualMFADevice)
+                let device = try #require(
+                    try await iam.createVirtualMFADevice(.init(virtualMFADeviceName: "alice")).virtualMFADevice)
                 _ = try await iam.enableMFADevice(
-                    .init(userName: "alice", serialNumber: device.serialNumber, authenticationCode1: "123456", authenticationCode2: "654321"))
+                    .init(
+                        userName: "alice", serialNumber: device.serialNumber, authenticationCode1: "123456",
+                        authenticationCode2: "654321"))
                 #expect(try await iam.listMFADevices(.init(userName: "alice")).mfaDevices?.count == 1)
                 _ = try await iam.deactivateMFADevice(.init(userName: "alice", serialNumber: device.serialNumber))
                 _ = try await iam.deleteVirtualMFADevice(.init(serialNumber: device.serialNumber))
 
-                let certificate = try await iam.uploadSigningCertificate(.init(userName: "alice", certificateBody: Self.certificate))
+                let certificate = try await iam.uploadSigningCertificate(
+                    .init(userName: "alice", certificateBody: Self.certificate))
                 let certificates = try await iam.listSigningCertificates(.init(userName: "alice")).certificates ?? []
                 #expect(certificates.count == 1)
                 _ = try await iam.deleteSigningCertificate(
                     .init(userName: "alice", certificateId: certificate.certificate?.certificateId))
 
-                let document: IAMPolicyDocument = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
-                let policy = try #require(try await iam.createPolicy(.init(policyName: "Admin", policyDocument: document)).policy)
+                let document: IAMPolicyDocument =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+                let policy = try #require(
+                    try await iam.createPolicy(.init(policyName: "Admin", policyDocument: document)).policy)
                 _ = try await iam.attachUserPolicy(.init(userName: "alice", policyArn: policy.arn))
                 _ = try await iam.putUserPolicy(
-                    .init(userName: "alice", policyName: "billing", policyDocument: #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-portal:*","Resource":"*"}]}"#))
-                let trust: IAMPolicyDocument = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#
+                    .init(
+                        userName: "alice", policyName: "billing",
+                        policyDocument:
+                            #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"aws-portal:*","Resource":"*"}]}"#
+                    ))
+                let trust: IAMPolicyDocument =
+                    #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:AssumeRole"}]}"#
                 _ = try await iam.createRole(.init(roleName: "Auditor", assumeRolePolicyDocument: trust))
                 _ = try await iam.attachRolePolicy(.init(roleName: "Auditor", policyArn: policy.arn))
 
-                let details = try await iam.getAccountAuthorizationDetailsPaginator(.init(filter: ["User", "Role", "LocalManagedPolicy"]))
-                    .collect()
+                let details = try await iam.getAccountAuthorizationDetailsPaginator(
+                    .init(filter: ["User", "Role", "LocalManagedPolicy"])
+                )
+                .collect()
                 let user = try #require(details.flatMap { $0.userDetailList ?? [] }.first { $0.userName == "alice" })
                 #expect(user.attachedManagedPolicies?.map(\.policyArn) == [policy.arn])
                 // Documents are URL-encoded on the wire; the client hands back JSON.
@@ -116,7 +133,8 @@ extension MotoTests {
                 #expect(inline.json.contains("aws-portal:*"))
                 let role = try #require(details.flatMap { $0.roleDetailList ?? [] }.first { $0.roleName == "Auditor" })
                 #expect(role.assumeRolePolicyDocument?.json.contains("arn:aws:iam::111122223333:root") == true)
-                let managed = details.flatMap { $0.policies ?? [] }.first { $0.arn == policy.arn }  // moto omits PolicyName here
+                // moto omits PolicyName in this list: match by ARN.
+                let managed = details.flatMap { $0.policies ?? [] }.first { $0.arn == policy.arn }
                 #expect(managed?.policyVersionList?.first?.document?.object?["Statement"] != nil)
 
                 _ = try await iam.createAccountAlias(.init(accountAlias: "rootguard-test"))
@@ -126,7 +144,9 @@ extension MotoTests {
 
                 _ = try await iam.deleteLoginProfile(.init(userName: "alice"))
                 _ = try await iam.deleteAccessKey(.init(userName: "alice", accessKeyId: key.accessKeyId))
-                let missing = await #expect(throws: AWSError.self) { try await iam.getLoginProfile(.init(userName: "alice")) }
+                let missing = await #expect(throws: AWSError.self) {
+                    try await iam.getLoginProfile(.init(userName: "alice"))
+                }
                 #expect(missing?.code == "NoSuchEntity")
                 #expect(missing?.kind == .notFound)
             }
@@ -153,15 +173,21 @@ extension MotoTests {
                 return (try #require(key.accessKeyId), try #require(key.secretAccessKey))
             }
             try await moto.setAuthentication(true)
-            let identity = try await moto.client(accessKey: keyID, secret: secret).using { try await $0.sts().getCallerIdentity() }
+            let identity = try await moto.client(accessKey: keyID, secret: secret).using {
+                try await $0.sts().getCallerIdentity()
+            }
             #expect(identity.arn == "arn:aws:iam::\(motoAccount):user/auditor")
             let wrong = await #expect(throws: AWSError.self) {
-                try await moto.client(accessKey: keyID, secret: secret + "x").using { try await $0.sts().getCallerIdentity() }
+                try await moto.client(accessKey: keyID, secret: secret + "x").using {
+                    try await $0.sts().getCallerIdentity()
+                }
             }
             #expect(wrong?.code == "SignatureDoesNotMatch")
             #expect(wrong?.kind == .authentication)
             let unknown = await #expect(throws: AWSError.self) {
-                try await moto.client(accessKey: "AKIAUNKNOWNKEY000000").using { try await $0.sts().getCallerIdentity() }
+                try await moto.client(accessKey: "AKIAUNKNOWNKEY000000").using {
+                    try await $0.sts().getCallerIdentity()
+                }
             }
             #expect(unknown?.code == "InvalidClientTokenId")
             try await moto.setAuthentication(false)
@@ -169,9 +195,11 @@ extension MotoTests {
 
         @Test func assumeRoleThroughAProfileChain() async throws {
             let moto = try await MotoServer.fresh()
-            let trust = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
+            let trust =
+                #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}"#
             let (keyID, secret) = try await moto.client().using { client in
-                _ = try await client.iam().createRole(.init(roleName: "Auditor", assumeRolePolicyDocument: .init(json: trust)))
+                _ = try await client.iam().createRole(
+                    .init(roleName: "Auditor", assumeRolePolicyDocument: .init(json: trust)))
                 _ = try await client.iam().createUser(.init(userName: "base"))
                 let key = try #require(try await client.iam().createAccessKey(.init(userName: "base")).accessKey)
                 return (key.accessKeyId!, key.secretAccessKey!)
@@ -179,13 +207,13 @@ extension MotoTests {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rg-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try """
-                [profile audit]
-                role_arn = arn:aws:iam::\(motoAccount):role/Auditor
-                source_profile = base
-                role_session_name = rootguard-test
-                external_id = ext-1
-                duration_seconds = 900
-                """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
+            [profile audit]
+            role_arn = arn:aws:iam::\(motoAccount):role/Auditor
+            source_profile = base
+            role_session_name = rootguard-test
+            external_id = ext-1
+            duration_seconds = 900
+            """.write(to: directory.appendingPathComponent("config"), atomically: true, encoding: .utf8)
             try "[base]\naws_access_key_id = \(keyID)\naws_secret_access_key = \(secret)\n"
                 .write(to: directory.appendingPathComponent("credentials"), atomically: true, encoding: .utf8)
             let settings = try AWSSettings.load(
@@ -197,7 +225,8 @@ extension MotoTests {
                 ])
             try await settings.makeClient().using { client in
                 let identity = try await client.sts().getCallerIdentity()
-                #expect(identity.arn?.hasPrefix("arn:aws:sts::\(motoAccount):assumed-role/Auditor/rootguard-test") == true)
+                #expect(
+                    identity.arn?.hasPrefix("arn:aws:sts::\(motoAccount):assumed-role/Auditor/rootguard-test") == true)
                 let credentials = try await client.credentialProvider!.credentials()
                 #expect(credentials.source.contains("assume role arn:aws:iam::\(motoAccount):role/Auditor"))
                 #expect(credentials.sessionToken != nil && credentials.expiration != nil)
@@ -206,15 +235,19 @@ extension MotoTests {
 
         @Test func webIdentityIsExchangedUnsigned() async throws {
             let moto = try await MotoServer.fresh()
-            let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent("rg-token-\(UUID().uuidString)")
-            try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb290Z3VhcmQifQ.c2ln".write(to: tokenFile, atomically: true, encoding: .utf8)
+            let tokenFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "rg-token-\(UUID().uuidString)")
+            try "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyb290Z3VhcmQifQ.c2ln".write(
+                to: tokenFile, atomically: true, encoding: .utf8)
             try await moto.client().using { client in
                 let provider = WebIdentityCredentialProvider(
-                    roleARN: "arn:aws:iam::\(motoAccount):role/ci", tokenFile: tokenFile.path, sessionName: "ci", client: client)
+                    roleARN: "arn:aws:iam::\(motoAccount):role/ci", tokenFile: tokenFile.path, sessionName: "ci",
+                    client: client)
                 let credentials = try await provider.credentials()
                 #expect(!credentials.accessKeyID.isEmpty && credentials.sessionToken != nil)
                 let missing = WebIdentityCredentialProvider(
-                    roleARN: "arn:aws:iam::\(motoAccount):role/ci", tokenFile: "/nonexistent/token", sessionName: nil, client: client)
+                    roleARN: "arn:aws:iam::\(motoAccount):role/ci", tokenFile: "/nonexistent/token", sessionName: nil,
+                    client: client)
                 let error = await #expect(throws: CredentialError.self) { try await missing.credentials() }
                 #expect(error?.message.contains("/nonexistent/token") == true)
             }
@@ -225,8 +258,10 @@ extension MotoTests {
             try await moto.client().using { client in
                 _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
                 let member = try #require(
-                    try await client.organizations().createAccount(.init(email: "member@example.com", accountName: "member"))
-                        .createAccountStatus?.accountId)
+                    try await client.organizations().createAccount(
+                        .init(email: "member@example.com", accountName: "member")
+                    )
+                    .createAccountStatus?.accountId)
                 try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAMEMBERROOT", "active": true]]])
                 let request = STS.AssumeRootRequest(
                     targetPrincipal: member,
@@ -236,11 +271,13 @@ extension MotoTests {
                 let features = try await client.iam().enableOrganizationsRootSessions()
                 #expect(features.enabledFeatures == ["RootSessions"])
                 _ = try await client.iam().enableOrganizationsRootCredentialsManagement()
-                #expect(Set(try await client.iam().listOrganizationsFeatures().enabledFeatures ?? []) == [
-                    "RootSessions", "RootCredentialsManagement",
-                ])
+                #expect(
+                    Set(try await client.iam().listOrganizationsFeatures().enabledFeatures ?? []) == [
+                        "RootSessions", "RootCredentialsManagement",
+                    ])
                 let output = try await client.sts().assumeRoot(request)
-                let credentials = try AssumeRoleCredentialProvider.credentials(output.credentials, source: "assume-root")
+                let credentials = try AssumeRoleCredentialProvider.credentials(
+                    output.credentials, source: "assume-root")
                 let session = client.with(credentialProvider: StaticCredentialProvider(credentials))
                 #expect(try await session.sts().getCallerIdentity().arn == "arn:aws:iam::\(member):root")
                 let keys = try await session.iam().listAccessKeys().accessKeyMetadata ?? []

@@ -11,7 +11,8 @@ struct ProtocolTests {
     func client() throws -> AWSClient {
         AWSClient(
             configuration: .init(region: .usEast1),
-            credentialProvider: StaticCredentialProvider(.init(accessKeyID: "AKID", secretAccessKey: "SECRET", source: "test")),
+            credentialProvider: StaticCredentialProvider(
+                .init(accessKeyID: "AKID", secretAccessKey: "SECRET", source: "test")),
             transport: NoNetworkTransport())
     }
 
@@ -66,7 +67,8 @@ struct ProtocolTests {
 
     @Test func emptyWrappedListsDecodeAsEmpty() throws {
         let xml = "<R><AccountAliases/><IsTruncated>false</IsTruncated></R>"
-        let output = try XMLShapeDecoder.decode(IAM.ListAccountAliasesResponse.self, from: try XMLNode.parse(Array(xml.utf8)))
+        let output = try XMLShapeDecoder.decode(
+            IAM.ListAccountAliasesResponse.self, from: try XMLNode.parse(Array(xml.utf8)))
         #expect(output.accountAliases == [])
     }
 
@@ -109,7 +111,8 @@ struct ProtocolTests {
                 durationSeconds: 900))
         #expect(
             QueryEncoder.formBody([("Action", "AssumeRoot"), ("Version", "2011-06-15")] + assumeRoot)
-                == "Action=AssumeRoot&Version=2011-06-15&TargetPrincipal=111122223333&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials&DurationSeconds=900")
+                == "Action=AssumeRoot&Version=2011-06-15&TargetPrincipal=111122223333&TaskPolicyArn.arn=arn%3Aaws%3Aiam%3A%3Aaws%3Apolicy%2Froot-task%2FIAMAuditRootUserCredentials&DurationSeconds=900"
+        )
     }
 
     @Test func jsonRequestsCarryTheTargetAndModelMemberNames() throws {
@@ -121,7 +124,10 @@ struct ProtocolTests {
                 startTime: Date(timeIntervalSince1970: 1_704_067_200), maxResults: 50),
             region: .usEast1)
         #expect(built.url == "https://cloudtrail.us-east-1.amazonaws.com/")
-        #expect(built.headers.contains { $0 == ("X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents") })
+        #expect(
+            built.headers.contains {
+                $0 == ("X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents")
+            })
         #expect(built.headers.contains { $0 == ("Content-Type", "application/x-amz-json-1.1") })
         let body = try JSONSerialization.jsonObject(with: Data(built.body)) as! [String: Any]
         #expect(body["StartTime"] as? Double == 1_704_067_200)
@@ -133,7 +139,8 @@ struct ProtocolTests {
         #expect(String(decoding: trails.body, as: UTF8.self) == #"{"includeShadowTrails":true}"#)
 
         let alarms = try client.buildRequest(
-            CloudWatch.service, CloudWatch.Operations.describeAlarms, input: CloudWatch.DescribeAlarmsInput(), region: .usEast1)
+            CloudWatch.service, CloudWatch.Operations.describeAlarms, input: CloudWatch.DescribeAlarmsInput(),
+            region: .usEast1)
         #expect(alarms.headers.contains { $0 == ("x-amzn-query-mode", "true") })
         #expect(alarms.headers.contains { $0 == ("X-Amz-Target", "GraniteServiceVersion20100801.DescribeAlarms") })
         #expect(alarms.signingName == "monitoring")
@@ -148,7 +155,8 @@ struct ProtocolTests {
         #expect(detector.url == "https://guardduty.us-east-1.amazonaws.com/detector/12abc34d567e8fa901bc2d34e56789f0")
         #expect(detector.body.isEmpty)
         let list = try client.buildRequest(
-            GuardDuty.service, GuardDuty.Operations.listDetectors, input: GuardDuty.ListDetectorsRequest(maxResults: 50),
+            GuardDuty.service, GuardDuty.Operations.listDetectors,
+            input: GuardDuty.ListDetectorsRequest(maxResults: 50),
             region: .usEast1)
         #expect(list.url == "https://guardduty.us-east-1.amazonaws.com/detector?maxResults=50")
         let contact = try client.buildRequest(
@@ -163,7 +171,10 @@ struct ProtocolTests {
         let client = try client()
         let input = S3.ListObjectsV2Request(bucket: "examplebucket", prefix: "AWSLogs/111122223333/CloudTrail/")
         let aws = try client.buildRequest(S3.service, S3.Operations.listObjectsV2, input: input, region: .euWest1)
-        #expect(aws.url == "https://examplebucket.s3.eu-west-1.amazonaws.com/?list-type=2&prefix=AWSLogs%2F111122223333%2FCloudTrail%2F")
+        #expect(
+            aws.url
+                == "https://examplebucket.s3.eu-west-1.amazonaws.com/?list-type=2&prefix=AWSLogs%2F111122223333%2FCloudTrail%2F"
+        )
         let dotted = try client.buildRequest(
             S3.service, S3.Operations.listObjectsV2, input: S3.ListObjectsV2Request(bucket: "my.dotted.bucket"),
             region: .euWest1)
@@ -172,7 +183,9 @@ struct ProtocolTests {
         let local = AWSClient(
             configuration: .init(region: .usEast1, endpoints: .init(explicit: "http://127.0.0.1:9000")),
             credentialProvider: nil, transport: custom.transport)
-        let path = try local.buildRequest(S3.service, S3.getObjectOperation, input: S3.GetObjectRequest(bucket: "logs", key: "a b/c+d.json.gz"), region: .usEast1)
+        let path = try local.buildRequest(
+            S3.service, S3.getObjectOperation, input: S3.GetObjectRequest(bucket: "logs", key: "a b/c+d.json.gz"),
+            region: .usEast1)
         #expect(path.url == "http://127.0.0.1:9000/logs/a%20b/c%2Bd.json.gz")
     }
 
@@ -188,10 +201,14 @@ struct ProtocolTests {
         ("cloudwatch", "eu-west-1", "https://monitoring.eu-west-1.amazonaws.com", "eu-west-1"),
         ("logs", "cn-north-1", "https://logs.cn-north-1.amazonaws.com.cn", "cn-north-1"),
     ])
-    func endpointsFollowThePartitionTable(_ service: String, _ region: String, _ url: String, _ signing: String) throws {
+    func endpointsFollowThePartitionTable(_ service: String, _ region: String, _ url: String, _ signing: String) throws
+    {
         let descriptor = try #require(
-            [IAM.service, Organizations.service, Account.service, STS.service, CloudWatch.service, CloudWatchLogs.service]
-                .first { $0.name == service })
+            [
+                IAM.service, Organizations.service, Account.service, STS.service, CloudWatch.service,
+                CloudWatchLogs.service,
+            ]
+            .first { $0.name == service })
         let endpoint = try AWSEndpointResolver.resolve(descriptor, region: AWSRegion(region), overrides: .none)
         #expect(endpoint.url == url)
         #expect(endpoint.signingRegion.rawValue == signing)
@@ -200,7 +217,8 @@ struct ProtocolTests {
     @Test func configuredEndpointsFollowBotocorePrecedence() throws {
         var overrides = AWSEndpointOverrides(
             serviceEnvironment: ["CLOUDWATCH_LOGS": "http://logs.local:1"], globalEnvironment: "http://all.local:2",
-            servicesSection: ["iam": "http://iam.local:3", "sts": "http://sts.local:4"], profile: "http://profile.local:5")
+            servicesSection: ["iam": "http://iam.local:3", "sts": "http://sts.local:4"],
+            profile: "http://profile.local:5")
         #expect(overrides.url(for: CloudWatchLogs.service) == "http://logs.local:1")
         #expect(overrides.url(for: IAM.service) == "http://all.local:2")
         overrides.globalEnvironment = nil
@@ -239,23 +257,30 @@ struct ProtocolTests {
         #expect(failure.code == "InvalidClientTokenId")
         #expect(failure.kind == .authentication)
         #expect(failure.requestID == "4b1d-EXAMPLE")
-        #expect(failure.description == "sts Op: InvalidClientTokenId: The security token included in the request is invalid.")
+        #expect(
+            failure.description
+                == "sts Op: InvalidClientTokenId: The security token included in the request is invalid.")
     }
 
     @Test func jsonErrorTypesAreSanitised() {
         let org = error(
             Organizations.service, status: 400,
-            body: #"{"__type":"com.amazonaws.organizations#AWSOrganizationsNotInUseException","Message":"Your account is not a member of an organization."}"#)
+            body:
+                #"{"__type":"com.amazonaws.organizations#AWSOrganizationsNotInUseException","Message":"Your account is not a member of an organization."}"#
+        )
         #expect(org.code == "AWSOrganizationsNotInUseException")
         #expect(org.kind == .notFound)
         #expect(org.message == "Your account is not a member of an organization.")
         let guardDuty = error(
             GuardDuty.service, status: 400,
-            headers: [("X-Amzn-Errortype", "BadRequestException:http://internal.amazon.com/coral/com.amazonaws.guardduty/")],
+            headers: [
+                ("X-Amzn-Errortype", "BadRequestException:http://internal.amazon.com/coral/com.amazonaws.guardduty/")
+            ],
             body: #"{"message":"The request is rejected.","__type":"InvalidInputException"}"#)
         #expect(guardDuty.code == "BadRequestException")
         let denied = error(
-            SecurityHub.service, status: 403, body: #"{"Code":"AccessDeniedException","Message":"User is not authorized"}"#)
+            SecurityHub.service, status: 403,
+            body: #"{"Code":"AccessDeniedException","Message":"User is not authorized"}"#)
         #expect(denied.kind == .accessDenied)
     }
 
@@ -271,7 +296,9 @@ struct ProtocolTests {
     @Test func s3ErrorsHaveNoWrapperAndBodylessOnesUseTheStatus() {
         let failure = error(
             S3.service, status: 404,
-            body: "<Error><Code>NoSuchKey</Code><Message>The resource you requested does not exist</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>")
+            body:
+                "<Error><Code>NoSuchKey</Code><Message>The resource you requested does not exist</Message><RequestId>4442587FB7D0A2F9</RequestId></Error>"
+        )
         #expect(failure.code == "NoSuchKey")
         #expect(failure.requestID == "4442587FB7D0A2F9")
         let bodyless = error(S3.service, status: 403, body: "")
@@ -298,7 +325,9 @@ struct ProtocolTests {
     @Test func errorMessagesAreOneBoundedLine() {
         let failure = error(
             IAM.service, status: 400,
-            body: "<ErrorResponse><Error><Code>X</Code><Message>line one\nline\ttwo\u{1B}[31m red</Message></Error></ErrorResponse>")
+            body:
+                "<ErrorResponse><Error><Code>X</Code><Message>line one\nline\ttwo\u{1B}[31m red</Message></Error></ErrorResponse>"
+        )
         #expect(!failure.description.contains("\n") && !failure.description.contains("\u{1B}"))
     }
 
@@ -308,7 +337,8 @@ struct ProtocolTests {
         #expect(TimestampDecoding.date(fromText: "2024-01-02T03:04:05Z")?.timeIntervalSince1970 == 1_704_164_645)
         #expect(TimestampDecoding.date(fromText: "2024-01-02T03:04:05.000Z")?.timeIntervalSince1970 == 1_704_164_645)
         #expect(TimestampDecoding.date(fromText: "2024-01-02T03:04:05+00:00")?.timeIntervalSince1970 == 1_704_164_645)
-        #expect(TimestampDecoding.date(fromText: "Tue, 02 Jan 2024 03:04:05 GMT")?.timeIntervalSince1970 == 1_704_164_645)
+        #expect(
+            TimestampDecoding.date(fromText: "Tue, 02 Jan 2024 03:04:05 GMT")?.timeIntervalSince1970 == 1_704_164_645)
         #expect(TimestampDecoding.date(fromText: "not a date") == nil)
     }
 }

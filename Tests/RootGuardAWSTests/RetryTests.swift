@@ -8,7 +8,9 @@ import Testing
 struct RetryTests {
     static let throttled = FaultServer.Behaviour.respond(
         status: 400, headers: [("Content-Type", "text/xml")],
-        body: "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r1</RequestId></ErrorResponse>")
+        body:
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r1</RequestId></ErrorResponse>"
+    )
     static let identity = FaultServer.Behaviour.respond(
         status: 200, headers: [("Content-Type", "text/xml")],
         body: """
@@ -18,14 +20,17 @@ struct RetryTests {
             </GetCallerIdentityResponse>
             """)
 
-    func client(_ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(5), quota: AWSRetryQuota = .init())
+    func client(
+        _ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(5), quota: AWSRetryQuota = .init()
+    )
         throws -> AWSClient
     {
         AWSClient(
             configuration: .init(
                 region: .usEast1, endpoints: .init(explicit: server.endpoint),
                 retry: .init(maxAttempts: attempts, baseDelay: 0.01), timeout: timeout),
-            credentialProvider: StaticCredentialProvider(.init(accessKeyID: "AKID", secretAccessKey: "SECRET", source: "test")),
+            credentialProvider: StaticCredentialProvider(
+                .init(accessKeyID: "AKID", secretAccessKey: "SECRET", source: "test")),
             transport: try AsyncHTTPClientTransport(), quota: quota)
     }
 
@@ -49,9 +54,10 @@ struct RetryTests {
             try await client.shutdown()
             #expect(identity.account == "123456789012")
             #expect(server.received.count == 3)
-            #expect(server.received.map { $0.header("amz-sdk-request") } == [
-                "attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3",
-            ])
+            #expect(
+                server.received.map { $0.header("amz-sdk-request") } == [
+                    "attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3",
+                ])
             // One invocation id for all attempts of the call.
             #expect(Set(server.received.compactMap { $0.header("amz-sdk-invocation-id") }).count == 1)
         }
@@ -61,7 +67,8 @@ struct RetryTests {
 
     @Test func persistentServerErrorsFailAfterTheConfiguredAttempts() async throws {
         let failure = FaultServer.Behaviour.respond(
-            status: 500, body: "<ErrorResponse><Error><Code>InternalFailure</Code><Message>boom</Message></Error></ErrorResponse>")
+            status: 500,
+            body: "<ErrorResponse><Error><Code>InternalFailure</Code><Message>boom</Message></Error></ErrorResponse>")
         try await withServer(Array(repeating: failure, count: 10)) { server in
             let client = try client(server, attempts: 4)
             let error = await #expect(throws: AWSError.self) { try await client.sts().getCallerIdentity() }
@@ -89,7 +96,9 @@ struct RetryTests {
     @Test func accessDeniedIsNotRetried() async throws {
         let denied = FaultServer.Behaviour.respond(
             status: 403,
-            body: "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/a is not authorized to perform: iam:GetAccountSummary</Message></Error></ErrorResponse>")
+            body:
+                "<ErrorResponse><Error><Code>AccessDenied</Code><Message>User: arn:aws:iam::1:user/a is not authorized to perform: iam:GetAccountSummary</Message></Error></ErrorResponse>"
+        )
         try await withServer([denied, Self.identity]) { server in
             let client = try client(server)
             let error = await #expect(throws: AWSError.self) { try await client.iam().getAccountSummary() }
@@ -143,7 +152,9 @@ struct RetryTests {
         let serverNow = Date().addingTimeInterval(3600)
         let skewed = FaultServer.Behaviour.respond(
             status: 403, headers: [("Date", HTTPDate.format(serverNow))],
-            body: "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>Signature expired</Message></Error></ErrorResponse>")
+            body:
+                "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code><Message>Signature expired</Message></Error></ErrorResponse>"
+        )
         try await withServer([skewed, Self.identity]) { server in
             let client = try client(server)
             _ = try await client.sts().getCallerIdentity()

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RootGuardSigV4
@@ -40,5 +41,3 @@ import Testing
         #expect(SigV4Signer.normalize(input.isEmpty ? "/" : input) == expected)
     }
 }
-
-import Foundation

@@ -41,7 +41,8 @@ struct ParsedRequest {
     var body: [UInt8]
 
     init(_ text: String) throws {
-        let (head, body) = text.range(of: "\n\n").map { (String(text[..<$0.lowerBound]), String(text[$0.upperBound...])) }
+        let (head, body) =
+            text.range(of: "\n\n").map { (String(text[..<$0.lowerBound]), String(text[$0.upperBound...])) }
             ?? (text, "")
         var lines = head.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let requestLine = lines.removeFirst()
@@ -95,8 +96,9 @@ struct SigV4TestSuiteTests {
         #expect(SigV4Vector.all.count == 89)
     }
 
-    @Test("every published case signs to the expected canonical request, string to sign and signature",
-          arguments: SigV4Vector.all)
+    @Test(
+        "every published case signs to the expected canonical request, string to sign and signature",
+        arguments: SigV4Vector.all)
     func vector(_ vector: SigV4Vector) throws {
         let context = try JSONDecoder().decode(
             SigV4Context.self, from: Data(try vector.text("context.json").utf8))
@@ -115,9 +117,9 @@ struct SigV4TestSuiteTests {
                 sessionToken: context.credentials.token),
             region: context.region, service: context.service, options: options)
         let payload: SigV4Payload =
-            if let value = context.signed_body_value { .precomputed(value) }
-            else if isS3 && vector.mode == .query { .unsigned }
-            else { .bytes(request.body) }
+            if let value = context.signed_body_value { .precomputed(value) } else if isS3 && vector.mode == .query {
+                .unsigned
+            } else { .bytes(request.body) }
         let sigRequest = SigV4Request(
             method: request.method, path: request.path, query: request.query, headers: request.headers)
 
@@ -138,7 +140,8 @@ struct SigV4TestSuiteTests {
         }
         #expect(signature.canonicalRequest == (try vector.text("\(vector.mode)-canonical-request.txt")))
         #expect(signature.stringToSign == (try vector.text("\(vector.mode)-string-to-sign.txt")))
-        #expect(signature.signature
-            == (try vector.text("\(vector.mode)-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            signature.signature
+                == (try vector.text("\(vector.mode)-signature.txt")).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The AWS shared config and credentials files, parsed as every SDK does (the cross-SDK profile parser tests).
 ///
 /// - Config file: `[default]`, `[profile name]`, `[sso-session name]`, `[services name]`; a bare `[name]` is ignored.
@@ -36,7 +38,8 @@ public struct AWSConfigFiles: Sendable, Hashable {
         for line in value.split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1)
             guard parts.count == 2 else { continue }
-            out[parts[0].trimmingCharacters(in: .whitespaces).lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
+            out[parts[0].trimmingCharacters(in: .whitespaces).lowercased()] = parts[1].trimmingCharacters(
+                in: .whitespaces)
         }
         return out
     }
@@ -54,7 +57,8 @@ public struct AWSConfigFiles: Sendable, Hashable {
         var sections: [RawSection] = []
         var currentProperty: String?
         var subPropertyMode = false
-        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false)
         for (index, rawLine) in lines.enumerated() {
             let line = String(rawLine)
             let number = index + 1
@@ -93,7 +97,9 @@ public struct AWSConfigFiles: Sendable, Hashable {
             }
             guard !sections.isEmpty else { throw fail("Expected a profile definition") }
             let content = stripComment(line, requireWhitespace: true)
-            guard let equals = content.firstIndex(of: "=") else { throw fail("Expected an '=' sign defining a property") }
+            guard let equals = content.firstIndex(of: "=") else {
+                throw fail("Expected an '=' sign defining a property")
+            }
             let key = content[..<equals].trimmingCharacters(in: .whitespaces).lowercased()
             let value = content[content.index(after: equals)...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw fail("Property did not have a name") }
@@ -120,17 +126,20 @@ public struct AWSConfigFiles: Sendable, Hashable {
     // MARK: Normalise
 
     static func isValidIdentifier(_ name: String) -> Bool {
-        !name.isEmpty && name.allSatisfy { c in
-            c.isASCII && (c.isLetter || c.isNumber || "-/.%@_:+".contains(c))
-        }
+        !name.isEmpty
+            && name.allSatisfy { c in
+                c.isASCII && (c.isLetter || c.isNumber || "-/.%@_:+".contains(c))
+            }
     }
 
     mutating func merge(_ sections: [RawSection], kind: Kind) {
         // In the config file `[profile default]` shadows `[default]` entirely.
-        let hasProfileDefault = kind == .config && sections.contains { section in
-            let (type, name) = Self.split(section.header)
-            return type == "profile" && name == "default"
-        }
+        let hasProfileDefault =
+            kind == .config
+            && sections.contains { section in
+                let (type, name) = Self.split(section.header)
+                return type == "profile" && name == "default"
+            }
         for section in sections {
             let (type, name) = Self.split(section.header)
             let target: WritableKeyPath<AWSConfigFiles, [String: [String: String]]>
@@ -174,5 +183,3 @@ public struct AWSConfigFiles: Sendable, Hashable {
         return (nil, header)
     }
 }
-
-import Foundation

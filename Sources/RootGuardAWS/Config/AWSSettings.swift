@@ -39,7 +39,8 @@ public struct AWSSettings: Sendable {
 
     /// `~/.aws/config` and `~/.aws/credentials`, or their environment overrides (file-location tests).
     public static func fileLocations(environment: [String: String]) -> (config: String, credentials: String) {
-        let home = environment["HOME"] ?? environment["USERPROFILE"]
+        let home =
+            environment["HOME"] ?? environment["USERPROFILE"]
             ?? ((environment["HOMEDRIVE"] ?? "") + (environment["HOMEPATH"] ?? ""))
         func expand(_ path: String) -> String {
             if path == "~" { return home }
@@ -92,7 +93,8 @@ public struct AWSSettings: Sendable {
         let profile = files.profiles[name] ?? [:]
         func nonEmpty(_ value: String?) -> String? { (value?.isEmpty ?? true) ? nil : value }
 
-        let region = nonEmpty(options.region) ?? nonEmpty(environment["AWS_REGION"])
+        let region =
+            nonEmpty(options.region) ?? nonEmpty(environment["AWS_REGION"])
             ?? nonEmpty(environment["AWS_DEFAULT_REGION"]) ?? nonEmpty(profile["region"]) ?? "us-east-1"
 
         var serviceEnvironment: [String: String] = [:]
@@ -105,14 +107,16 @@ public struct AWSSettings: Sendable {
                 if let url = AWSConfigFiles.subProperties(value)["endpoint_url"] { servicesSection[service] = url }
             }
         }
-        let ignore = (environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])?
+        let ignore =
+            (environment["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"] ?? profile["ignore_configured_endpoint_urls"])?
             .lowercased() == "true"
         let endpoints = AWSEndpointOverrides(
             explicit: nonEmpty(options.endpointURL), serviceEnvironment: serviceEnvironment,
             globalEnvironment: nonEmpty(environment["AWS_ENDPOINT_URL"]), servicesSection: servicesSection,
             profile: nonEmpty(profile["endpoint_url"]), ignoreConfigured: ignore)
 
-        let attemptsText = options.maxAttempts.map(String.init) ?? nonEmpty(environment["AWS_MAX_ATTEMPTS"])
+        let attemptsText =
+            options.maxAttempts.map(String.init) ?? nonEmpty(environment["AWS_MAX_ATTEMPTS"])
             ?? nonEmpty(profile["max_attempts"])
         var retry = AWSRetryPolicy()
         if let attemptsText {
@@ -126,14 +130,17 @@ public struct AWSSettings: Sendable {
         }
         return AWSSettings(
             files: files, configPath: configPath, credentialsPath: credentialsPath, profileName: name,
-            profileIsExplicit: explicit, profile: profile, region: AWSRegion(region), endpoints: endpoints, retry: retry,
+            profileIsExplicit: explicit, profile: profile, region: AWSRegion(region), endpoints: endpoints,
+            retry: retry,
             timeout: .milliseconds(Int((options.timeoutSeconds ?? 30) * 1000)),
             caBundle: nonEmpty(environment["AWS_CA_BUNDLE"]) ?? nonEmpty(profile["ca_bundle"]),
             environment: environment)
     }
 
     /// A client with the default credential chain over async-http-client (or `transport`).
-    public func makeClient(transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "rootguard.aws")) throws
+    public func makeClient(
+        transport: (any HTTPTransport)? = nil, logger: Logger = Logger(label: "rootguard.aws")
+    ) throws
         -> AWSClient
     {
         let transport = try transport ?? AsyncHTTPClientTransport(caBundlePath: caBundle)

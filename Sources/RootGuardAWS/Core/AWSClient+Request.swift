@@ -55,7 +55,9 @@ extension AWSClient {
             var expanded = try Self.expand(templatePath, binding.uri, service: service, operation: operation)
             var queryPairs = templateQuery + binding.query.map { ($0.0, $0.1) }
             // S3: virtual-host style on AWS for DNS-compatible buckets, path style otherwise.
-            if isS3, !endpoint.isCustom, let bucket = binding.uri["Bucket"], AWSEndpointResolver.isVirtualHostable(bucket) {
+            if isS3, !endpoint.isCustom, let bucket = binding.uri["Bucket"],
+                AWSEndpointResolver.isVirtualHostable(bucket)
+            {
                 hostHeader = "\(bucket).\(hostHeader)"
                 let bucketPrefix = "/" + bucket
                 if expanded.hasPrefix(bucketPrefix) { expanded = String(expanded.dropFirst(bucketPrefix.count)) }

@@ -106,7 +106,10 @@ public final class AWSClient: Sendable {
                 let (response, body) = try await transmit(request, streaming: streaming)
                 logger.debug(
                     "← \(response.head.status) \(service.name) \(operation.name) in \(ContinuousClock.now - started)",
-                    metadata: ["request-id": .string(response.head.header("x-amzn-RequestId") ?? response.head.header("x-amz-request-id") ?? "-")])
+                    metadata: [
+                        "request-id": .string(
+                            response.head.header("x-amzn-RequestId") ?? response.head.header("x-amz-request-id") ?? "-")
+                    ])
                 if (200..<300).contains(response.head.status) {
                     await quota.release(lastRetryCost: lastRetryCost)
                     return (response, body)
@@ -128,8 +131,11 @@ public final class AWSClient: Sendable {
 
             // S3 answers a request for another region's bucket with a redirect naming the region: retry once there.
             if service.endpointPrefix == "s3", !redirected, let redirectRegion, redirectRegion != region,
-                ["PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException", "HTTP301",
-                 "HTTP400"].contains(failure.code) || failure.httpStatus == 301
+                [
+                    "PermanentRedirect", "AuthorizationHeaderMalformed", "IllegalLocationConstraintException",
+                    "HTTP301",
+                    "HTTP400",
+                ].contains(failure.code) || failure.httpStatus == 301
             {
                 logger.debug("S3 bucket is in \(redirectRegion); retrying there")
                 region = redirectRegion
@@ -138,8 +144,9 @@ public final class AWSClient: Sendable {
             }
 
             // Clock skew: adopt the server's clock and retry once when it is more than 5 minutes off.
-            if let serverDate, AWSError.clockSkewCodes.contains(failure.code)
-                || AWSError.probableSkewCodes.contains(failure.code), attempt < policy.maxAttempts
+            if let serverDate,
+                AWSError.clockSkewCodes.contains(failure.code)
+                    || AWSError.probableSkewCodes.contains(failure.code), attempt < policy.maxAttempts
             {
                 let skew = serverDate.timeIntervalSince(now())
                 let current = clockSkew.withLockedValue { $0 }
@@ -161,7 +168,9 @@ public final class AWSClient: Sendable {
             }
             lastRetryCost = cost
             let delay = policy.delay(beforeRetry: attempt)
-            logger.debug("retrying \(service.name) \(operation.name) after \(failure.code) in \(String(format: "%.2f", delay)) s")
+            logger.debug(
+                "retrying \(service.name) \(operation.name) after \(failure.code) in \(String(format: "%.2f", delay)) s"
+            )
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             attempt += 1
         }
@@ -283,13 +292,17 @@ public final class AWSClient: Sendable {
     // MARK: Logging
 
     /// Header names whose values are secrets and never logged.
-    public static let redactedHeaderNames: Set<String> = ["authorization", "x-amz-security-token", "x-amz-sso_bearer_token"]
+    public static let redactedHeaderNames: Set<String> = [
+        "authorization", "x-amz-security-token", "x-amz-sso_bearer_token",
+    ]
 
     public static func redact(_ headers: [(String, String)]) -> [(String, String)] {
         headers.map { redactedHeaderNames.contains($0.0.lowercased()) ? ($0.0, "<redacted>") : $0 }
     }
 
-    func logRequest(_ request: AWSHTTPRequest, service: AWSServiceDescriptor, operation: AWSOperationDescriptor, attempt: Int) {
+    func logRequest(
+        _ request: AWSHTTPRequest, service: AWSServiceDescriptor, operation: AWSOperationDescriptor, attempt: Int
+    ) {
         guard logger.logLevel <= .debug else { return }
         let headers = Self.redact(request.headers).map { "\($0.0): \($0.1)" }.joined(separator: "; ")
         logger.debug(
@@ -302,7 +315,8 @@ public final class AWSClient: Sendable {
         guard let mark = url.firstIndex(of: "?") else { return url }
         let query = url[url.index(after: mark)...].split(separator: "&").map { item -> String in
             let name = item.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
-            return ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential"].contains(name) ? "\(name)=<redacted>" : String(item)
+            return ["X-Amz-Signature", "X-Amz-Security-Token", "X-Amz-Credential"].contains(name)
+                ? "\(name)=<redacted>" : String(item)
         }
         return url[..<mark] + "?" + query.joined(separator: "&")
     }

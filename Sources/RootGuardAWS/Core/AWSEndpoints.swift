@@ -70,7 +70,8 @@ public enum AWSEndpointResolver {
         if service.isGlobal {
             switch service.endpointPrefix {
             case "iam":
-                return AWSEndpoint(url: "https://\(partition.iamHost)", signingRegion: partition.iamRegion, isCustom: false)
+                return AWSEndpoint(
+                    url: "https://\(partition.iamHost)", signingRegion: partition.iamRegion, isCustom: false)
             default:
                 let global = partition.globalRegion
                 return AWSEndpoint(

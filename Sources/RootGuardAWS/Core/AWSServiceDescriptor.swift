@@ -1,3 +1,5 @@
+import Foundation
+
 /// A service's wire facts, generated from its botocore model.
 public struct AWSServiceDescriptor: Sendable, Hashable {
     /// The wire protocol family.
@@ -77,5 +79,3 @@ public struct AWSOperationDescriptor: Sendable, Hashable {
         self.resultWrapper = resultWrapper
     }
 }
-
-import Foundation

@@ -14,7 +14,8 @@ public enum DefaultCredentialChain {
             do {
                 let chain = try ProfileChain.resolve(profile: settings.profileName, in: settings.files)
                 return CachingCredentialProvider(try build(chain, settings: settings, client: client))
-            } catch let error as CredentialError where error.message.contains("did not contain credential information") {
+            } catch let error as CredentialError where error.message.contains("did not contain credential information")
+            {
                 // A profile with only settings (region, endpoint): fall through to the other sources.
             } catch let error as CredentialError {
                 throw AWSError(
@@ -28,13 +29,17 @@ public enum DefaultCredentialChain {
                     roleARN: roleARN, tokenFile: tokenFile, sessionName: environment["AWS_ROLE_SESSION_NAME"],
                     client: client))
         }
-        if let container = try wrap({ try ContainerCredentialProvider(environment: environment, transport: client.transport) }) {
+        if let container = try wrap({
+            try ContainerCredentialProvider(environment: environment, transport: client.transport)
+        }) {
             return CachingCredentialProvider(container)
         }
         if environment["AWS_EC2_METADATA_DISABLED"]?.lowercased() == "true" {
             return MissingCredentialProvider(looked: lookedIn(settings))
         }
-        let imds = try wrap { try IMDSCredentialProvider(environment: environment, profile: settings.profile, transport: client.transport) }!
+        let imds = try wrap {
+            try IMDSCredentialProvider(environment: environment, profile: settings.profile, transport: client.transport)
+        }!
         return CachingCredentialProvider(FallbackCredentialProvider(imds: imds, looked: lookedIn(settings)))
     }
 
@@ -45,7 +50,9 @@ public enum DefaultCredentialChain {
 
     static func wrap<T>(_ body: () throws -> T?) throws -> T? {
         do { return try body() } catch let error as CredentialError {
-            throw AWSError(kind: .credentials, code: "InvalidCredentialSource", message: error.message, service: "credentials", operation: "resolve")
+            throw AWSError(
+                kind: .credentials, code: "InvalidCredentialSource", message: error.message, service: "credentials",
+                operation: "resolve")
         }
     }
 
@@ -70,7 +77,8 @@ public enum DefaultCredentialChain {
         }
     }
 
-    static func build(_ chain: ProfileChain, settings: AWSSettings, client: AWSClient) throws -> any CredentialProvider {
+    static func build(_ chain: ProfileChain, settings: AWSSettings, client: AWSClient) throws -> any CredentialProvider
+    {
         var provider: any CredentialProvider
         switch chain.base {
         case .accessKey(let id, let secret, let token, let account):
@@ -84,7 +92,9 @@ public enum DefaultCredentialChain {
             }
             provider = fromEnvironment
         case .namedSource("EcsContainer"):
-            guard let container = try ContainerCredentialProvider(environment: settings.environment, transport: client.transport)
+            guard
+                let container = try ContainerCredentialProvider(
+                    environment: settings.environment, transport: client.transport)
             else { throw CredentialError("credential_source EcsContainer: no container credentials URI is set") }
             provider = container
         case .namedSource:
@@ -103,7 +113,8 @@ public enum DefaultCredentialChain {
         }
         for step in chain.roles {
             provider = CachingCredentialProvider(
-                AssumeRoleCredentialProvider(step: step, client: client.with(credentialProvider: CachingCredentialProvider(provider))))
+                AssumeRoleCredentialProvider(
+                    step: step, client: client.with(credentialProvider: CachingCredentialProvider(provider))))
         }
         return provider
     }

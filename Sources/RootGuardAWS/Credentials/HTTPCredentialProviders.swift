@@ -42,7 +42,9 @@ public struct ContainerCredentialProvider: CredentialProvider {
         switch components.scheme {
         case "https": return full
         case "http":
-            let allowed = ["169.254.170.2", "169.254.170.23", "fd00:ec2::23", "[fd00:ec2::23]", "localhost", "::1", "[::1]"]
+            let allowed = [
+                "169.254.170.2", "169.254.170.23", "fd00:ec2::23", "[fd00:ec2::23]", "localhost", "::1", "[::1]",
+            ]
             if allowed.contains(host) || host.hasPrefix("127.") { return full }
             throw CredentialError(
                 "container credentials: http URI must be loopback or the ECS/EKS link-local address, not \(host)")
@@ -62,7 +64,8 @@ public struct ContainerCredentialProvider: CredentialProvider {
         var headers: [(String, String)] = [("Accept", "application/json")]
         if let file = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"], !file.isEmpty {
             guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw CredentialError("container credentials: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")
+                throw CredentialError(
+                    "container credentials: cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(file)")
             }
             headers.append(("Authorization", token.trimmingCharacters(in: .whitespacesAndNewlines)))
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !token.isEmpty {
@@ -119,7 +122,8 @@ public struct IMDSCredentialProvider: CredentialProvider {
             while text.hasSuffix("/") { text.removeLast() }
             return text
         }
-        let mode = modeOverride ?? environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]
+        let mode =
+            modeOverride ?? environment["AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"]
             ?? profile["ec2_metadata_service_endpoint_mode"]
         switch mode?.lowercased() {
         case nil, "ipv4": return "http://169.254.169.254"
@@ -130,8 +134,10 @@ public struct IMDSCredentialProvider: CredentialProvider {
 
     public init(environment: [String: String], profile: [String: String], transport: any HTTPTransport) throws {
         endpoint = try Self.endpoint(environment: environment, profile: profile)
-        v1Disabled = (environment["AWS_EC2_METADATA_V1_DISABLED"] ?? profile["ec2_metadata_v1_disabled"])?.lowercased() == "true"
-        let seconds = Double(environment["AWS_METADATA_SERVICE_TIMEOUT"] ?? profile["metadata_service_timeout"] ?? "") ?? 1
+        v1Disabled =
+            (environment["AWS_EC2_METADATA_V1_DISABLED"] ?? profile["ec2_metadata_v1_disabled"])?.lowercased() == "true"
+        let seconds =
+            Double(environment["AWS_METADATA_SERVICE_TIMEOUT"] ?? profile["metadata_service_timeout"] ?? "") ?? 1
         timeout = .milliseconds(Int(seconds * 1000))
         self.transport = transport
     }

@@ -12,7 +12,9 @@ public struct ProcessCredentialProvider: CredentialProvider {
 
     public func credentials() async throws -> AWSCredentials {
         let arguments = try Self.split(command)
-        guard let executable = arguments.first else { throw CredentialError("profile `\(profile)`: credential_process is empty") }
+        guard let executable = arguments.first else {
+            throw CredentialError("profile `\(profile)`: credential_process is empty")
+        }
         let process = Process()
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -29,13 +31,15 @@ public struct ProcessCredentialProvider: CredentialProvider {
         do {
             try process.run()
         } catch {
-            throw CredentialError("profile `\(profile)`: credential_process could not start \(executable): \(error.localizedDescription)")
+            throw CredentialError(
+                "profile `\(profile)`: credential_process could not start \(executable): \(error.localizedDescription)")
         }
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            let detail = String(decoding: errors.prefix(400), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let detail = String(decoding: errors.prefix(400), as: UTF8.self).trimmingCharacters(
+                in: .whitespacesAndNewlines)
             throw CredentialError(
                 "profile `\(profile)`: credential_process exited with status \(process.terminationStatus)"
                     + (detail.isEmpty ? "" : ": \(AWSError.oneLine(detail))"))
@@ -62,7 +66,8 @@ public struct ProcessCredentialProvider: CredentialProvider {
         }
         return AWSCredentials(
             accessKeyID: id, secretAccessKey: secret, sessionToken: object["SessionToken"] as? String,
-            expiration: expiration, accountID: object["AccountId"] as? String, source: "credential_process (\(profile))")
+            expiration: expiration, accountID: object["AccountId"] as? String, source: "credential_process (\(profile))"
+        )
     }
 
     /// POSIX-shell-like splitting: whitespace separates, single quotes are literal, double quotes allow `\"`.

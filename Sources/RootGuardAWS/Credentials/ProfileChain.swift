@@ -42,7 +42,8 @@ public struct ProfileChain: Sendable, Hashable {
         while true {
             guard let profile = profiles[name] else {
                 if name == selected { throw CredentialError("profile `\(name)` was not found") }
-                throw CredentialError("could not find source profile \(name) referenced from \(roles.last?.profile ?? selected)")
+                throw CredentialError(
+                    "could not find source profile \(name) referenced from \(roles.last?.profile ?? selected)")
             }
             guard visited.insert(name).inserted else { throw CredentialError("profile formed an infinite loop") }
             let isSource = !roles.isEmpty
@@ -54,14 +55,16 @@ public struct ProfileChain: Sendable, Hashable {
             if let tokenFile = profile["web_identity_token_file"] {
                 guard let roleARN = profile["role_arn"] else { throw CredentialError("`role_arn` was missing") }
                 return ProfileChain(
-                    base: .webIdentity(roleARN: roleARN, tokenFile: tokenFile, sessionName: profile["role_session_name"]),
+                    base: .webIdentity(
+                        roleARN: roleARN, tokenFile: tokenFile, sessionName: profile["role_session_name"]),
                     roles: roles.reversed())
             }
             if let roleARN = profile["role_arn"] {
                 roles.append(
                     AssumeRoleStep(
                         profile: name, roleARN: roleARN, externalID: profile["external_id"],
-                        sessionName: profile["role_session_name"], durationSeconds: profile["duration_seconds"].flatMap { Int($0) },
+                        sessionName: profile["role_session_name"],
+                        durationSeconds: profile["duration_seconds"].flatMap { Int($0) },
                         mfaSerial: profile["mfa_serial"]))
                 switch (profile["source_profile"], profile["credential_source"]) {
                 case (let source?, nil):
@@ -112,7 +115,8 @@ public struct ProfileChain: Sendable, Hashable {
         let role = profile["sso_role_name"]
         if let sessionName = profile["sso_session"] {
             guard let session = files.ssoSessions[sessionName] else {
-                throw CredentialError("sso-session named `\(sessionName)` (referenced by profile `\(name)`) was not found")
+                throw CredentialError(
+                    "sso-session named `\(sessionName)` (referenced by profile `\(name)`) was not found")
             }
             if let profileRegion = profile["sso_region"], profileRegion != session["sso_region"] {
                 throw CredentialError(

@@ -51,7 +51,8 @@ public struct SSOCredentialProvider: CredentialProvider {
         }
         let object = try CredentialHTTP.object(body, what: "SSO GetRoleCredentials")
         guard let roleCredentials = object["roleCredentials"] as? [String: Any],
-            let id = roleCredentials["accessKeyId"] as? String, let secret = roleCredentials["secretAccessKey"] as? String
+            let id = roleCredentials["accessKeyId"] as? String,
+            let secret = roleCredentials["secretAccessKey"] as? String
         else { throw CredentialError("SSO GetRoleCredentials: no roleCredentials in the response") }
         let expiration = (roleCredentials["expiration"] as? NSNumber).map {
             TimestampDecoding.date(fromNumber: $0.doubleValue)
@@ -62,11 +63,13 @@ public struct SSOCredentialProvider: CredentialProvider {
     }
 
     static let portalService = AWSServiceDescriptor(
-        name: "sso", serviceID: "SSO", signingName: "awsssoportal", endpointPrefix: "portal.sso", apiVersion: "2019-06-10",
+        name: "sso", serviceID: "SSO", signingName: "awsssoportal", endpointPrefix: "portal.sso",
+        apiVersion: "2019-06-10",
         protocol: .restJSON, targetPrefix: nil, xmlNamespace: nil, isGlobal: false, queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
     static let oidcService = AWSServiceDescriptor(
-        name: "sso-oidc", serviceID: "SSO OIDC", signingName: "sso-oauth", endpointPrefix: "oidc", apiVersion: "2019-06-10",
+        name: "sso-oidc", serviceID: "SSO OIDC", signingName: "sso-oauth", endpointPrefix: "oidc",
+        apiVersion: "2019-06-10",
         protocol: .restJSON, targetPrefix: nil, xmlNamespace: nil, isGlobal: false, queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
@@ -83,7 +86,9 @@ public struct SSOCredentialProvider: CredentialProvider {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
             let access = object["accessToken"] as? String,
             let expires = (object["expiresAt"] as? String).flatMap(ISO8601.parse)
-        else { throw CredentialError("SSO: cached token \(cacheFile) is not valid JSON with accessToken and expiresAt") }
+        else {
+            throw CredentialError("SSO: cached token \(cacheFile) is not valid JSON with accessToken and expiresAt")
+        }
         return Token(accessToken: access, expiresAt: expires, object: object)
     }
 
@@ -95,7 +100,8 @@ public struct SSOCredentialProvider: CredentialProvider {
         else { throw CredentialError("SSO: token cannot be refreshed") }
         let oidc = overrides.url(for: Self.oidcService) ?? "https://oidc.\(settings.region).amazonaws.com"
         let body = try JSONSerialization.data(withJSONObject: [
-            "clientId": clientID, "clientSecret": clientSecret, "grantType": "refresh_token", "refreshToken": refreshToken,
+            "clientId": clientID, "clientSecret": clientSecret, "grantType": "refresh_token",
+            "refreshToken": refreshToken,
         ])
         let (status, reply) = try await CredentialHTTP.send(
             transport, method: "POST", url: oidc + "/token", headers: [("Content-Type", "application/json")],

@@ -7,7 +7,8 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
     let now: @Sendable () -> Date
 
     /// - Parameter client: a client whose credential provider is the source credentials.
-    public init(step: ProfileChain.AssumeRoleStep, client: AWSClient, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(step: ProfileChain.AssumeRoleStep, client: AWSClient, now: @escaping @Sendable () -> Date = { Date() })
+    {
         self.step = step
         self.client = client
         self.now = now
@@ -25,13 +26,16 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
                 .init(
                     roleArn: step.roleARN, roleSessionName: sessionName, durationSeconds: step.durationSeconds,
                     externalId: step.externalID))
-            return try Self.credentials(output.credentials, source: "profile \(step.profile) (assume role \(step.roleARN))")
+            return try Self.credentials(
+                output.credentials, source: "profile \(step.profile) (assume role \(step.roleARN))")
         } catch let error as AWSError {
             throw CredentialError("profile `\(step.profile)`: cannot assume \(step.roleARN): \(error)")
         }
     }
 
-    static func credentials(_ value: STS.Credentials?, source: String, accountID: String? = nil) throws -> AWSCredentials {
+    static func credentials(
+        _ value: STS.Credentials?, source: String, accountID: String? = nil
+    ) throws -> AWSCredentials {
         guard let value, let id = value.accessKeyId, let secret = value.secretAccessKey else {
             throw CredentialError("\(source): STS returned no credentials")
         }
@@ -59,7 +63,8 @@ public struct WebIdentityCredentialProvider: CredentialProvider {
     public func credentials() async throws -> AWSCredentials {
         let token: String
         do {
-            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+            token = try String(contentsOfFile: tokenFile, encoding: .utf8).trimmingCharacters(
+                in: .whitespacesAndNewlines)
         } catch {
             throw CredentialError("web identity: cannot read token file \(tokenFile): \(error.localizedDescription)")
         }

@@ -23,9 +23,11 @@ enum ErrorDecoding {
                 code = String(header.split(separator: ";", maxSplits: 1).first ?? "")
             }
             let object = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
-            code = code ?? headers.header("X-Amzn-Errortype") ?? object?["code"] as? String
+            code =
+                code ?? headers.header("X-Amzn-Errortype") ?? object?["code"] as? String
                 ?? object?["__type"] as? String ?? object?["Code"] as? String
-            message = headers.header("x-amzn-error-message") ?? headers.header("x-amzn-ErrorMessage")
+            message =
+                headers.header("x-amzn-error-message") ?? headers.header("x-amzn-ErrorMessage")
                 ?? object?["message"] as? String ?? object?["Message"] as? String
                 ?? object?["errorMessage"] as? String
         }
@@ -35,13 +37,21 @@ enum ErrorDecoding {
             // Not an AWS error document: an HTML page, an empty body, garbage.
             let looksLikeHTML = String(decoding: body.prefix(512), as: UTF8.self).lowercased().contains("<html")
             let kind: AWSError.Kind
-            if status == 429 { kind = .throttling }
-            else if looksLikeHTML && (status == 404 || status == 500 || status == 501) { kind = .notImplemented }
-            else if status == 501 { kind = .notImplemented }
-            else if status == 403 { kind = .accessDenied }
-            else if status >= 500 { kind = .server }
-            else { kind = .client }
-            let detail = kind == .notImplemented
+            if status == 429 {
+                kind = .throttling
+            } else if looksLikeHTML && (status == 404 || status == 500 || status == 501) {
+                kind = .notImplemented
+            } else if status == 501 {
+                kind = .notImplemented
+            } else if status == 403 {
+                kind = .accessDenied
+            } else if status >= 500 {
+                kind = .server
+            } else {
+                kind = .client
+            }
+            let detail =
+                kind == .notImplemented
                 ? "the endpoint does not implement this operation (HTTP \(status), non-AWS error page)"
                 : "HTTP \(status) without an AWS error document"
             return AWSError(

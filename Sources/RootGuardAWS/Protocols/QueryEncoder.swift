@@ -90,7 +90,9 @@ private struct QueryKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
         }
         try QueryValueEncoder(storage: storage, path: child(key)).encodeValue(value)
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type, forKey key: Key
+    )
         -> KeyedEncodingContainer<NestedKey>
     { KeyedEncodingContainer(QueryKeyedContainer<NestedKey>(storage: storage, path: child(key))) }
     mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
@@ -119,7 +121,9 @@ private struct QueryUnkeyedContainer: UnkeyedEncodingContainer {
     mutating func encode<T: Encodable>(_ value: T) throws {
         try QueryValueEncoder(storage: storage, path: nextPath()).encodeValue(value)
     }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type)
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy keyType: NestedKey.Type
+    )
         -> KeyedEncodingContainer<NestedKey>
     { KeyedEncodingContainer(QueryKeyedContainer<NestedKey>(storage: storage, path: nextPath())) }
     mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {

@@ -125,10 +125,13 @@ private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
 
     private func generic<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T { try decode(T.self, forKey: key) }
 
-    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws
+    func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type, forKey key: Key
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     {
-        KeyedDecodingContainer(XMLKeyedContainer<NestedKey>(node: nodes(for: key).first, codingPath: codingPath + [key]))
+        KeyedDecodingContainer(
+            XMLKeyedContainer<NestedKey>(node: nodes(for: key).first, codingPath: codingPath + [key]))
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
@@ -174,7 +177,9 @@ private struct XMLUnkeyedContainer: UnkeyedDecodingContainer {
 
     mutating func decodeNil() throws -> Bool { false }
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(T.self) }
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws
+    mutating func nestedContainer<NestedKey: CodingKey>(
+        keyedBy type: NestedKey.Type
+    ) throws
         -> KeyedDecodingContainer<NestedKey>
     { try next().container(keyedBy: type) }
     mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try next().unkeyedContainer() }
