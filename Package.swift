@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Pure layers: no network access, no AWS client.
@@ -45,19 +46,24 @@ let package = Package(
         ),
 
         // Collectors and the facade.
-        .target(name: "RootGuardCollect", dependencies: ["RootGuardModel", "RootGuardAWS"]),
+        .target(
+            name: "RootGuardCollect",
+            dependencies: ["RootGuardModel", "RootGuardAWS", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "RootGuard",
             dependencies: [
                 "RootGuardModel", "RootGuardCollect", "RootGuardChecks", "RootGuardCompliance",
                 "RootGuardReport", "RootGuardTrail", "RootGuardPolicy", "RootGuardPatterns", "RootGuardAWS",
-            ]
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Examples")]
         ),
 
         .executableTarget(
             name: "rootguard",
             dependencies: [
-                "RootGuard", "RootGuardAWS",
+                "RootGuard", "RootGuardAWS", "RootGuardModel", "RootGuardReport", "RootGuardCompliance", "RootGuardCollect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

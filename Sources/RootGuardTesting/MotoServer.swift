@@ -164,3 +164,17 @@ public final class MotoServer: Sendable {
             transport: try AsyncHTTPClientTransport())
     }
 }
+
+extension AWSClient {
+    /// Runs `body` and shuts the client down afterwards, whatever happens.
+    public func using<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            try await shutdown()
+            return result
+        } catch {
+            try? await shutdown()
+            throw error
+        }
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import RootGuard
 import RootGuardAWS
 
 /// Options every AWS-facing subcommand takes.
@@ -87,6 +88,12 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         throw ExitCode.failure
     } catch let error as CredentialError {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    } catch let error as SnapshotFile.LoadError {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        throw ExitCode.failure
+    } catch let error as AttestationsFile.LoadError {
         FileHandle.standardError.write(Data("error: \(error)\n".utf8))
         throw ExitCode.failure
     }

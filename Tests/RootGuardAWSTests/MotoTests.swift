@@ -8,20 +8,6 @@ import Testing
 @Suite("Against moto", .motoServer, .serialized)
 struct MotoTests {}
 
-extension AWSClient {
-    /// Shuts the client down after `body`, whatever happens.
-    func using<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
-        do {
-            let result = try await body(self)
-            try await shutdown()
-            return result
-        } catch {
-            try? await shutdown()
-            throw error
-        }
-    }
-}
-
 /// The account moto files requests under, for keys it does not know.
 let motoAccount = MotoServer.defaultAccount
 

@@ -17,7 +17,8 @@ struct CLI {
         while folder.path != "/" {
             let candidate = folder.appendingPathComponent("rootguard")
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue
+            {
                 return candidate
             }
             folder.deleteLastPathComponent()
@@ -94,7 +95,10 @@ struct WhoamiCLITests {
             ["whoami", "--endpoint-url", moto.endpoint],
             environment: ["AWS_ACCESS_KEY_ID": "AKIAUNKNOWN000000000", "AWS_SECRET_ACCESS_KEY": "x"])
         #expect(unknown.status == 1)
-        #expect(unknown.stderr == "error: sts GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.\n")
+        #expect(
+            unknown.stderr
+                == "error: sts GetCallerIdentity: InvalidClientTokenId: The security token included in the request is invalid.\n"
+        )
         try await moto.setAuthentication(false)
     }
 
@@ -104,7 +108,10 @@ struct WhoamiCLITests {
         let token = "IQoJb3JpZ2luX2VjSESSIONTOKENMUSTNOTLEAK"
         let result = try CLI.run(
             ["whoami", "--endpoint-url", moto.endpoint, "--debug", "--output", "json"],
-            environment: ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secret, "AWS_SESSION_TOKEN": token])
+            environment: [
+                "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": secret,
+                "AWS_SESSION_TOKEN": token,
+            ])
         #expect(result.status == 0)
         #expect(result.stderr.contains("→ POST"))
         #expect(result.stderr.contains("Authorization: <redacted>"))
@@ -124,7 +131,9 @@ struct WhoamiCLITests {
         try "[profile broken\n".write(to: config, atomically: true, encoding: .utf8)
         let malformed = try CLI.run(["whoami"], environment: ["AWS_CONFIG_FILE": config.path])
         #expect(malformed.status == 1)
-        #expect(malformed.stderr == "error: config load: MalformedConfig: \(config.path):1: Profile definition must end with ']'\n")
+        #expect(
+            malformed.stderr
+                == "error: config load: MalformedConfig: \(config.path):1: Profile definition must end with ']'\n")
         let missing = try CLI.run(["whoami", "--profile", "nope"], environment: [:])
         #expect(missing.status == 1)
         #expect(missing.stderr.hasPrefix("error: config load: ProfileNotFound: profile 'nope' is not in "))

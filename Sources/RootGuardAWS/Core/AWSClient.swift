@@ -41,11 +41,14 @@ public final class AWSClient: Sendable {
     let clockSkew = NIOLockedValueBox<TimeInterval>(0)
     let s3BucketRegions = NIOLockedValueBox<[String: AWSRegion]>([:])
     let now: @Sendable () -> Date
+    /// Told about every call before it is sent (service, operation); used to prove the least-privilege policy.
+    public let observer: (@Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void)?
 
     public init(
         configuration: Configuration, credentialProvider: (any CredentialProvider)?, transport: any HTTPTransport,
         logger: Logger = Logger(label: "rootguard.aws"), quota: AWSRetryQuota = AWSRetryQuota(),
-        now: @escaping @Sendable () -> Date = { Date() }
+        now: @escaping @Sendable () -> Date = { Date() },
+        observer: (@Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void)? = nil
     ) {
         self.configuration = configuration
         self.credentialProvider = credentialProvider
@@ -53,6 +56,15 @@ public final class AWSClient: Sendable {
         self.logger = logger
         self.quota = quota
         self.now = now
+        self.observer = observer
+    }
+
+    /// The same client, reporting every call to `observer`.
+    public func with(observer: @escaping @Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void) -> AWSClient
+    {
+        AWSClient(
+            configuration: configuration, credentialProvider: credentialProvider, transport: transport, logger: logger,
+            quota: quota, now: now, observer: observer)
     }
 
     /// A client sharing this one's transport, quota and settings, with other credentials (assumed roles).
@@ -61,7 +73,7 @@ public final class AWSClient: Sendable {
         if let region { configuration.region = region }
         return AWSClient(
             configuration: configuration, credentialProvider: credentialProvider, transport: transport, logger: logger,
-            quota: quota, now: now)
+            quota: quota, now: now, observer: observer)
     }
 
     public func shutdown() async throws { try await transport.shutdown() }
@@ -87,6 +99,7 @@ public final class AWSClient: Sendable {
         _ service: AWSServiceDescriptor, _ operation: AWSOperationDescriptor, input: Input, region: AWSRegion?,
         streaming: Bool
     ) async throws -> (AWSHTTPResponse, [UInt8]?) {
+        observer?(service, operation)
         var region = region ?? configuration.region
         let policy = configuration.retry
         var attempt = 1

@@ -1,0 +1,40 @@
+import Foundation
+import RootGuardAWS
+import RootGuardChecks
+import RootGuardCollect
+import RootGuardCompliance
+import RootGuardModel
+
+/// collect → evaluate → report, for one account.
+public enum Auditor {
+    public static let version = "0.1.0"
+
+    /// Collects a snapshot of the account the client's credentials belong to.
+    public static func collect(client: AWSClient, reportWait: Duration = .seconds(120)) async throws -> Snapshot {
+        try await AccountCollector(client: client, reportWait: reportWait, toolVersion: version).collect()
+    }
+
+    /// Runs every registered check. Practices no check covers yet are reported as NOT_EVALUATED, not skipped.
+    public static func evaluate(_ snapshot: Snapshot, context: EvaluationContext) -> ReportV1 {
+        var findings = CheckRegistry.all.flatMap { $0.evaluate(snapshot, context) }
+        let covered = Set(CheckRegistry.metadata.flatMap(\.practices))
+        for practice in Practices.all where !covered.contains(practice.id) {
+            findings.append(
+                Finding(
+                    checkId: "practice-\(practice.id)-coverage", status: .notEvaluated, severity: .info,
+                    accountId: snapshot.account.accountID,
+                    resource: "arn:\(snapshot.account.partition):::\(snapshot.account.accountID)",
+                    message:
+                        "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
+                    compliance: ["ROOT-BP": [practice.id]], evidence: [:],
+                    remediation: "See shared/PRACTICES.md for how to verify this practice by hand."))
+        }
+        return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
+    }
+
+    /// Exit code for `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
+    public static func exitCode(for report: ReportV1, failOn threshold: Severity?) -> Int32 {
+        guard let threshold else { return 0 }
+        return report.findings.contains { $0.status == .fail && $0.severity >= threshold } ? 2 : 0
+    }
+}

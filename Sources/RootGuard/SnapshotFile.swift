@@ -1,0 +1,78 @@
+import Foundation
+import RootGuardModel
+
+/// Reading and writing snapshots (`--save-snapshot`, `--snapshot`).
+public enum SnapshotFile {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func encode(_ snapshot: Snapshot) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(snapshot)
+    }
+
+    public static func decode(_ data: Data, name: String) throws -> Snapshot {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        struct Version: Decodable { let schemaVersion: Int? }
+        guard let version = try? decoder.decode(Version.self, from: data) else {
+            throw LoadError(description: "\(name): not a JSON snapshot")
+        }
+        guard version.schemaVersion == Snapshot.currentSchemaVersion else {
+            throw LoadError(
+                description:
+                    "\(name): snapshot schemaVersion \(version.schemaVersion.map(String.init) ?? "missing") is not supported (this rootguard reads \(Snapshot.currentSchemaVersion))"
+            )
+        }
+        do {
+            return try decoder.decode(Snapshot.self, from: data)
+        } catch let error as DecodingError {
+            throw LoadError(description: "\(name): invalid snapshot: \(describe(error))")
+        }
+    }
+
+    public static func load(_ path: String) throws -> Snapshot {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "\(path): cannot read the file")
+        }
+        return try decode(data, name: path)
+    }
+
+    public static func save(_ snapshot: Snapshot, to path: String) throws {
+        do {
+            try encode(snapshot).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw LoadError(description: "\(path): cannot write the snapshot: \(error.localizedDescription)")
+        }
+    }
+
+    /// The bundled example snapshots: `insecure` and `hardened`.
+    public static let exampleNames = ["insecure", "hardened"]
+
+    public static func example(_ name: String) throws -> Snapshot {
+        guard
+            let url = Bundle.module.url(
+                forResource: "\(name)-account", withExtension: "json", subdirectory: "Examples"),
+            let data = try? Data(contentsOf: url)
+        else {
+            throw LoadError(
+                description: "no bundled example '\(name)' (choose \(exampleNames.joined(separator: " or ")))")
+        }
+        return try decode(data, name: "example \(name)")
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
+        @unknown default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/// A fact gathered from AWS, or why it could not be: checks turn `.unavailable` into `NOT_EVALUATED`, never `PASS`.
+public enum Collected<Value: Codable & Sendable>: Codable, Sendable {
+    case value(Value)
+    case unavailable(Unavailable)
+
+    public var value: Value? {
+        if case .value(let value) = self { return value }
+        return nil
+    }
+
+    public var unavailable: Unavailable? {
+        if case .unavailable(let reason) = self { return reason }
+        return nil
+    }
+
+    public func map<T>(_ transform: (Value) -> T) -> Collected<T> {
+        switch self {
+        case .value(let value): .value(transform(value))
+        case .unavailable(let reason): .unavailable(reason)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case value, unavailable }
+
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let reason = try container.decodeIfPresent(Unavailable.self, forKey: .unavailable) {
+            self = .unavailable(reason)
+        } else {
+            self = .value(try container.decode(Value.self, forKey: .value))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .value(let value): try container.encode(value, forKey: .value)
+        case .unavailable(let reason): try container.encode(reason, forKey: .unavailable)
+        }
+    }
+}
+
+extension Collected: Equatable where Value: Equatable {}
+
+/// Why a fact is missing: the failing call, the AWS error code, and the permission it needed.
+public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure: `accessDenied`, `throttling`, `notImplemented`, `notEnabled`, `error`, …
+    public var kind: String
+    /// One line for the report.
+    public var reason: String
+    /// The AWS error code, when there was one.
+    public var code: String?
+    /// The IAM action that was refused or failed, e.g. `iam:GenerateCredentialReport`.
+    public var action: String?
+
+    public init(kind: String, reason: String, code: String? = nil, action: String? = nil) {
+        self.kind = kind
+        self.reason = reason
+        self.code = code
+        self.action = action
+    }
+
+    public var description: String {
+        kind == "accessDenied" && action != nil ? "missing permission \(action!): \(reason)" : reason
+    }
+}

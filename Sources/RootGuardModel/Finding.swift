@@ -1,0 +1,103 @@
+import Foundation
+
+/// The outcome of one check for one resource.
+public enum Status: String, Codable, Sendable, CaseIterable {
+    case pass = "PASS"
+    case fail = "FAIL"
+    /// Needs a human attestation (no API can see it).
+    case manual = "MANUAL"
+    /// The data could not be collected; the message says why.
+    case notEvaluated = "NOT_EVALUATED"
+    /// The practice does not apply (e.g. MFA when root has no credentials at all).
+    case notApplicable = "NOT_APPLICABLE"
+}
+
+/// How bad a failure is. Ordered: `critical` is the highest.
+public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
+    case critical, high, medium, low, info
+
+    var rank: Int {
+        switch self {
+        case .critical: 4
+        case .high: 3
+        case .medium: 2
+        case .low: 1
+        case .info: 0
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One finding of the JSON report contract (`schemaVersion` 1).
+public struct Finding: Codable, Sendable, Hashable {
+    public var checkId: String
+    public var status: Status
+    public var severity: Severity
+    public var accountId: String
+    public var region: String?
+    public var resource: String
+    public var message: String
+    /// Framework → ids, e.g. `["ROOT-BP": ["03"], "AWS-FSBP": ["IAM.4"], "CIS-5.0": ["1.3"]]`.
+    public var compliance: [String: [String]]
+    public var evidence: [String: JSONValue]
+    public var remediation: String
+
+    public init(
+        checkId: String, status: Status, severity: Severity, accountId: String, region: String? = nil,
+        resource: String, message: String, compliance: [String: [String]], evidence: [String: JSONValue] = [:],
+        remediation: String
+    ) {
+        self.checkId = checkId
+        self.status = status
+        self.severity = severity
+        self.accountId = accountId
+        self.region = region
+        self.resource = resource
+        self.message = message
+        self.compliance = compliance
+        self.evidence = evidence
+        self.remediation = remediation
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case checkId, status, severity, accountId, region, resource, message, compliance, evidence, remediation
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(checkId, forKey: .checkId)
+        try container.encode(status, forKey: .status)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(accountId, forKey: .accountId)
+        try container.encode(region, forKey: .region)  // null, not absent, as the contract says
+        try container.encode(resource, forKey: .resource)
+        try container.encode(message, forKey: .message)
+        try container.encode(compliance, forKey: .compliance)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(remediation, forKey: .remediation)
+    }
+}
+
+/// The report other tools consume: `{"schemaVersion":1,"generatedAt","tool":{"name","version"},"findings":[…]}`.
+public struct ReportV1: Codable, Sendable {
+    public struct Tool: Codable, Sendable, Hashable {
+        public var name: String
+        public var version: String
+        public init(name: String = "rootguard", version: String) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public var schemaVersion: Int = 1
+    public var generatedAt: Date
+    public var tool: Tool
+    public var findings: [Finding]
+
+    public init(generatedAt: Date, tool: Tool, findings: [Finding]) {
+        self.generatedAt = generatedAt
+        self.tool = tool
+        self.findings = findings
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import RootGuard
+import RootGuardCompliance
+import RootGuardModel
+import RootGuardReport
+
+/// `rootguard audit`: the root user's posture in one account.
+struct Audit: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Audit the root user's posture of one account (or of a saved snapshot, offline).",
+        discussion: """
+            Without --snapshot or --example, collects facts from AWS with the configured credentials (read-only).
+            Exit codes: 0 done (no FAIL at or above --fail-on), 1 error, 2 a FAIL at or above --fail-on.
+            """)
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Evaluate a snapshot saved with --save-snapshot instead of calling AWS.")
+    var snapshot: String?
+
+    @Option(help: "Evaluate a bundled example snapshot: insecure or hardened (no AWS needed).")
+    var example: String?
+
+    @Option(help: "Write the collected snapshot to this file (JSON) for later offline evaluation.")
+    var saveSnapshot: String?
+
+    @Option(help: "Output format: text or json.")
+    var output: OutputFormat = .text
+
+    @Option(help: "Exit with 2 when a FAIL at or above this severity exists: critical, high, medium, low, info.")
+    var failOn: Severity?
+
+    @Option(help: "YAML file of attestations for what no API can see (see Examples/attestations.yaml).")
+    var attestations: String?
+
+    @Option(help: "Root use within this many days fails ROOT-BP 05.")
+    var rootUsageWindow: Int = 90
+
+    @Option(help: "A domain the organisation owns (repeatable); root e-mails must be on one of them.")
+    var companyDomain: [String] = []
+
+    @Option(help: "An extra consumer e-mail domain to treat as free-mail (repeatable).")
+    var freeMailDomain: [String] = []
+
+    @Option(help: "The root e-mail address, when no API can show it (standalone accounts).")
+    var rootEmail: String?
+
+    @Option(help: "Seconds to wait for IAM to generate the credential report.")
+    var reportWait: Int = 120
+
+    @Option(
+        help: "Evaluate as of this time (ISO 8601). Default: now for a live audit, the collection time for a snapshot.")
+    var asOf: String?
+
+    @Flag(help: "Show the remediation of passing findings too.")
+    var verbose = false
+
+    func validate() throws {
+        if snapshot != nil && example != nil { throw ValidationError("use either --snapshot or --example, not both") }
+        if let example, !SnapshotFile.exampleNames.contains(example) {
+            throw ValidationError("--example must be one of: \(SnapshotFile.exampleNames.joined(separator: ", "))")
+        }
+        if rootUsageWindow < 1 { throw ValidationError("--root-usage-window must be at least 1 day") }
+        if reportWait < 1 { throw ValidationError("--report-wait must be at least 1 second") }
+        if let asOf, ISO8601DateFormatter().date(from: asOf) == nil {
+            throw ValidationError("--as-of must be an ISO 8601 time such as 2026-11-21T00:00:00Z")
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            let source: String
+            let snapshot: Snapshot
+            var evaluationTime = Date()
+            if let path = self.snapshot {
+                snapshot = try SnapshotFile.load(path)
+                source = "snapshot \(path)"
+                evaluationTime = snapshot.collectedAt
+            } else if let example {
+                snapshot = try SnapshotFile.example(example)
+                source = "bundled example '\(example)'"
+                evaluationTime = snapshot.collectedAt
+            } else {
+                snapshot = try await global.withClient { client in
+                    try await Auditor.collect(client: client, reportWait: .seconds(reportWait))
+                }
+                source = "live (\(snapshot.account.callerARN))"
+            }
+            if let saveSnapshot { try SnapshotFile.save(snapshot, to: saveSnapshot) }
+            let context = EvaluationContext(
+                now: asOf.flatMap { ISO8601DateFormatter().date(from: $0) } ?? evaluationTime,
+                rootUsageWindowDays: rootUsageWindow,
+                attestations: try attestations.map(AttestationsFile.load),
+                emailPolicy: EmailPolicy(
+                    companyDomains: companyDomain, freeMailDomains: Set(freeMailDomain.map { $0.lowercased() })),
+                rootEmailOverride: rootEmail)
+            let report = Auditor.evaluate(snapshot, context: context)
+            switch output {
+            case .json:
+                print(try JSONReportRenderer.render(report))
+            case .text:
+                let renderer = TerminalReportRenderer(color: Terminal.useColor, verbose: verbose) {
+                    Practices.title($0)
+                }
+                print(
+                    renderer.render(
+                        report,
+                        header: .init(
+                            accountID: snapshot.account.accountID, partition: snapshot.account.partition,
+                            source: source,
+                            collectedAt: snapshot.collectedAt)),
+                    terminator: "")
+            }
+            code = Auditor.exitCode(for: report, failOn: failOn)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Severity: ExpressibleByArgument {}
+
+enum Terminal {
+    /// Colour only on a terminal, and never under NO_COLOR.
+    static var useColor: Bool {
+        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import Foundation
+import RootGuardCollect
+
+/// `rootguard policy`: the least-privilege IAM policy rootguard needs.
+struct Policy: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the least-privilege IAM policy rootguard audit needs (read-only actions).")
+
+    static var document: [String: Any] {
+        [
+            "Version": "2012-10-17",
+            "Statement": [
+                [
+                    "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
+                    "Action": AccountCollector.requiredActions.sorted(), "Resource": "*",
+                ] as [String: Any]
+            ],
+        ]
+    }
+
+    func run() throws {
+        let data = try JSONSerialization.data(
+            withJSONObject: Self.document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
