@@ -95,7 +95,8 @@ let package = Package(
         ),
         .testTarget(
             name: "RootGuardCLITests",
-            dependencies: ["rootguard", "RootGuardTesting", "RootGuardAWS"]
+            dependencies: ["rootguard", "RootGuardTesting", "RootGuardAWS"],
+            resources: [.copy("Fixtures/attestations.yaml")]
         ),
     ],
     swiftLanguageModes: [.v6]
