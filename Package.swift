@@ -94,6 +94,14 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "RootGuardChecksTests",
+            dependencies: ["RootGuardChecks", "RootGuardCompliance", "RootGuardModel"]
+        ),
+        .testTarget(
+            name: "RootGuardTests",
+            dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]
+        ),
+        .testTarget(
             name: "RootGuardCLITests",
             dependencies: ["rootguard", "RootGuardTesting", "RootGuardAWS"],
             resources: [.copy("Fixtures/attestations.yaml")]

@@ -18,6 +18,10 @@ public enum AttestationsFile {
     public static func parse(_ text: String, name: String) throws -> Attestations {
         do {
             return try YAMLDecoder().decode(Attestations.self, from: text)
+        } catch let DecodingError.dataCorrupted(context) where context.underlyingError is YamlError {
+            let detail =
+                String(describing: context.underlyingError!).split(separator: "\n").first.map(String.init) ?? ""
+            throw LoadError(description: "\(name): invalid YAML: \(detail)")
         } catch let error as DecodingError {
             throw LoadError(description: "\(name): \(SnapshotFile.describe(error))")
         } catch let error as YamlError {

@@ -106,12 +106,23 @@ public struct CustodyPlan: Codable, Sendable, Hashable {
         /// `hardware`, `passkey`, `virtual`.
         public var type: String
         public var holders: [String]
+
+        public init(name: String, type: String, holders: [String]) {
+            self.name = name
+            self.type = type
+            self.holders = holders
+        }
     }
 
     public struct Channel: Codable, Sendable, Hashable {
         /// The team that controls it (e.g. `secops-distribution-list`).
         public var group: String
         public var holders: [String]
+
+        public init(group: String, holders: [String]) {
+            self.group = group
+            self.holders = holders
+        }
     }
 
     public var passwordHolders: [String]

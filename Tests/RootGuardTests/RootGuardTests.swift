@@ -1,0 +1,163 @@
+import Foundation
+import RootGuard
+import RootGuardCollect
+import RootGuardModel
+import RootGuardReport
+import Testing
+
+@Suite("Root password rules")
+struct RootPasswordTests {
+    @Test(arguments: [
+        ("Short1!", false, "shorter than 8 characters"),
+        ("alllowercaseletters", false, "uses 1 of the 4 character classes"),
+        ("lowercase123only", false, "uses 2 of the 4 character classes"),
+        ("Upper-lower-1", true, ""),
+        ("Ünïcödé-Pass1", false, "outside AWS's allowed set"),
+        (String(repeating: "Aa1!", count: 33), false, "longer than 128 characters"),
+    ])
+    func awsRules(_ password: String, _ accepted: Bool, _ violation: String) {
+        let verdict = RootPassword.check(password)
+        #expect(verdict.meetsAWSRules == accepted)
+        if !violation.isEmpty {
+            #expect(verdict.violations.contains { $0.contains(violation) }, "\(verdict.violations)")
+        }
+    }
+
+    @Test func theAccountNameAndEmailAreRejected() {
+        #expect(
+            RootPassword.check("Prod-Account-1", accountName: "prod-account-1").violations == [
+                "is the same as the account name"
+            ])
+        #expect(
+            !RootPassword.check("Root@Example.com1", email: "root@example.com").violations.contains {
+                $0.contains("e-mail")
+            })
+    }
+
+    @Test func entropyReflectsLengthAndRepetition() {
+        #expect(
+            RootPassword.check("Aa1!Aa1!Aa1!Aa1!Aa1!Aa1!").entropyBits
+                < RootPassword.check(RootPassword.generate(length: 24)).entropyBits)
+        #expect(RootPassword.check(RootPassword.generate()).isStrong)
+    }
+
+    @Test func generatedPasswordsAlwaysSatisfyTheRules() {
+        var generator = SystemRandomNumberGenerator()
+        for length in [8, 9, 12, 20, 64, 127, 128] {
+            for _ in 0..<200 {
+                let password = RootPassword.generate(length: length, using: &generator)
+                #expect(password.count == length)
+                let verdict = RootPassword.check(password)
+                #expect(verdict.meetsAWSRules, "\(verdict.violations)")
+                #expect(verdict.classes.count == 4)
+            }
+        }
+        #expect(RootPassword.generate(length: 3).count == 8)
+        #expect(RootPassword.generate(length: 500).count == 128)
+    }
+}
+
+@Suite("Credential report CSV")
+struct CredentialReportParserTests {
+    // The documented column order; the root row as AWS writes it (booleans upper-case in the docs).
+    static let csv = """
+        user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated,a_future_column
+        <root_account>,arn:aws:iam::111122223333:root,2019-03-01T09:00:00+00:00,not_supported,2026-11-01T10:00:00+00:00,not_supported,not_supported,TRUE,FALSE,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A,x
+        "user,with,commas",arn:aws:iam::111122223333:user/u,2020-01-01T00:00:00+00:00,true,no_information,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A,y
+
+        """
+
+    @Test func theRootRowIsParsedByColumnName() throws {
+        let report = try CredentialReportParser.parse(Self.csv, generatedAt: nil)
+        let root = try #require(report.root)
+        #expect(report.userCount == 1)
+        #expect(root.passwordEnabled == nil)
+        #expect(root.passwordEnabledRaw == "not_supported")
+        #expect(root.mfaActive == true)
+        #expect(root.passwordLastUsed.date == ISO8601DateFormatter().date(from: "2026-11-01T10:00:00Z"))
+        #expect(root.accessKeys[0].active == false)
+        #expect(root.accessKeys[0].exists)  // inactive but rotated: a key exists
+        #expect(!root.accessKeys[1].exists)
+        #expect(root.accessKeys[0].lastUsed == .notApplicable)
+        #expect(root.certificates.allSatisfy { !$0.exists })
+    }
+
+    @Test func aReportWithoutAHeaderIsAnError() {
+        #expect(throws: CredentialReportParser.ParseError.self) {
+            try CredentialReportParser.parse("garbage", generatedAt: nil)
+        }
+    }
+}
+
+@Suite("Report contract, attestations file, snapshots")
+struct ContractTests {
+    @Test func theJSONReportHasExactlyTheContractKeys() throws {
+        let finding = Finding(
+            checkId: "root-no-access-keys", status: .fail, severity: .critical, accountId: "111122223333",
+            resource: "arn:aws:iam::111122223333:root", message: "m",
+            compliance: ["ROOT-BP": ["03"], "AWS-FSBP": ["IAM.4"]],
+            evidence: ["keys": ["AKIA…"], "count": 2], remediation: "r")
+        let report = ReportV1(
+            generatedAt: Date(timeIntervalSince1970: 1_795_000_000), tool: .init(version: "0.1.0"), findings: [finding])
+        let json = try JSONReportRenderer.render(report)
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        #expect(Set(object.keys) == ["schemaVersion", "generatedAt", "tool", "findings"])
+        #expect(object["schemaVersion"] as? Int == 1)
+        #expect(object["generatedAt"] as? String == "2026-11-18T11:06:40Z")
+        #expect(object["tool"] as? [String: String] == ["name": "rootguard", "version": "0.1.0"])
+        let first = (object["findings"] as! [[String: Any]])[0]
+        #expect(
+            Set(first.keys) == [
+                "checkId", "status", "severity", "accountId", "region", "resource", "message", "compliance", "evidence",
+                "remediation",
+            ])
+        #expect(first["region"] is NSNull)
+        #expect(first["status"] as? String == "FAIL")
+        #expect(first["severity"] as? String == "critical")
+        #expect((first["evidence"] as? [String: Any])?["count"] as? Int == 2)
+    }
+
+    @Test func failOnUsesSeverityOrder() {
+        let fail = Finding(
+            checkId: "x", status: .fail, severity: .medium, accountId: "1", resource: "r", message: "m",
+            compliance: [:], remediation: "r")
+        let report = ReportV1(generatedAt: Date(), tool: .init(version: "t"), findings: [fail])
+        #expect(Auditor.exitCode(for: report, failOn: .high) == 0)
+        #expect(Auditor.exitCode(for: report, failOn: .medium) == 2)
+        #expect(Auditor.exitCode(for: report, failOn: .low) == 2)
+        #expect(Auditor.exitCode(for: report, failOn: nil) == 0)
+    }
+
+    @Test func theDocumentedAttestationsExampleParses() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../Examples/attestations.yaml")
+        let attestations = try AttestationsFile.load(url.standardizedFileURL.path)
+        #expect(attestations.latest(practice: "06") != nil)
+        #expect(attestations.custody?.mfaDevices.count == 2)
+        #expect(attestations.runbook?.approvalsFile != nil)
+    }
+
+    @Test func attestationErrorsNameTheProblem() {
+        let error = #expect(throws: AttestationsFile.LoadError.self) {
+            try AttestationsFile.parse("attestations:\n  - practice: \"06\"\n    statement: s\n", name: "a.yaml")
+        }
+        #expect(error?.description.hasPrefix("a.yaml: ") == true)
+        #expect(error?.description.contains("attestedBy") == true)
+        let yaml = #expect(throws: AttestationsFile.LoadError.self) {
+            try AttestationsFile.parse("attestations: [\n", name: "b.yaml")
+        }
+        #expect(yaml?.description.hasPrefix("b.yaml: invalid YAML") == true)
+    }
+
+    @Test func bundledExamplesRoundTrip() throws {
+        for name in SnapshotFile.exampleNames {
+            let snapshot = try SnapshotFile.example(name)
+            let again = try SnapshotFile.decode(try SnapshotFile.encode(snapshot), name: name)
+            #expect(try SnapshotFile.encode(again) == SnapshotFile.encode(snapshot))
+            let report = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+            #expect(report.findings.count > 20)
+            // Every ROOT-BP practice appears in the report, covered or explicitly not evaluated.
+            #expect(Set(report.findings.compactMap { $0.compliance["ROOT-BP"]?.first }).count == 21)
+        }
+    }
+}
