@@ -103,7 +103,10 @@ let package = Package(
         ),
         .testTarget(
             name: "RootGuardCLITests",
-            dependencies: ["rootguard", "RootGuardTesting", "RootGuardAWS"],
+            dependencies: [
+                "rootguard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             resources: [.copy("Fixtures/attestations.yaml")]
         ),
     ],

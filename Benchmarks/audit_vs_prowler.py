@@ -78,13 +78,18 @@ def seed(endpoint):
 
 
 def timed(command, env, runs):
+    """Runs `command` (a list, or a function of the run index returning one) `runs` times; wall seconds each."""
     samples = []
-    for _ in range(runs):
+    for index in range(runs):
+        if callable(command):
+            arguments = command(index)
+        else:
+            arguments = command
         started = time.perf_counter()
-        result = subprocess.run(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        result = subprocess.run(arguments, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         samples.append(time.perf_counter() - started)
         if result.returncode not in (0, 2, 3):
-            raise SystemExit(f"{command[0]} failed ({result.returncode}): {result.stderr[-500:]}")
+            raise SystemExit(f"{arguments[0]} failed ({result.returncode}): {result.stderr[-500:]}")
     return samples, result
 
 
@@ -125,10 +130,11 @@ def main():
             home = tempfile.mkdtemp(prefix="prowler-home-")
             out = tempfile.mkdtemp(prefix="prowler-out-")
             penv = dict(env, HOME=home)
-            command = [prowler, "aws", "-f", "us-east-1", "--checks", *PROWLER_CHECKS, "-M", "json-ocsf", "-o", out,
-                       "-F", "bench", "--no-banner", "--log-level", "CRITICAL", "-z"]
-            psamples, presult = timed(command, penv, max(1, args.runs // 5))
-            ocsf = json.load(open(os.path.join(out, "bench.ocsf.json")))
+            command = lambda index: [prowler, "aws", "-f", "us-east-1", "--checks", *PROWLER_CHECKS, "-M", "json-ocsf",
+                                     "-o", out, "-F", f"bench{index}", "--no-banner", "--log-level", "CRITICAL", "-z"]
+            prowler_runs = max(1, args.runs // 5)
+            psamples, presult = timed(command, penv, prowler_runs)
+            ocsf = json.load(open(os.path.join(out, f"bench{prowler_runs - 1}.ocsf.json")))
             rows.append(("Prowler, 22 root-related checks", psamples, f"{len(ocsf)} findings, "
                          f"{sum(f.get('status_code') == 'FAIL' for f in ocsf)} FAIL"))
             version = subprocess.run([prowler, "--version"], env=penv, capture_output=True, text=True).stdout.strip()

@@ -45,6 +45,12 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "An extra consumer e-mail domain to treat as free-mail (repeatable).")
     var freeMailDomain: [String] = []
 
+    @Option(help: "A regular expression for local parts that look like a person (repeatable; replaces the defaults).")
+    var personalEmailPattern: [String] = []
+
+    @Option(help: "A word that marks a group e-mail address, e.g. 'cloudteam' (repeatable; added to the defaults).")
+    var groupEmailKeyword: [String] = []
+
     @Option(help: "The root e-mail address, when no API can show it (standalone accounts).")
     var rootEmail: String?
 
@@ -65,6 +71,9 @@ struct Audit: AsyncParsableCommand {
         }
         if rootUsageWindow < 1 { throw ValidationError("--root-usage-window must be at least 1 day") }
         if reportWait < 1 { throw ValidationError("--report-wait must be at least 1 second") }
+        for pattern in personalEmailPattern where (try? NSRegularExpression(pattern: pattern)) == nil {
+            throw ValidationError("--personal-email-pattern '\(pattern)' is not a valid regular expression")
+        }
         if let asOf, ISO8601DateFormatter().date(from: asOf) == nil {
             throw ValidationError("--as-of must be an ISO 8601 time such as 2026-11-21T00:00:00Z")
         }

@@ -1,5 +1,7 @@
 import Foundation
+import NIOConcurrencyHelpers
 import RootGuardAWS
+import RootGuardCollect
 import RootGuardTesting
 import Testing
 
@@ -128,6 +130,31 @@ struct AuditCLITests {
         #expect(!report.findings.contains { $0.status == "PASS" && $0.checkId == "root-not-recently-used" })
     }
 
+    @Test func everyCallTheCollectorMakesIsInThePrintedPolicy() async throws {
+        let moto = try await MotoServer.fresh()
+        try await MotoScenarios.hardened(moto)
+        let calls = Calls()
+        _ = try await moto.client().using { client in
+            try await AccountCollector(
+                client: client.with(observer: { service, operation in
+                    calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
+                }), reportWait: .seconds(20), toolVersion: "test"
+            ).collect()
+        }
+        let printed = try CLI.run(["policy"], environment: [:])
+        let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+        let allowed = Set(((document?["Statement"] as? [[String: Any]])?.first?["Action"] as? [String]) ?? [])
+        let made = calls.all
+        #expect(made.count >= 12)
+        #expect(made.isSubset(of: allowed), "not in the policy: \(made.subtracting(allowed).sorted())")
+        // And the policy asks for nothing the collector does not use.
+        #expect(
+            allowed.isSubset(
+                of: made.union([
+                    "iam:ListOrganizationsFeatures", "organizations:DescribeAccount", "account:GetPrimaryEmail",
+                ])))
+    }
+
     @Test func aSavedSnapshotReEvaluatesOfflineToTheSameReport() async throws {
         let moto = try await MotoServer.fresh()
         try await MotoScenarios.insecure(moto)
@@ -202,5 +229,19 @@ struct AuditOfflineTests {
         let actions = ((document?["Statement"] as? [[String: Any]])?.first?["Action"] as? [String]) ?? []
         #expect(actions.contains("iam:GetAccountSummary"))
         #expect(actions.allSatisfy { !$0.contains("*") && !$0.hasPrefix("iam:Delete") && !$0.hasPrefix("iam:Create") })
+    }
+}
+
+final class Calls: Sendable {
+    private let box = NIOLockedValueBox<Set<String>>([])
+    func add(_ call: String) { box.withLockedValue { _ = $0.insert(call) } }
+    var all: Set<String> { box.withLockedValue { $0 } }
+}
+
+extension AWSError {
+    /// The IAM prefix of a botocore service name (what `iamAction` uses).
+    static func iamPrefixForTests(_ service: String) -> String {
+        AWSError(kind: .client, code: "", message: "", service: service, operation: "X").iamAction.dropLast(2)
+            .description
     }
 }
