@@ -97,6 +97,7 @@ let package = Package(
             name: "RootGuardChecksTests",
             dependencies: ["RootGuardChecks", "RootGuardCompliance", "RootGuardModel"]
         ),
+        .testTarget(name: "RootGuardPatternsTests", dependencies: ["RootGuardPatterns", "RootGuardModel"]),
         .testTarget(
             name: "RootGuardTests",
             dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]
