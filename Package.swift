@@ -23,7 +23,7 @@ let package = Package(
         // Pure layers: no network access, no AWS client.
         .target(name: "RootGuardModel"),
         .target(name: "RootGuardCompliance", dependencies: ["RootGuardModel"]),
-        .target(name: "RootGuardChecks", dependencies: ["RootGuardModel", "RootGuardCompliance"]),
+        .target(name: "RootGuardChecks", dependencies: ["RootGuardModel", "RootGuardCompliance", "RootGuardPatterns"]),
         .target(name: "RootGuardPolicy", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardPatterns", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardTrail", dependencies: ["RootGuardModel"]),
@@ -95,7 +95,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RootGuardChecksTests",
-            dependencies: ["RootGuardChecks", "RootGuardCompliance", "RootGuardModel"]
+            dependencies: ["RootGuardChecks", "RootGuardCompliance", "RootGuardModel", "RootGuardPatterns"]
         ),
         .testTarget(name: "RootGuardPatternsTests", dependencies: ["RootGuardPatterns", "RootGuardModel"]),
         .testTarget(
@@ -105,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "RootGuardCLITests",
             dependencies: [
-                "rootguard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect",
+                "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures/attestations.yaml")]

@@ -9,9 +9,31 @@ import RootGuardModel
 public enum Auditor {
     public static let version = "0.1.0"
 
-    /// Collects a snapshot of the account the client's credentials belong to.
-    public static func collect(client: AWSClient, reportWait: Duration = .seconds(120)) async throws -> Snapshot {
-        try await AccountCollector(client: client, reportWait: reportWait, toolVersion: version).collect()
+    /// Collects a snapshot of the account the client's credentials belong to: the root user's own posture and,
+    /// unless `monitoring` is false, how root activity is monitored in `regions` (nil: every enabled region).
+    public static func collect(
+        client: AWSClient, reportWait: Duration = .seconds(120), monitoring: Bool = true, regions: [String]? = nil,
+        prove: Bool = false
+    ) async throws -> Snapshot {
+        async let account = AccountCollector(client: client, reportWait: reportWait, toolVersion: version).collect()
+        async let watched: Collected<MonitoringFacts>? =
+            monitoring ? MonitoringCollector(client: client, regions: regions).collect() : nil
+        var snapshot = try await account
+        var facts = await watched
+        if prove, case .value(var value)? = facts {
+            value.proofs = await PatternProver(client: client).prove(value)
+            facts = .value(value)
+        }
+        snapshot.monitoring = facts
+        return snapshot
+    }
+
+    /// Every IAM action `collect` may call (`rootguard policy`).
+    public static var requiredActions: [String] {
+        Array(
+            Set(AccountCollector.requiredActions + MonitoringCollector.requiredActions + PatternProver.requiredActions)
+        )
+        .sorted()
     }
 
     /// Runs every registered check. Practices no check covers yet are reported as NOT_EVALUATED, not skipped.

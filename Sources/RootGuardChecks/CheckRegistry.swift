@@ -6,6 +6,8 @@ public enum CheckRegistry {
         RootPasswordInPasswordManager(), AdministrativeIdentityExists(), BillingAccessDelegated(),
         RootEmailIsCompanyGroupAddress(), SecurityContactRegistered(), AlternateContactsComplete(),
         RecoveryChannelsSeparated(), RootCustodyIsSplit(), AccountInOrganization(), RootResponseProcedureExists(),
+        MultiRegionTrailLogging(), RootActivityAlarmChain(), RootEventBridgeRules(), GuardDutyWatchesRoot(),
+        ConfigRootRulesEnabled(), SecurityHubRootControls(), PatternProofsAgree(),
     ]
 
     public static var metadata: [CheckMetadata] { all.map(\.metadata) }

@@ -56,6 +56,15 @@ public enum ComplianceCatalog {
             .init(
                 "Account.2", "AWS accounts should be part of an AWS Organizations organization",
                 checks: ["account-in-organization"]),
+            .init(
+                "CloudWatch.1", "A log metric filter and alarm should exist for usage of the root user",
+                checks: ["root-activity-alarm-chain"]),
+            .init(
+                "CloudTrail.1",
+                "CloudTrail should be enabled with at least one multi-Region trail with read and write management events",
+                checks: ["cloudtrail-multi-region-logging"]),
+            .init("GuardDuty.1", "GuardDuty should be enabled", checks: ["guardduty-root-findings"]),
+            .init("Config.1", "AWS Config should be enabled", checks: ["config-root-rules"]),
         ])
 
     /// CIS v1.3–v4.0 share one numbering; `CIS-1.4` and `CIS-3.0` both use it.
@@ -72,6 +81,10 @@ public enum ComplianceCatalog {
         .init(
             "1.21", "Ensure the account is part of an AWS Organizations organization",
             checks: ["account-in-organization"]),
+        .init("3.1", "Ensure CloudTrail is enabled in all regions", checks: ["cloudtrail-multi-region-logging"]),
+        .init(
+            "4.3", "Ensure a log metric filter and alarm exist for usage of the root account",
+            checks: ["root-activity-alarm-chain"]),
     ]
 
     public static let cis14 = Framework(
@@ -93,6 +106,10 @@ public enum ComplianceCatalog {
             .init(
                 "1.20", "Ensure the account is part of an AWS Organizations organization",
                 checks: ["account-in-organization"]),
+            .init("3.1", "Ensure CloudTrail is enabled in all regions", checks: ["cloudtrail-multi-region-logging"]),
+            .init(
+                "4.3", "Ensure a log metric filter and alarm exist for usage of the root account",
+                checks: ["root-activity-alarm-chain"]),
         ])
 
     public static let cis70 = Framework(
@@ -109,6 +126,10 @@ public enum ComplianceCatalog {
             .init(
                 "2.19", "Ensure the account is part of an AWS Organizations organization",
                 checks: ["account-in-organization"]),
+            .init("4.1", "Ensure CloudTrail is enabled in all regions", checks: ["cloudtrail-multi-region-logging"]),
+            .init(
+                "5.3", "Ensure a log metric filter and alarm exist for usage of the root account",
+                checks: ["root-activity-alarm-chain"]),
         ])
 
     /// AWS Config managed rules that judge the same thing.

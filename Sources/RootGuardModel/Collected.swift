@@ -41,6 +41,7 @@ public enum Collected<Value: Codable & Sendable>: Codable, Sendable {
 }
 
 extension Collected: Equatable where Value: Equatable {}
+extension Collected: Hashable where Value: Hashable {}
 
 /// Why a fact is missing: the failing call, the AWS error code, and the permission it needed.
 public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible {

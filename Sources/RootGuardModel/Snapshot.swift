@@ -27,6 +27,9 @@ public struct Snapshot: Codable, Sendable {
     public var contactInformation: Collected<ContactInformation?>
     /// The root user's e-mail address, when an API can see it (organizations member/management).
     public var rootEmail: Collected<String>
+    /// Trails, metric filters, alarms, rules, detectors, Config and Security Hub (ROOT-BP 16–20); nil when the
+    /// snapshot was taken without them.
+    public var monitoring: Collected<MonitoringFacts>?
 
     public init(
         schemaVersion: Int = Snapshot.currentSchemaVersion, collectedAt: Date, tool: ReportV1.Tool,
@@ -35,7 +38,8 @@ public struct Snapshot: Codable, Sendable {
         virtualMFADevices: Collected<[VirtualMFADevice]>, authorization: Collected<AuthorizationDetails>,
         accountAliases: Collected<[String]>, organizationFeatures: Collected<[String]>,
         organization: Collected<OrganizationMembership>, alternateContacts: [String: Collected<AlternateContact?>],
-        contactInformation: Collected<ContactInformation?>, rootEmail: Collected<String>
+        contactInformation: Collected<ContactInformation?>, rootEmail: Collected<String>,
+        monitoring: Collected<MonitoringFacts>? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.collectedAt = collectedAt
@@ -51,6 +55,7 @@ public struct Snapshot: Codable, Sendable {
         self.alternateContacts = alternateContacts
         self.contactInformation = contactInformation
         self.rootEmail = rootEmail
+        self.monitoring = monitoring
     }
 
     public static let alternateContactTypes = ["SECURITY", "OPERATIONS", "BILLING"]

@@ -146,6 +146,13 @@ public final class MotoServer: Sendable {
             "/rootguard-api/contact/\(account)", body: Array(try JSONSerialization.data(withJSONObject: contact)))
     }
 
+    /// Makes the subscriptions of `topicArn` report `PendingConfirmation`.
+    public func setSubscriptionsPending(topicArn: String) async throws {
+        try await post(
+            "/rootguard-api/sns-pending",
+            body: Array(try JSONSerialization.data(withJSONObject: ["topicArn": topicArn])))
+    }
+
     // MARK: Clients
 
     /// A client pointed at this server with fixed credentials (moto routes the account by access key).

@@ -54,6 +54,21 @@ struct Audit: AsyncParsableCommand {
     @Option(help: "The root e-mail address, when no API can show it (standalone accounts).")
     var rootEmail: String?
 
+    @Option(
+        help:
+            "Regions for the monitoring checks, comma-separated (default: every enabled region, from account:ListRegions)."
+    )
+    var regions: String?
+
+    @Flag(help: "Skip the monitoring checks (CloudTrail, alarms, EventBridge, GuardDuty, Config, Security Hub).")
+    var noMonitoring = false
+
+    @Flag(
+        help:
+            "Also ask AWS to evaluate the root patterns (logs:TestMetricFilter, events:TestEventPattern) and report any disagreement with rootguard's engine."
+    )
+    var prove = false
+
     @Option(help: "Seconds to wait for IAM to generate the credential report.")
     var reportWait: Int = 120
 
@@ -95,7 +110,10 @@ struct Audit: AsyncParsableCommand {
                 evaluationTime = snapshot.collectedAt
             } else {
                 snapshot = try await global.withClient { client in
-                    try await Auditor.collect(client: client, reportWait: .seconds(reportWait))
+                    try await Auditor.collect(
+                        client: client, reportWait: .seconds(reportWait), monitoring: !noMonitoring,
+                        regions: regions?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                        prove: prove)
                 }
                 source = "live (\(snapshot.account.callerARN))"
             }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RootGuardCollect
+import RootGuard
 
 /// `rootguard policy`: the least-privilege IAM policy rootguard needs.
 struct Policy: ParsableCommand {
@@ -13,7 +13,7 @@ struct Policy: ParsableCommand {
             "Statement": [
                 [
                     "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
-                    "Action": AccountCollector.requiredActions.sorted(), "Resource": "*",
+                    "Action": Auditor.requiredActions, "Resource": "*",
                 ] as [String: Any]
             ],
         ]

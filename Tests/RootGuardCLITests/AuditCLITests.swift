@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import RootGuard
 import RootGuardAWS
 import RootGuardCollect
 import RootGuardTesting
@@ -72,13 +73,18 @@ struct AuditCLITests {
         let usage = try #require(report.finding("root-not-recently-used"))
         #expect(usage.message.contains("access key 1") && usage.message.contains("s3 in us-east-1"))
         // Practices with no check yet are listed, never silently skipped.
-        #expect(report.status("practice-16-coverage") == "NOT_EVALUATED")
+        #expect(report.status("practice-14-coverage") == "NOT_EVALUATED")
+        #expect(report.status("cloudtrail-multi-region-logging") == "FAIL")
+        #expect(
+            report.finding("root-activity-alarm-chain")?.message
+                == "Broken at the first link: no CloudTrail trail exists.")
         #expect(result.stdout.contains(#""region" : null"#))
     }
 
     @Test func theHardenedAccountPasses() async throws {
         let moto = try await MotoServer.fresh()
         try await MotoScenarios.hardened(moto)
+        try await MotoScenarios.monitored(moto)
         let attestations = Bundle.module.path(forResource: "attestations", ofType: "yaml")!
         let (result, report) = try audit(
             moto,
@@ -94,6 +100,8 @@ struct AuditCLITests {
             "security-contact-registered", "alternate-contacts-complete", "account-in-organization",
             "root-password-strong", "root-password-in-password-manager", "root-custody-split",
             "recovery-channels-separated", "root-response-procedure", "root-email-company-group",
+            "cloudtrail-multi-region-logging", "root-activity-alarm-chain", "root-eventbridge-rules",
+            "config-root-rules",
         ] {
             #expect(report.status(id) == "PASS", "\(id): \(report.finding(id)?.message ?? "missing")")
         }
@@ -133,26 +141,31 @@ struct AuditCLITests {
     @Test func everyCallTheCollectorMakesIsInThePrintedPolicy() async throws {
         let moto = try await MotoServer.fresh()
         try await MotoScenarios.hardened(moto)
+        try await MotoScenarios.monitored(moto)
+        try await moto.client().using { client in
+            let detector = try await client.guardDuty().listDetectors().detectorIds?.first
+            _ = try await client.guardDuty().createFilter(
+                .init(
+                    detectorId: detector, name: "noise", action: "NOOP",
+                    findingCriteria: .init(criterion: ["severity": .init(gte: 1)])))
+        }
         let calls = Calls()
         _ = try await moto.client().using { client in
-            try await AccountCollector(
+            try await Auditor.collect(
                 client: client.with(observer: { service, operation in
                     calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
-                }), reportWait: .seconds(20), toolVersion: "test"
-            ).collect()
+                }), reportWait: .seconds(20), regions: ["us-east-1", "eu-west-1"])
         }
         let printed = try CLI.run(["policy"], environment: [:])
         let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
         let allowed = Set(((document?["Statement"] as? [[String: Any]])?.first?["Action"] as? [String]) ?? [])
         let made = calls.all
-        #expect(made.count >= 12)
+        #expect(made.count >= 25)
         #expect(made.isSubset(of: allowed), "not in the policy: \(made.subtracting(allowed).sorted())")
-        // And the policy asks for nothing the collector does not use.
-        #expect(
-            allowed.isSubset(
-                of: made.union([
-                    "iam:ListOrganizationsFeatures", "organizations:DescribeAccount", "account:GetPrimaryEmail",
-                ])))
+        // And the policy asks for nothing the collector does not use (ListRegions is only called without
+        // --regions, GetPrimaryEmail only for member accounts).
+        let unused = allowed.subtracting(made)
+        #expect(unused.isSubset(of: ["account:ListRegions", "account:GetPrimaryEmail"]), "\(unused.sorted())")
     }
 
     @Test func aSavedSnapshotReEvaluatesOfflineToTheSameReport() async throws {

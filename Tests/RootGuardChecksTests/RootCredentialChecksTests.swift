@@ -1,6 +1,7 @@
 import Foundation
 import RootGuardChecks
 import RootGuardModel
+import RootGuardPatterns
 import Testing
 
 @Suite("ROOT-BP 03/04/05: keys, certificates, usage")
@@ -107,5 +108,50 @@ struct UnavailableDataTests {
             #expect(finding.status != .pass, "\(id): \(finding.message)")
             #expect(finding.status != .fail, "\(id) must not fail on data it could not see: \(finding.message)")
         }
+    }
+}
+
+@Suite("--prove: AWS's answers against the engine")
+struct PatternProofTests {
+    static let cis =
+        #"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }"#
+
+    func builder(_ proofs: [PatternProof]) -> SnapshotBuilder {
+        var builder = SnapshotBuilder()
+        builder.monitoring = .value(
+            MonitoringFacts(
+                regions: ["us-east-1"], regionsSource: "test", trails: .value([]), eventRules: [:], guardDuty: [:],
+                config: [:],
+                securityHub: [:]))
+        if case .value(var facts)? = builder.monitoring {
+            facts.proofs = proofs
+            builder.monitoring = .value(facts)
+        }
+        return builder
+    }
+
+    @Test func agreementPassesAndDisagreementNamesTheEvent() {
+        let agreeing = Dictionary(
+            uniqueKeysWithValues: CanonicalEvent.all.map { event in
+                (event.id, [.rootSignIn, .rootAPI].contains(event.category))
+            })
+        var builder = self.builder([
+            PatternProof(
+                kind: "metricFilter", name: "RootUsage", region: "us-east-1", pattern: Self.cis,
+                awsMatches: .value(agreeing))
+        ])
+        #expect(PatternProofsAgree().run(builder).status == .pass)
+        var disagreeing = agreeing
+        disagreeing["root-service-invoked"] = true
+        builder = self.builder([
+            PatternProof(
+                kind: "metricFilter", name: "RootUsage", region: "us-east-1", pattern: Self.cis,
+                awsMatches: .value(disagreeing))
+        ])
+        let finding = PatternProofsAgree().run(builder)
+        #expect(finding.status == .fail)
+        #expect(
+            finding.message.contains("root call made by an AWS service (invokedBy): AWS matches, rootguard does not"))
+        #expect(PatternProofsAgree().evaluate(SnapshotBuilder().snapshot, SnapshotBuilder().context).isEmpty)
     }
 }

@@ -36,6 +36,7 @@ struct SnapshotBuilder {
     ]
     var contactInformation: Collected<ContactInformation?> = .value(nil)
     var rootEmail: Collected<String> = .unavailable(.init(kind: "notVisible", reason: "standalone"))
+    var monitoring: Collected<MonitoringFacts>?
 
     var snapshot: Snapshot {
         Snapshot(
@@ -48,7 +49,7 @@ struct SnapshotBuilder {
                 ?? .value(.init(generatedAt: Self.now.addingTimeInterval(-600), root: root, userCount: 3)),
             virtualMFADevices: virtualDevices, authorization: authorization, accountAliases: .value([]),
             organizationFeatures: .value([]), organization: organization, alternateContacts: contacts,
-            contactInformation: contactInformation, rootEmail: rootEmail)
+            contactInformation: contactInformation, rootEmail: rootEmail, monitoring: monitoring)
     }
 
     var context = EvaluationContext(now: SnapshotBuilder.now)

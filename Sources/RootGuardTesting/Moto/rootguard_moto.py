@@ -17,12 +17,14 @@ format; the layer answers or amends only these operations:
   account GetContactInformation, GetPrimaryEmail
   cloudtrail LookupEvents           over events planted per account and region
   guardduty ListFilters             (GET /detector/<id>/filter) over moto's own filters, paginated
+  sns  ListSubscriptionsByTopic     reports `PendingConfirmation` for topics marked pending (moto confirms all)
 
 Control API (JSON, for tests only):
   POST /rootguard-api/root/<account>              replace that account's root state (see RootState below)
   GET  /rootguard-api/root/<account>              read it back
   POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
   POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
+  POST /rootguard-api/sns-pending                 body {"topicArn": …}: that topic's subscriptions become pending
   POST /moto-api/reset                            also clears everything above
 
 The process exits when its standard input closes, so a crashed test run leaves no server behind.
@@ -155,6 +157,7 @@ class Plugin:
         self.contacts = {}
         self.features = {}
         self.sessions = {}  # access key id -> {"account", "policy", "secret"}
+        self.pending_topics = set()
 
     # ----- helpers -----
 
@@ -265,7 +268,7 @@ class Plugin:
         account = self.account_for(access_key, environ)
 
         try:
-            if service in ("iam", "sts") and body:
+            if service in ("iam", "sts", "sns") and body:
                 params = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
                 handler = getattr(self, f"{service}_{params.get('Action', '')}", None)
                 if handler:
@@ -305,6 +308,10 @@ class Plugin:
         if parts[0] == "events" and len(parts) == 3 and method == "POST":
             with self.lock:
                 self.events[(parts[1], parts[2])] = payload or []
+            return self.respond(start_response, 200, "{}", "application/json")
+        if parts[0] == "sns-pending" and method == "POST":
+            with self.lock:
+                self.pending_topics.add(payload["topicArn"])
             return self.respond(start_response, 200, "{}", "application/json")
         if parts[0] == "contact" and len(parts) == 2 and method == "POST":
             with self.lock:
@@ -518,6 +525,16 @@ class Plugin:
     def iam_DeactivateMFADevice(self, environ, start_response, params, account, region, session):
         return self._delete(start_response, params, session, "DeactivateMFADevice", "mfa", "serial",
                             params.get("SerialNumber"))
+
+    # ----- SNS -----
+
+    def sns_ListSubscriptionsByTopic(self, environ, start_response, params, account, region, session):
+        if params.get("TopicArn") not in self.pending_topics:
+            return None
+        status, headers, body = self.call_moto(environ)
+        text = re.sub(r"<SubscriptionArn>[^<]*</SubscriptionArn>", "<SubscriptionArn>PendingConfirmation</SubscriptionArn>",
+                      body.decode())
+        return self.replay(start_response, status, headers, text.encode())
 
     # ----- STS -----
 

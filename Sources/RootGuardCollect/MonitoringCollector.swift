@@ -1,0 +1,320 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+
+/// Collects how root activity is monitored (ROOT-BP 16–20), region by region. Read-only.
+///
+/// Each trail's status and selectors are read in its home region; its log group's metric filters, the alarms on
+/// their metrics and the alarms' SNS topics are read in the log group's and topics' own regions.
+public struct MonitoringCollector: Sendable {
+    public static let requiredActions: [String] = [
+        "account:ListRegions",
+        "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
+        "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric",
+        "sns:ListSubscriptionsByTopic",
+        "events:ListRules", "events:ListTargetsByRule",
+        "guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:ListFilters", "guardduty:GetFilter",
+        "config:DescribeConfigurationRecorderStatus", "config:DescribeConfigRules",
+        "securityhub:DescribeHub", "securityhub:GetEnabledStandards",
+    ]
+
+    public let client: AWSClient
+    /// Regions to examine; nil asks `account:ListRegions` for the enabled ones.
+    public let regions: [String]?
+
+    public init(client: AWSClient, regions: [String]?) {
+        self.client = client
+        self.regions = regions
+    }
+
+    public func collect() async -> Collected<MonitoringFacts> {
+        let (regions, source) = await enabledRegions()
+        let trails = await gather { try await trailFacts(regions: regions) }
+        var eventRules: [String: Collected<[EventRuleFacts]>] = [:]
+        var guardDuty: [String: Collected<[DetectorFacts]>] = [:]
+        var config: [String: Collected<ConfigFacts>] = [:]
+        var securityHub: [String: Collected<SecurityHubFacts>] = [:]
+        await withTaskGroup(
+            of: (
+                String, Collected<[EventRuleFacts]>, Collected<[DetectorFacts]>, Collected<ConfigFacts>,
+                Collected<SecurityHubFacts>
+            ).self
+        ) { group in
+            var pending = regions[...]
+            func add(_ region: String) {
+                group.addTask {
+                    let awsRegion = AWSRegion(region)
+                    async let rules = gather { try await eventRuleFacts(awsRegion) }
+                    async let detectors = gather { try await detectorFacts(awsRegion) }
+                    async let recorder = gather { try await configFacts(awsRegion) }
+                    async let hub = gather { try await securityHubFacts(awsRegion) }
+                    return (region, await rules, await detectors, await recorder, await hub)
+                }
+            }
+            // At most four regions at once, each with four services in flight.
+            for _ in 0..<4 { if let region = pending.popFirst() { add(region) } }
+            for await (region, rules, detectors, recorder, hub) in group {
+                eventRules[region] = rules
+                guardDuty[region] = detectors
+                config[region] = recorder
+                securityHub[region] = hub
+                if let next = pending.popFirst() { add(next) }
+            }
+        }
+        return .value(
+            MonitoringFacts(
+                regions: regions, regionsSource: source, trails: trails, eventRules: eventRules, guardDuty: guardDuty,
+                config: config, securityHub: securityHub))
+    }
+
+    func enabledRegions() async -> ([String], String) {
+        if let regions, !regions.isEmpty { return (regions, "--regions") }
+        do {
+            var names: [String] = []
+            let input = Account.ListRegionsRequest(
+                maxResults: 50, regionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"])
+            for try await page in client.account().listRegionsPaginator(input) {
+                names += page.regions?.compactMap(\.regionName) ?? []
+            }
+            if !names.isEmpty { return (names.sorted(), "account:ListRegions") }
+        } catch {}
+        let home = client.configuration.region.rawValue
+        return (
+            home == "us-east-1" ? [home] : ["us-east-1", home],
+            "configured region only (account:ListRegions unavailable; pass --regions)"
+        )
+    }
+
+    // MARK: Trails and the alarm chain
+
+    func trailFacts(regions: [String]) async throws -> [TrailFacts] {
+        var seen: [String: CloudTrail.Trail] = [:]
+        var lastError: Error?
+        for region in regions {
+            do {
+                for trail in try await client.cloudTrail(region: AWSRegion(region)).describeTrails(
+                    .init(includeShadowTrails: true)
+                ).trailList ?? [] {
+                    if let arn = trail.trailARN, seen[arn] == nil { seen[arn] = trail }
+                }
+            } catch {
+                lastError = error
+            }
+        }
+        if seen.isEmpty, let lastError { throw lastError }
+        var facts: [TrailFacts] = []
+        for (arn, trail) in seen.sorted(by: { $0.key < $1.key }) {
+            let home = AWSRegion(trail.homeRegion ?? client.configuration.region.rawValue)
+            let status = await gather { () -> TrailStatus in
+                let output = try await client.cloudTrail(region: home).getTrailStatus(.init(name: arn))
+                return TrailStatus(
+                    isLogging: output.isLogging ?? false, latestDeliveryError: output.latestDeliveryError,
+                    latestCloudWatchLogsDeliveryError: output.latestCloudWatchLogsDeliveryError)
+            }
+            let selectors = await gather { try await coverage(arn: arn, region: home) }
+            var logGroup: LogGroupFacts?
+            if let groupARN = trail.cloudWatchLogsLogGroupArn, let parsed = Self.parseLogGroupARN(groupARN) {
+                logGroup = LogGroupFacts(
+                    arn: groupARN, name: parsed.name, region: parsed.region, accountID: parsed.account,
+                    metricFilters: await gather {
+                        try await metricFilters(group: parsed.name, region: AWSRegion(parsed.region))
+                    })
+            }
+            facts.append(
+                TrailFacts(
+                    name: trail.name ?? arn, arn: arn, homeRegion: home.rawValue,
+                    isMultiRegion: trail.isMultiRegionTrail ?? false,
+                    isOrganizationTrail: trail.isOrganizationTrail ?? false, status: status, selectors: selectors,
+                    logGroup: logGroup))
+        }
+        return facts
+    }
+
+    /// `arn:aws:logs:eu-west-1:111122223333:log-group:name:*` → (name, region, account).
+    static func parseLogGroupARN(_ arn: String) -> (name: String, region: String, account: String)? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "log-group" else { return nil }
+        return (parts[6], parts[3], parts[4])
+    }
+
+    func coverage(arn: String, region: AWSRegion) async throws -> ManagementEventCoverage {
+        let output = try await client.cloudTrail(region: region).getEventSelectors(.init(trailName: arn))
+        if let advanced = output.advancedEventSelectors, !advanced.isEmpty {
+            var read = false
+            var write = false
+            for selector in advanced {
+                let fields = selector.fieldSelectors ?? []
+                guard
+                    fields.contains(where: { $0.field == "eventCategory" && ($0.equals ?? []).contains("Management") })
+                else { continue }
+                let readOnly = fields.first { $0.field == "readOnly" }
+                switch readOnly?.equals?.first {
+                case "true": read = true
+                case "false": write = true
+                default:
+                    read = true
+                    write = true
+                }
+            }
+            return ManagementEventCoverage(read: read, write: write, form: "advanced")
+        }
+        guard let classic = output.eventSelectors, !classic.isEmpty else {
+            return ManagementEventCoverage(read: true, write: true, form: "default")
+        }
+        var read = false
+        var write = false
+        for selector in classic where selector.includeManagementEvents ?? true {
+            switch selector.readWriteType ?? "All" {
+            case "ReadOnly": read = true
+            case "WriteOnly": write = true
+            default:
+                read = true
+                write = true
+            }
+        }
+        return ManagementEventCoverage(read: read, write: write, form: "classic")
+    }
+
+    func metricFilters(group: String, region: AWSRegion) async throws -> [MetricFilterFacts] {
+        var facts: [MetricFilterFacts] = []
+        for try await page in client.cloudWatchLogs(region: region).describeMetricFiltersPaginator(
+            .init(logGroupName: group))
+        {
+            for filter in page.metricFilters ?? [] {
+                for transformation in filter.metricTransformations ?? [] {
+                    guard let name = transformation.metricName, let namespace = transformation.metricNamespace else {
+                        continue
+                    }
+                    facts.append(
+                        MetricFilterFacts(
+                            name: filter.filterName ?? "", pattern: filter.filterPattern ?? "", metricName: name,
+                            metricNamespace: namespace,
+                            alarms: await gather {
+                                try await alarms(metric: name, namespace: namespace, region: region)
+                            }))
+                }
+            }
+        }
+        return facts
+    }
+
+    func alarms(metric: String, namespace: String, region: AWSRegion) async throws -> [AlarmFacts] {
+        let output = try await client.cloudWatch(region: region).describeAlarmsForMetric(
+            .init(metricName: metric, namespace: namespace))
+        var facts: [AlarmFacts] = []
+        for alarm in output.metricAlarms ?? [] {
+            let actions = alarm.alarmActions ?? []
+            var topics: [TopicFacts] = []
+            for action in actions
+            where action.hasPrefix("arn:") && action.split(separator: ":").dropFirst(2).first == "sns" {
+                let topicRegion = AWSRegion(String(action.split(separator: ":")[3]))
+                topics.append(
+                    TopicFacts(
+                        arn: action,
+                        subscriptions: await gather { try await subscriptions(topic: action, region: topicRegion) }))
+            }
+            facts.append(
+                AlarmFacts(
+                    name: alarm.alarmName ?? "", actionsEnabled: alarm.actionsEnabled ?? true,
+                    statistic: alarm.statistic,
+                    threshold: alarm.threshold, comparison: alarm.comparisonOperator, alarmActions: actions,
+                    topics: topics))
+        }
+        return facts
+    }
+
+    func subscriptions(topic: String, region: AWSRegion) async throws -> [SubscriptionFacts] {
+        var facts: [SubscriptionFacts] = []
+        for try await page in client.sns(region: region).listSubscriptionsByTopicPaginator(.init(topicArn: topic)) {
+            for subscription in page.subscriptions ?? [] {
+                facts.append(
+                    SubscriptionFacts(
+                        arn: subscription.subscriptionArn ?? "", protocol: subscription.protocol ?? "",
+                        endpoint: subscription.endpoint ?? ""))
+            }
+        }
+        return facts
+    }
+
+    // MARK: Per-region services
+
+    func eventRuleFacts(_ region: AWSRegion) async throws -> [EventRuleFacts] {
+        let events = client.eventBridge(region: region)
+        var facts: [EventRuleFacts] = []
+        for try await page in events.listRulesPaginator(.init(limit: 100)) {
+            for rule in page.rules ?? [] {
+                guard let name = rule.name else { continue }
+                let targets = await gather {
+                    try await events.listTargetsByRule(.init(rule: name)).targets?.compactMap(\.arn) ?? []
+                }
+                facts.append(
+                    EventRuleFacts(name: name, state: rule.state ?? "", pattern: rule.eventPattern, targets: targets))
+            }
+        }
+        return facts
+    }
+
+    func detectorFacts(_ region: AWSRegion) async throws -> [DetectorFacts] {
+        let guardDuty = client.guardDuty(region: region)
+        var facts: [DetectorFacts] = []
+        for try await page in guardDuty.listDetectorsPaginator(.init(maxResults: 50)) {
+            for id in page.detectorIds ?? [] {
+                let detector = try await guardDuty.getDetector(.init(detectorId: id))
+                let filters = await gather { () -> [DetectorFacts.Filter] in
+                    var result: [DetectorFacts.Filter] = []
+                    for try await filterPage in guardDuty.listFiltersPaginator(.init(detectorId: id, maxResults: 50)) {
+                        for name in filterPage.filterNames ?? [] {
+                            let filter = try await guardDuty.getFilter(.init(detectorId: id, filterName: name))
+                            let criterion = filter.findingCriteria?.criterion ?? [:]
+                            let text =
+                                (try? JSONEncoder().encode(criterion)).map { String(decoding: $0, as: UTF8.self) }
+                                ?? "{}"
+                            result.append(
+                                .init(
+                                    name: name, action: filter.action ?? "NOOP",
+                                    types: criterion["type"]?.eq ?? criterion["type"]?.equals ?? [], criteria: text))
+                        }
+                    }
+                    return result
+                }
+                facts.append(DetectorFacts(id: id, status: detector.status ?? "UNKNOWN", filters: filters))
+            }
+        }
+        return facts
+    }
+
+    func configFacts(_ region: AWSRegion) async throws -> ConfigFacts {
+        let config = client.configService(region: region)
+        let statuses = try await config.describeConfigurationRecorderStatus().configurationRecordersStatus ?? []
+        var rules: [String: String] = [:]
+        for try await page in config.describeConfigRulesPaginator(.init()) {
+            for rule in page.configRules ?? [] where (rule.configRuleState ?? "ACTIVE") == "ACTIVE" {
+                if let name = rule.configRuleName { rules[name] = rule.source?.sourceIdentifier ?? "" }
+            }
+        }
+        return ConfigFacts(
+            recorders: Dictionary(
+                statuses.map { ($0.name ?? "default", $0.recording ?? false) }, uniquingKeysWith: { $0 || $1 }),
+            rules: rules)
+    }
+
+    func securityHubFacts(_ region: AWSRegion) async throws -> SecurityHubFacts {
+        let hub = client.securityHub(region: region)
+        do {
+            _ = try await hub.describeHub()
+        } catch let error as AWSError where error.code == "InvalidAccessException" {
+            return SecurityHubFacts(enabled: false, standards: .value([]))
+        }
+        let standards = await gather { () -> [String] in
+            var arns: [String] = []
+            for try await page in hub.getEnabledStandardsPaginator(.init()) {
+                for subscription in page.standardsSubscriptions ?? []
+                where ["READY", "PENDING", "INCOMPLETE"].contains(subscription.standardsStatus ?? "") {
+                    if let arn = subscription.standardsArn { arns.append(arn) }
+                }
+            }
+            return arns
+        }
+        return SecurityHubFacts(enabled: true, standards: standards)
+    }
+}
