@@ -10,7 +10,7 @@ public struct MonitoringCollector: Sendable {
     public static let requiredActions: [String] = [
         "account:ListRegions",
         "cloudtrail:DescribeTrails", "cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors",
-        "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric",
+        "logs:DescribeMetricFilters", "cloudwatch:DescribeAlarmsForMetric", "cloudwatch:DescribeAlarms",
         "sns:ListSubscriptionsByTopic",
         "events:ListRules", "events:ListTargetsByRule",
         "guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:ListFilters", "guardduty:GetFilter",
@@ -198,11 +198,23 @@ public struct MonitoringCollector: Sendable {
         return facts
     }
 
+    /// Alarms on the metric: `DescribeAlarmsForMetric`, plus metric-math alarms (`DescribeAlarms`) whose queries
+    /// read the metric (they have no top-level metric name, so the first call misses them).
     func alarms(metric: String, namespace: String, region: AWSRegion) async throws -> [AlarmFacts] {
-        let output = try await client.cloudWatch(region: region).describeAlarmsForMetric(
-            .init(metricName: metric, namespace: namespace))
+        let cloudWatch = client.cloudWatch(region: region)
+        var found =
+            try await cloudWatch.describeAlarmsForMetric(.init(metricName: metric, namespace: namespace)).metricAlarms
+            ?? []
+        for try await page in cloudWatch.describeAlarmsPaginator(.init(alarmTypes: ["MetricAlarm"], maxRecords: 100)) {
+            for alarm in page.metricAlarms ?? [] where alarm.metricName == nil {
+                let reads = (alarm.metrics ?? []).contains {
+                    $0.metricStat?.metric?.metricName == metric && $0.metricStat?.metric?.namespace == namespace
+                }
+                if reads && !found.contains(where: { $0.alarmArn == alarm.alarmArn }) { found.append(alarm) }
+            }
+        }
         var facts: [AlarmFacts] = []
-        for alarm in output.metricAlarms ?? [] {
+        for alarm in found {
             let actions = alarm.alarmActions ?? []
             var topics: [TopicFacts] = []
             for action in actions

@@ -123,7 +123,10 @@ struct Audit: AsyncParsableCommand {
                 rootUsageWindowDays: rootUsageWindow,
                 attestations: try attestations.map(AttestationsFile.load),
                 emailPolicy: EmailPolicy(
-                    companyDomains: companyDomain, freeMailDomains: Set(freeMailDomain.map { $0.lowercased() })),
+                    companyDomains: companyDomain, freeMailDomains: Set(freeMailDomain.map { $0.lowercased() }),
+                    personalPatterns: personalEmailPattern.isEmpty
+                        ? EmailPolicy.defaultPersonalPatterns : personalEmailPattern,
+                    groupKeywords: EmailPolicy.defaultGroupKeywords + groupEmailKeyword.map { $0.lowercased() }),
                 rootEmailOverride: rootEmail)
             let report = Auditor.evaluate(snapshot, context: context)
             switch output {

@@ -154,7 +154,7 @@ struct AuditCLITests {
             try await Auditor.collect(
                 client: client.with(observer: { service, operation in
                     calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
-                }), reportWait: .seconds(20), regions: ["us-east-1", "eu-west-1"])
+                }), reportWait: .seconds(20), regions: ["us-east-1", "eu-west-1"], prove: true)
         }
         let printed = try CLI.run(["policy"], environment: [:])
         let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
@@ -197,6 +197,25 @@ struct AuditOfflineTests {
         #expect(hardened.stdout.contains("PASS"))
         let failing = try CLI.run(["audit", "--example", "insecure", "--fail-on", "critical"], environment: [:])
         #expect(failing.status == 2)
+    }
+
+    @Test func emailOptionsChangeTheVerdict() throws {
+        func status(_ extra: [String]) throws -> String? {
+            let result = try CLI.run(
+                ["audit", "--example", "insecure", "--output", "json", "--company-domain", "example.com"] + extra,
+                environment: [:])
+            let report = try JSONDecoder().decode(AuditCLITests.Report.self, from: Data(result.stdout.utf8))
+            return report.status("root-email-company-group")
+        }
+        #expect(try status(["--root-email", "zq@example.com"]) == "MANUAL")
+        #expect(try status(["--root-email", "zq@example.com", "--group-email-keyword", "zq"]) == "PASS")
+        #expect(try status(["--root-email", "zq@example.com", "--personal-email-pattern", "^zq$"]) == "FAIL")
+        #expect(
+            try status(["--root-email", "aws@corp.example.net", "--free-mail-domain", "corp.example.net"]) == "FAIL")
+        let bad = try CLI.run(
+            ["audit", "--example", "insecure", "--personal-email-pattern", "(unclosed"], environment: [:])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("is not a valid regular expression"))
     }
 
     @Test func badSnapshotsAndAttestationsAreOneLineErrors() throws {
