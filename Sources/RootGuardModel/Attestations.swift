@@ -28,7 +28,8 @@ public struct Attestations: Codable, Sendable, Hashable {
     }
 }
 
-/// Who attested, when, how it was verified, and until when it holds.
+/// Who attested, when, how it was verified, and until when it holds. In the file these four keys sit beside the
+/// attested item's own keys, so the containing types decode and encode it from their own decoder and encoder.
 public struct Evidence: Codable, Sendable, Hashable {
     public var attestedBy: String
     public var attestedAt: Date
@@ -70,11 +71,7 @@ public struct Attestation: Codable, Sendable, Hashable {
         practice = try Self.practiceID(container.decode(String.self, forKey: .practice))
         statement = try container.decode(String.self, forKey: .statement)
         satisfied = try container.decodeIfPresent(Bool.self, forKey: .satisfied) ?? true
-        evidence = Evidence(
-            attestedBy: try container.decode(String.self, forKey: .attestedBy),
-            attestedAt: try container.decode(Date.self, forKey: .attestedAt),
-            verification: try container.decode(String.self, forKey: .verification),
-            expires: try container.decode(Date.self, forKey: .expires))
+        evidence = try Evidence(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -82,10 +79,7 @@ public struct Attestation: Codable, Sendable, Hashable {
         try container.encode(practice, forKey: .practice)
         try container.encode(statement, forKey: .statement)
         try container.encode(satisfied, forKey: .satisfied)
-        try container.encode(evidence.attestedBy, forKey: .attestedBy)
-        try container.encode(evidence.attestedAt, forKey: .attestedAt)
-        try container.encode(evidence.verification, forKey: .verification)
-        try container.encode(evidence.expires, forKey: .expires)
+        try evidence.encode(to: encoder)
     }
 
     /// `6`, `06`, `ROOT-BP 06`, `ROOT-BP-06` → `06`.
@@ -157,11 +151,7 @@ public struct CustodyPlan: Codable, Sendable, Hashable {
         emailInbox = try container.decode(Channel.self, forKey: .emailInbox)
         phone = try container.decode(Channel.self, forKey: .phone)
         securityQuestions = try container.decodeIfPresent(Bool.self, forKey: .securityQuestions)
-        evidence = Evidence(
-            attestedBy: try container.decode(String.self, forKey: .attestedBy),
-            attestedAt: try container.decode(Date.self, forKey: .attestedAt),
-            verification: try container.decode(String.self, forKey: .verification),
-            expires: try container.decode(Date.self, forKey: .expires))
+        evidence = try Evidence(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -171,10 +161,7 @@ public struct CustodyPlan: Codable, Sendable, Hashable {
         try container.encode(emailInbox, forKey: .emailInbox)
         try container.encode(phone, forKey: .phone)
         try container.encodeIfPresent(securityQuestions, forKey: .securityQuestions)
-        try container.encode(evidence.attestedBy, forKey: .attestedBy)
-        try container.encode(evidence.attestedAt, forKey: .attestedAt)
-        try container.encode(evidence.verification, forKey: .verification)
-        try container.encode(evidence.expires, forKey: .expires)
+        try evidence.encode(to: encoder)
     }
 }
 
@@ -191,7 +178,7 @@ public struct Runbook: Codable, Sendable, Hashable {
     public var evidence: Evidence
 
     enum CodingKeys: String, CodingKey {
-        case location, validators, escalation, approvalsFile, attestedBy, attestedAt, verification, expires
+        case location, validators, escalation, approvalsFile
     }
 
     public init(location: String, validators: [String], escalation: String, approvalsFile: String?, evidence: Evidence)
@@ -209,11 +196,7 @@ public struct Runbook: Codable, Sendable, Hashable {
         validators = try container.decode([String].self, forKey: .validators)
         escalation = try container.decode(String.self, forKey: .escalation)
         approvalsFile = try container.decodeIfPresent(String.self, forKey: .approvalsFile)
-        evidence = Evidence(
-            attestedBy: try container.decode(String.self, forKey: .attestedBy),
-            attestedAt: try container.decode(Date.self, forKey: .attestedAt),
-            verification: try container.decode(String.self, forKey: .verification),
-            expires: try container.decode(Date.self, forKey: .expires))
+        evidence = try Evidence(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -222,9 +205,6 @@ public struct Runbook: Codable, Sendable, Hashable {
         try container.encode(validators, forKey: .validators)
         try container.encode(escalation, forKey: .escalation)
         try container.encodeIfPresent(approvalsFile, forKey: .approvalsFile)
-        try container.encode(evidence.attestedBy, forKey: .attestedBy)
-        try container.encode(evidence.attestedAt, forKey: .attestedAt)
-        try container.encode(evidence.verification, forKey: .verification)
-        try container.encode(evidence.expires, forKey: .expires)
+        try evidence.encode(to: encoder)
     }
 }
