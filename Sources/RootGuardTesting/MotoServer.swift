@@ -133,6 +133,14 @@ public final class MotoServer: Sendable {
         try await post("/rootguard-api/root/\(account)", body: Array(try JSONSerialization.data(withJSONObject: state)))
     }
 
+    /// The root user's state of `account` as the plugin holds it.
+    public func rootState(account: String) async throws -> [String: Any] {
+        let response = try await http.execute(
+            HTTPClientRequest(url: endpoint + "/rootguard-api/root/\(account)"), timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        return (try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any]) ?? [:]
+    }
+
     /// Replaces the LookupEvents history of `account` in `region`.
     public func setEvents(account: String, region: String, _ records: [[String: Any]]) async throws {
         try await post(

@@ -14,24 +14,41 @@ struct Policy: AsyncParsableCommand {
 /// `rootguard policy print` (the default).
 struct Print: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the least-privilege IAM policy rootguard audit needs (read-only actions).")
+        abstract: "Print the least-privilege IAM policy rootguard needs (read-only unless --with-harden).")
 
-    static var document: [String: Any] {
-        [
-            "Version": "2012-10-17",
-            "Statement": [
-                [
-                    "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
-                    "Action": Array(Set(Auditor.requiredActions + SCPPathCollector.requiredActions)).sorted(),
-                    "Resource": "*",
-                ] as [String: Any]
+    @Flag(
+        help:
+            "Add the statement `harden remove-root-credentials --apply` needs (AssumeRoot with the delete task policy)."
+    )
+    var withHarden = false
+
+    static func document(withHarden: Bool) -> [String: Any] {
+        var statements: [[String: Any]] = [
+            [
+                "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
+                "Action": Array(Set(Auditor.requiredActions + SCPPathCollector.requiredActions)).sorted(),
+                "Resource": "*",
             ],
+            rootSession("RootGuardMemberRootAudit", task: .audit),
+        ]
+        if withHarden {
+            statements.append(rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials))
+        }
+        return ["Version": "2012-10-17", "Statement": statements]
+    }
+
+    /// `sts:AssumeRoot` limited to one task policy with the `sts:TaskPolicyArn` condition key.
+    static func rootSession(_ sid: String, task: RootSessions.Task) -> [String: Any] {
+        [
+            "Sid": sid, "Effect": "Allow", "Action": RootSessions.requiredActions, "Resource": "*",
+            "Condition": ["StringEquals": ["sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/\(task.rawValue)"]],
         ]
     }
 
     func run() throws {
         let data = try JSONSerialization.data(
-            withJSONObject: Self.document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+            withJSONObject: Self.document(withHarden: withHarden),
+            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         print(String(decoding: data, as: UTF8.self))
     }
 }

@@ -11,7 +11,7 @@ struct RootGuardCommand: AsyncParsableCommand {
             Credentials, region and endpoints are read the way the AWS CLI reads them.
             """,
         version: RootGuardVersion.current,
-        subcommands: [Audit.self, Whoami.self, Password.self, Policy.self]
+        subcommands: [Audit.self, Whoami.self, Password.self, Policy.self, Harden.self]
     )
 }
 

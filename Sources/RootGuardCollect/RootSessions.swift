@@ -1,0 +1,110 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+
+/// Task-scoped root sessions in member accounts (`sts:AssumeRoot`, Organizations centralised root access).
+public struct RootSessions: Sendable {
+    public enum Task: String, Sendable {
+        case audit = "IAMAuditRootUserCredentials"
+        case deleteCredentials = "IAMDeleteRootUserCredentials"
+    }
+
+    public static let requiredActions = ["sts:AssumeRoot"]
+    public static let auditActions = [
+        "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListSigningCertificates", "iam:ListMFADevices",
+    ]
+    public static let deleteActions = [
+        "iam:DeleteLoginProfile", "iam:DeleteAccessKey", "iam:DeleteSigningCertificate", "iam:DeactivateMFADevice",
+    ]
+
+    /// The caller: the management account or the IAM delegated administrator (not root).
+    public let client: AWSClient
+
+    public init(client: AWSClient) { self.client = client }
+
+    /// A client acting as `account`'s root user for `task` (at most 15 minutes).
+    public func session(account: String, task: Task) async throws -> AWSClient {
+        let partition = client.configuration.region.partition.name
+        let output = try await client.sts().assumeRoot(
+            .init(
+                targetPrincipal: account,
+                taskPolicyArn: .init(arn: "arn:\(partition):iam::aws:policy/root-task/\(task.rawValue)"),
+                durationSeconds: 900))
+        guard let credentials = output.credentials, let id = credentials.accessKeyId,
+            let secret = credentials.secretAccessKey
+        else {
+            throw AWSError(
+                kind: .malformedResponse, code: "NoCredentials", message: "AssumeRoot returned no credentials",
+                service: "sts",
+                operation: "AssumeRoot")
+        }
+        return client.with(
+            credentialProvider: StaticCredentialProvider(
+                AWSCredentials(
+                    accessKeyID: id, secretAccessKey: secret, sessionToken: credentials.sessionToken,
+                    expiration: credentials.expiration, accountID: account,
+                    source: "AssumeRoot \(task.rawValue) in \(account)")))
+    }
+
+    /// Everything the member's root user holds (ROOT-BP 14), read with the audit task policy.
+    public func inventory(account: String) async throws -> RootCredentialInventory {
+        try await inventory(account: account, using: try await session(account: account, task: .audit))
+    }
+
+    func inventory(account: String, using root: AWSClient) async throws -> RootCredentialInventory {
+        let iam = root.iam()
+        var loginProfile = true
+        do {
+            _ = try await iam.getLoginProfile(.init())
+        } catch let error as AWSError where error.code == "NoSuchEntity" {
+            loginProfile = false
+        }
+        let keys = try await iam.listAccessKeys(.init()).accessKeyMetadata ?? []
+        let certificates = try await iam.listSigningCertificates(.init()).certificates ?? []
+        let devices = try await iam.listMFADevices(.init()).mfaDevices ?? []
+        return RootCredentialInventory(
+            account: account, loginProfile: loginProfile,
+            accessKeys: keys.map { .init(id: $0.accessKeyId ?? "", status: $0.status ?? "", created: $0.createDate) },
+            signingCertificates: certificates.map { .init(id: $0.certificateId ?? "", status: $0.status ?? "") },
+            mfaDevices: devices.map { .init(serialNumber: $0.serialNumber ?? "", enabled: $0.enableDate) })
+    }
+
+    /// What one removal did.
+    public struct Removal: Sendable, Hashable {
+        public var credential: String
+        /// nil when it worked; otherwise the one-line error.
+        public var error: String?
+    }
+
+    /// Deletes every root credential of `account` (login profile, keys, certificates; deactivates MFA devices)
+    /// with the delete task policy, then returns what was done.
+    public func removeCredentials(account: String, inventory: RootCredentialInventory) async throws -> [Removal] {
+        let iam = try await session(account: account, task: .deleteCredentials).iam()
+        var removals: [Removal] = []
+        func attempt(_ credential: String, _ body: () async throws -> Void) async {
+            do {
+                try await body()
+                removals.append(Removal(credential: credential, error: nil))
+            } catch {
+                removals.append(Removal(credential: credential, error: "\(error)"))
+            }
+        }
+        if inventory.loginProfile {
+            await attempt("console password (login profile)") { _ = try await iam.deleteLoginProfile(.init()) }
+        }
+        for key in inventory.accessKeys {
+            await attempt("access key \(key.id)") { _ = try await iam.deleteAccessKey(.init(accessKeyId: key.id)) }
+        }
+        for certificate in inventory.signingCertificates {
+            await attempt("signing certificate \(certificate.id)") {
+                _ = try await iam.deleteSigningCertificate(.init(certificateId: certificate.id))
+            }
+        }
+        for device in inventory.mfaDevices {
+            await attempt("MFA device \(device.serialNumber)") {
+                _ = try await iam.deactivateMFADevice(.init(serialNumber: device.serialNumber))
+            }
+        }
+        return removals
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import RootGuardTesting
+import Testing
+
+@Suite("rootguard harden remove-root-credentials against moto", .motoServer, .serialized)
+struct HardenCLITests {
+    static let environment = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
+
+    /// An organization with one member whose root still has every kind of credential.
+    func organization(_ moto: MotoServer, rootSessions: Bool = true) async throws -> String {
+        try await moto.client().using { client in
+            _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
+            let member = try await client.organizations().createAccount(
+                .init(email: "legacy@example.com", accountName: "legacy")
+            )
+            .createAccountStatus!.accountId!
+            if rootSessions {
+                _ = try await client.iam().enableOrganizationsRootCredentialsManagement()
+                _ = try await client.iam().enableOrganizationsRootSessions()
+            }
+            try await moto.setRoot(
+                account: member,
+                [
+                    "password": ["enabled": true],
+                    "accessKeys": [
+                        ["id": "AKIAMEMBERROOT000001", "active": true],
+                        ["id": "AKIAMEMBERROOT000002", "active": false],
+                    ],
+                    "signingCertificates": [["id": "MEMBERROOTCERT", "active": true]],
+                    "mfaDevices": [["serial": "arn:aws:iam::\(member):mfa/root-phone", "type": "virtual"]],
+                ])
+            return member
+        }
+    }
+
+    func run(_ moto: MotoServer, _ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(
+            ["harden", "remove-root-credentials", "--endpoint-url", moto.endpoint] + arguments,
+            environment: Self.environment)
+    }
+
+    @Test func aDryRunListsExactlyWhatWouldGoAndChangesNothing() async throws {
+        let moto = try await MotoServer.fresh()
+        let member = try await organization(moto)
+        let dry = try run(moto, ["--account", member])
+        #expect(dry.status == 2)
+        #expect(
+            dry.stdout == """
+                \(member): would remove (dry run; pass --apply to remove):
+                  - console password (login profile)
+                  - access key AKIAMEMBERROOT000001 (Active)
+                  - access key AKIAMEMBERROOT000002 (Inactive)
+                  - signing certificate MEMBERROOTCERT (Active)
+                  - MFA device arn:aws:iam::\(member):mfa/root-phone (virtual)
+
+                """)
+        let state = try await moto.rootState(account: member)
+        #expect((state["accessKeys"] as? [Any])?.count == 2)
+        #expect((state["password"] as? [String: Any])?["enabled"] as? Bool == true)
+    }
+
+    @Test func applyRemovesEverythingAndReAudits() async throws {
+        let moto = try await MotoServer.fresh()
+        let member = try await organization(moto)
+        let applied = try run(moto, ["--account", member, "--apply"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(applied.stdout.contains("removed access key AKIAMEMBERROOT000002"))
+        #expect(applied.stdout.contains("re-audit: root has no credentials left"))
+        let state = try await moto.rootState(account: member)
+        #expect((state["accessKeys"] as? [Any])?.isEmpty == true)
+        #expect((state["mfaDevices"] as? [Any])?.isEmpty == true)
+        let again = try run(moto, ["--account", member, "--apply"])
+        #expect(again.stdout == "\(member): root has no credentials; nothing to remove\n")
+        #expect(again.status == 0)
+    }
+
+    @Test func withoutRootSessionsItFailsWithOneLine() async throws {
+        let moto = try await MotoServer.fresh()
+        let member = try await organization(moto, rootSessions: false)
+        let result = try run(moto, ["--account", member])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("error: \(member): sts AssumeRoot: AccessDenied: "))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let bad = try run(moto, ["--account", "12345"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("--account must be a 12-digit account id"))
+    }
+}
