@@ -15,6 +15,7 @@ public struct AccountCollector: Sendable {
         "iam:GetAccountSummary", "iam:GenerateCredentialReport", "iam:GetCredentialReport", "iam:ListVirtualMFADevices",
         "iam:GetAccountAuthorizationDetails", "iam:ListAccountAliases", "iam:ListOrganizationsFeatures",
         "organizations:DescribeOrganization", "organizations:DescribeAccount",
+        "organizations:ListAWSServiceAccessForOrganization", "organizations:ListDelegatedAdministrators",
         "account:GetAlternateContact", "account:GetContactInformation", "account:GetPrimaryEmail",
     ]
 
@@ -177,12 +178,22 @@ public struct AccountCollector: Sendable {
         }
         let role: OrganizationMembership.Role = organization.masterAccountId == accountID ? .management : .member
         var email: String?
+        var trusted: [String]?
+        var delegated: [String]?
         if role == .management {
-            email = try? await client.organizations().describeAccount(.init(accountId: accountID)).account?.email
+            let organizations = client.organizations()
+            email = try? await organizations.describeAccount(.init(accountId: accountID)).account?.email
+            trusted = try? await organizations.listAWSServiceAccessForOrganization().enabledServicePrincipals?
+                .compactMap(\.servicePrincipal)
+            delegated = try? await organizations.listDelegatedAdministrators(
+                .init(servicePrincipal: "iam.amazonaws.com")
+            )
+            .delegatedAdministrators?.compactMap(\.id)
         }
         return OrganizationMembership(
             role: role, organizationID: organization.id, managementAccountID: organization.masterAccountId,
-            featureSet: organization.featureSet, accountEmail: email)
+            featureSet: organization.featureSet, accountEmail: email, trustedServices: trusted,
+            iamDelegatedAdministrators: delegated)
     }
 
     /// The root e-mail: Organizations knows it for the management account; `GetPrimaryEmail` for members

@@ -242,16 +242,23 @@ public struct OrganizationMembership: Codable, Sendable, Hashable {
     public var featureSet: String?
     /// The member's root e-mail as Organizations records it (`ListAccounts` / `DescribeAccount`).
     public var accountEmail: String?
+    /// Management account only: service principals with trusted access (`iam.amazonaws.com` is needed for
+    /// centralised root access), nil when not read.
+    public var trustedServices: [String]?
+    /// Management account only: IAM's delegated administrators, nil when not read.
+    public var iamDelegatedAdministrators: [String]?
 
     public init(
         role: Role, organizationID: String? = nil, managementAccountID: String? = nil, featureSet: String? = nil,
-        accountEmail: String? = nil
+        accountEmail: String? = nil, trustedServices: [String]? = nil, iamDelegatedAdministrators: [String]? = nil
     ) {
         self.role = role
         self.organizationID = organizationID
         self.managementAccountID = managementAccountID
         self.featureSet = featureSet
         self.accountEmail = accountEmail
+        self.trustedServices = trustedServices
+        self.iamDelegatedAdministrators = iamDelegatedAdministrators
     }
 }
 

@@ -56,6 +56,7 @@ public enum MotoScenarios {
         _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
         _ = try await client.organizations().createAccount(
             .init(email: "aws-workload-prod-root@example.com", accountName: "workload-prod"))
+        _ = try await client.organizations().enableAWSServiceAccess(.init(servicePrincipal: "iam.amazonaws.com"))
         _ = try await client.iam().enableOrganizationsRootCredentialsManagement()
         _ = try await client.iam().enableOrganizationsRootSessions()
         try await moto.setRoot(

@@ -74,6 +74,7 @@ struct AuditCLITests {
         #expect(usage.message.contains("access key 1") && usage.message.contains("s3 in us-east-1"))
         // Practices with no check yet are listed, never silently skipped.
         #expect(report.status("practice-14-coverage") == "NOT_EVALUATED")
+        #expect(report.status("centralized-root-access") == "NOT_APPLICABLE")
         #expect(report.status("cloudtrail-multi-region-logging") == "FAIL")
         #expect(
             report.finding("root-activity-alarm-chain")?.message
@@ -101,7 +102,7 @@ struct AuditCLITests {
             "root-password-strong", "root-password-in-password-manager", "root-custody-split",
             "recovery-channels-separated", "root-response-procedure", "root-email-company-group",
             "cloudtrail-multi-region-logging", "root-activity-alarm-chain", "root-eventbridge-rules",
-            "config-root-rules",
+            "config-root-rules", "centralized-root-access",
         ] {
             #expect(report.status(id) == "PASS", "\(id): \(report.finding(id)?.message ?? "missing")")
         }

@@ -168,6 +168,33 @@ struct PeopleAndContactChecksTests {
         #expect(AlternateContactsComplete().run(builder).status == .notEvaluated)
     }
 
+    @Test func centralizedRootAccessIsJudgedFromTheManagementAccount() {
+        var builder = SnapshotBuilder()
+        #expect(CentralizedRootAccessEnabled().run(builder).status == .notApplicable)
+        builder.organization = .value(
+            .init(
+                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account,
+                trustedServices: ["cloudtrail.amazonaws.com"], iamDelegatedAdministrators: []))
+        let missing = CentralizedRootAccessEnabled().run(builder)
+        #expect(missing.status == .fail)
+        #expect(
+            missing.message
+                == "Centralised root access is incomplete: missing RootCredentialsManagement, RootSessions, IAM trusted access (iam.amazonaws.com)."
+        )
+        builder.organization = .value(
+            .init(
+                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account,
+                trustedServices: ["iam.amazonaws.com"], iamDelegatedAdministrators: ["444455556666"]))
+        builder.snapshotFeatures = ["RootCredentialsManagement", "RootSessions"]
+        let enabled = CentralizedRootAccessEnabled().run(builder)
+        #expect(enabled.status == .pass)
+        #expect(enabled.message.contains("IAM is delegated to 444455556666"))
+        builder.organization = .value(
+            .init(role: .member, organizationID: "o-abc", managementAccountID: "999999999999"))
+        builder.featuresUnavailable = true
+        #expect(CentralizedRootAccessEnabled().run(builder).status == .notApplicable)
+    }
+
     @Test func organizationMembership() {
         var builder = SnapshotBuilder()
         #expect(AccountInOrganization().run(builder).status == .fail)

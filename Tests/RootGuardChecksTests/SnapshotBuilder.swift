@@ -37,6 +37,8 @@ struct SnapshotBuilder {
     var contactInformation: Collected<ContactInformation?> = .value(nil)
     var rootEmail: Collected<String> = .unavailable(.init(kind: "notVisible", reason: "standalone"))
     var monitoring: Collected<MonitoringFacts>?
+    var snapshotFeatures: [String] = []
+    var featuresUnavailable = false
 
     var snapshot: Snapshot {
         Snapshot(
@@ -48,7 +50,8 @@ struct SnapshotBuilder {
             credentialReport: reportUnavailable.map { .unavailable($0) }
                 ?? .value(.init(generatedAt: Self.now.addingTimeInterval(-600), root: root, userCount: 3)),
             virtualMFADevices: virtualDevices, authorization: authorization, accountAliases: .value([]),
-            organizationFeatures: .value([]), organization: organization, alternateContacts: contacts,
+            organizationFeatures: featuresUnavailable ? .unavailable(SnapshotBuilder.denied) : .value(snapshotFeatures),
+            organization: organization, alternateContacts: contacts,
             contactInformation: contactInformation, rootEmail: rootEmail, monitoring: monitoring)
     }
 

@@ -18,6 +18,7 @@ format; the layer answers or amends only these operations:
   cloudtrail LookupEvents           over events planted per account and region
   guardduty ListFilters             (GET /detector/<id>/filter) over moto's own filters, paginated
   sns  ListSubscriptionsByTopic     reports `PendingConfirmation` for topics marked pending (moto confirms all)
+  organizations EnableAWSServiceAccess / ListAWSServiceAccessForOrganization for iam.amazonaws.com (moto refuses it)
 
 Control API (JSON, for tests only):
   POST /rootguard-api/root/<account>              replace that account's root state (see RootState below)
@@ -39,6 +40,7 @@ import re
 import secrets
 import sys
 import threading
+import time
 import uuid
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
@@ -158,6 +160,7 @@ class Plugin:
         self.features = {}
         self.sessions = {}  # access key id -> {"account", "policy", "secret"}
         self.pending_topics = set()
+        self.iam_trusted = {}  # organization id -> enabled date
 
     # ----- helpers -----
 
@@ -283,6 +286,26 @@ class Plugin:
                 if match:
                     return self.guardduty_list_filters(start_response, environ, match.group(1), account, region)
             target = environ.get("HTTP_X_AMZ_TARGET", "")
+            if service == "organizations" and target.endswith(".EnableAWSServiceAccess"):
+                payload = json.loads(body or b"{}")
+                if payload.get("ServicePrincipal") == "iam.amazonaws.com":
+                    org = self.org_of(account)
+                    if org is None:
+                        return self.json_error(start_response, 400, "AWSOrganizationsNotInUseException",
+                                               "Your account is not a member of an organization.")
+                    with self.lock:
+                        self.iam_trusted[org[0]] = time.time()
+                    return self.respond(start_response, 200, "{}", "application/x-amz-json-1.1")
+            if service == "organizations" and target.endswith(".ListAWSServiceAccessForOrganization"):
+                org = self.org_of(account)
+                if org is not None and org[0] in self.iam_trusted:
+                    status, headers, moto_body = self.call_moto(environ)
+                    if status.startswith("200"):
+                        listed = json.loads(moto_body or b"{}")
+                        listed.setdefault("EnabledServicePrincipals", []).append(
+                            {"ServicePrincipal": "iam.amazonaws.com", "DateEnabled": self.iam_trusted[org[0]]})
+                        return self.replay(start_response, status, headers, json.dumps(listed).encode())
+                    return self.replay(start_response, status, headers, moto_body)
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
         except Exception as error:  # a bug here must surface as a 500, not hang the client
