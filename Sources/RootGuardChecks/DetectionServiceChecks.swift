@@ -65,6 +65,13 @@ public struct RootEventBridgeRules: Check {
                 "no enabled rule with a target matches root API calls in \(apiMissing.joined(separator: ", "))")
         }
         if problems.isEmpty {
+            if !facts.regionsAreComplete {
+                return [
+                    m.notEvaluated(
+                        snapshot, Self.regionsUnknown(facts, "root sign-in and API rules are in place"),
+                        evidence: evidence)
+                ]
+            }
             return [
                 m.finding(
                     snapshot, .pass,
@@ -73,6 +80,17 @@ public struct RootEventBridgeRules: Check {
             ]
         }
         return [m.finding(snapshot, .fail, "EventBridge: \(problems.joined(separator: "; ")).", evidence: evidence)]
+    }
+}
+
+extension RootEventBridgeRules {
+    /// "Every region" cannot be proven when the enabled regions are unknown.
+    static func regionsUnknown(_ facts: MonitoringFacts, _ what: String) -> Unavailable {
+        Unavailable(
+            kind: "regionsUnknown",
+            reason:
+                "\(what) in \(facts.regions.joined(separator: ", ")), but the account's enabled regions could not be listed (\(facts.regionsSource))",
+            action: "account:ListRegions")
     }
 }
 
@@ -137,6 +155,12 @@ public struct GuardDutyWatchesRoot: Check {
         if !suppressed.isEmpty { problems.append(suppressed.joined(separator: "; ")) }
         if !problems.isEmpty {
             return [m.finding(snapshot, .fail, "GuardDuty: \(problems.joined(separator: "; ")).", evidence: evidence)]
+        }
+        if !facts.regionsAreComplete {
+            return [
+                m.notEvaluated(
+                    snapshot, RootEventBridgeRules.regionsUnknown(facts, "GuardDuty is on"), evidence: evidence)
+            ]
         }
         return [
             m.finding(

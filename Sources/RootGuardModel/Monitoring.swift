@@ -3,6 +3,8 @@ public struct MonitoringFacts: Codable, Sendable {
     /// The regions examined, and how they were chosen (`--regions`, `account:ListRegions`, …).
     public var regions: [String]
     public var regionsSource: String
+    /// The examined regions are the account's enabled regions (from `--regions` or `account:ListRegions`), not a guess.
+    public var regionsAreComplete: Bool { regionsSource == "--regions" || regionsSource == "account:ListRegions" }
     /// Every trail visible from any examined region (shadow and organization trails included), deduplicated by ARN.
     public var trails: Collected<[TrailFacts]>
     /// Region → EventBridge rules on the default bus.

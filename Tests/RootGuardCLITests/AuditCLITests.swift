@@ -89,8 +89,10 @@ struct AuditCLITests {
         let attestations = Bundle.module.path(forResource: "attestations", ofType: "yaml")!
         let (result, report) = try audit(
             moto,
-            ["--fail-on", "high", "--company-domain", "example.com", "--attestations", attestations]
-                + exampleArguments("hardened"))
+            [
+                "--fail-on", "high", "--company-domain", "example.com", "--attestations", attestations, "--regions",
+                "us-east-1,eu-west-1",
+            ] + exampleArguments("hardened"))
         let failing = report.findings.filter { $0.status == "FAIL" }.map { "\($0.checkId): \($0.message)" }
         #expect(failing.isEmpty, "\(failing)")
         #expect(result.status == 0)
@@ -102,7 +104,7 @@ struct AuditCLITests {
             "root-password-strong", "root-password-in-password-manager", "root-custody-split",
             "recovery-channels-separated", "root-response-procedure", "root-email-company-group",
             "cloudtrail-multi-region-logging", "root-activity-alarm-chain", "root-eventbridge-rules",
-            "config-root-rules", "centralized-root-access",
+            "config-root-rules", "centralized-root-access", "guardduty-root-findings",
         ] {
             #expect(report.status(id) == "PASS", "\(id): \(report.finding(id)?.message ?? "missing")")
         }
