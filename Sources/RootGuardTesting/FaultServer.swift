@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A loopback HTTP server that answers from a script, for the failures moto cannot produce:
 /// throttling, 5xx, hung connections, garbage bodies, dropped connections.
@@ -36,23 +37,48 @@ public final class FaultServer: Sendable {
     let fallback: Behaviour
     public var port: Int { channel.localAddress?.port ?? 0 }
     public var endpoint: String { "http://127.0.0.1:\(port)" }
+    /// The `https://localhost:<port>` form, for TLS servers (the test certificate names localhost).
+    public var tlsEndpoint: String { "https://localhost:\(port)" }
 
     /// Requests received so far, in order.
     public var received: [Received] { log.withLockedValue { $0 } }
 
-    /// Starts on 127.0.0.1 and a free port. `fallback` answers once the script is used up.
+    /// TLS material for an `https://` server: PEM certificate chain and private key files.
+    public struct TLS: Sendable {
+        public var certificatePath: String
+        public var privateKeyPath: String
+        public init(certificatePath: String, privateKeyPath: String) {
+            self.certificatePath = certificatePath
+            self.privateKeyPath = privateKeyPath
+        }
+    }
+
+    /// Starts on 127.0.0.1 and a free port (over TLS when `tls` is given). `fallback` answers once the script is used up.
     public static func start(
-        script: [Behaviour], fallback: Behaviour = .respond(status: 500, body: "script exhausted")
+        script: [Behaviour], fallback: Behaviour = .respond(status: 500, body: "script exhausted"), tls: TLS? = nil
     ) async throws -> FaultServer {
+        var sslContext: NIOSSLContext?
+        if let tls {
+            let configuration = TLSConfiguration.makeServerConfiguration(
+                certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { .certificate($0) },
+                privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)))
+            sslContext = try NIOSSLContext(configuration: configuration)
+        }
         let scriptBox = NIOLockedValueBox(script)
         let logBox = NIOLockedValueBox<[Received]>([])
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(script: scriptBox, log: logBox, fallback: fallback))
+                let http = {
+                    channel.pipeline.configureHTTPServerPipeline().flatMap {
+                        channel.pipeline.addHandler(Handler(script: scriptBox, log: logBox, fallback: fallback))
+                    }
                 }
+                guard let sslContext else { return http() }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                }.flatMap(http)
             }
         let channel = try await bootstrap.bind(host: "127.0.0.1", port: 0).get()
         return FaultServer(channel: channel, script: scriptBox, log: logBox, fallback: fallback)
