@@ -23,7 +23,10 @@ let package = Package(
         // Pure layers: no network access, no AWS client.
         .target(name: "RootGuardModel"),
         .target(name: "RootGuardCompliance", dependencies: ["RootGuardModel"]),
-        .target(name: "RootGuardChecks", dependencies: ["RootGuardModel", "RootGuardCompliance", "RootGuardPatterns"]),
+        .target(
+            name: "RootGuardChecks",
+            dependencies: ["RootGuardModel", "RootGuardCompliance", "RootGuardPatterns", "RootGuardPolicy"]
+        ),
         .target(name: "RootGuardPolicy", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardPatterns", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardTrail", dependencies: ["RootGuardModel"]),
@@ -48,7 +51,10 @@ let package = Package(
         // Collectors and the facade.
         .target(
             name: "RootGuardCollect",
-            dependencies: ["RootGuardModel", "RootGuardAWS", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "RootGuardModel", "RootGuardAWS", "RootGuardPolicy", "RootGuardPatterns",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .target(
             name: "RootGuard",

@@ -54,6 +54,39 @@ public enum Auditor {
         return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
     }
 
+    /// An organization: the management account's checks, every member snapshot's checks, and the organization checks.
+    public static func evaluate(_ organization: OrganizationSnapshot, context: EvaluationContext) -> ReportV1 {
+        var findings = CheckRegistry.all.flatMap { $0.evaluate(organization.management, context) }
+        for member in organization.members {
+            guard let snapshot = member.snapshot else { continue }
+            switch snapshot {
+            case .value(let memberSnapshot):
+                findings += CheckRegistry.all.flatMap { $0.evaluate(memberSnapshot, context) }
+            case .unavailable(let reason):
+                findings.append(
+                    Finding(
+                        checkId: "member-audit", status: .notEvaluated, severity: .high, accountId: member.accountID,
+                        resource: "arn:\(organization.management.account.partition):iam::\(member.accountID):root",
+                        message: "Not evaluated: the member could not be audited: \(reason).",
+                        compliance: ["ROOT-BP": ["01"]],
+                        remediation: "Check that the audit role exists in the member and trusts the management account."
+                    ))
+            }
+        }
+        findings += OrganizationCheckRegistry.all.flatMap { $0.evaluate(organization, context) }
+        let covered = Set((CheckRegistry.metadata + OrganizationCheckRegistry.metadata).flatMap(\.practices))
+        for practice in Practices.all where !covered.contains(practice.id) {
+            findings.append(
+                Finding(
+                    checkId: "practice-\(practice.id)-coverage", status: .notEvaluated, severity: .info,
+                    accountId: organization.management.account.accountID, resource: organization.organizationID,
+                    message:
+                        "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
+                    compliance: ["ROOT-BP": [practice.id]], remediation: "See shared/PRACTICES.md."))
+        }
+        return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
+    }
+
     /// Exit code for `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
     public static func exitCode(for report: ReportV1, failOn threshold: Severity?) -> Int32 {
         guard let threshold else { return 0 }

@@ -1,5 +1,6 @@
 import Foundation
 import RootGuardAWS
+import RootGuardModel
 import RootGuardPolicy
 
 /// The SCPs that apply to one account, level by level: the organization root, each OU down the path, the account.
@@ -13,6 +14,19 @@ public struct SCPPathCollector: Sendable {
     public init(client: AWSClient) { self.client = client }
 
     public func levels(account: String) async throws -> [SCPEvaluator.Level] {
+        try await facts(account: account).map { level in
+            SCPEvaluator.Level(
+                target: level.target,
+                policies: level.policies.compactMap { policy in
+                    (try? PolicyDocument.parse(policy.content)).map {
+                        SCPEvaluator.NamedPolicy(name: policy.name, document: $0)
+                    }
+                })
+        }
+    }
+
+    /// The SCP path with each policy's JSON text (for snapshots). Unparsable policies are an error naming them.
+    public func facts(account: String) async throws -> [SCPLevelFacts] {
         let organizations = client.organizations()
         var path = [account]
         var child = account
@@ -24,10 +38,10 @@ public struct SCPPathCollector: Sendable {
             if parent.type == "ROOT" { break }
             child = id
         }
-        var cache: [String: PolicyDocument] = [:]
-        var levels: [SCPEvaluator.Level] = []
+        var cache: [String: String] = [:]
+        var levels: [SCPLevelFacts] = []
         for target in path.reversed() {
-            var policies: [SCPEvaluator.NamedPolicy] = []
+            var policies: [SCPLevelFacts.Policy] = []
             for try await page in organizations.listPoliciesForTargetPaginator(
                 .init(targetId: target, filter: "SERVICE_CONTROL_POLICY"))
             {
@@ -36,7 +50,8 @@ public struct SCPPathCollector: Sendable {
                     if cache[id] == nil {
                         let content = try await organizations.describePolicy(.init(policyId: id)).policy?.content ?? ""
                         do {
-                            cache[id] = try PolicyDocument.parse(content)
+                            _ = try PolicyDocument.parse(content)
+                            cache[id] = content
                         } catch let error as PolicyDocument.ParseError {
                             throw AWSError(
                                 kind: .malformedResponse, code: "UnparsablePolicy",
@@ -44,10 +59,10 @@ public struct SCPPathCollector: Sendable {
                                 operation: "DescribePolicy")
                         }
                     }
-                    policies.append(.init(name: summary.name ?? id, document: cache[id]!))
+                    policies.append(.init(name: summary.name ?? id, content: cache[id]!))
                 }
             }
-            levels.append(.init(target: target, policies: policies))
+            levels.append(SCPLevelFacts(target: target, policies: policies))
         }
         return levels
     }

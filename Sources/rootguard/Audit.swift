@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardCollect
 import RootGuardCompliance
 import RootGuardModel
 import RootGuardReport
@@ -69,6 +70,21 @@ struct Audit: AsyncParsableCommand {
     )
     var prove = false
 
+    @Flag(help: "Audit the whole organization (from the management account or IAM's delegated administrator).")
+    var org = false
+
+    @Option(
+        help:
+            "With --org: how to reach members: assume-role (full member audits) or assume-root (root credentials and SCPs only)."
+    )
+    var via: OrgAccess = .assumeRole
+
+    @Option(help: "With --org --via assume-role: the role to assume in each member.")
+    var role = "OrganizationAccountAccessRole"
+
+    @Option(help: "With --org: member accounts audited at once.")
+    var concurrency = 16
+
     @Option(help: "Seconds to wait for IAM to generate the credential report.")
     var reportWait: Int = 120
 
@@ -79,7 +95,17 @@ struct Audit: AsyncParsableCommand {
     @Flag(help: "Show the remediation of passing findings too.")
     var verbose = false
 
+    enum OrgAccess: String, ExpressibleByArgument, CaseIterable {
+        case assumeRole = "assume-role"
+        case assumeRoot = "assume-root"
+    }
+
     func validate() throws {
+        if org && (snapshot != nil || example != nil) {
+            throw ValidationError("--org audits live accounts; it cannot read a snapshot yet")
+        }
+        if org && saveSnapshot != nil { throw ValidationError("--save-snapshot is not supported with --org yet") }
+        if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if snapshot != nil && example != nil { throw ValidationError("use either --snapshot or --example, not both") }
         if let example, !SnapshotFile.exampleNames.contains(example) {
             throw ValidationError("--example must be one of: \(SnapshotFile.exampleNames.joined(separator: ", "))")
@@ -95,6 +121,7 @@ struct Audit: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if org { return try await runOrganization() }
         var code: Int32 = 0
         try await runReportingErrors {
             let source: String
@@ -158,4 +185,88 @@ enum Terminal {
     static var useColor: Bool {
         isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     }
+}
+
+extension Audit {
+    var context: EvaluationContext {
+        get throws {
+            EvaluationContext(
+                now: asOf.flatMap { ISO8601DateFormatter().date(from: $0) } ?? Date(),
+                rootUsageWindowDays: rootUsageWindow,
+                attestations: try attestations.map(AttestationsFile.load),
+                emailPolicy: EmailPolicy(
+                    companyDomains: companyDomain, freeMailDomains: Set(freeMailDomain.map { $0.lowercased() }),
+                    personalPatterns: personalEmailPattern.isEmpty
+                        ? EmailPolicy.defaultPersonalPatterns : personalEmailPattern,
+                    groupKeywords: EmailPolicy.defaultGroupKeywords + groupEmailKeyword.map { $0.lowercased() }),
+                rootEmailOverride: rootEmail)
+        }
+    }
+
+    func runOrganization() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            let organization = try await global.withClient { client in
+                let management = try await Auditor.collect(
+                    client: client, reportWait: .seconds(reportWait), monitoring: !noMonitoring,
+                    regions: regions?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+                let showProgress = isatty(STDERR_FILENO) != 0
+                return try await OrganizationCollector(
+                    client: client, access: via == .assumeRoot ? .assumeRoot : .assumeRole(role),
+                    concurrency: concurrency,
+                    toolVersion: Auditor.version,
+                    progress: { done, total in
+                        guard showProgress else { return }
+                        FileHandle.standardError.write(Data("\r  audited \(done)/\(total) member accounts".utf8))
+                        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                    }
+                ).collect(management: management)
+            }
+            let report = Auditor.evaluate(organization, context: try context)
+            switch output {
+            case .json: print(try JSONReportRenderer.render(report))
+            case .text: print(OrganizationSummary.render(report, organization: organization), terminator: "")
+            }
+            code = Auditor.exitCode(for: report, failOn: failOn)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// The organization summary: one row per account, one column per practice, the worst status in each cell.
+enum OrganizationSummary {
+    static func render(_ report: ReportV1, organization: OrganizationSnapshot) -> String {
+        let practices = ["01", "02", "03", "05", "09", "13", "14", "15", "16", "17"]
+        let accounts = [organization.management.account.accountID] + organization.members.map(\.accountID)
+        let names = Dictionary(uniqueKeysWithValues: organization.members.map { ($0.accountID, $0.name) })
+        var out = "rootguard audit --org · \(organization.organizationID) · \(accounts.count) accounts\n\n"
+        out += "account       name                " + practices.map { "  \($0)" }.joined() + "   FAIL\n"
+        for account in accounts {
+            let findings = report.findings.filter { $0.accountId == account }
+            let name = account == organization.management.account.accountID ? "(management)" : (names[account] ?? "")
+            var row = account.padding(toLength: 14, withPad: " ", startingAt: 0)
+            row += String(name.prefix(18)).padding(toLength: 20, withPad: " ", startingAt: 0)
+            for practice in practices {
+                let statuses = findings.filter { $0.compliance["ROOT-BP"]?.contains(practice) == true }.map(\.status)
+                let cell: String =
+                    statuses.contains(.fail)
+                    ? "F"
+                    : statuses.contains(.notEvaluated)
+                        ? "?"
+                        : statuses.contains(.manual)
+                            ? "M"
+                            : statuses.contains(.pass) ? "." : "-"
+                row += "   \(cell)"
+            }
+            row += String(findings.filter { $0.status == .fail }.count).leftPadded(7)
+            out += row + "\n"
+        }
+        out += "\n. pass   F fail   M manual   ? not evaluated   - not applicable or not audited\n"
+        out += "Every finding, per account: --output json\n"
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
 }

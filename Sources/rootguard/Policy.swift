@@ -26,7 +26,11 @@ struct Print: ParsableCommand {
         var statements: [[String: Any]] = [
             [
                 "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
-                "Action": Array(Set(Auditor.requiredActions + SCPPathCollector.requiredActions)).sorted(),
+                "Action": Array(
+                    Set(
+                        Auditor.requiredActions + SCPPathCollector.requiredActions
+                            + OrganizationCollector.requiredActions)
+                ).sorted(),
                 "Resource": "*",
             ],
             rootSession("RootGuardMemberRootAudit", task: .audit),

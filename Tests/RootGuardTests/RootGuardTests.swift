@@ -161,3 +161,55 @@ struct ContractTests {
         }
     }
 }
+
+@Suite("Organization evaluation")
+struct OrganizationEvaluationTests {
+    @Test func oneUnreachableMemberIsNotEvaluatedAndTheOthersStillAreJudged() throws {
+        let management = try SnapshotFile.example("hardened")
+        let denied = Unavailable(
+            kind: "accessDenied", reason: "sts AssumeRole: AccessDenied: not authorized", code: "AccessDenied",
+            action: "sts:AssumeRole")
+        let unreachable = MemberFacts(
+            accountID: "222222222222", name: "unreachable", email: "aws-a@example.com", state: "ACTIVE",
+            scpLevels: .unavailable(denied), rootCredentials: .unavailable(denied), snapshot: .unavailable(denied))
+        let clean = MemberFacts(
+            accountID: "333333333333", name: "clean", email: "aws-b@example.com", state: "ACTIVE",
+            scpLevels: .value([
+                SCPLevelFacts(
+                    target: "r-1",
+                    policies: [
+                        .init(
+                            name: "FullAWSAccess",
+                            content: #"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+                    ]),
+                SCPLevelFacts(
+                    target: "333333333333",
+                    policies: [
+                        .init(
+                            name: "FullAWSAccess",
+                            content: #"{"Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}"#)
+                    ]),
+            ]),
+            rootCredentials: .value(
+                .init(
+                    account: "333333333333", loginProfile: false, accessKeys: [], signingCertificates: [],
+                    mfaDevices: [])),
+            snapshot: nil)
+        let report = Auditor.evaluate(
+            OrganizationSnapshot(management: management, organizationID: "o-test", members: [unreachable, clean]),
+            context: .init(now: management.collectedAt))
+        let unreachableFindings = report.findings.filter { $0.accountId == "222222222222" }
+        #expect(
+            unreachableFindings.contains {
+                $0.checkId == "member-audit" && $0.status == .notEvaluated && $0.message.contains("sts AssumeRole")
+            })
+        // Only the e-mail check passes: its data comes from the management account's ListAccounts.
+        #expect(unreachableFindings.filter { $0.status == .pass }.map(\.checkId) == ["org-root-emails-unique"])
+        #expect(unreachableFindings.first { $0.checkId == "member-root-denied-by-scp" }?.status == .notEvaluated)
+        #expect(unreachableFindings.first { $0.checkId == "member-root-credentials-removed" }?.status == .notEvaluated)
+        let cleanFindings = report.findings.filter { $0.accountId == "333333333333" }
+        #expect(cleanFindings.first { $0.checkId == "member-root-credentials-removed" }?.status == .pass)
+        // No deny-root SCP on its path: root may still act.
+        #expect(cleanFindings.first { $0.checkId == "member-root-denied-by-scp" }?.status == .fail)
+    }
+}

@@ -25,6 +25,18 @@ public struct ProfileChain: Sendable, Hashable {
         public var sessionName: String?
         public var durationSeconds: Int?
         public var mfaSerial: String?
+
+        public init(
+            profile: String, roleARN: String, externalID: String? = nil, sessionName: String? = nil,
+            durationSeconds: Int? = nil, mfaSerial: String? = nil
+        ) {
+            self.profile = profile
+            self.roleARN = roleARN
+            self.externalID = externalID
+            self.sessionName = sessionName
+            self.durationSeconds = durationSeconds
+            self.mfaSerial = mfaSerial
+        }
     }
 
     public var base: Base

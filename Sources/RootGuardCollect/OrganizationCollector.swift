@@ -1,0 +1,92 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+
+/// Collects an organization: every member's SCP path, its root credentials (AssumeRoot, audit task policy) and,
+/// through a role, its own snapshot. One member's failure makes only that member's facts unavailable.
+public struct OrganizationCollector: Sendable {
+    public enum Access: Sendable, Hashable {
+        /// AssumeRole into this role name in each member (e.g. OrganizationAccountAccessRole): full member snapshots.
+        case assumeRole(String)
+        /// AssumeRoot with IAMAuditRootUserCredentials only: root credentials and SCPs, no member snapshots.
+        case assumeRoot
+    }
+
+    /// Beyond the audit's own actions: listing accounts and reaching members (AssumeRole; AssumeRoot is separate).
+    public static let requiredActions = ["organizations:ListAccounts", "sts:AssumeRole"]
+
+    public let client: AWSClient
+    public let access: Access
+    public let concurrency: Int
+    public let toolVersion: String
+    /// Called after each member with (done, total).
+    public let progress: @Sendable (Int, Int) -> Void
+
+    public init(
+        client: AWSClient, access: Access, concurrency: Int = 16, toolVersion: String,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+    ) {
+        self.client = client
+        self.access = access
+        self.concurrency = max(1, concurrency)
+        self.toolVersion = toolVersion
+        self.progress = progress
+    }
+
+    public func collect(management: Snapshot) async throws -> OrganizationSnapshot {
+        guard let membership = management.organization.value, membership.role != .standalone,
+            let organizationID = membership.organizationID
+        else {
+            throw AWSError(
+                kind: .configuration, code: "NotAnOrganization",
+                message:
+                    "--org needs credentials of the management account or IAM's delegated administrator in an organization",
+                service: "organizations", operation: "DescribeOrganization")
+        }
+        var accounts: [Organizations.Account] = []
+        for try await page in client.organizations().listAccountsPaginator(.init()) { accounts += page.accounts ?? [] }
+        let members = accounts.filter { $0.id != management.account.accountID && $0.id != nil }
+        let total = members.count
+        var results: [MemberFacts] = []
+        await withTaskGroup(of: MemberFacts.self) { group in
+            var pending = members[...]
+            var done = 0
+            func add(_ account: Organizations.Account) { group.addTask { await member(account) } }
+            for _ in 0..<concurrency { if let next = pending.popFirst() { add(next) } }
+            for await facts in group {
+                results.append(facts)
+                done += 1
+                progress(done, total)
+                if let next = pending.popFirst() { add(next) }
+            }
+        }
+        return OrganizationSnapshot(
+            management: management, organizationID: organizationID,
+            members: results.sorted { $0.accountID < $1.accountID })
+    }
+
+    func member(_ account: Organizations.Account) async -> MemberFacts {
+        let id = account.id!
+        let state = account.state ?? account.status ?? "UNKNOWN"
+        async let scps = gather { try await SCPPathCollector(client: client).facts(account: id) }
+        async let root = gather { try await RootSessions(client: client).inventory(account: id) }
+        var snapshot: Collected<Snapshot>?
+        if case .assumeRole(let role) = access {
+            snapshot = await gather {
+                let partition = client.configuration.region.partition.name
+                let step = ProfileChain.AssumeRoleStep(
+                    profile: "organization", roleARN: "arn:\(partition):iam::\(id):role/\(role)", externalID: nil,
+                    sessionName: "rootguard-org-audit", durationSeconds: 900, mfaSerial: nil)
+                let memberClient = client.with(
+                    credentialProvider: CachingCredentialProvider(
+                        AssumeRoleCredentialProvider(step: step, client: client)))
+                return try await AccountCollector(
+                    client: memberClient, reportWait: .seconds(60), toolVersion: toolVersion
+                ).collect()
+            }
+        }
+        return MemberFacts(
+            accountID: id, name: account.name ?? id, email: account.email, state: state, scpLevels: await scps,
+            rootCredentials: await root, snapshot: snapshot)
+    }
+}
