@@ -47,11 +47,12 @@ public struct OrganizationCollector: Sendable {
         for try await page in client.organizations().listAccountsPaginator(.init()) { accounts += page.accounts ?? [] }
         let members = accounts.filter { $0.id != management.account.accountID && $0.id != nil }
         let total = members.count
+        let scpCache = SCPPathCollector.Cache()
         var results: [MemberFacts] = []
         await withTaskGroup(of: MemberFacts.self) { group in
             var pending = members[...]
             var done = 0
-            func add(_ account: Organizations.Account) { group.addTask { await member(account) } }
+            func add(_ account: Organizations.Account) { group.addTask { await member(account, scpCache: scpCache) } }
             for _ in 0..<concurrency { if let next = pending.popFirst() { add(next) } }
             for await facts in group {
                 results.append(facts)
@@ -65,10 +66,10 @@ public struct OrganizationCollector: Sendable {
             members: results.sorted { $0.accountID < $1.accountID })
     }
 
-    func member(_ account: Organizations.Account) async -> MemberFacts {
+    func member(_ account: Organizations.Account, scpCache: SCPPathCollector.Cache) async -> MemberFacts {
         let id = account.id!
         let state = account.state ?? account.status ?? "UNKNOWN"
-        async let scps = gather { try await SCPPathCollector(client: client).facts(account: id) }
+        async let scps = gather { try await SCPPathCollector(client: client, cache: scpCache).facts(account: id) }
         async let root = gather { try await RootSessions(client: client).inventory(account: id) }
         var snapshot: Collected<Snapshot>?
         if case .assumeRole(let role) = access {
