@@ -8,6 +8,9 @@ import NIOSSL
 public final class AsyncHTTPClientTransport: HTTPTransport {
     let client: HTTPClient
     let ownsClient: Bool
+    /// async-http-client's default is 8 connections per host, which would cap `audit --org --concurrency` at 8
+    /// requests in flight to IAM, STS or Organizations (one host each).
+    static let connectionsPerHost = 128
 
     /// - Parameter caBundlePath: a PEM file of trusted roots, or nil for the system roots.
     public init(caBundlePath: String? = nil) throws {
@@ -18,12 +21,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
             configuration.decompression = .disabled
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
             client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             ownsClient = true
         } else {
             var configuration = HTTPClient.Configuration()
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
             configuration.decompression = .disabled
+            configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
             client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             ownsClient = true
         }
