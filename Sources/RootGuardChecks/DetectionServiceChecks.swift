@@ -17,11 +17,7 @@ public struct RootEventBridgeRules: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         var signInCovered = false
         var apiMissing: [String] = []
         var evidence: [String: JSONValue] = [:]
@@ -112,11 +108,7 @@ public struct GuardDutyWatchesRoot: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         var missing: [String] = []
         var suppressed: [String] = []
         for region in facts.regions {
@@ -189,11 +181,7 @@ public struct ConfigRootRulesEnabled: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         var best: (region: String, missing: [String], recording: Bool)?
         for region in facts.regions {
             guard let config = facts.config[region]?.value else {
@@ -246,11 +234,7 @@ public struct SecurityHubRootControls: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         let region = snapshot.account.region
         let examined = facts.regions.contains(region) ? region : (facts.regions.first ?? region)
         guard let hub = facts.securityHub[examined] else {

@@ -18,6 +18,14 @@ extension CheckMetadata {
         }
     }
 
+    /// The NOT_EVALUATED finding for a snapshot without monitoring facts (or whose collection failed).
+    func monitoringMissing(_ snapshot: Snapshot) -> Finding {
+        switch monitoring(snapshot) {
+        case .success: return notEvaluated(snapshot, Unavailable(kind: "missing", reason: "no monitoring facts"))
+        case .failure(let box): return box.finding
+        }
+    }
+
     func regional(
         _ snapshot: Snapshot, region: String, _ status: Status, _ message: String, severity: Severity? = nil,
         evidence: [String: JSONValue] = [:]

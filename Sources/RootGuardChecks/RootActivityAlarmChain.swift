@@ -28,11 +28,7 @@ public struct RootActivityAlarmChain: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         guard let trails = facts.trails.value else { return [m.notEvaluated(snapshot, facts.trails.unavailable!)] }
         if trails.isEmpty {
             return [
@@ -189,11 +185,7 @@ public struct MultiRegionTrailLogging: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        let facts: MonitoringFacts
-        switch m.monitoring(snapshot) {
-        case .success(let value): facts = value
-        case .failure(let box): return [box.finding]
-        }
+        guard case .success(let facts) = m.monitoring(snapshot) else { return [m.monitoringMissing(snapshot)] }
         guard let trails = facts.trails.value else { return [m.notEvaluated(snapshot, facts.trails.unavailable!)] }
         var problems: [String] = []
         for trail in trails {

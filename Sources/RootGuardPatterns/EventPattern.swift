@@ -165,28 +165,5 @@ public struct EventPattern: Sendable, Hashable {
     }
 }
 
-/// IPv4 and IPv6 CIDR membership.
-enum CIDR {
-    static func contains(block: String, address: String) -> Bool {
-        let parts = block.split(separator: "/")
-        guard parts.count == 2, let bits = Int(parts[1]), let network = bytes(String(parts[0])),
-            let host = bytes(address), network.count == host.count, bits <= network.count * 8
-        else { return false }
-        var remaining = bits
-        for index in network.indices where remaining > 0 {
-            let take = min(8, remaining)
-            let mask: UInt8 = take == 8 ? 0xFF : ~(0xFF >> take)
-            if network[index] & mask != host[index] & mask { return false }
-            remaining -= take
-        }
-        return true
-    }
-
-    static func bytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
-    }
-}
+/// IPv4 and IPv6 CIDR membership (shared with the policy evaluator).
+typealias CIDR = IPNetwork

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardModel
 
 /// The condition operators of the IAM policy language, with `…IfExists`, `ForAnyValue:` and `ForAllValues:`.
 enum ConditionEvaluator {
@@ -96,27 +97,6 @@ enum ConditionEvaluator {
     }
 
     static func ipMatches(_ block: String, _ address: String) -> Bool {
-        let cidr = block.contains("/") ? block : (block.contains(":") ? "\(block)/128" : "\(block)/32")
-        let parts = cidr.split(separator: "/")
-        guard parts.count == 2, let bits = Int(parts[1]), let network = bytes(String(parts[0])),
-            let host = bytes(address),
-            network.count == host.count
-        else { return false }
-        var remaining = bits
-        for index in network.indices where remaining > 0 {
-            let take = min(8, remaining)
-            let mask: UInt8 = take == 8 ? 0xFF : ~(0xFF >> take)
-            if network[index] & mask != host[index] & mask { return false }
-            remaining -= take
-        }
-        return true
-    }
-
-    static func bytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
+        IPNetwork.contains(block: block, address: address)
     }
 }
