@@ -105,7 +105,7 @@ let package = Package(
             dependencies: ["RootGuardChecks", "RootGuardCompliance", "RootGuardModel", "RootGuardPatterns"]
         ),
         .testTarget(name: "RootGuardPatternsTests", dependencies: ["RootGuardPatterns", "RootGuardModel"]),
-        .testTarget(name: "RootGuardPolicyTests", dependencies: ["RootGuardPolicy"]),
+        .testTarget(name: "RootGuardPolicyTests", dependencies: ["RootGuardPolicy", "RootGuardModel"]),
         .testTarget(
             name: "RootGuardTests",
             dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]

@@ -88,14 +88,13 @@ public struct MemberRootDeniedBySCP: OrganizationCheck {
                         "Not evaluated: \(member.scpLevels.unavailable!)."))
                 continue
             }
-            let levels = facts.map { level in
-                SCPEvaluator.Level(
-                    target: level.target,
-                    policies: level.policies.compactMap { policy in
-                        (try? PolicyDocument.parse(policy.content)).map {
-                            SCPEvaluator.NamedPolicy(name: policy.name, document: $0)
-                        }
-                    })
+            let levels: [SCPEvaluator.Level]
+            do {
+                levels = try facts.map(SCPEvaluator.Level.init)
+            } catch {
+                findings.append(
+                    m.memberFinding(organization, account: member.accountID, .notEvaluated, "Not evaluated: \(error)."))
+                continue
             }
             var allowed: [String] = []
             var denials: [String] = []

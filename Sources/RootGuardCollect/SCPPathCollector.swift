@@ -48,15 +48,7 @@ public struct SCPPathCollector: Sendable {
     }
 
     public func levels(account: String) async throws -> [SCPEvaluator.Level] {
-        try await facts(account: account).map { level in
-            SCPEvaluator.Level(
-                target: level.target,
-                policies: level.policies.compactMap { policy in
-                    (try? PolicyDocument.parse(policy.content)).map {
-                        SCPEvaluator.NamedPolicy(name: policy.name, document: $0)
-                    }
-                })
-        }
+        try await facts(account: account).map(SCPEvaluator.Level.init)
     }
 
     /// The SCP path with each policy's JSON text (for snapshots). Unparsable policies are an error naming them.

@@ -1,3 +1,5 @@
+import RootGuardModel
+
 /// Service control policies through the organization's hierarchy: an action is permitted only if every level
 /// (root, each OU down the path, the account) has an applicable Allow and no level has an applicable Deny.
 public enum SCPEvaluator {
@@ -62,5 +64,23 @@ public enum SCPEvaluator {
         return Result(
             permitted: denials.isEmpty && missingAllow == nil, denials: denials, levelWithoutAllow: missingAllow,
             perLevel: perLevel)
+    }
+}
+
+extension SCPEvaluator.Level {
+    /// A level from collected facts; a policy that does not parse is an error, never silently dropped (dropping an
+    /// Allow would make an action look denied).
+    public init(_ facts: SCPLevelFacts) throws {
+        self.init(
+            target: facts.target,
+            policies: try facts.policies.map { policy in
+                do {
+                    return SCPEvaluator.NamedPolicy(
+                        name: policy.name, document: try PolicyDocument.parse(policy.content))
+                } catch let error as PolicyDocument.ParseError {
+                    throw PolicyDocument.ParseError(
+                        description: "SCP \(policy.name) at \(facts.target): \(error.description)")
+                }
+            })
     }
 }

@@ -1,3 +1,4 @@
+import RootGuardModel
 import Testing
 
 @testable import RootGuardPolicy
@@ -161,5 +162,14 @@ struct SCPEvaluatorTests {
         )
         #expect(!result.permitted)
         #expect(result.explanation == "no SCP attached to 222222222222 allows it")
+    }
+}
+
+@Suite("SCP levels from collected facts")
+struct SCPLevelFactsTests {
+    @Test func anUnparsablePolicyIsAnErrorNotADroppedStatement() {
+        let facts = SCPLevelFacts(target: "ou-1", policies: [.init(name: "Broken", content: "{not json")])
+        let error = #expect(throws: PolicyDocument.ParseError.self) { try SCPEvaluator.Level(facts) }
+        #expect(error?.description.hasPrefix("SCP Broken at ou-1: ") == true)
     }
 }

@@ -211,5 +211,18 @@ struct OrganizationEvaluationTests {
         #expect(cleanFindings.first { $0.checkId == "member-root-credentials-removed" }?.status == .pass)
         // No deny-root SCP on its path: root may still act.
         #expect(cleanFindings.first { $0.checkId == "member-root-denied-by-scp" }?.status == .fail)
+
+        // A policy that does not parse makes the verdict NOT_EVALUATED, never a guess.
+        var broken = clean
+        broken.accountID = "444444444444"
+        broken.scpLevels = .value([SCPLevelFacts(target: "r-1", policies: [.init(name: "Garbled", content: "{oops")])])
+        let brokenReport = Auditor.evaluate(
+            OrganizationSnapshot(management: management, organizationID: "o-test", members: [broken]),
+            context: .init(now: management.collectedAt))
+        let verdict = brokenReport.findings.first {
+            $0.accountId == "444444444444" && $0.checkId == "member-root-denied-by-scp"
+        }
+        #expect(verdict?.status == .notEvaluated)
+        #expect(verdict?.message.contains("SCP Garbled at r-1") == true)
     }
 }
