@@ -29,7 +29,9 @@ let package = Package(
         ),
         .target(name: "RootGuardPolicy", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardPatterns", dependencies: ["RootGuardModel"]),
-        .target(name: "RootGuardTrail", dependencies: ["RootGuardModel"]),
+        .target(name: "RootGuardTrail", dependencies: ["RootGuardModel", "CRootGuardInflate"]),
+        // gzip inflation: zlib, and libdeflate loaded at run time when installed.
+        .target(name: "CRootGuardInflate", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]),
         .target(name: "RootGuardReport", dependencies: ["RootGuardModel"]),
 
         // The AWS client and its signer.
@@ -106,6 +108,11 @@ let package = Package(
         ),
         .testTarget(name: "RootGuardPatternsTests", dependencies: ["RootGuardPatterns", "RootGuardModel"]),
         .testTarget(name: "RootGuardPolicyTests", dependencies: ["RootGuardPolicy", "RootGuardModel"]),
+        .testTarget(
+            name: "RootGuardTrailTests",
+            dependencies: ["RootGuardTrail", "RootGuardModel", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "RootGuardTests",
             dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]

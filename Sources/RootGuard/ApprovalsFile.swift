@@ -1,0 +1,78 @@
+import Foundation
+import RootGuardTrail
+import Yams
+
+/// Reads `rootguard trail --approvals FILE` (YAML): approved windows of root use.
+///
+/// ```yaml
+/// approvals:
+///   - account: "111122223333"
+///     from: 2026-11-02T09:00:00Z
+///     until: 2026-11-02T11:00:00Z
+///     who: alice@example.com
+///     ticket: CHG-4711
+///     actions: [ConsoleLogin, "iam:DeleteAccessKey"]      # optional
+///     taskPolicies: [IAMDeleteRootUserCredentials]       # optional, for AssumeRoot
+///     sourceIPs: [203.0.113.0/24]                         # optional
+///     requireMFA: true                                    # optional
+/// ```
+public enum ApprovalsFile {
+    public struct LoadError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    struct Entry: Decodable {
+        var account: String
+        var from: String
+        var until: String
+        var who: String?
+        var ticket: String?
+        var actions: [String]?
+        var taskPolicies: [String]?
+        var sourceIPs: [String]?
+        var requireMFA: Bool?
+    }
+
+    struct File: Decodable {
+        var approvals: [Entry]
+    }
+
+    public static func load(_ path: String) throws -> [Approval] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "\(path): cannot read the approvals file")
+        }
+        return try parse(String(decoding: data, as: UTF8.self), name: path)
+    }
+
+    public static func parse(_ text: String, name: String) throws -> [Approval] {
+        let file: File
+        do {
+            file = try YAMLDecoder().decode(File.self, from: text)
+        } catch let error as DecodingError {
+            throw LoadError(description: "\(name): \(SnapshotFile.describe(error))")
+        } catch {
+            let detail = String(describing: error).split(separator: "\n").first.map(String.init) ?? ""
+            throw LoadError(description: "\(name): invalid YAML: \(detail)")
+        }
+        return try file.approvals.enumerated().map { index, entry in
+            let place = "\(name): approvals[\(index)]"
+            guard let from = CloudTrailTime.parse(entry.from) else {
+                throw LoadError(description: "\(place): 'from' is not an ISO 8601 time: \(entry.from)")
+            }
+            guard let until = CloudTrailTime.parse(entry.until) else {
+                throw LoadError(description: "\(place): 'until' is not an ISO 8601 time: \(entry.until)")
+            }
+            guard from <= until else { throw LoadError(description: "\(place): 'from' is after 'until'") }
+            guard entry.account == "*" || (entry.account.count == 12 && entry.account.allSatisfy(\.isNumber)) else {
+                throw LoadError(description: "\(place): 'account' must be a 12-digit account ID or \"*\"")
+            }
+            for block in entry.sourceIPs ?? [] where !block.contains(":") && !block.contains(".") {
+                throw LoadError(description: "\(place): '\(block)' is not an IP address or CIDR block")
+            }
+            return Approval(
+                account: entry.account, from: from, until: until, who: entry.who, ticket: entry.ticket,
+                actions: entry.actions, taskPolicies: entry.taskPolicies, sourceIPs: entry.sourceIPs,
+                requireMFA: entry.requireMFA)
+        }
+    }
+}

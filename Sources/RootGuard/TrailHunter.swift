@@ -1,0 +1,170 @@
+import Foundation
+import NIOCore
+import RootGuardAWS
+import RootGuardTrail
+
+/// Reads CloudTrail from AWS: log files in S3 (pruned by the CloudTrail key layout) and the
+/// 90-day event history (LookupEvents). Local files are read by `LocalScan`.
+public struct TrailHunter: Sendable {
+    public let client: AWSClient
+    public let filter: TrailFilter
+    /// Objects read at once.
+    public let concurrency: Int
+
+    public init(client: AWSClient, filter: TrailFilter, concurrency: Int = 8) {
+        self.client = client
+        self.filter = filter
+        self.concurrency = max(1, concurrency)
+    }
+
+    // MARK: - S3
+
+    /// Splits `s3://bucket/prefix` into its parts; nil when it is not such a URI.
+    public static func parseS3URI(_ text: String) -> (bucket: String, prefix: String)? {
+        guard text.hasPrefix("s3://") else { return nil }
+        let rest = text.dropFirst(5)
+        let bucket = rest.prefix { $0 != "/" }
+        guard !bucket.isEmpty else { return nil }
+        var prefix = String(rest.dropFirst(bucket.count))
+        if prefix.hasPrefix("/") { prefix.removeFirst() }
+        return (String(bucket), prefix)
+    }
+
+    /// The log-file keys under the prefix that may hold records inside the filter. Walks the key
+    /// hierarchy folder by folder (delimiter "/") so accounts, regions and days outside the filter
+    /// are never listed.
+    public func listKeys(bucket: String, prefix: String, problems: inout [InputProblem]) async -> [String] {
+        let s3 = client.s3()
+        var keys: [String] = []
+        var pending = [prefix]
+        while let folder = pending.popLast() {
+            do {
+                let pages = s3.listObjectsV2Paginator(.init(bucket: bucket, delimiter: "/", prefix: folder))
+                for try await page in pages {
+                    for object in page.contents ?? [] {
+                        guard let key = object.key, LocalScan.isLogName(key) else { continue }
+                        if let parsed = CloudTrailKey.parse(key) {
+                            guard parsed.isEventLog, parsed.mayContain(filter) else { continue }
+                        } else if key.contains("CloudTrail-Digest") {
+                            continue
+                        }
+                        keys.append(key)
+                    }
+                    for common in page.commonPrefixes ?? [] {
+                        guard let sub = common.prefix, CloudTrailKey.folderMayContain(sub, filter) else { continue }
+                        pending.append(sub)
+                    }
+                }
+            } catch {
+                problems.append(InputProblem(input: "s3://\(bucket)/\(folder)", message: "cannot be listed: \(error)"))
+            }
+        }
+        return keys.sorted()
+    }
+
+    /// Scans every log file under `s3://bucket/prefix`.
+    public func scanS3(bucket: String, prefix: String, progress: (@Sendable (Int) -> Void)? = nil) async -> ScanOutput {
+        var output = ScanOutput()
+        let keys = await listKeys(bucket: bucket, prefix: prefix, problems: &output.problems)
+        output.stats.problems += output.problems.count
+        let s3 = client.s3()
+        let filter = self.filter
+        await withTaskGroup(of: ScanOutput.self) { group in
+            var next = keys.makeIterator()
+            func add(_ key: String) {
+                group.addTask {
+                    var result = ScanOutput()
+                    let name = "s3://\(bucket)/\(key)"
+                    do {
+                        let response = try await s3.getObject(.init(bucket: bucket, key: key))
+                        let bytes = try await response.body.collect(upTo: 1 << 30)
+                        let scanner = TrailBufferScanner(filter: filter)
+                        bytes.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
+                    } catch {
+                        result.stats.inputs += 1
+                        result.stats.problems += 1
+                        result.problems.append(InputProblem(input: name, message: "cannot be read: \(error)"))
+                    }
+                    return result
+                }
+            }
+            for _ in 0..<concurrency {
+                if let key = next.next() { add(key) }
+            }
+            for await result in group {
+                output.merge(result)
+                progress?(output.stats.bytesRead)
+                if let key = next.next() { add(key) }
+            }
+        }
+        return output
+    }
+
+    // MARK: - Event history
+
+    /// The queries that find every kind of root activity in the event history: the root user's own
+    /// events (`Username` is `root` for them) and the events whose caller is not root.
+    static let lookupQueries: [(String, String)] = [
+        ("Username", "root"), ("EventName", "AssumeRoot"), ("EventName", "PasswordRecoveryRequested"),
+        ("EventName", "PasswordRecoveryCompleted"), ("EventName", "StartPrimaryEmailUpdate"),
+        ("EventName", "AcceptPrimaryEmailUpdate"),
+    ]
+
+    /// Reads root activity from CloudTrail's event history (the last 90 days) in each region.
+    public func scanLookup(regions: [String]) async -> ScanOutput {
+        var output = ScanOutput()
+        let now = Date()
+        let start = filter.since ?? now.addingTimeInterval(-90 * 86_400)
+        let end = filter.until ?? now
+        for region in regions {
+            let name = "lookup:\(region)"
+            let trail = client.cloudTrail(region: AWSRegion(region))
+            output.stats.inputs += 1
+            var records: [UInt8] = Array("[".utf8)
+            var count = 0
+            do {
+                for (key, value) in Self.lookupQueries {
+                    let input = CloudTrail.LookupEventsRequest(
+                        lookupAttributes: [.init(attributeKey: key, attributeValue: value)], startTime: start,
+                        endTime: end, maxResults: 50)
+                    for try await page in trail.lookupEventsPaginator(input) {
+                        for event in page.events ?? [] {
+                            guard let text = event.cloudTrailEvent else { continue }
+                            if count > 0 { records.append(UInt8(ascii: ",")) }
+                            records += Array(text.utf8)
+                            count += 1
+                        }
+                    }
+                }
+            } catch {
+                output.stats.problems += 1
+                output.problems.append(InputProblem(input: name, message: "LookupEvents failed: \(error)"))
+                continue
+            }
+            records.append(UInt8(ascii: "]"))
+            // The history holds the records as JSON strings: scan them like a bare array of records.
+            var result = ScanOutput()
+            let scanner = TrailBufferScanner(filter: filter)
+            if count > 0 {
+                records.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
+                result.stats.inputs -= 1
+            }
+            output.merge(result)
+        }
+        return output
+    }
+
+    /// The regions enabled for the account (account:ListRegions), else the client's region.
+    public func enabledRegions() async -> [String] {
+        do {
+            var names: [String] = []
+            let input = Account.ListRegionsRequest(
+                maxResults: 50, regionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"])
+            for try await page in client.account().listRegionsPaginator(input) {
+                names += page.regions?.compactMap(\.regionName) ?? []
+            }
+            if !names.isEmpty { return names.sorted() }
+        } catch {}
+        return [client.configuration.region.rawValue]
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import RootGuardModel
+
+/// An approved window of root use (break-glass), from `--approvals FILE`.
+public struct Approval: Sendable, Codable, Equatable {
+    /// The account whose root is used (for AssumeRoot, the target member account).
+    public var account: String
+    public var from: Date
+    public var until: Date
+    public var who: String?
+    public var ticket: String?
+    /// Allowed actions: `iam:DeleteAccessKey`, `s3:*`, `ConsoleLogin`… (any when absent).
+    public var actions: [String]?
+    /// Allowed AssumeRoot task policies, by name or ARN (any when absent).
+    public var taskPolicies: [String]?
+    /// Source addresses or CIDR blocks the use must come from (any when absent).
+    public var sourceIPs: [String]?
+    /// When true, sign-ins and sessions must have used MFA.
+    public var requireMFA: Bool?
+
+    public init(
+        account: String, from: Date, until: Date, who: String? = nil, ticket: String? = nil, actions: [String]? = nil,
+        taskPolicies: [String]? = nil, sourceIPs: [String]? = nil, requireMFA: Bool? = nil
+    ) {
+        self.account = account
+        self.from = from
+        self.until = until
+        self.who = who
+        self.ticket = ticket
+        self.actions = actions
+        self.taskPolicies = taskPolicies
+        self.sourceIPs = sourceIPs
+        self.requireMFA = requireMFA
+    }
+
+    /// How the approval is named in reports.
+    public var label: String { ticket ?? who ?? "approval \(account) \(CloudTrailTime.format(from))" }
+
+    /// True when this approval covers the detection. `taskPolicy` is the AssumeRoot task policy of
+    /// the call or of the session the detection belongs to.
+    public func covers(_ detection: Detection, taskPolicy: String?) -> Bool {
+        let subject =
+            detection.detection == DetectionCatalog.assumeRootRequested.id
+            ? detection.details["targetAccount"] ?? detection.accountId : detection.accountId
+        guard account == "*" || account == subject else { return false }
+        guard let time = CloudTrailTime.parse(detection.eventTime), time >= from, time <= until else { return false }
+        if let actions, !actions.isEmpty {
+            let action =
+                detection.eventSource.hasSuffix(".amazonaws.com")
+                ? "\(detection.eventSource.dropLast(14)):\(detection.eventName)" : detection.eventName
+            let allowed = actions.contains { pattern in
+                Glob.matches(pattern.lowercased(), action.lowercased())
+                    || Glob.matches(pattern.lowercased(), detection.eventName.lowercased())
+            }
+            // The AssumeRoot call is allowed by naming its task policy as well.
+            let isCall = detection.detection == DetectionCatalog.assumeRootRequested.id
+            if !allowed && !(isCall && taskPolicies != nil) { return false }
+        }
+        if let taskPolicies, !taskPolicies.isEmpty {
+            guard let taskPolicy,
+                taskPolicies.contains(where: { $0 == taskPolicy || taskPolicy.hasSuffix("/" + $0) })
+            else { return false }
+        }
+        if let sourceIPs, !sourceIPs.isEmpty {
+            guard let address = detection.sourceIPAddress,
+                sourceIPs.contains(where: { $0 == address || IPNetwork.contains(block: $0, address: address) })
+            else { return false }
+        }
+        if requireMFA == true, detection.mfaUsed != true { return false }
+        return true
+    }
+}
+
+/// `*` and `?` wildcards, as IAM uses them.
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern.utf8)
+        let t = Array(text.utf8)
+        var pi = 0
+        var ti = 0
+        var star = -1
+        var mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
+        return pi == p.count
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Finds the CloudTrail files under the paths given and scans them on several threads.
+public enum LocalScan {
+    /// The files to read: every path given as a file, and under each directory every `.json`,
+    /// `.json.gz`, `.jsonl` and `.jsonl.gz` file outside integrity-digest folders. Where the tree
+    /// follows CloudTrail's layout, folders of other accounts, regions and days are not entered.
+    /// Sorted, so runs repeat; sizes come from the same walk.
+    public static func files(
+        under paths: [String], filter: TrailFilter, problems: inout [InputProblem]
+    ) -> [(path: String, size: Int)] {
+        var result: [(path: String, size: Int)] = []
+        for path in paths {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                problems.append(
+                    InputProblem(input: path, message: "cannot be read: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+                result.append((path, Int(info.st_size)))
+                continue
+            }
+            var found: [(path: String, size: Int)] = []
+            walk(
+                path.hasSuffix("/") ? String(path.dropLast()) : path, filter: filter, into: &found, problems: &problems)
+            result += found.sorted { $0.path < $1.path }
+        }
+        return result
+    }
+
+    private static func walk(
+        _ directory: String, filter: TrailFilter, into found: inout [(path: String, size: Int)],
+        problems: inout [InputProblem]
+    ) {
+        guard let handle = opendir(directory) else {
+            problems.append(
+                InputProblem(input: directory, message: "cannot be listed: \(String(cString: strerror(errno)))"))
+            return
+        }
+        defer { closedir(handle) }
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let full = directory + "/" + name
+            var type = Int32(entry.pointee.d_type)
+            var size = -1
+            if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
+                var info = stat()
+                guard stat(full, &info) == 0 else {
+                    problems.append(
+                        InputProblem(input: full, message: "cannot be read: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+                type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
+                size = Int(info.st_size)
+            }
+            if type == Int32(DT_DIR) {
+                guard CloudTrailKey.folderMayContain(full + "/", filter), !name.hasPrefix("CloudTrail-Digest") else {
+                    continue
+                }
+                walk(full, filter: filter, into: &found, problems: &problems)
+            } else if isLogName(name), !name.contains("_CloudTrail-Digest_") {
+                if size < 0 {
+                    var info = stat()
+                    size = stat(full, &info) == 0 ? Int(info.st_size) : 0
+                }
+                found.append((full, size))
+            }
+        }
+    }
+
+    public static func isLogName(_ name: String) -> Bool {
+        name.hasSuffix(".json") || name.hasSuffix(".json.gz") || name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz")
+    }
+
+    /// Scans the files with `jobs` threads. `progress` is called with the bytes read so far.
+    public static func scan(
+        files: [String], jobs: Int, filter: TrailFilter, progress: (@Sendable (Int) -> Void)? = nil
+    ) -> ScanOutput {
+        let state = SharedState(files: files)
+        let workers = max(1, min(jobs, files.count))
+        let threads = (0..<workers).map { _ in
+            Thread {
+                let scanner = TrailBufferScanner(filter: filter)
+                var local = ScanOutput()
+                let buffer = FileBuffer()
+                while let file = state.next() {
+                    let before = local.stats.bytesRead
+                    scanFile(file, scanner: scanner, buffer: buffer, into: &local)
+                    let total = state.addBytes(local.stats.bytesRead - before)
+                    progress?(total)
+                }
+                state.finish(local)
+            }
+        }
+        for thread in threads {
+            thread.stackSize = 1 << 22
+            thread.start()
+        }
+        state.waitForAll(workers)
+        return state.output
+    }
+
+    /// Reads one file (whole, or streamed when large) into the scanner.
+    public static func scanFile(
+        _ path: String, scanner: TrailBufferScanner, buffer: FileBuffer, into result: inout ScanOutput
+    ) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            result.stats.inputs += 1
+            result.problems.append(
+                InputProblem(input: path, message: "cannot be read: \(String(cString: strerror(errno)))"))
+            result.stats.problems += 1
+            return
+        }
+        defer { close(fd) }
+        var info = stat()
+        fstat(fd, &info)
+        let size = Int(info.st_size)
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            result.problems.append(InputProblem(input: path, message: "is a directory"))
+            result.stats.problems += 1
+            return
+        }
+        if size > scanner.maxWholeBytes / 4 {
+            scanner.scanStream(name: path, into: &result) { chunk in
+                let n = Glibc.read(fd, chunk.baseAddress, chunk.count)
+                if n < 0 { throw ReadError(message: String(cString: strerror(errno))) }
+                return n
+            }
+            return
+        }
+        do {
+            let bytes = try buffer.read(fd, size: size)
+            scanner.scan(bytes, name: path, into: &result)
+        } catch {
+            result.stats.inputs += 1
+            result.problems.append(InputProblem(input: path, message: "cannot be read: \(error)"))
+            result.stats.problems += 1
+        }
+    }
+
+    struct ReadError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
+
+    /// A reusable read buffer.
+    public final class FileBuffer {
+        private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+        public init() {}
+
+        deinit { storage.deallocate() }
+
+        func read(_ fd: Int32, size: Int) throws -> UnsafeRawBufferPointer {
+            if storage.count < size + 1 {
+                storage.deallocate()
+                storage = .allocate(byteCount: size + 1, alignment: 16)
+            }
+            var total = 0
+            while true {
+                let n = Glibc.read(fd, storage.baseAddress! + total, storage.count - total)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ReadError(message: String(cString: strerror(errno)))
+                }
+                if n == 0 { break }
+                total += n
+                if total == storage.count { break }  // grew while reading; take what fits
+            }
+            return UnsafeRawBufferPointer(rebasing: storage[0..<total])
+        }
+    }
+
+    private final class SharedState: @unchecked Sendable {
+        private let lock = NSCondition()
+        private let files: [String]
+        private var index = 0
+        private var bytes = 0
+        private var done = 0
+        private(set) var output = ScanOutput()
+
+        init(files: [String]) { self.files = files }
+
+        func next() -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard index < files.count else { return nil }
+            index += 1
+            return files[index - 1]
+        }
+
+        func addBytes(_ count: Int) -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            bytes += count
+            return bytes
+        }
+
+        func finish(_ local: ScanOutput) {
+            lock.lock()
+            output.merge(local)
+            done += 1
+            lock.broadcast()
+            lock.unlock()
+        }
+
+        func waitForAll(_ count: Int) {
+            lock.lock()
+            while done < count { lock.wait() }
+            lock.unlock()
+        }
+    }
+}

@@ -1,0 +1,186 @@
+/// Finds the CloudTrail records in a JSON byte stream without decoding them.
+///
+/// Understands every container CloudTrail records arrive in: `{"Records":[…]}` log files, bare
+/// arrays of records, one record (or EventBridge envelope) per line, and a single record. It tracks
+/// only strings and nesting, so it runs at memory speed; records are decoded later and only when
+/// the prefilter says they may be root activity. Input may arrive in chunks of any size: a record
+/// cut by a chunk boundary is carried over (up to `maxRecordBytes`).
+struct RecordSplitter {
+    let maxRecordBytes: Int
+    /// Records seen, complete or not.
+    private(set) var records = 0
+    /// The first structural problem; once set, the rest of the input is ignored.
+    private(set) var failure: String?
+    /// Problems that did not stop the split (records over the size limit).
+    private(set) var skipped: [String] = []
+    /// True once a top-level `Records` array was found.
+    private(set) var sawRecordsArray = false
+
+    private var stack: [UInt8] = []
+    private var inString = false
+    private var escaped = false
+    private var consumed = 0
+    /// Stack depth at which an opening brace starts a record inside an array of records.
+    private var recordsArrayDepth: Int?
+    /// Stack depth before the brace of the record being captured, and where it started.
+    private var captureDepth: Int?
+    private var captureStart = 0
+    private var carry: [UInt8] = []
+    private var carrying = false
+    private var oversized = false
+    private var expectingKey = false
+    private var key: [UInt8] = []
+    private var capturingKey = false
+    private var lastKey: [UInt8] = []
+
+    private static let recordsKey = Array("Records".utf8)
+
+    init(maxRecordBytes: Int) {
+        self.maxRecordBytes = maxRecordBytes
+        stack.reserveCapacity(64)
+    }
+
+    /// Feeds the next chunk; `emit` receives each complete record's bytes and its offset in the input.
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer, Int) -> Void) {
+        guard failure == nil, let base = chunk.baseAddress else { return }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
+        let n = chunk.count
+        var i = 0
+        // Where the record being captured starts in this chunk (0 when it began in an earlier one).
+        var startInChunk: Int? = captureDepth != nil ? 0 : nil
+        while i < n {
+            let c = bytes[i]
+            if inString {
+                if escaped {
+                    escaped = false
+                    if capturingKey { appendKey(c) }
+                } else if c == 0x5c {  // backslash
+                    escaped = true
+                    if capturingKey { appendKey(c) }
+                } else if c == 0x22 {  // quote
+                    inString = false
+                    if capturingKey {
+                        capturingKey = false
+                        lastKey = key
+                    }
+                } else if capturingKey {
+                    appendKey(c)
+                } else {
+                    // Skip ahead to the next quote or backslash.
+                    var j = i + 1
+                    while j < n, bytes[j] != 0x22, bytes[j] != 0x5c { j += 1 }
+                    i = j
+                    continue
+                }
+                i += 1
+                continue
+            }
+            switch c {
+            case 0x22:
+                inString = true
+                if expectingKey && stack.count == 1 {
+                    capturingKey = true
+                    key.removeAll(keepingCapacity: true)
+                }
+            case 0x7b:  // {
+                let depth = stack.count
+                if depth == 0 || depth == recordsArrayDepth {
+                    captureDepth = depth
+                    captureStart = consumed + i
+                    startInChunk = i
+                    carry.removeAll(keepingCapacity: true)
+                    carrying = false
+                    oversized = false
+                }
+                stack.append(c)
+                if depth == 0 { expectingKey = true }
+            case 0x5b:  // [
+                let depth = stack.count
+                if depth == 0 {
+                    recordsArrayDepth = 1
+                } else if depth == 1, stack[0] == 0x7b, lastKey == Self.recordsKey {
+                    // The top-level object is a log file envelope, not a record.
+                    recordsArrayDepth = 2
+                    sawRecordsArray = true
+                    captureDepth = nil
+                    startInChunk = nil
+                    carry.removeAll()
+                    carrying = false
+                }
+                stack.append(c)
+            case 0x7d, 0x5d:  // } ]
+                let opener: UInt8 = c == 0x7d ? 0x7b : 0x5b
+                guard let top = stack.last, top == opener else {
+                    failure = "malformed JSON at byte \(consumed + i): unexpected '\(Character(Unicode.Scalar(c)))'"
+                    return
+                }
+                stack.removeLast()
+                if let depth = captureDepth, stack.count == depth {
+                    finishRecord(bytes, chunkStart: startInChunk, end: i + 1, emit: emit)
+                    captureDepth = nil
+                    startInChunk = nil
+                }
+            case 0x2c:  // ,
+                if stack.count == 1 && stack[0] == 0x7b { expectingKey = true }
+            case 0x3a:  // :
+                if stack.count == 1 { expectingKey = false }
+            case 0x20, 0x0a, 0x0d, 0x09:
+                break
+            default:
+                if stack.isEmpty {
+                    failure = "not JSON records: unexpected data at byte \(consumed + i)"
+                    return
+                }
+            }
+            i += 1
+        }
+        // Carry an unfinished record into the next chunk.
+        if captureDepth != nil, let from = startInChunk { appendCarry(bytes + from, n - from) }
+        consumed += n
+    }
+
+    /// Call after the last chunk; returns a problem if the input ended inside a value.
+    mutating func finish() {
+        guard failure == nil else { return }
+        if !stack.isEmpty || inString {
+            failure = "JSON ends inside a value at byte \(consumed) (truncated?)"
+        }
+    }
+
+    private mutating func appendKey(_ c: UInt8) {
+        if key.count < 32 { key.append(c) }
+    }
+
+    private mutating func appendCarry(_ from: UnsafePointer<UInt8>, _ count: Int) {
+        carrying = true
+        guard !oversized else { return }
+        if carry.count + count > maxRecordBytes {
+            oversized = true
+            carry.removeAll()
+            return
+        }
+        carry.append(contentsOf: UnsafeBufferPointer(start: from, count: count))
+    }
+
+    private mutating func finishRecord(
+        _ bytes: UnsafePointer<UInt8>, chunkStart: Int?, end: Int, emit: (UnsafeRawBufferPointer, Int) -> Void
+    ) {
+        records += 1
+        let start = chunkStart ?? 0
+        if carrying {
+            appendCarry(bytes + start, end - start)
+            if !oversized { carry.withUnsafeBytes { emit($0, captureStart) } }
+        } else if end - start > maxRecordBytes {
+            oversized = true
+        } else {
+            emit(UnsafeRawBufferPointer(start: bytes + start, count: end - start), captureStart)
+        }
+        if oversized {
+            skipped.append(
+                "record at byte \(captureStart) is larger than \(maxRecordBytes / 1_048_576) MiB; not examined")
+        }
+        carry.removeAll(keepingCapacity: carry.capacity <= 1 << 20)
+        carrying = false
+        oversized = false
+    }
+}

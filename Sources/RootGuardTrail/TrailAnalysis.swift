@@ -1,0 +1,180 @@
+import Foundation
+
+/// Per-account picture of root activity, for incident responders.
+public struct AccountActivity: Sendable, Codable, Equatable {
+    public var accountId: String
+    public var firstSeen: String
+    public var lastSeen: String
+    public var detections: Int
+    public var unexpected: Int
+    public var bySeverity: [String: Int]
+    public var byDetection: [String: Int]
+    public var sourceIPs: [String]
+    public var userAgents: [String]
+    /// "yes", "no", "mixed", or "unknown" over sign-ins and sessions.
+    public var mfaUsed: String
+}
+
+/// The outcome of `rootguard trail`.
+public struct TrailReport: Sendable, Codable {
+    public var detections: [Detection]
+    public var accounts: [AccountActivity]
+    public var stats: ScanStats
+    public var problems: [InputProblem]
+    public var inflater: String
+
+    /// Detections not covered by an approval (info-level service events never count).
+    public var unexpected: [Detection] { detections.filter { !$0.expected && $0.severity > .info } }
+}
+
+/// Options of the analysis that follows a scan.
+public struct TrailAnalysisOptions: Sendable {
+    public var includeServiceEvents = false
+    public var approvals: [Approval] = []
+    /// Failed root sign-ins of one account this close together form one burst…
+    public var burstWindow: TimeInterval = 15 * 60
+    /// …reported when it holds at least this many.
+    public var burstThreshold = 5
+
+    public init() {}
+}
+
+/// De-duplicates, classifies, correlates and triages the records a scan kept.
+public enum TrailAnalysis {
+    public static func analyse(_ scan: ScanOutput, options: TrailAnalysisOptions) -> TrailReport {
+        var stats = scan.stats
+        var seen = Set<String>()
+        var detections: [Detection] = []
+        for event in scan.events {
+            // CloudTrail delivers some records twice, identical. Time and name are part of the key
+            // because synthetic sets reuse event IDs.
+            if !event.eventID.isEmpty {
+                let key = [event.accountId, event.eventID, event.eventTimeText, event.eventName].joined(separator: "/")
+                if !seen.insert(key).inserted {
+                    stats.duplicates += 1
+                    continue
+                }
+            }
+            detections += Detector.detections(for: event, includeServiceEvents: options.includeServiceEvents)
+        }
+        joinAssumeRootSessions(&detections)
+        detections += bursts(detections, options: options)
+        triage(&detections, approvals: options.approvals)
+        let order = Dictionary(
+            uniqueKeysWithValues: DetectionCatalog.all.enumerated().map { ($0.element.id, $0.offset) })
+        detections.sort {
+            ($0.eventTime, $0.accountId, $0.eventID, order[$0.detection] ?? 0)
+                < ($1.eventTime, $1.accountId, $1.eventID, order[$1.detection] ?? 0)
+        }
+        return TrailReport(
+            detections: detections, accounts: summarise(detections), stats: stats, problems: scan.problems,
+            inflater: Inflater.name)
+    }
+
+    /// Actions of a session whose credentials an AssumeRoot call issued are task-scoped root use, not
+    /// ordinary root use: they become `assume-root-session-action` and carry the call's facts.
+    static func joinAssumeRootSessions(_ detections: inout [Detection]) {
+        var calls: [String: Detection] = [:]
+        for detection in detections where detection.detection == DetectionCatalog.assumeRootRequested.id {
+            if let key = detection.details["issuedAccessKeyId"] { calls[key] = detection }
+        }
+        guard !calls.isEmpty else { return }
+        var joined = Set<String>()
+        for index in detections.indices {
+            guard detections[index].credential == "session", let key = detections[index].accessKeyId,
+                let call = calls[key]
+            else { continue }
+            joined.insert(detections[index].accountId + "/" + detections[index].eventID)
+            detections[index].credential = "assume-root-session"
+            detections[index].details["assumeRootEventID"] = call.eventID
+            detections[index].details["caller"] = call.details["caller"]
+            detections[index].details["taskPolicy"] = call.details["taskPolicy"]
+            if detections[index].detection == DetectionCatalog.apiCallSession.id {
+                let kind = DetectionCatalog.assumeRootSessionAction
+                detections[index].detection = kind.id
+                detections[index].severity = kind.severity
+                detections[index].title = kind.title
+            }
+        }
+        detections.removeAll {
+            $0.detection == DetectionCatalog.unneededTask.id && joined.contains($0.accountId + "/" + $0.eventID)
+        }
+    }
+
+    /// Failed root sign-ins of one account, each within `burstWindow` of the previous, at least
+    /// `burstThreshold` of them: one burst detection on the first, with the count and the span.
+    static func bursts(_ detections: [Detection], options: TrailAnalysisOptions) -> [Detection] {
+        let failures = detections.filter { $0.detection == DetectionCatalog.consoleLoginFailure.id }
+        var result: [Detection] = []
+        for (_, list) in Dictionary(grouping: failures, by: \.accountId) {
+            let sorted = list.sorted { $0.eventTime < $1.eventTime }
+            var run: [Detection] = []
+            func close() {
+                if run.count >= options.burstThreshold, var burst = run.first {
+                    let kind = DetectionCatalog.consoleLoginFailureBurst
+                    burst.detection = kind.id
+                    burst.severity = kind.severity
+                    burst.title = kind.title
+                    burst.details["count"] = String(run.count)
+                    burst.details["firstEventTime"] = run.first?.eventTime
+                    burst.details["lastEventTime"] = run.last?.eventTime
+                    burst.details["sourceIPs"] = Array(Set(run.compactMap(\.sourceIPAddress))).sorted().joined(
+                        separator: ",")
+                    burst.details["eventIDs"] = run.map(\.eventID).joined(separator: ",")
+                    result.append(burst)
+                }
+                run = []
+            }
+            for failure in sorted {
+                if let last = run.last, let a = CloudTrailTime.parse(last.eventTime),
+                    let b = CloudTrailTime.parse(failure.eventTime), b.timeIntervalSince(a) > options.burstWindow
+                {
+                    close()
+                }
+                run.append(failure)
+            }
+            close()
+        }
+        return result
+    }
+
+    /// Marks each detection expected when an approval covers it. A burst is expected only when every
+    /// failure in it is.
+    static func triage(_ detections: inout [Detection], approvals: [Approval]) {
+        guard !approvals.isEmpty else { return }
+        for index in detections.indices
+        where detections[index].detection != DetectionCatalog.consoleLoginFailureBurst.id {
+            let detection = detections[index]
+            if let approval = approvals.first(where: {
+                $0.covers(detection, taskPolicy: detection.details["taskPolicy"])
+            }) {
+                detections[index].expected = true
+                detections[index].approval = approval.label
+            }
+        }
+        var failureExpected: [String: Bool] = [:]
+        for detection in detections where detection.detection == DetectionCatalog.consoleLoginFailure.id {
+            failureExpected[detection.eventID] = detection.expected
+        }
+        for index in detections.indices
+        where detections[index].detection == DetectionCatalog.consoleLoginFailureBurst.id {
+            let ids = (detections[index].details["eventIDs"] ?? "").split(separator: ",").map(String.init)
+            detections[index].expected = !ids.isEmpty && ids.allSatisfy { failureExpected[$0] == true }
+        }
+    }
+
+    static func summarise(_ detections: [Detection]) -> [AccountActivity] {
+        Dictionary(grouping: detections, by: \.accountId).map { account, list in
+            let times = list.map(\.eventTime).sorted()
+            let mfa = Set(list.compactMap(\.mfaUsed))
+            return AccountActivity(
+                accountId: account, firstSeen: times.first ?? "", lastSeen: times.last ?? "", detections: list.count,
+                unexpected: list.filter { !$0.expected && $0.severity > .info }.count,
+                bySeverity: Dictionary(grouping: list, by: \.severity.rawValue).mapValues(\.count),
+                byDetection: Dictionary(grouping: list, by: \.detection).mapValues(\.count),
+                sourceIPs: Array(Set(list.compactMap(\.sourceIPAddress))).sorted(),
+                userAgents: Array(Set(list.compactMap(\.userAgent))).sorted(),
+                mfaUsed: mfa.count == 2 ? "mixed" : mfa.first.map { $0 ? "yes" : "no" } ?? "unknown")
+        }.sorted { $0.accountId < $1.accountId }
+    }
+}

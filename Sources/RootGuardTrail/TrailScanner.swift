@@ -1,0 +1,312 @@
+import Foundation
+import RootGuardModel
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// What limits a scan: time window, accounts and regions (each optional).
+public struct TrailFilter: Sendable {
+    public var since: Date?
+    public var until: Date?
+    public var accounts: Set<String>
+    public var regions: Set<String>
+
+    public init(since: Date? = nil, until: Date? = nil, accounts: Set<String> = [], regions: Set<String> = []) {
+        self.since = since
+        self.until = until
+        self.accounts = accounts
+        self.regions = regions
+    }
+
+    /// True when the record is inside the filter.
+    public func admits(_ event: CloudTrailEvent) -> Bool {
+        if !accounts.isEmpty {
+            let target = Detector.targetAccount(event)
+            guard accounts.contains(event.accountId) || target.map(accounts.contains) == true else { return false }
+        }
+        if !regions.isEmpty, !regions.contains(event.region) { return false }
+        if since != nil || until != nil {
+            guard let time = event.eventTime else { return false }
+            if let since, time < since { return false }
+            if let until, time > until { return false }
+        }
+        return true
+    }
+}
+
+/// One input that could not be read completely, as one line for the user.
+public struct InputProblem: Sendable, Codable, Equatable {
+    public var input: String
+    public var message: String
+
+    public init(input: String, message: String) {
+        self.input = input
+        self.message = message
+    }
+}
+
+/// Counters for `--stats` and the JSON summary.
+public struct ScanStats: Sendable, Codable, Equatable {
+    public var inputs = 0
+    /// Bytes read (compressed size for `.gz`).
+    public var bytesRead = 0
+    /// Bytes of JSON after inflation.
+    public var jsonBytes = 0
+    /// Records: counted exactly where the file was split, by `"eventID"` keys elsewhere.
+    public var records = 0
+    /// Records decoded because the prefilter could not rule them out.
+    public var decoded = 0
+    /// Records kept for classification (root, AssumeRoot, recovery, e-mail), duplicates included.
+    public var relevant = 0
+    public var duplicates = 0
+    public var digestsSkipped = 0
+    public var outsideFilter = 0
+    public var problems = 0
+    public var seconds = 0.0
+
+    public init() {}
+
+    mutating func add(_ other: ScanStats) {
+        inputs += other.inputs
+        bytesRead += other.bytesRead
+        jsonBytes += other.jsonBytes
+        records += other.records
+        decoded += other.decoded
+        relevant += other.relevant
+        duplicates += other.duplicates
+        digestsSkipped += other.digestsSkipped
+        outsideFilter += other.outsideFilter
+        problems += other.problems
+    }
+}
+
+/// What a scan found before analysis: the relevant records, the counters and the problems.
+public struct ScanOutput: Sendable {
+    public var events: [CloudTrailEvent] = []
+    public var stats = ScanStats()
+    public var problems: [InputProblem] = []
+
+    public init() {}
+
+    public mutating func merge(_ other: ScanOutput) {
+        events += other.events
+        stats.add(other.stats)
+        problems += other.problems
+    }
+}
+
+/// Reads CloudTrail inputs and keeps the records that may be root activity.
+///
+/// Per input: inflate the whole object (libdeflate when present), look for the prefilter's byte
+/// patterns, and only when one occurs split the JSON into records and decode those that contain
+/// one. Memory stays bounded: buffers are reused per worker, inputs larger than
+/// `maxWholeBytes` are streamed, and no record over `maxRecordBytes` is held.
+public final class TrailBufferScanner {
+    public let filter: TrailFilter
+    public let maxWholeBytes: Int
+    public let maxRecordBytes: Int
+    private let whole = WholeInflater()
+    private var output: [UInt8] = []
+    private static let digestKey = Array(#""digestStartTime""#.utf8)
+
+    public init(filter: TrailFilter, maxWholeBytes: Int = 64 << 20, maxRecordBytes: Int = 16 << 20) {
+        self.filter = filter
+        self.maxWholeBytes = maxWholeBytes
+        self.maxRecordBytes = maxRecordBytes
+    }
+
+    /// Scans one input held in memory (a file's bytes, an S3 object), gzip or plain.
+    public func scan(_ input: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput) {
+        result.stats.inputs += 1
+        result.stats.bytesRead += input.count
+        guard isGzip(input) else {
+            scanJSON(input, name: name, into: &result)
+            return
+        }
+        let declared = gzipDeclaredSize(input)
+        if declared <= maxWholeBytes {
+            let capacity = max(declared, 1)
+            if output.count < capacity { output = [UInt8](repeating: 0, count: capacity) }
+            do {
+                let outcome = try output.withUnsafeMutableBytes { buffer in
+                    try whole.gunzip(input, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<capacity]))
+                }
+                if case .inflated(let count) = outcome {
+                    output.withUnsafeBytes { buffer in
+                        scanJSON(UnsafeRawBufferPointer(rebasing: buffer[0..<count]), name: name, into: &result)
+                    }
+                    if output.count > 8 << 20 { output = [] }  // give a large buffer back
+                    return
+                }
+            } catch {
+                problem(name, Self.describe(error as? InflateError ?? .corrupt), into: &result)
+                return
+            }
+        }
+        // Large, multi-member or mis-declared: stream it.
+        var offset = 0
+        scanStream(name: name, into: &result, countBytes: false) { buffer in
+            let count = min(buffer.count, input.count - offset)
+            if count > 0 {
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + count)]))
+            }
+            offset += count
+            return count
+        }
+    }
+
+    /// Scans an input read piece by piece (standard input, a file too large to hold).
+    /// `read` fills the buffer and returns the byte count, 0 at the end.
+    public func scanStream(
+        name: String, into result: inout ScanOutput, countBytes: Bool = true,
+        read: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) {
+        if countBytes { result.stats.inputs += 1 }
+        let chunkSize = 1 << 20
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        let inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer {
+            input.deallocate()
+            inflated.deallocate()
+        }
+        var splitter = RecordSplitter(maxRecordBytes: maxRecordBytes)
+        var inflater: StreamInflater?
+        var decided = false
+        var sawData = false
+        do {
+            while true {
+                let count = try read(input)
+                if count == 0 { break }
+                if countBytes { result.stats.bytesRead += count }
+                let chunk = UnsafeRawBufferPointer(rebasing: input[0..<count])
+                if !decided {
+                    decided = true
+                    if isGzip(chunk) { inflater = StreamInflater() }
+                }
+                sawData = true
+                if let inflater {
+                    var offset = 0
+                    while offset < count {
+                        let (used, produced) = try inflater.inflate(
+                            UnsafeRawBufferPointer(rebasing: chunk[offset..<count]), into: inflated)
+                        offset += used
+                        if produced > 0 {
+                            result.stats.jsonBytes += produced
+                            feed(
+                                &splitter, UnsafeRawBufferPointer(rebasing: inflated[0..<produced]), name: name,
+                                into: &result)
+                        }
+                        if used == 0 && produced == 0 { break }
+                    }
+                } else {
+                    result.stats.jsonBytes += count
+                    feed(&splitter, chunk, name: name, into: &result)
+                }
+            }
+            if let inflater, !inflater.finished { throw InflateError.truncated }
+        } catch let error as InflateError {
+            problem(name, Self.describe(error), into: &result)
+            return
+        } catch {
+            problem(name, "could not be read: \(error)", into: &result)
+            return
+        }
+        guard sawData else {
+            problem(name, "is empty", into: &result)
+            return
+        }
+        splitter.finish()
+        finishSplit(splitter, name: name, into: &result)
+    }
+
+    // MARK: - JSON
+
+    private func scanJSON(_ json: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput) {
+        result.stats.jsonBytes += json.count
+        guard let (first, last) = ByteSearch.ends(json) else {
+            problem(name, "is empty", into: &result)
+            return
+        }
+        let (mayMatch, records) = Prefilter.scan(json)
+        if mayMatch {
+            var splitter = RecordSplitter(maxRecordBytes: maxRecordBytes)
+            feed(&splitter, json, name: name, into: &result)
+            splitter.finish()
+            finishSplit(splitter, name: name, into: &result)
+            return
+        }
+        // Nothing in this input can be root activity; check only that it is whole CloudTrail JSON.
+        if records == 0, ByteSearch.firstIndex(of: Self.digestKey, in: json) != nil {
+            result.stats.digestsSkipped += 1
+            return
+        }
+        guard (first == 0x7b && last == 0x7d) || (first == 0x5b && last == 0x5d) else {
+            let message =
+                first == 0x7b || first == 0x5b
+                ? "JSON ends early (truncated?): last byte is not a closing bracket" : "is not JSON"
+            problem(name, message, into: &result)
+            return
+        }
+        if records == 0, !Self.isEmptyLog(json) {
+            problem(name, "is not CloudTrail JSON (no records)", into: &result)
+            return
+        }
+        result.stats.records += records
+    }
+
+    private func feed(
+        _ splitter: inout RecordSplitter, _ bytes: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput
+    ) {
+        splitter.feed(bytes) { record, offset in
+            guard Prefilter.mayMatch(record) else { return }
+            result.stats.decoded += 1
+            guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(record)) else {
+                result.problems.append(InputProblem(input: name, message: "record at byte \(offset) is not valid JSON"))
+                result.stats.problems += 1
+                return
+            }
+            guard let event = CloudTrailEvent(json: json, source: name) else {
+                if case .object(let object) = json, object["digestStartTime"] != nil {
+                    result.stats.digestsSkipped += 1
+                }
+                return
+            }
+            guard Detector.isRelevant(event) else { return }
+            guard filter.admits(event) else {
+                result.stats.outsideFilter += 1
+                return
+            }
+            result.stats.relevant += 1
+            result.events.append(event)
+        }
+    }
+
+    private func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {
+        result.stats.records += splitter.records
+        for message in splitter.skipped { problem(name, message, into: &result) }
+        if let failure = splitter.failure {
+            problem(name, failure, into: &result)
+        } else if splitter.records == 0, !splitter.sawRecordsArray {
+            problem(name, "is not CloudTrail JSON (no records)", into: &result)
+        }
+    }
+
+    private func problem(_ name: String, _ message: String, into result: inout ScanOutput) {
+        result.problems.append(InputProblem(input: name, message: message))
+        result.stats.problems += 1
+    }
+
+    private static func isEmptyLog(_ json: UnsafeRawBufferPointer) -> Bool {
+        let compact = json.filter { !ByteSearch.isSpace($0) }
+        return compact == Array(#"{"Records":[]}"#.utf8) || compact == Array("[]".utf8)
+    }
+
+    static func describe(_ error: InflateError) -> String {
+        switch error {
+        case .corrupt: return "corrupt gzip data"
+        case .truncated: return "gzip data ends early (truncated file?)"
+        case .outOfMemory: return "out of memory while inflating"
+        }
+    }
+}
