@@ -339,13 +339,14 @@ def main():
         records = [(spell(g, background(g, acct, region, day), False), None) for _ in range(n)]
         path = file_path(a.out, acct, region, day, "%02d%02d" % (g.r.randrange(24), g.r.randrange(0, 60, 5)), g, org)
         expected_files = max(1, target // 250_000)
-        if injected_left > 0 and g.r.random() < a.root_events / expected_files + 0.02:
-            injected_left -= 1
-            for label, rec, dets in injected(g, day):
-                records.insert(g.r.randrange(len(records) + 1), (spell(g, rec, rec["userIdentity"].get("type") == "Root" or rec["eventName"] in ("AssumeRoot",) or rec["eventName"].startswith("PasswordRecovery")), (label, rec, dets)))
+        rate = a.root_events / expected_files
+        groups = min(injected_left, int(rate) + (1 if g.r.random() < rate - int(rate) + 0.02 else 0))
+        injected_left -= groups
+        for label, rec, dets in [item for _ in range(groups) for item in injected(g, day)]:
+            rooted = rec["userIdentity"].get("type") == "Root" or rec["eventName"] == "AssumeRoot"
+            records.insert(g.r.randrange(len(records) + 1), (spell(g, rec, rooted), (label, rec, dets)))
         if not burst_done and total > target // 3:
             burst_done = True
-            first = None
             for i in range(6):
                 rec = signin(g, ACCOUNTS[0], "2026-10-05T03:%02d:%02dZ" % (10 + i, g.r.randrange(60)), "ConsoleLogin", "Failure", ip="203.0.113.%d" % (7 + i))
                 dets = ["root-console-login-failure"] + (["root-console-login-failure-burst"] if i == 0 else [])

@@ -1,0 +1,310 @@
+import Foundation
+import RootGuardModel
+import Testing
+
+@testable import RootGuardTrail
+
+@Suite("Scanning real CloudTrail sets")
+struct DatasetTests {
+    @Test(
+        "no detection and no problem on the real negative sets",
+        arguments: [
+            "invictus-ir-sigma-aws", "stratus-red-team-detonation-logs", "otrf-security-datasets-aws",
+        ])
+    func negatives(_ set: String) throws {
+        var problems: [InputProblem] = []
+        let files = LocalScan.files(
+            under: [Fixture.cloudtrail.appendingPathComponent(set).path], filter: TrailFilter(), problems: &problems)
+        #expect(!files.isEmpty)
+        let output = LocalScan.scan(files: files.map(\.path), jobs: 2, filter: TrailFilter())
+        let report = TrailAnalysis.analyse(output, options: TrailAnalysisOptions())
+        #expect(report.detections.isEmpty)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(problems.isEmpty)
+        let records = [
+            "invictus-ir-sigma-aws": 2900, "stratus-red-team-detonation-logs": 310, "otrf-security-datasets-aws": 103,
+        ]
+        #expect(report.stats.records == records[set])
+    }
+
+    @Test("the Panther compromised-root scenario is reported in full")
+    func pantherScenario() throws {
+        let folder = Fixture.cloudtrail.appendingPathComponent(
+            "panther-compromised-root-creds/test_scenarios/compromised-root-creds")
+        let victim = try pantherRecords(folder.appendingPathComponent("victim_cloudtrail.yml"))
+        let attacker = try pantherRecords(folder.appendingPathComponent("attacker_cloudtrail.yml"))
+        #expect(victim.count == 4)
+        #expect(attacker.count == 12)
+        let report = try analyse(records: victim + attacker)
+        let counts = Dictionary(grouping: report.detections, by: \.detection).mapValues(\.count)
+        #expect(
+            counts == [
+                "root-console-login-no-mfa": 4,  // 3 by the owner, 1 by the attacker
+                "root-console-login-failure": 3,
+                "root-console-action": 1,  // SetContactAddress in the billing console
+                // StopLogging, CreateAccessKey for itself, CreateUser, 3 × AttachUserPolicy
+                "root-api-call-console-session": 6,
+                "root-api-call-access-key": 1,  // CreateAccessKey for the new user, from the CLI
+                "root-access-key-created": 1,
+                "root-persistence": 5,  // CreateUser, a key for the new user, 3 policies
+                "root-unneeded-task": 6,
+            ])
+        // 15 of the 16 records are root activity; the IAM user's RunInstances is not.
+        #expect(Set(report.detections.map { "\($0.eventTime)\($0.eventName)" }).count == 15)
+        #expect(!report.detections.contains { $0.eventName == "RunInstances" })
+        let account = try #require(report.accounts.first)
+        #expect(report.accounts.count == 1)
+        #expect(account.accountId == "493859302102")
+        #expect(account.sourceIPs.contains("92.55.146.245"))
+        #expect(account.mfaUsed == "no")
+        let stop = try #require(report.detections.first { $0.eventName == "StopLogging" })
+        #expect(stop.outcome == "failure")
+        #expect(stop.errorCode == "NotOrganizationMasterAccountException")
+    }
+}
+
+@Suite("Prefilter and record splitter")
+struct SplitterTests {
+    static let login =
+        #"{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""},"eventTime":"2026-11-02T10:00:00Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"No"},"eventID":"e1","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}"#
+
+    static let spellings: [(String, String)] = [
+        ("compact", login),
+        ("spaces around colons", login.replacingOccurrences(of: "\":", with: "\" : ")),
+        ("newlines and tabs", login.replacingOccurrences(of: ",", with: ",\n\t")),
+        (
+            "identity keys reordered",
+            login.replacingOccurrences(
+                of: #"{"type":"Root","arn":"arn:aws:iam::111122223333:root","#,
+                with: #"{"arn":"arn:aws:iam::111122223333:root","type":"Root","#)
+        ),
+        ("escaped R", login.replacingOccurrences(of: #""Root""#, with: #""\u0052oot""#)),
+        ("escaped o, lower-case hex", login.replacingOccurrences(of: #""Root""#, with: #""R\u006fot""#)),
+        ("escaped t, upper-case hex", login.replacingOccurrences(of: #""Root""#, with: #""Roo\u0074""#)),
+        ("escaped key", login.replacingOccurrences(of: #""type":"Root""#, with: #""\u0074ype":"Root""#)),
+        (
+            "pretty-printed",
+            login.replacingOccurrences(of: "{", with: "{\n  ").replacingOccurrences(of: "}", with: "\n}")
+        ),
+    ]
+
+    @Test("a root record is found whatever its spelling", arguments: 0..<9)
+    func spelling(_ index: Int) {
+        let (name, record) = Self.spellings[index]
+        for container in [
+            "{\"Records\":[\(record)]}", "[\(record)]",
+            record + "\n" + record.replacingOccurrences(of: "\"e1\"", with: "\"e2\""),
+        ] {
+            let report = analyse(container)
+            #expect(report.detections.first?.detection == "root-console-login-no-mfa", "\(name)")
+            #expect(report.problems.isEmpty, "\(name): \(report.problems)")
+        }
+    }
+
+    @Test("records are the same whatever the chunk boundaries")
+    func chunking() throws {
+        // Strings holding braces, brackets, quotes and backslashes must not confuse the splitter.
+        let tricky =
+            #"{"eventID":"a","eventTime":"t","eventName":"x","requestParameters":{"p":"}]{[\"\\","q":["\\\"}"]}}"#
+        let text =
+            "{\"Other\":{\"Records\":1},\"Records\":[" + [tricky, Self.login, tricky].joined(separator: " , ") + "]}"
+        let bytes = Array(text.utf8)
+        func split(_ sizes: [Int]) -> [String] {
+            var splitter = RecordSplitter(maxRecordBytes: 1 << 20)
+            var records: [String] = []
+            var offset = 0
+            var index = 0
+            bytes.withUnsafeBytes { all in
+                while offset < all.count {
+                    let size = min(sizes[index % sizes.count], all.count - offset)
+                    splitter.feed(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + size)])) { record, _ in
+                        records.append(String(decoding: record, as: UTF8.self))
+                    }
+                    offset += size
+                    index += 1
+                }
+            }
+            splitter.finish()
+            #expect(splitter.failure == nil)
+            return records
+        }
+        let whole = split([bytes.count])
+        #expect(whole == [tricky, Self.login, tricky])
+        for sizes in [[1], [2, 3], [7], [64, 1], [13, 200, 5]] {
+            #expect(split(sizes) == whole, "chunks \(sizes)")
+        }
+    }
+
+    @Test("EventBridge envelopes are unwrapped")
+    func envelope() {
+        let envelope =
+            #"{"version":"0","id":"x","detail-type":"AWS Console Sign In via CloudTrail","source":"aws.signin","account":"111122223333","time":"2026-11-02T10:00:00Z","region":"us-east-1","resources":[],"detail":"#
+            + Self.login + "}"
+        let report = analyse(envelope)
+        #expect(ids(report) == ["root-console-login-no-mfa"])
+        #expect(report.detections.first?.accountId == "111122223333")
+    }
+}
+
+@Suite("Bad input")
+struct BadInputTests {
+    static let good = "{\"Records\":[" + SplitterTests.login + "]}"
+
+    func gzip(_ text: String) throws -> Data {
+        let folder = try Fixture.temporaryFolder()
+        let plain = folder.appendingPathComponent("x.json")
+        try Data(text.utf8).write(to: plain)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", plain.path]
+        try process.run()
+        process.waitUntilExit()
+        return try Data(contentsOf: folder.appendingPathComponent("x.json.gz"))
+    }
+
+    @Test("each bad input is one clear line, and the scan goes on")
+    func badInputs() throws {
+        let folder = try Fixture.temporaryFolder()
+        let gz = try gzip(Self.good)
+        var files: [String: Data] = [
+            "good.json.gz": gz,
+            "corrupt.json.gz": gz.prefix(10) + Data(repeating: 0x41, count: 40) + gz.suffix(8),
+            "truncated.json.gz": gz.prefix(gz.count / 2),
+            "truncated-json.json": Data(Self.good.utf8.prefix(120)),
+            "truncated-root.json": Data(Self.good.utf8.dropLast(3)),
+            "not-cloudtrail.json": Data(#"{"name":"my-app","version":"1.0.0","dependencies":{}}"#.utf8),
+            "not-json.json": Data("hello, world\n".utf8),
+            "empty.json": Data(),
+        ]
+        files["truncated-json.json.gz"] = try gzip(String(Self.good.prefix(150)))
+        for (name, data) in files { try data.write(to: folder.appendingPathComponent(name)) }
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("dangling.json").path, withDestinationPath: "/nonexistent/x.json")
+        var problems: [InputProblem] = []
+        let found = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
+        var output = LocalScan.scan(files: found.map(\.path), jobs: 2, filter: TrailFilter())
+        output.problems += problems
+        let report = TrailAnalysis.analyse(output, options: TrailAnalysisOptions())
+        let byFile = Dictionary(grouping: report.problems) { URL(fileURLWithPath: $0.input).lastPathComponent }
+        for name in files.keys where name != "good.json.gz" {
+            #expect(byFile[name]?.count == 1, "\(name): \(byFile[name] ?? [])")
+        }
+        #expect(byFile["dangling.json"]?.count == 1)
+        #expect(byFile["good.json.gz"] == nil)
+        #expect(byFile["corrupt.json.gz"]?.first?.message.contains("gzip") == true)
+        #expect(byFile["not-cloudtrail.json"]?.first?.message.contains("not CloudTrail") == true)
+        #expect(byFile["truncated-root.json"]?.first?.message.contains("truncated") == true)
+        #expect(report.problems.allSatisfy { !$0.message.contains("\n") })
+        // The good file's login and the record before the cut in truncated-root.json were both read.
+        #expect(report.detections.filter { $0.detection == "root-console-login-no-mfa" }.count >= 1)
+        #expect(report.detections.contains { URL(fileURLWithPath: $0.source).lastPathComponent == "good.json.gz" })
+    }
+
+    @Test("a record over the size limit is reported, not silently dropped; memory stays bounded")
+    func hugeRecord() {
+        let huge =
+            #"{"eventID":"big","eventTime":"2026-11-02T10:00:00Z","eventName":"PutObject","userIdentity":{"type":"Root"},"requestParameters":{"blob":""#
+            + String(repeating: "x", count: 300_000) + "\"}}"
+        let text = "{\"Records\":[" + huge + "," + SplitterTests.login + "]}"
+        var output = ScanOutput()
+        let scanner = TrailBufferScanner(filter: TrailFilter(), maxRecordBytes: 100_000)
+        Array(text.utf8).withUnsafeBytes { scanner.scan($0, name: "big.json", into: &output) }
+        #expect(output.problems.count == 1)
+        #expect(output.problems.first?.message.contains("larger than") == true)
+        #expect(output.events.count == 1)
+        // Streamed in small chunks, the same.
+        var streamed = ScanOutput()
+        let bytes = Array(text.utf8)
+        var offset = 0
+        scanner.scanStream(name: "big.json", into: &streamed) { buffer in
+            let count = min(4096, bytes.count - offset, buffer.count)
+            bytes.withUnsafeBytes {
+                buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + count)]))
+            }
+            offset += count
+            return count
+        }
+        #expect(streamed.problems.map(\.message) == output.problems.map(\.message))
+        #expect(streamed.events.count == 1)
+    }
+}
+
+@Suite("Generated corpus with ground truth")
+struct CorpusTests {
+    struct Truth: Decodable {
+        var eventID: String
+        var label: String
+        var detections: [String]
+    }
+
+    @Test("detections match the generator's ground truth exactly, hard negatives included")
+    func groundTruth() throws {
+        let folder = try Fixture.temporaryFolder()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Fixture.repository.appendingPathComponent("Benchmarks/gen_cloudtrail.py").path, "--out",
+            folder.path, "--size-mb", "12", "--seed", "11", "--root-events", "140",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let truth = try String(contentsOf: folder.appendingPathComponent("ground_truth.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map { try JSONDecoder().decode(Truth.self, from: Data($0.utf8)) }
+        #expect(truth.count > 100)
+        #expect(Set(truth.map(\.label)).count >= 30)  // every kind of activity and negative
+        var problems: [InputProblem] = []
+        let files = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
+        let report = TrailAnalysis.analyse(
+            LocalScan.scan(files: files.map(\.path), jobs: 2, filter: TrailFilter()), options: TrailAnalysisOptions())
+        let expected = Set(truth.flatMap { t in t.detections.map { "\(t.eventID) \($0)" } })
+        let found = Set(report.detections.map { "\($0.eventID) \($0.detection)" })
+        let labels = Dictionary(truth.map { ($0.eventID, $0.label) }, uniquingKeysWith: { a, _ in a })
+        #expect(expected.subtracting(found).sorted().map { "\(labels[String($0.prefix(36))] ?? "") \($0)" } == [])
+        #expect(found.subtracting(expected).sorted().map { "\(labels[String($0.prefix(36))] ?? "") \($0)" } == [])
+        #expect(report.problems.isEmpty)
+        #expect(report.stats.duplicates == 1)
+    }
+}
+
+@Suite("CloudTrail layout")
+struct LayoutTests {
+    @Test("keys of both layouts are parsed; digests told apart")
+    func parse() throws {
+        let single = try #require(
+            CloudTrailKey.parse("p/AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/05/x.json.gz"))
+        #expect(single.account == "111122223333")
+        #expect(single.region == "eu-west-1")
+        #expect(single.day == DateComponents(year: 2026, month: 10, day: 5))
+        #expect(single.organizationID == nil)
+        let org = try #require(
+            CloudTrailKey.parse("AWSLogs/o-abc123/222233334444/CloudTrail/us-east-1/2026/10/05/x.json.gz"))
+        #expect(org.organizationID == "o-abc123")
+        #expect(org.account == "222233334444")
+        #expect(
+            CloudTrailKey.parse("AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/10/05/d.json.gz")?.isDigest
+                == true)
+        #expect(CloudTrailKey.parse("logs/app.json") == nil)
+    }
+
+    @Test("folders outside the filter are pruned; late delivery is allowed for")
+    func pruning() throws {
+        let since = try #require(CloudTrailTime.parse("2026-10-05T12:00:00Z"))
+        let until = try #require(CloudTrailTime.parse("2026-10-06T12:00:00Z"))
+        let filter = TrailFilter(since: since, until: until, accounts: ["111122223333"], regions: ["us-east-1"])
+        let base = "b/AWSLogs/o-x/111122223333/CloudTrail/us-east-1/"
+        #expect(CloudTrailKey.folderMayContain("b/AWSLogs/", filter))
+        #expect(CloudTrailKey.folderMayContain("b/AWSLogs/o-x/", filter))
+        #expect(!CloudTrailKey.folderMayContain("b/AWSLogs/o-x/999988887777/", filter))
+        #expect(!CloudTrailKey.folderMayContain("b/AWSLogs/o-x/111122223333/CloudTrail-Digest/", filter))
+        #expect(!CloudTrailKey.folderMayContain("b/AWSLogs/o-x/111122223333/CloudTrail/eu-west-1/", filter))
+        #expect(CloudTrailKey.folderMayContain(base + "2026/", filter))
+        #expect(!CloudTrailKey.folderMayContain(base + "2025/", filter))
+        #expect(!CloudTrailKey.folderMayContain(base + "2026/09/", filter))
+        #expect(!CloudTrailKey.folderMayContain(base + "2026/10/04/", filter))
+        #expect(CloudTrailKey.folderMayContain(base + "2026/10/05/", filter))
+        #expect(CloudTrailKey.folderMayContain(base + "2026/10/07/", filter))  // delivered late
+        #expect(!CloudTrailKey.folderMayContain(base + "2026/10/09/", filter))
+    }
+}
