@@ -330,10 +330,14 @@ def main():
     burst_done = False
     duplicate = None
     os.makedirs(a.out, exist_ok=True)
-    while total < target:
-        acct = g.r.choice(ACCOUNTS + [MANAGEMENT])
+    pending = {}
+    while total < target or pending:
+        acct = g.r.choice(ACCOUNTS + [MANAGEMENT]) if total < target else sorted(pending)[0]
         region = g.r.choice(REGIONS)
         day = g.r.choice(DAYS)
+        # A file is delivered after the records in it: never file a record under an earlier day.
+        for _, rec, _ in pending.get(acct, []):
+            day = max(day, tuple(int(x) for x in rec["eventTime"][:10].split("-")))
         org = files % 2 == 1
         n = int(min(800, max(20, g.r.lognormvariate(4.9, 0.8))))
         records = [(spell(g, background(g, acct, region, day), False), None) for _ in range(n)]
@@ -342,15 +346,18 @@ def main():
         rate = a.root_events / expected_files
         groups = min(injected_left, int(rate) + (1 if g.r.random() < rate - int(rate) + 0.02 else 0))
         injected_left -= groups
-        for label, rec, dets in [item for _ in range(groups) for item in injected(g, day)]:
-            rooted = rec["userIdentity"].get("type") == "Root" or rec["eventName"] == "AssumeRoot"
-            records.insert(g.r.randrange(len(records) + 1), (spell(g, rec, rooted), (label, rec, dets)))
+        for item in [item for _ in range(groups) for item in injected(g, day)]:
+            pending.setdefault(item[1]["recipientAccountId"], []).append(item)
         if not burst_done and total > target // 3:
             burst_done = True
             for i in range(6):
                 rec = signin(g, ACCOUNTS[0], "2026-10-05T03:%02d:%02dZ" % (10 + i, g.r.randrange(60)), "ConsoleLogin", "Failure", ip="203.0.113.%d" % (7 + i))
                 dets = ["root-console-login-failure"] + (["root-console-login-failure-burst"] if i == 0 else [])
-                records.insert(g.r.randrange(len(records) + 1), (spell(g, rec, True), ("console-login-failure-burst", rec, dets)))
+                pending.setdefault(ACCOUNTS[0], []).append(("console-login-failure-burst", rec, dets))
+        # A record goes into a file of its own account, as CloudTrail delivers it.
+        for label, rec, dets in pending.pop(acct, []):
+            rooted = rec["userIdentity"].get("type") == "Root" or rec["eventName"] == "AssumeRoot"
+            records.insert(g.r.randrange(len(records) + 1), (spell(g, rec, rooted), (label, rec, dets)))
         body = '{"Records":[' + ",".join(text for text, _ in records) + "]}"
         data = body.encode()
         os.makedirs(os.path.dirname(path), exist_ok=True)

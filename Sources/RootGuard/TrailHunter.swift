@@ -11,6 +11,11 @@ public struct TrailHunter: Sendable {
     /// Objects read at once.
     public let concurrency: Int
 
+    /// The IAM actions `rootguard trail` needs for s3:// sources and `lookup`.
+    public static let requiredActions = [
+        "s3:ListBucket", "s3:GetObject", "cloudtrail:LookupEvents", "account:ListRegions",
+    ]
+
     public init(client: AWSClient, filter: TrailFilter, concurrency: Int = 8) {
         self.client = client
         self.filter = filter

@@ -29,7 +29,7 @@ struct Print: ParsableCommand {
                 "Action": Array(
                     Set(
                         Auditor.requiredActions + SCPPathCollector.requiredActions
-                            + OrganizationCollector.requiredActions)
+                            + OrganizationCollector.requiredActions + TrailHunter.requiredActions)
                 ).sorted(),
                 "Resource": "*",
             ],

@@ -171,12 +171,12 @@ struct Trail: AsyncParsableCommand {
     }
 
     private func withHunter(_ filter: TrailFilter, _ body: (TrailHunter) async -> ScanOutput) async -> ScanOutput {
-        var global = GlobalOptions()
-        global.profile = profile
-        global.region = clientRegion
-        global.endpointURL = endpointURL
-        global.debug = debug
+        var arguments: [String] = debug ? ["--debug"] : []
+        if let profile { arguments += ["--profile", profile] }
+        if let clientRegion { arguments += ["--region", clientRegion] }
+        if let endpointURL { arguments += ["--endpoint-url", endpointURL] }
         do {
+            let global = try GlobalOptions.parse(arguments)
             return try await global.withClient { client in
                 await body(TrailHunter(client: client, filter: filter, concurrency: jobs ?? 8))
             }

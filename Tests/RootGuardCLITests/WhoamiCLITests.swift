@@ -26,7 +26,7 @@ struct CLI {
         return URL(fileURLWithPath: ".build/debug/rootguard")
     }
 
-    static func run(_ arguments: [String], environment: [String: String]) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String], input: Data? = nil) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -38,7 +38,17 @@ struct CLI {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = Pipe()
+        if input != nil { process.standardInput = stdin }
         try process.run()
+        if let input {
+            // Write from another thread: a large input must not block reading the output.
+            let handle = stdin.fileHandleForWriting
+            Thread.detachNewThread {
+                handle.write(input)
+                try? handle.close()
+            }
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

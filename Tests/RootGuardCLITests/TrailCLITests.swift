@@ -1,0 +1,278 @@
+import Foundation
+import RootGuardAWS
+import RootGuardTesting
+import Testing
+
+/// Records and files for the trail command.
+enum TrailFixture {
+    static let account = "111122223333"
+
+    static func login(_ id: String, time: String, mfa: String = "No", ip: String = "198.51.100.7") -> String {
+        #"{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":""},"eventTime":"\#(time)","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"\#(ip)","userAgent":"Mozilla/5.0","responseElements":{"ConsoleLogin":"Success"},"additionalEventData":{"MFAUsed":"\#(mfa)"},"eventID":"\#(id)","eventType":"AwsConsoleSignIn","recipientAccountId":"111122223333"}"#
+    }
+
+    static func folder(_ files: [String: String]) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-trail-cli-\(UUID().uuidString)")
+        for (name, text) in files {
+            let url = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(
+                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: url)
+        }
+        return folder
+    }
+
+    /// A small generated corpus in the S3 layout (Benchmarks/gen_cloudtrail.py).
+    static func corpus(sizeMB: Double = 2) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-corpus-\(UUID().uuidString)")
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", repository.appendingPathComponent("Benchmarks/gen_cloudtrail.py").path, "--out", folder.path,
+            "--size-mb", String(sizeMB), "--seed", "5", "--root-events", "40",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return folder
+    }
+
+    static func detections(_ jsonl: String) throws -> [[String: Any]] {
+        try jsonl.split(separator: "\n").map {
+            try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:]
+        }
+    }
+}
+
+@Suite("rootguard trail on local files")
+struct TrailCLITests {
+    @Test func exitCodesTellNothingUnexpectedFromUnexpectedFromUnreadable() throws {
+        let clean = try TrailFixture.folder(["a.json": #"{"Records":[]}"#])
+        let quiet = try CLI.run(["trail", clean.path], environment: [:])
+        #expect(quiet.status == 0)
+        #expect(quiet.stdout.contains("No root activity found."))
+
+        let login = try TrailFixture.folder([
+            "a.json": "[" + TrailFixture.login("e1", time: "2026-11-02T10:00:00Z") + "]"
+        ])
+        let found = try CLI.run(["trail", login.path], environment: [:])
+        #expect(found.status == 3)
+        #expect(found.stdout.contains("root-console-login-no-mfa"))
+
+        let broken = try TrailFixture.folder(["a.json": #"{"Records":[]}"#, "b.json.gz": "not gzip at all"])
+        let unreadable = try CLI.run(["trail", broken.path], environment: [:])
+        #expect(unreadable.status == 4)
+        #expect(unreadable.stderr.contains("b.json.gz"))
+        #expect(unreadable.stderr.split(separator: "\n").count == 1)
+        #expect(!unreadable.stderr.contains("Fatal error"))
+
+        let missing = try CLI.run(["trail", "/nonexistent/logs"], environment: [:])
+        #expect(missing.status == 4)
+        #expect(missing.stderr.contains("/nonexistent/logs"))
+
+        let badApprovals = try TrailFixture.folder(["approvals.yaml": "approvals:\n  - account: 12\n    from: soon\n"])
+        let error = try CLI.run(
+            ["trail", clean.path, "--approvals", badApprovals.appendingPathComponent("approvals.yaml").path],
+            environment: [:])
+        #expect(error.status == 1)
+        #expect(error.stderr.contains("approvals.yaml"))
+    }
+
+    @Test func jsonlCarriesEveryFieldAResponderNeeds() throws {
+        let folder = try TrailFixture.folder([
+            "a.json": "[" + TrailFixture.login("e1", time: "2026-11-02T10:00:00Z", mfa: "Yes") + "]"
+        ])
+        let result = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        let lines = try TrailFixture.detections(result.stdout)
+        #expect(lines.count == 1)
+        let line = try #require(lines.first)
+        for key in [
+            "eventID", "eventTime", "accountId", "region", "eventName", "detection", "severity", "expected", "source",
+            "sourceIPAddress", "userAgent", "mfaUsed",
+        ] {
+            #expect(line[key] != nil, "\(key)")
+        }
+        #expect(line["detection"] as? String == "root-console-login-mfa")
+        #expect(line["mfaUsed"] as? Bool == true)
+        #expect(line["expected"] as? Bool == false)
+        #expect((line["source"] as? String)?.hasSuffix("a.json") == true)
+    }
+
+    @Test func approvalsMarkTheApprovedWindowExpectedAndOnlyIt() throws {
+        let records = [
+            TrailFixture.login("in-window", time: "2026-11-02T10:30:00Z", mfa: "Yes", ip: "203.0.113.9"),
+            TrailFixture.login("no-mfa", time: "2026-11-02T10:40:00Z", mfa: "No", ip: "203.0.113.9"),
+            TrailFixture.login("wrong-ip", time: "2026-11-02T10:45:00Z", mfa: "Yes", ip: "192.0.2.1"),
+            TrailFixture.login("after", time: "2026-11-02T12:30:00Z", mfa: "Yes", ip: "203.0.113.9"),
+        ]
+        let folder = try TrailFixture.folder([
+            "logs/a.json": "{\"Records\":[" + records.joined(separator: ",") + "]}",
+            "approvals.yaml": """
+            approvals:
+              - account: "111122223333"
+                from: 2026-11-02T10:00:00Z
+                until: 2026-11-02T11:00:00Z
+                who: alice@example.com
+                ticket: CHG-4711
+                actions: [ConsoleLogin]
+                sourceIPs: [203.0.113.0/24]
+                requireMFA: true
+            """,
+        ])
+        let result = try CLI.run(
+            [
+                "trail", folder.appendingPathComponent("logs").path, "--approvals",
+                folder.appendingPathComponent("approvals.yaml").path, "--output", "jsonl",
+            ], environment: [:])
+        #expect(result.status == 3)
+        let expected = Dictionary(
+            uniqueKeysWithValues: try TrailFixture.detections(result.stdout).map {
+                ($0["eventID"] as? String ?? "", $0["expected"] as? Bool ?? false)
+            })
+        #expect(expected == ["in-window": true, "no-mfa": false, "wrong-ip": false, "after": false])
+
+        // With only approved activity the exit code is 0.
+        let only = try TrailFixture.folder(["a.json": "[" + records[0] + "]"])
+        let approved = try CLI.run(
+            ["trail", only.path, "--approvals", folder.appendingPathComponent("approvals.yaml").path], environment: [:])
+        #expect(approved.status == 0)
+        #expect(approved.stdout.contains("yes (CHG-4711)"))
+    }
+
+    @Test func standardInputFiltersAndTheJSONSummary() throws {
+        let records = [
+            TrailFixture.login("old", time: "2026-10-01T10:00:00Z"),
+            TrailFixture.login("new", time: "2026-11-02T10:00:00Z"),
+        ]
+        let input = Data(records.joined(separator: "\n").utf8)
+        let result = try CLI.run(
+            ["trail", "-", "--since", "2026-11-01", "--output", "json", "--stats"], environment: [:], input: input)
+        #expect(result.status == 3)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let summary = try #require(json["summary"] as? [String: Any])
+        #expect(summary["detections"] as? Int == 1)
+        #expect(summary["unexpected"] as? Int == 1)
+        let accounts = try #require(json["accounts"] as? [[String: Any]])
+        #expect(accounts.first?["accountId"] as? String == "111122223333")
+        #expect(accounts.first?["firstSeen"] as? String == "2026-11-02T10:00:00Z")
+        #expect(result.stderr.contains("stats: 1 inputs"))
+        let other = try CLI.run(["trail", "-", "--account", "999988887777"], environment: [:], input: input)
+        #expect(other.status == 0)
+    }
+}
+
+@Suite("rootguard trail against moto (S3 and event history)", .motoServer, .serialized)
+struct TrailAWSCLITests {
+    static let environment = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
+
+    /// The detections with the source left out, for comparing two runs.
+    func comparable(_ jsonl: String) throws -> [String] {
+        try TrailFixture.detections(jsonl).map { line in
+            var line = line
+            line["source"] = nil
+            return String(
+                decoding: try JSONSerialization.data(withJSONObject: line, options: .sortedKeys), as: UTF8.self)
+        }.sorted()
+    }
+
+    @Test func s3ReportsTheSameAsTheLocalScan() async throws {
+        let moto = try await MotoServer.fresh()
+        let corpus = try TrailFixture.corpus()
+        let files = FileManager.default.enumerator(atPath: corpus.path)!.compactMap { $0 as? String }
+            .filter { $0.hasPrefix("AWSLogs/") && $0.hasSuffix(".json.gz") }
+        #expect(files.count > 5)
+        try await moto.client().using { client in
+            let s3 = client.s3()
+            _ = try await s3.createBucket(.init(bucket: "org-trail"))
+            for file in files {
+                let body = try Data(contentsOf: corpus.appendingPathComponent(file))
+                _ = try await s3.putObject(.init(body: body, bucket: "org-trail", key: "trail/" + file))
+            }
+        }
+        let local = try CLI.run(
+            ["trail", corpus.appendingPathComponent("AWSLogs").path, "--output", "jsonl"], environment: [:])
+        let remote = try CLI.run(
+            ["trail", "s3://org-trail/trail/", "--endpoint-url", moto.endpoint, "--output", "jsonl"],
+            environment: Self.environment)
+        #expect(remote.status == local.status)
+        #expect(remote.stderr == "")
+        #expect(try comparable(remote.stdout) == comparable(local.stdout))
+        #expect(try !comparable(local.stdout).isEmpty)
+        #expect(remote.stdout.contains("\"source\":\"s3://org-trail/trail/AWSLogs/"))
+
+        // Pruned to one account: exactly that account's detections remain.
+        let account = try #require(TrailFixture.detections(local.stdout).first?["accountId"] as? String)
+        let one = try CLI.run(
+            [
+                "trail", "s3://org-trail/trail/", "--endpoint-url", moto.endpoint, "--output", "jsonl", "--account",
+                account,
+            ], environment: Self.environment)
+        let localOne = try CLI.run(
+            ["trail", corpus.appendingPathComponent("AWSLogs").path, "--output", "jsonl", "--account", account],
+            environment: [:])
+        #expect(try comparable(one.stdout) == comparable(localOne.stdout))
+        #expect(try !comparable(one.stdout).isEmpty)
+        #expect(try comparable(one.stdout).allSatisfy { $0.contains("\"accountId\":\"\(account)\"") })
+    }
+
+    @Test func s3AccessDeniedIsOneLinePerInputAndTheScanGoesOn() async throws {
+        let denied = FaultServer.Behaviour.respond(
+            status: 403, headers: [("Content-Type", "application/xml")],
+            body:
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message><RequestId>R1</RequestId></Error>"
+        )
+        let listing = FaultServer.Behaviour.respond(
+            status: 200, headers: [("Content-Type", "application/xml")],
+            body: """
+                <?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+                <Name>logs</Name><Prefix></Prefix><KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>/</Delimiter>\
+                <IsTruncated>false</IsTruncated><Contents><Key>a.json</Key><Size>10</Size></Contents>\
+                <Contents><Key>b.json</Key><Size>10</Size></Contents></ListBucketResult>
+                """)
+        let record = FaultServer.Behaviour.respond(
+            status: 200, body: "[" + TrailFixture.login("s3-1", time: "2026-11-02T10:00:00Z") + "]")
+        // Object a.json is denied, b.json holds a root sign-in: one line for a, b still reported.
+        let server = try await FaultServer.start(script: [listing, denied, record])
+        let result = try CLI.run(
+            ["trail", "s3://logs/", "--endpoint-url", server.endpoint, "--jobs", "1", "--output", "jsonl"],
+            environment: Self.environment)
+        await server.stop()
+        #expect(result.status == 3)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(result.stderr.contains("s3://logs/a.json"))
+        #expect(result.stderr.contains("AccessDenied"))
+        #expect(try TrailFixture.detections(result.stdout).map { $0["eventID"] as? String } == ["s3-1"])
+
+        // A bucket that cannot be listed at all: exit 4.
+        let locked = try await FaultServer.start(script: [denied])
+        let none = try CLI.run(
+            ["trail", "s3://locked/", "--endpoint-url", locked.endpoint], environment: Self.environment)
+        await locked.stop()
+        #expect(none.status == 4)
+        #expect(none.stderr.contains("s3://locked/"))
+        #expect(none.stderr.contains("AccessDenied"))
+        #expect(!none.stderr.contains("secret"))
+    }
+
+    @Test func lookupReadsTheEventHistory() async throws {
+        let moto = try await MotoServer.fresh()
+        let now = Date()
+        let time = now.addingTimeInterval(-3600).formatted(.iso8601)
+        let login = try JSONSerialization.jsonObject(with: Data(TrailFixture.login("lk1", time: time).utf8))
+        let other: [String: Any] = [
+            "eventVersion": "1.08", "eventTime": time, "eventSource": "s3.amazonaws.com", "eventName": "ListBuckets",
+            "eventID": "lk2", "awsRegion": "us-east-1", "recipientAccountId": "123456789012",
+            "userIdentity": ["type": "IAMUser", "userName": "alice", "arn": "arn:aws:iam::123456789012:user/alice"],
+        ]
+        try await moto.setEvents(account: "123456789012", region: "us-east-1", [login as! [String: Any], other])
+        let result = try CLI.run(
+            ["trail", "lookup", "--region", "us-east-1", "--endpoint-url", moto.endpoint, "--output", "jsonl"],
+            environment: Self.environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        let lines = try TrailFixture.detections(result.stdout)
+        #expect(lines.map { $0["eventID"] as? String } == ["lk1"])
+        #expect(lines.first?["source"] as? String == "lookup:us-east-1")
+    }
+}
