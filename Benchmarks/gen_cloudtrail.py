@@ -10,9 +10,10 @@ delivers them) under both layouts:
     CORPUS/AWSLogs/o-<id>/<acct>/CloudTrail/<region>/YYYY/MM/DD/...
 
 plus one integrity digest per account (must be skipped), and CORPUS/ground_truth.jsonl: one line
-per injected record, `{"file", "eventID", "accountId", "label", "detections": [ids]}`, where
+per injected record, `{"file", "eventID", "accountId", "label", "detections": [ids], "cis"}`, where
 `detections` is what rootguard must report for it (empty for hard negatives). Bursts of failed
-sign-ins add a `root-console-login-failure-burst` on their first record. Injected root records are
+sign-ins add a `root-console-login-failure-burst` on their first record. `cis` says whether the
+CIS root-usage filter (type Root, no invokedBy, not AwsServiceEvent) matches the record. Injected root records are
 written in several spellings (compact, spaced, pretty-printed, keys reordered, `\\u` escapes).
 
 The same arguments always give byte-identical files.
@@ -366,7 +367,11 @@ def main():
         for _, info in records:
             if info:
                 label, rec, dets = info
-                truth.append({"file": os.path.relpath(path, a.out), "eventID": rec["eventID"], "accountId": rec["recipientAccountId"], "label": label, "detections": sorted(dets)})
+                ident = rec["userIdentity"]
+                # What the CIS root-usage metric filter (and the jq baseline) matches.
+                cis = ident.get("type") == "Root" and "invokedBy" not in ident and rec.get("eventType") != "AwsServiceEvent"
+                truth.append({"file": os.path.relpath(path, a.out), "eventID": rec["eventID"], "accountId": rec["recipientAccountId"],
+                              "label": label, "detections": sorted(dets), "cis": cis})
                 if duplicate is None and dets:
                     duplicate = (rec, acct, region, day)
         total += len(data)

@@ -49,9 +49,25 @@ static int confirm(int which, const unsigned char *p, const unsigned char *end) 
     return 1;
 }
 
-static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *records) {
+typedef struct {
+    size_t *hits;  // offsets of possible root activity (may be NULL: stop at the first)
+    size_t cap;
+    size_t count;  // may exceed cap: then not every offset was kept
+} hit_list;
+
+// Records a hit; returns 1 when the scan should stop (no list, or the list is full).
+static int add_hit(hit_list *list, size_t offset) {
+    if (!list || !list->hits) return 1;
+    if (list->count < list->cap) list->hits[list->count] = offset;
+    list->count++;
+    return list->count > list->cap;
+}
+
+static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *records, hit_list *list) {
     const unsigned char *end = p + n;
     for (size_t i = from; i < n; i++) {
+        unsigned char c = p[i];
+        if (c != '"' && c != 'R' && c != 'P' && c != '\\') continue;
         for (int k = 0; k < NPATTERNS; k++) {
             const pattern *pat = &patterns[k];
             if (p[i] == (unsigned char)pat->text[0] && confirm(k, p + i, end)) {
@@ -59,17 +75,18 @@ static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *re
                     (*records)++;
                     break;
                 }
-                return 1;
+                if (add_hit(list, i)) return 1;
+                break;
             }
         }
     }
-    return 0;
+    return list && list->count > 0;
 }
 
 #if defined(__x86_64__)
 #define EQ(off, ch) _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(p + i + (off))), _mm256_set1_epi8(ch))
 
-__attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, size_t n, size_t *records) {
+__attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, size_t n, size_t *records, hit_list *list) {
     const unsigned char *end = p + n;
     size_t i = 0;
     // Loads reach offset 8 + 31 past i; the tail goes to the scalar loop.
@@ -88,7 +105,10 @@ __attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, siz
             unsigned bit = (unsigned)__builtin_ctz(rare_mask);
             rare_mask &= rare_mask - 1;
             for (int k = 1; k < NPATTERNS; k++)
-                if (confirm(k, p + i + bit, end)) return 1;
+                if (confirm(k, p + i + bit, end)) {
+                    if (add_hit(list, i + bit)) return 1;
+                    break;
+                }
         }
         unsigned id_mask = (unsigned)_mm256_movemask_epi8(event_id);
         while (id_mask) {
@@ -98,14 +118,80 @@ __attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, siz
             if (confirm(EVENT_ID, p + i + bit, end)) (*records)++;
         }
     }
-    return scan_scalar(p, n, i, records);
+    return scan_scalar(p, n, i, records, list);
+}
+#define EQ512(off, ch) _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(p + i + (off))), _mm512_set1_epi8(ch))
+
+// The same search 64 positions at a time, where AVX-512BW exists (comparisons give masks directly).
+__attribute__((target("avx512f,avx512bw"))) static int scan_avx512(const unsigned char *p, size_t n, size_t *records, hit_list *list) {
+    const unsigned char *end = p + n;
+    size_t i = 0;
+    for (; i + 128 <= n; i += 64) {
+        __mmask64 event_id = EQ512(2, 'v') & EQ512(7, 'D');
+        __mmask64 first_r = EQ512(0, 'R');
+        __mmask64 first_p = EQ512(0, 'P');
+        __mmask64 rare = (first_r & EQ512(3, 't')) | (first_p & (EQ512(8, 'R') | EQ512(7, 'E'))) |
+                         (EQ512(0, '\\') & EQ512(1, 'u'));
+        while (rare) {
+            unsigned bit = (unsigned)__builtin_ctzll(rare);
+            rare &= rare - 1;
+            for (int k = 1; k < NPATTERNS; k++)
+                if (confirm(k, p + i + bit, end)) {
+                    if (add_hit(list, i + bit)) return 1;
+                    break;
+                }
+        }
+        while (event_id) {
+            unsigned bit = (unsigned)__builtin_ctzll(event_id);
+            event_id &= event_id - 1;
+            if (confirm(EVENT_ID, p + i + bit, end)) (*records)++;
+        }
+    }
+    return scan_scalar(p, n, i, records, list);
 }
 #endif
 
-int rg_scan(const void *data, size_t n, size_t *records) {
+static int scan_any(const void *data, size_t n, size_t *records, hit_list *list) {
     *records = 0;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx2")) return scan_avx2(data, n, records);
+    if (__builtin_cpu_supports("avx512bw")) return scan_avx512(data, n, records, list);
+    if (__builtin_cpu_supports("avx2")) return scan_avx2(data, n, records, list);
 #endif
-    return scan_scalar(data, n, 0, records);
+    return scan_scalar(data, n, 0, records, list);
+}
+
+int rg_scan(const void *data, size_t n, size_t *records) { return scan_any(data, n, records, NULL); }
+
+size_t rg_scan_hits(const void *data, size_t n, size_t *records, size_t *hits, size_t cap) {
+    hit_list list = {hits, cap, 0};
+    scan_any(data, n, records, &list);
+    return list.count;
+}
+
+// The offset of the first '"' or '\\' in p[0..<n], or n: how the record splitter skips string
+// contents, which are most of a CloudTrail record's bytes.
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static size_t quote_avx2(const unsigned char *p, size_t n) {
+    const __m256i quote = _mm256_set1_epi8('"'), backslash = _mm256_set1_epi8('\\');
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i v = _mm256_loadu_si256((const __m256i *)(p + i));
+        unsigned mask = (unsigned)_mm256_movemask_epi8(
+            _mm256_or_si256(_mm256_cmpeq_epi8(v, quote), _mm256_cmpeq_epi8(v, backslash)));
+        if (mask) return i + (size_t)__builtin_ctz(mask);
+    }
+    for (; i < n; i++)
+        if (p[i] == '"' || p[i] == '\\') return i;
+    return n;
+}
+#endif
+
+size_t rg_find_quote_or_backslash(const void *data, size_t n) {
+    const unsigned char *p = data;
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2")) return quote_avx2(p, n);
+#endif
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == '"' || p[i] == '\\') return i;
+    return n;
 }

@@ -62,9 +62,8 @@ public enum LocalScan {
                 size = Int(info.st_size)
             }
             if type == Int32(DT_DIR) {
-                guard CloudTrailKey.folderMayContain(full + "/", filter), !name.hasPrefix("CloudTrail-Digest") else {
-                    continue
-                }
+                if name.hasPrefix("CloudTrail-Digest") || name == "CloudTrail-Insight" { continue }
+                if !filter.isEmpty, !CloudTrailKey.folderMayContain(full + "/", filter) { continue }
                 walk(full, filter: filter, into: &found, problems: &problems)
             } else if isLogName(name), !name.contains("_CloudTrail-Digest_") {
                 if size < 0 {

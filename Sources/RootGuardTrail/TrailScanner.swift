@@ -1,3 +1,4 @@
+import CRootGuardInflate
 import Foundation
 import RootGuardModel
 
@@ -18,6 +19,9 @@ public struct TrailFilter: Sendable {
         self.accounts = accounts
         self.regions = regions
     }
+
+    /// True when nothing is filtered.
+    public var isEmpty: Bool { since == nil && until == nil && accounts.isEmpty && regions.isEmpty }
 
     /// True when the record is inside the filter.
     public func admits(_ event: CloudTrailEvent) -> Bool {
@@ -107,6 +111,7 @@ public final class TrailBufferScanner {
     public let maxWholeBytes: Int
     public let maxRecordBytes: Int
     private let whole = WholeInflater()
+    private var hits = [Int](repeating: 0, count: 4096)
     private var output: [UInt8] = []
     private static let digestKey = Array(#""digestStartTime""#.utf8)
 
@@ -228,10 +233,15 @@ public final class TrailBufferScanner {
             problem(name, "is empty", into: &result)
             return
         }
-        let (mayMatch, records) = Prefilter.scan(json)
-        if mayMatch {
+        var records = 0
+        let hitCount = hits.withUnsafeMutableBufferPointer {
+            rg_scan_hits(json.baseAddress, json.count, &records, $0.baseAddress, $0.count)
+        }
+        if hitCount > 0 {
+            // Decode only the records that hold a hit (all records that may, when the list overflowed).
             var splitter = RecordSplitter(maxRecordBytes: maxRecordBytes)
-            feed(&splitter, json, name: name, into: &result)
+            let known = hitCount <= hits.count ? Array(hits[0..<hitCount]) : nil
+            feed(&splitter, json, name: name, into: &result, hits: known)
             splitter.finish()
             finishSplit(splitter, name: name, into: &result)
             return
@@ -256,13 +266,25 @@ public final class TrailBufferScanner {
     }
 
     private func feed(
-        _ splitter: inout RecordSplitter, _ bytes: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput
+        _ splitter: inout RecordSplitter, _ bytes: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput,
+        hits: [Int]? = nil
     ) {
+        var nextHit = 0
         splitter.feed(bytes) { record, offset in
-            guard Prefilter.mayMatch(record) else { return }
+            if let hits {
+                // Hits are sorted offsets into the same bytes the records come from.
+                while nextHit < hits.count, hits[nextHit] < offset { nextHit += 1 }
+                guard nextHit < hits.count, hits[nextHit] < offset + record.count else { return }
+            } else {
+                guard Prefilter.mayMatch(record) else { return }
+            }
             result.stats.decoded += 1
-            guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(record)) else {
-                result.problems.append(InputProblem(input: name, message: "record at byte \(offset) is not valid JSON"))
+            let json: JSONValue
+            do {
+                json = try RecordParser.parse(record)
+            } catch {
+                result.problems.append(
+                    InputProblem(input: name, message: "record at byte \(offset) is not valid JSON (\(error))"))
                 result.stats.problems += 1
                 return
             }

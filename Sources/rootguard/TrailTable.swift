@@ -37,14 +37,16 @@ enum TrailTable {
             out += table(accounts, color: false)
         }
         let unexpected = report.unexpected.count
-        out += "\n\(report.detections.count) detections, \(unexpected) unexpected, in \(report.accounts.count) accounts"
-        out += "; \(report.stats.inputs) inputs read"
+        out += "\n\(plural(report.detections.count, "detection")), \(unexpected) unexpected, in "
+        out += "\(plural(report.accounts.count, "account")); \(plural(report.stats.inputs, "input")) read"
         if !report.problems.isEmpty {
             out += ", \(Set(report.problems.map(\.input)).count) with problems (listed on stderr)"
         }
         out += ".\n"
         return out
     }
+
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     static func detail(_ d: Detection) -> String {
         var parts: [String] = []

@@ -44,4 +44,11 @@ const void *rg_memmem(const void *haystack, size_t haystack_len, const void *nee
 // digit); otherwise 0, with `*records` set to the number of `"eventID"` keys.
 int rg_scan(const void *data, size_t n, size_t *records);
 
+// The same pass without stopping: stores the offsets of up to `cap` hits in `hits` and returns how
+// many there were (more than `cap` means the list is incomplete and the scan stopped early).
+size_t rg_scan_hits(const void *data, size_t n, size_t *records, size_t *hits, size_t cap);
+
+// The offset of the first '"' or '\\' in the bytes, or n when there is none.
+size_t rg_find_quote_or_backslash(const void *data, size_t n);
+
 #endif
