@@ -168,10 +168,10 @@ struct AuditCLITests {
         // And the policy asks for nothing the collector does not use (ListRegions is only called without
         // --regions, GetPrimaryEmail only for member accounts).
         let unused = allowed.subtracting(made)
-        // (The organizations actions are for `policy simulate` and `audit --org`.)
+        // (The organizations actions are for `policy simulate` and `audit --org`; S3 and LookupEvents for `trail`.)
         let notAudit = Set(
             ["account:ListRegions", "account:GetPrimaryEmail"] + SCPPathCollector.requiredActions
-                + OrganizationCollector.requiredActions)
+                + OrganizationCollector.requiredActions + TrailHunter.requiredActions)
         #expect(unused.isSubset(of: notAudit), "\(unused.sorted())")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuard
 import RootGuardAWS
 import RootGuardTesting
 import Testing
@@ -254,6 +255,33 @@ struct TrailAWSCLITests {
         #expect(none.stderr.contains("s3://locked/"))
         #expect(none.stderr.contains("AccessDenied"))
         #expect(!none.stderr.contains("secret"))
+    }
+
+    @Test func everyCallTrailMakesIsInThePrintedPolicy() async throws {
+        let moto = try await MotoServer.fresh()
+        let calls = Calls()
+        try await moto.client().using { client in
+            _ = try await client.s3().createBucket(.init(bucket: "logs"))
+            _ = try await client.s3().putObject(
+                .init(
+                    body: Data("[\(TrailFixture.login("p1", time: "2026-11-02T10:00:00Z"))]".utf8), bucket: "logs",
+                    key: "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/a.json"))
+            let observed = client.with(observer: { service, operation in
+                // ListObjectsV2 is authorised by s3:ListBucket.
+                let name = operation.name == "ListObjectsV2" ? "ListBucket" : operation.name
+                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(name)")
+            })
+            let hunter = TrailHunter(client: observed, filter: .init())
+            let s3 = await hunter.scanS3(bucket: "logs", prefix: "")
+            #expect(s3.events.count == 1)
+            _ = await hunter.scanLookup(regions: await hunter.enabledRegions())
+        }
+        let printed = try CLI.run(["policy"], environment: [:])
+        let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+        let allowed = Set(((document?["Statement"] as? [[String: Any]])?.first?["Action"] as? [String]) ?? [])
+        #expect(calls.all.count >= 3)
+        #expect(calls.all.isSubset(of: allowed), "not in the policy: \(calls.all.subtracting(allowed).sorted())")
+        #expect(calls.all.isSubset(of: Set(TrailHunter.requiredActions)))
     }
 
     @Test func lookupReadsTheEventHistory() async throws {
