@@ -16,10 +16,14 @@ public struct TrailHunter: Sendable {
         "s3:ListBucket", "s3:GetObject", "cloudtrail:LookupEvents", "account:ListRegions",
     ]
 
-    public init(client: AWSClient, filter: TrailFilter, concurrency: Int = 8) {
+    /// Objects larger than a quarter of this are inflated and split as they arrive instead of held.
+    public let maxWholeBytes: Int
+
+    public init(client: AWSClient, filter: TrailFilter, concurrency: Int = 8, maxWholeBytes: Int = 64 << 20) {
         self.client = client
         self.filter = filter
         self.concurrency = max(1, concurrency)
+        self.maxWholeBytes = maxWholeBytes
     }
 
     // MARK: - S3
@@ -74,6 +78,7 @@ public struct TrailHunter: Sendable {
         output.stats.problems += output.problems.count
         let s3 = client.s3()
         let filter = self.filter
+        let maxWholeBytes = self.maxWholeBytes
         await withTaskGroup(of: ScanOutput.self) { group in
             var next = keys.makeIterator()
             func add(_ key: String) {
@@ -82,9 +87,23 @@ public struct TrailHunter: Sendable {
                     let name = "s3://\(bucket)/\(key)"
                     do {
                         let response = try await s3.getObject(.init(bucket: bucket, key: key))
-                        let bytes = try await response.body.collect(upTo: 1 << 30)
-                        let scanner = TrailBufferScanner(filter: filter)
-                        bytes.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
+                        let scanner = TrailBufferScanner(filter: filter, maxWholeBytes: maxWholeBytes)
+                        let length = response.head.header("Content-Length").flatMap { Int($0) } ?? Int.max
+                        if length <= scanner.maxWholeBytes / 4 {
+                            let bytes = try await response.body.collect(upTo: scanner.maxWholeBytes / 4)
+                            bytes.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
+                        } else {
+                            // Large (or of unknown size): inflate and split as the bytes arrive.
+                            let stream = TrailBufferScanner.TrailStream(scanner: scanner, name: name)
+                            do {
+                                for try await chunk in response.body {
+                                    chunk.withUnsafeReadableBytes { stream.consume($0, into: &result) }
+                                }
+                            } catch {
+                                stream.fail("could not be read: \(error)")
+                            }
+                            stream.finish(into: &result)
+                        }
                     } catch {
                         result.stats.inputs += 1
                         result.stats.problems += 1

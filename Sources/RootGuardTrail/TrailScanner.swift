@@ -167,62 +167,98 @@ public final class TrailBufferScanner {
         name: String, into result: inout ScanOutput, countBytes: Bool = true,
         read: (UnsafeMutableRawBufferPointer) throws -> Int
     ) {
-        if countBytes { result.stats.inputs += 1 }
-        let chunkSize = 1 << 20
-        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        let inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer {
-            input.deallocate()
-            inflated.deallocate()
+        let stream = TrailStream(scanner: self, name: name, countBytes: countBytes)
+        let input = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { input.deallocate() }
+        while true {
+            let count: Int
+            do {
+                count = try read(input)
+            } catch {
+                stream.fail("could not be read: \(error)")
+                break
+            }
+            if count == 0 { break }
+            stream.consume(UnsafeRawBufferPointer(rebasing: input[0..<count]), into: &result)
         }
-        var splitter = RecordSplitter(maxRecordBytes: maxRecordBytes)
-        var inflater: StreamInflater?
-        var decided = false
-        var sawData = false
-        do {
-            while true {
-                let count = try read(input)
-                if count == 0 { break }
-                if countBytes { result.stats.bytesRead += count }
-                let chunk = UnsafeRawBufferPointer(rebasing: input[0..<count])
-                if !decided {
-                    decided = true
-                    if isGzip(chunk) { inflater = StreamInflater() }
-                }
-                sawData = true
-                if let inflater {
-                    var offset = 0
-                    while offset < count {
-                        let (used, produced) = try inflater.inflate(
-                            UnsafeRawBufferPointer(rebasing: chunk[offset..<count]), into: inflated)
-                        offset += used
-                        if produced > 0 {
-                            result.stats.jsonBytes += produced
-                            feed(
-                                &splitter, UnsafeRawBufferPointer(rebasing: inflated[0..<produced]), name: name,
-                                into: &result)
-                        }
-                        if used == 0 && produced == 0 { break }
+        stream.finish(into: &result)
+    }
+
+    /// A stream being scanned: gzip or plain JSON arriving in chunks of any size.
+    public final class TrailStream {
+        let scanner: TrailBufferScanner
+        let name: String
+        let countBytes: Bool
+        private var splitter: RecordSplitter
+        private var inflater: StreamInflater?
+        private var decided = false
+        private var sawData = false
+        private var failure: String?
+        private let inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+
+        public init(scanner: TrailBufferScanner, name: String, countBytes: Bool = true) {
+            self.scanner = scanner
+            self.name = name
+            self.countBytes = countBytes
+            splitter = RecordSplitter(maxRecordBytes: scanner.maxRecordBytes)
+        }
+
+        deinit { inflated.deallocate() }
+
+        /// Stops the stream with a problem (reported by `finish`).
+        public func fail(_ message: String) {
+            if failure == nil { failure = message }
+        }
+
+        public func consume(_ chunk: UnsafeRawBufferPointer, into result: inout ScanOutput) {
+            guard failure == nil, chunk.count > 0 else { return }
+            if countBytes { result.stats.bytesRead += chunk.count }
+            if !decided {
+                decided = true
+                if isGzip(chunk) { inflater = StreamInflater() }
+            }
+            sawData = true
+            guard let inflater else {
+                result.stats.jsonBytes += chunk.count
+                scanner.feed(&splitter, chunk, name: name, into: &result)
+                return
+            }
+            var offset = 0
+            while offset < chunk.count {
+                do {
+                    let (used, produced) = try inflater.inflate(
+                        UnsafeRawBufferPointer(rebasing: chunk[offset...]), into: inflated)
+                    offset += used
+                    if produced > 0 {
+                        result.stats.jsonBytes += produced
+                        scanner.feed(
+                            &splitter, UnsafeRawBufferPointer(rebasing: inflated[0..<produced]), name: name,
+                            into: &result)
                     }
-                } else {
-                    result.stats.jsonBytes += count
-                    feed(&splitter, chunk, name: name, into: &result)
+                    if used == 0 && produced == 0 { break }
+                } catch {
+                    fail(TrailBufferScanner.describe(error as? InflateError ?? .corrupt))
+                    return
                 }
             }
-            if let inflater, !inflater.finished { throw InflateError.truncated }
-        } catch let error as InflateError {
-            problem(name, Self.describe(error), into: &result)
-            return
-        } catch {
-            problem(name, "could not be read: \(error)", into: &result)
-            return
         }
-        guard sawData else {
-            problem(name, "is empty", into: &result)
-            return
+
+        public func finish(into result: inout ScanOutput) {
+            if countBytes { result.stats.inputs += 1 }
+            if failure == nil, let inflater, !inflater.finished {
+                failure = TrailBufferScanner.describe(.truncated)
+            }
+            if let failure {
+                scanner.problem(name, failure, into: &result)
+                return
+            }
+            guard sawData else {
+                scanner.problem(name, "is empty", into: &result)
+                return
+            }
+            splitter.finish()
+            scanner.finishSplit(splitter, name: name, into: &result)
         }
-        splitter.finish()
-        finishSplit(splitter, name: name, into: &result)
     }
 
     // MARK: - JSON
@@ -265,7 +301,7 @@ public final class TrailBufferScanner {
         result.stats.records += records
     }
 
-    private func feed(
+    fileprivate func feed(
         _ splitter: inout RecordSplitter, _ bytes: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput,
         hits: [Int]? = nil
     ) {
@@ -304,7 +340,7 @@ public final class TrailBufferScanner {
         }
     }
 
-    private func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {
+    fileprivate func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {
         result.stats.records += splitter.records
         for message in splitter.skipped { problem(name, message, into: &result) }
         if let failure = splitter.failure {
@@ -314,7 +350,7 @@ public final class TrailBufferScanner {
         }
     }
 
-    private func problem(_ name: String, _ message: String, into result: inout ScanOutput) {
+    fileprivate func problem(_ name: String, _ message: String, into result: inout ScanOutput) {
         result.problems.append(InputProblem(input: name, message: message))
         result.stats.problems += 1
     }

@@ -284,6 +284,30 @@ struct TrailAWSCLITests {
         #expect(calls.all.isSubset(of: Set(TrailHunter.requiredActions)))
     }
 
+    @Test func largeObjectsAreStreamedWithTheSameResult() async throws {
+        let moto = try await MotoServer.fresh()
+        let corpus = try TrailFixture.corpus(sizeMB: 1)
+        let files = FileManager.default.enumerator(atPath: corpus.path)!.compactMap { $0 as? String }
+            .filter { $0.hasPrefix("AWSLogs/") && $0.hasSuffix(".json.gz") }
+        try await moto.client().using { client in
+            _ = try await client.s3().createBucket(.init(bucket: "big"))
+            for file in files {
+                _ = try await client.s3().putObject(
+                    .init(body: try Data(contentsOf: corpus.appendingPathComponent(file)), bucket: "big", key: file))
+            }
+            // Every object held whole, then every object streamed (a 64-byte threshold).
+            let whole = await TrailHunter(client: client, filter: .init()).scanS3(bucket: "big", prefix: "")
+            let streamed = await TrailHunter(client: client, filter: .init(), maxWholeBytes: 64).scanS3(
+                bucket: "big", prefix: "")
+            #expect(whole.problems.isEmpty)
+            #expect(streamed.problems.isEmpty)
+            #expect(whole.events.count > 0)
+            #expect(Set(streamed.events.map(\.eventID)) == Set(whole.events.map(\.eventID)))
+            #expect(streamed.stats.records == whole.stats.records)
+            #expect(streamed.stats.jsonBytes == whole.stats.jsonBytes)
+        }
+    }
+
     @Test func lookupReadsTheEventHistory() async throws {
         let moto = try await MotoServer.fresh()
         let now = Date()
