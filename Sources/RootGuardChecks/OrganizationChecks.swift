@@ -134,7 +134,7 @@ public struct MemberRootDeniedBySCP: OrganizationCheck {
 /// ROOT-BP 09 across the organization: every root e-mail unique, none on a free-mail domain.
 public struct OrganizationRootEmailsUnique: OrganizationCheck {
     public static let metadata = CheckMetadata(
-        id: "org-root-emails-unique", title: "Every account's root e-mail is unique and company-owned",
+        id: "org-root-emails-unique", title: "Every account's root e-mail is unique, company-owned and a group address",
         practices: ["09"],
         severity: .medium,
         risk: "A shared root inbox lets one mailbox reset many accounts; a free-mail one is outside your control.",
@@ -150,35 +150,23 @@ public struct OrganizationRootEmailsUnique: OrganizationCheck {
         var findings: [Finding] = []
         let grouped = Dictionary(grouping: emails, by: \.1)
         for (account, email) in emails {
-            let domain = email.split(separator: "@").last.map(String.init) ?? ""
             if let others = grouped[email], others.count > 1 {
                 findings.append(
                     m.memberFinding(
                         organization, account: account, .fail,
                         "Root e-mail \(email) is shared with \(others.map(\.0).filter { $0 != account }.joined(separator: ", ")).",
                         evidence: ["email": .string(email)]))
-            } else if FreeMailDomains.all.contains(domain) || context.emailPolicy.freeMailDomains.contains(domain) {
-                findings.append(
-                    m.memberFinding(
-                        organization, account: account, .fail,
-                        "Root e-mail \(email) is on the consumer domain \(domain).", evidence: ["email": .string(email)]
-                    ))
-            } else if !context.emailPolicy.companyDomains.isEmpty
-                && !context.emailPolicy.companyDomains.contains(where: {
-                    domain == $0.lowercased() || domain.hasSuffix("." + $0.lowercased())
-                })
-            {
-                findings.append(
-                    m.memberFinding(
-                        organization, account: account, .fail, "Root e-mail \(email) is not on a company domain.",
-                        evidence: ["email": .string(email)]))
-            } else {
-                findings.append(
-                    m.memberFinding(
-                        organization, account: account, .pass,
-                        "Root e-mail \(email) is unique\(context.emailPolicy.companyDomains.isEmpty ? "" : " and on a company domain").",
-                        evidence: ["email": .string(email)]))
+                continue
             }
+            // Unique: then judged as the single-account check judges it (company domain, group address).
+            let verdict = RootEmailClassification.judge(email, policy: context.emailPolicy)
+            var evidence = verdict.evidence
+            evidence["email"] = .string(email)
+            findings.append(
+                m.memberFinding(
+                    organization, account: account, verdict.status,
+                    verdict.status == .pass ? "Unique. " + verdict.message : verdict.message,
+                    severity: verdict.severity, evidence: evidence))
         }
         return findings
     }

@@ -47,7 +47,7 @@ public struct OrganizationCollector: Sendable {
         for try await page in client.organizations().listAccountsPaginator(.init()) { accounts += page.accounts ?? [] }
         let members = accounts.filter { $0.id != management.account.accountID && $0.id != nil }
         let total = members.count
-        let scpCache = SCPPathCollector.Cache()
+        let scpCache = SCPPathCollector.Cache(wholeOrganization: true)
         var results: [MemberFacts] = []
         await withTaskGroup(of: MemberFacts.self) { group in
             var pending = members[...]

@@ -164,6 +164,42 @@ struct ContractTests {
 
 @Suite("Organization evaluation")
 struct OrganizationEvaluationTests {
+    @Test func memberRootEmailsAreJudgedLikeTheAccountsOwn() throws {
+        let management = try SnapshotFile.example("hardened")
+        let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
+        func member(_ id: String, _ email: String) -> MemberFacts {
+            MemberFacts(
+                accountID: id, name: id, email: email, state: "ACTIVE", scpLevels: .unavailable(denied),
+                rootCredentials: .unavailable(denied), snapshot: .unavailable(denied))
+        }
+        let organization = OrganizationSnapshot(
+            management: management, organizationID: "o-test",
+            members: [
+                member("111111111111", "jane.doe@example.com"),
+                member("222222222222", "aws-prod-root@example.com"),
+                member("333333333333", "aws-shared@example.com"),
+                member("444444444444", "AWS-shared@example.com"),
+                member("555555555555", "aws-root@gmail.com"),
+                member("666666666666", "aws-root@other.example"),
+            ])
+        let report = Auditor.evaluate(
+            organization,
+            context: .init(now: management.collectedAt, emailPolicy: .init(companyDomains: ["example.com"])))
+        func status(_ account: String) -> Status? {
+            report.findings.first { $0.checkId == "org-root-emails-unique" && $0.accountId == account }?.status
+        }
+        #expect(status("111111111111") == .fail)  // a person's mailbox
+        #expect(status("222222222222") == .pass)
+        #expect(status("333333333333") == .fail)  // shared, whatever the case
+        #expect(status("444444444444") == .fail)
+        #expect(status("555555555555") == .fail)  // free mail
+        #expect(status("666666666666") == .fail)  // not a company domain
+        let personal = report.findings.first {
+            $0.checkId == "org-root-emails-unique" && $0.accountId == "111111111111"
+        }
+        #expect(personal?.evidence["classification"] == "personal")
+    }
+
     @Test func oneUnreachableMemberIsNotEvaluatedAndTheOthersStillAreJudged() throws {
         let management = try SnapshotFile.example("hardened")
         let denied = Unavailable(
@@ -197,7 +233,7 @@ struct OrganizationEvaluationTests {
             snapshot: nil)
         let report = Auditor.evaluate(
             OrganizationSnapshot(management: management, organizationID: "o-test", members: [unreachable, clean]),
-            context: .init(now: management.collectedAt))
+            context: .init(now: management.collectedAt, emailPolicy: .init(companyDomains: ["example.com"])))
         let unreachableFindings = report.findings.filter { $0.accountId == "222222222222" }
         #expect(
             unreachableFindings.contains {
