@@ -38,12 +38,68 @@ public enum SnapshotFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(description: "\(path): cannot read the file")
         }
+        if isOrganization(data) {
+            throw LoadError(description: "\(path): an organization snapshot; add --org to evaluate it")
+        }
         return try decode(data, name: path)
     }
 
     public static func save(_ snapshot: Snapshot, to path: String) throws {
         do {
             try encode(snapshot).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw LoadError(description: "\(path): cannot write the snapshot: \(error.localizedDescription)")
+        }
+    }
+
+    // MARK: - Organization snapshots (`audit --org --save-snapshot` / `--snapshot`)
+
+    public static func encode(_ organization: OrganizationSnapshot) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return try encoder.encode(organization)
+    }
+
+    /// True when the JSON is an organization snapshot (it has members), not one account's.
+    public static func isOrganization(_ data: Data) -> Bool {
+        struct Shape: Decodable { let members: [JSONValue]? }
+        return (try? JSONDecoder().decode(Shape.self, from: data))?.members != nil
+    }
+
+    public static func decodeOrganization(_ data: Data, name: String) throws -> OrganizationSnapshot {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        struct Version: Decodable { let schemaVersion: Int? }
+        guard let version = try? decoder.decode(Version.self, from: data) else {
+            throw LoadError(description: "\(name): not a JSON snapshot")
+        }
+        guard isOrganization(data) else {
+            throw LoadError(description: "\(name): a single-account snapshot; drop --org to evaluate it")
+        }
+        guard version.schemaVersion == Snapshot.currentSchemaVersion else {
+            throw LoadError(
+                description:
+                    "\(name): snapshot schemaVersion \(version.schemaVersion.map(String.init) ?? "missing") is not supported (this rootguard reads \(Snapshot.currentSchemaVersion))"
+            )
+        }
+        do {
+            return try decoder.decode(OrganizationSnapshot.self, from: data)
+        } catch let error as DecodingError {
+            throw LoadError(description: "\(name): invalid organization snapshot: \(describe(error))")
+        }
+    }
+
+    public static func loadOrganization(_ path: String) throws -> OrganizationSnapshot {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw LoadError(description: "\(path): cannot read the file")
+        }
+        return try decodeOrganization(data, name: path)
+    }
+
+    public static func save(_ organization: OrganizationSnapshot, to path: String) throws {
+        do {
+            try encode(organization).write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {
             throw LoadError(description: "\(path): cannot write the snapshot: \(error.localizedDescription)")
         }

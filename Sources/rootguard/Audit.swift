@@ -101,10 +101,10 @@ struct Audit: AsyncParsableCommand {
     }
 
     func validate() throws {
-        if org && (snapshot != nil || example != nil) {
-            throw ValidationError("--org audits live accounts; it cannot read a snapshot yet")
+        if org && example != nil {
+            throw ValidationError("--example is a single account; it cannot be used with --org")
         }
-        if org && saveSnapshot != nil { throw ValidationError("--save-snapshot is not supported with --org yet") }
+        if snapshot != nil && saveSnapshot != nil { throw ValidationError("use either --snapshot or --save-snapshot") }
         if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if snapshot != nil && example != nil { throw ValidationError("use either --snapshot or --example, not both") }
         if let example, !SnapshotFile.exampleNames.contains(example) {
@@ -206,23 +206,17 @@ extension Audit {
     func runOrganization() async throws {
         var code: Int32 = 0
         try await runReportingErrors {
-            let organization = try await global.withClient { client in
-                let management = try await Auditor.collect(
-                    client: client, reportWait: .seconds(reportWait), monitoring: !noMonitoring,
-                    regions: regions?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-                let showProgress = isatty(STDERR_FILENO) != 0
-                return try await OrganizationCollector(
-                    client: client, access: via == .assumeRoot ? .assumeRoot : .assumeRole(role),
-                    concurrency: concurrency,
-                    toolVersion: Auditor.version,
-                    progress: { done, total in
-                        guard showProgress else { return }
-                        FileHandle.standardError.write(Data("\r  audited \(done)/\(total) member accounts".utf8))
-                        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-                    }
-                ).collect(management: management)
+            let organization: OrganizationSnapshot
+            if let path = snapshot {
+                organization = try SnapshotFile.loadOrganization(path)
+            } else {
+                organization = try await collectOrganization()
             }
-            let report = Auditor.evaluate(organization, context: try context)
+            if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
+            // Offline, the organization is judged as of its collection time unless --as-of says otherwise.
+            var context = try context
+            if snapshot != nil, asOf == nil { context.now = organization.management.collectedAt }
+            let report = Auditor.evaluate(organization, context: context)
             switch output {
             case .json: print(try JSONReportRenderer.render(report))
             case .text: print(OrganizationSummary.render(report, organization: organization), terminator: "")
@@ -230,6 +224,25 @@ extension Audit {
             code = Auditor.exitCode(for: report, failOn: failOn)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    func collectOrganization() async throws -> OrganizationSnapshot {
+        try await global.withClient { client in
+            let management = try await Auditor.collect(
+                client: client, reportWait: .seconds(reportWait), monitoring: !noMonitoring,
+                regions: regions?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let showProgress = isatty(STDERR_FILENO) != 0
+            return try await OrganizationCollector(
+                client: client, access: via == .assumeRoot ? .assumeRoot : .assumeRole(role),
+                concurrency: concurrency,
+                toolVersion: Auditor.version,
+                progress: { done, total in
+                    guard showProgress else { return }
+                    FileHandle.standardError.write(Data("\r  audited \(done)/\(total) member accounts".utf8))
+                    if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+                }
+            ).collect(management: management)
+        }
     }
 }
 

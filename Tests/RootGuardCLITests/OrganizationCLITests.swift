@@ -57,6 +57,26 @@ struct OrganizationCLITests {
         report.findings.first { $0.checkId == check && $0.accountId == account }
     }
 
+    @Test func anOrganizationSnapshotReEvaluatesOfflineToTheSameReport() async throws {
+        let moto = try await MotoServer.fresh()
+        _ = try await organization(moto)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("org-\(UUID().uuidString).json")
+        let live = try audit(moto, ["--via", "assume-root", "--save-snapshot", file.path])
+        // Offline: no endpoint and no credentials, so any AWS call would fail the run.
+        let result = try CLI.run(["audit", "--org", "--snapshot", file.path, "--output", "json"], environment: [:])
+        #expect(result.status == 0, "\(result.stderr)")
+        let offline = try JSONDecoder().decode(AuditCLITests.Report.self, from: Data(result.stdout.utf8))
+        let summarise = { (report: AuditCLITests.Report) in
+            report.findings.map { "\($0.accountId) \($0.checkId) \($0.status) \($0.message)" }.sorted()
+        }
+        #expect(summarise(offline) == summarise(live))
+        #expect(live.findings.count > 10)
+        // The two kinds of snapshot are not confused.
+        let single = try CLI.run(["audit", "--snapshot", file.path], environment: [:])
+        #expect(single.status == 1)
+        #expect(single.stderr.contains("an organization snapshot; add --org"))
+    }
+
     @Test func viaAssumeRootTheSCPVerdictAndRootCredentialsArePerAccount() async throws {
         let moto = try await MotoServer.fresh()
         let layout = try await organization(moto)
