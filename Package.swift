@@ -110,7 +110,9 @@ let package = Package(
         .testTarget(name: "RootGuardPolicyTests", dependencies: ["RootGuardPolicy", "RootGuardModel"]),
         .testTarget(
             name: "RootGuardTrailTests",
-            dependencies: ["RootGuardTrail", "RootGuardModel", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "RootGuardTrail", "RootGuardModel", "CRootGuardInflate", .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -151,13 +151,24 @@ __attribute__((target("avx512f,avx512bw"))) static int scan_avx512(const unsigne
 }
 #endif
 
-static int scan_any(const void *data, size_t n, size_t *records, hit_list *list) {
+// level: 2 = best available, 1 = at most AVX2, 0 = scalar (the lower ones exist for tests).
+static int scan_level(int level, const void *data, size_t n, size_t *records, hit_list *list) {
     *records = 0;
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512bw")) return scan_avx512(data, n, records, list);
-    if (__builtin_cpu_supports("avx2")) return scan_avx2(data, n, records, list);
+    if (level >= 2 && __builtin_cpu_supports("avx512bw")) return scan_avx512(data, n, records, list);
+    if (level >= 1 && __builtin_cpu_supports("avx2")) return scan_avx2(data, n, records, list);
 #endif
     return scan_scalar(data, n, 0, records, list);
+}
+
+static int scan_any(const void *data, size_t n, size_t *records, hit_list *list) {
+    return scan_level(2, data, n, records, list);
+}
+
+size_t rg_scan_hits_level(int level, const void *data, size_t n, size_t *records, size_t *hits, size_t cap) {
+    hit_list list = {hits, cap, 0};
+    scan_level(level, data, n, records, &list);
+    return list.count;
 }
 
 int rg_scan(const void *data, size_t n, size_t *records) { return scan_any(data, n, records, NULL); }

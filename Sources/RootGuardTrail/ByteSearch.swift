@@ -14,13 +14,6 @@ enum Prefilter {
         var records = 0
         return rg_scan(bytes.baseAddress, bytes.count, &records) != 0
     }
-
-    /// One pass: whether anything may be root activity, else how many records (`"eventID"` keys).
-    static func scan(_ bytes: UnsafeRawBufferPointer) -> (mayMatch: Bool, records: Int) {
-        var records = 0
-        let hit = rg_scan(bytes.baseAddress, bytes.count, &records) != 0
-        return (hit, records)
-    }
 }
 
 enum ByteSearch {
@@ -31,17 +24,6 @@ enum ByteSearch {
             guard let hit = rg_memmem(base + start, bytes.count - start, n.baseAddress, n.count) else { return nil }
             return base.distance(to: UnsafeRawPointer(hit))
         }
-    }
-
-    /// How many times `needle` occurs (non-overlapping).
-    static func count(of needle: [UInt8], in bytes: UnsafeRawBufferPointer) -> Int {
-        var total = 0
-        var start = 0
-        while let at = firstIndex(of: needle, in: bytes, from: start) {
-            total += 1
-            start = at + needle.count
-        }
-        return total
     }
 
     /// The first and last non-whitespace bytes.

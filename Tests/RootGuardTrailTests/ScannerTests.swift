@@ -1,3 +1,4 @@
+import CRootGuardInflate
 import Foundation
 import RootGuardModel
 import Testing
@@ -306,5 +307,46 @@ struct LayoutTests {
         #expect(CloudTrailKey.folderMayContain(base + "2026/10/05/", filter))
         #expect(CloudTrailKey.folderMayContain(base + "2026/10/07/", filter))  // delivered late
         #expect(!CloudTrailKey.folderMayContain(base + "2026/10/09/", filter))
+    }
+}
+
+@Suite("The SIMD prefilter")
+struct PrefilterTests {
+    /// Hits and record counts of one buffer at an instruction-set level.
+    func scan(_ bytes: [UInt8], level: Int32) -> (records: Int, hits: [Int]) {
+        var records = 0
+        var hits = [Int](repeating: 0, count: 1024)
+        let count = bytes.withUnsafeBytes { buffer in
+            hits.withUnsafeMutableBufferPointer {
+                rg_scan_hits_level(level, buffer.baseAddress, buffer.count, &records, $0.baseAddress, $0.count)
+            }
+        }
+        return (records, Array(hits[0..<min(count, hits.count)]))
+    }
+
+    @Test("scalar, AVX2 and AVX-512 find the same hits at every offset, and count the same records")
+    func levelsAgree() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = [
+            #""eventID""#, #"Root""#, "PasswordRecovery", "PrimaryEmailUpdate", #"\u0052"#, #"\u003c"#,
+            #""requestID""#, "Roo", "Passwo", #"\u00"#, "ID\"", "R", "P", "\\",
+        ]
+        for _ in 0..<300 {
+            var text = ""
+            while text.utf8.count < Int.random(in: 0...700, using: &generator) {
+                if Bool.random(using: &generator) {
+                    text += pieces.randomElement(using: &generator)!
+                } else {
+                    text += String(repeating: "x", count: Int.random(in: 0...40, using: &generator))
+                }
+            }
+            let bytes = Array(text.utf8)
+            let scalar = scan(bytes, level: 0)
+            #expect(scan(bytes, level: 1) == scalar, "\(text)")
+            #expect(scan(bytes, level: 2) == scalar, "\(text)")
+            // And the scalar answer is the plain definition.
+            let expectedRecords = text.components(separatedBy: #""eventID""#).count - 1
+            #expect(scalar.records == expectedRecords)
+        }
     }
 }

@@ -48,6 +48,9 @@ int rg_scan(const void *data, size_t n, size_t *records);
 // many there were (more than `cap` means the list is incomplete and the scan stopped early).
 size_t rg_scan_hits(const void *data, size_t n, size_t *records, size_t *hits, size_t cap);
 
+// rg_scan_hits with the instruction set capped: 0 scalar, 1 AVX2, 2 the best there is (for tests).
+size_t rg_scan_hits_level(int level, const void *data, size_t n, size_t *records, size_t *hits, size_t cap);
+
 // The offset of the first '"' or '\\' in the bytes, or n when there is none.
 size_t rg_find_quote_or_backslash(const void *data, size_t n);
 
