@@ -11,7 +11,7 @@ struct Trail: AsyncParsableCommand {
             SOURCES: files or directories (recursive; .json, .json.gz, .jsonl; digests skipped), s3://bucket/prefix, \
             'lookup' (CloudTrail event history, every enabled region, last 90 days) or '-' (standard input).
             Exit codes: 0 nothing unexpected, 3 unexpected root activity found, 4 some input could not be read \
-            (3 wins over 4), 1 error.
+            (3 wins over 4), 1 error, 64 bad usage.
             """)
 
     @Argument(help: "Where to read CloudTrail records (see below).")
@@ -50,10 +50,10 @@ struct Trail: AsyncParsableCommand {
     @Flag(help: "No progress bar (it is shown only when stderr is a terminal).")
     var noProgress = false
 
-    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst (default 15).")
+    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst.")
     var burstWindow: Double = 15
 
-    @Option(help: "Report a burst from this many failed sign-ins (default 5).")
+    @Option(help: "Report a burst from this many failed sign-ins.")
     var burstThreshold: Int = 5
 
     @Option(help: "The named AWS profile (for s3:// and lookup).")

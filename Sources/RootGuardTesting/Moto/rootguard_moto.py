@@ -161,6 +161,10 @@ class Plugin:
         self.sessions = {}  # access key id -> {"account", "policy", "secret"}
         self.pending_topics = set()
         self.iam_trusted = {}  # organization id -> enabled date
+        # access key id -> account. moto finds a key's account by walking every account's IAM and STS backends
+        # on each request, which makes it crawl with a thousand accounts. The answer is remembered here and handed
+        # to moto in its own x-moto-account-id header; the memo is cleared whenever a key could appear.
+        self.key_accounts = {}
 
     # ----- helpers -----
 
@@ -179,9 +183,21 @@ class Plugin:
             return self.sessions[access_key]["account"]
         if environ.get("HTTP_X_MOTO_ACCOUNT_ID"):
             return environ["HTTP_X_MOTO_ACCOUNT_ID"]
+        known = self.key_accounts.get(access_key)
+        if known is not None:
+            return known
         from moto.iam.models import get_account_id_from
 
-        return get_account_id_from(access_key or "")
+        account = get_account_id_from(access_key or "")
+        with self.lock:
+            self.key_accounts[access_key] = account
+        return account
+
+    @staticmethod
+    def default_account():
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        return DEFAULT_ACCOUNT_ID
 
     @staticmethod
     def partition(region):
@@ -314,6 +330,14 @@ class Plugin:
         if session is not None:
             # Root-session keys: everything else runs as the member account.
             environ["HTTP_X_MOTO_ACCOUNT_ID"] = session["account"]
+        elif access_key and service != "sts":
+            # The account moto would find itself, without its walk over every account. (STS keeps its own
+            # logic: its answers depend on the caller's key, not only on its account.)
+            environ["HTTP_X_MOTO_ACCOUNT_ID"] = account
+        if service in ("iam", "sts"):
+            # A new key (CreateAccessKey, AssumeRole…) must not meet a stale "unknown key" answer.
+            with self.lock:
+                self.key_accounts = {k: v for k, v in self.key_accounts.items() if v != self.default_account()}
         return self.app(environ, start_response)
 
     # ----- control API -----
