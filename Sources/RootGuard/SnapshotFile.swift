@@ -7,18 +7,26 @@ public enum SnapshotFile {
         public let description: String
     }
 
-    public static func encode(_ snapshot: Snapshot) throws -> Data {
+    public static func encode(_ snapshot: Snapshot) throws -> Data { try encodeJSON(snapshot) }
+
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(snapshot)
+        return try encoder.encode(value)
     }
 
     public static func decode(_ data: Data, name: String) throws -> Snapshot {
+        try decodeVersioned(Snapshot.self, data, name: name, kind: "snapshot")
+    }
+
+    private struct SchemaVersion: Decodable { let schemaVersion: Int? }
+
+    /// Decodes a snapshot file after checking its schema version, with one-line errors naming the file.
+    static func decodeVersioned<T: Decodable>(_ type: T.Type, _ data: Data, name: String, kind: String) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        struct Version: Decodable { let schemaVersion: Int? }
-        guard let version = try? decoder.decode(Version.self, from: data) else {
+        guard let version = try? decoder.decode(SchemaVersion.self, from: data) else {
             throw LoadError(description: "\(name): not a JSON snapshot")
         }
         guard version.schemaVersion == Snapshot.currentSchemaVersion else {
@@ -28,9 +36,9 @@ public enum SnapshotFile {
             )
         }
         do {
-            return try decoder.decode(Snapshot.self, from: data)
+            return try decoder.decode(T.self, from: data)
         } catch let error as DecodingError {
-            throw LoadError(description: "\(name): invalid snapshot: \(describe(error))")
+            throw LoadError(description: "\(name): invalid \(kind): \(describe(error))")
         }
     }
 
@@ -54,12 +62,7 @@ public enum SnapshotFile {
 
     // MARK: - Organization snapshots (`audit --org --save-snapshot` / `--snapshot`)
 
-    public static func encode(_ organization: OrganizationSnapshot) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(organization)
-    }
+    public static func encode(_ organization: OrganizationSnapshot) throws -> Data { try encodeJSON(organization) }
 
     /// True when the JSON is an organization snapshot (it has members), not one account's.
     public static func isOrganization(_ data: Data) -> Bool {
@@ -68,26 +71,13 @@ public enum SnapshotFile {
     }
 
     public static func decodeOrganization(_ data: Data, name: String) throws -> OrganizationSnapshot {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        struct Version: Decodable { let schemaVersion: Int? }
-        guard let version = try? decoder.decode(Version.self, from: data) else {
+        guard (try? JSONDecoder().decode(JSONValue.self, from: data)) != nil else {
             throw LoadError(description: "\(name): not a JSON snapshot")
         }
         guard isOrganization(data) else {
             throw LoadError(description: "\(name): a single-account snapshot; drop --org to evaluate it")
         }
-        guard version.schemaVersion == Snapshot.currentSchemaVersion else {
-            throw LoadError(
-                description:
-                    "\(name): snapshot schemaVersion \(version.schemaVersion.map(String.init) ?? "missing") is not supported (this rootguard reads \(Snapshot.currentSchemaVersion))"
-            )
-        }
-        do {
-            return try decoder.decode(OrganizationSnapshot.self, from: data)
-        } catch let error as DecodingError {
-            throw LoadError(description: "\(name): invalid organization snapshot: \(describe(error))")
-        }
+        return try decodeVersioned(OrganizationSnapshot.self, data, name: name, kind: "organization snapshot")
     }
 
     public static func loadOrganization(_ path: String) throws -> OrganizationSnapshot {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import RootGuardAWS
+import RootGuardCollect
 import RootGuardTrail
 
 /// Reads CloudTrail from AWS: log files in S3 (pruned by the CloudTrail key layout) and the
@@ -180,15 +181,6 @@ public struct TrailHunter: Sendable {
 
     /// The regions enabled for the account (account:ListRegions), else the client's region.
     public func enabledRegions() async -> [String] {
-        do {
-            var names: [String] = []
-            let input = Account.ListRegionsRequest(
-                maxResults: 50, regionOptStatusContains: ["ENABLED", "ENABLED_BY_DEFAULT"])
-            for try await page in client.account().listRegionsPaginator(input) {
-                names += page.regions?.compactMap(\.regionName) ?? []
-            }
-            if !names.isEmpty { return names.sorted() }
-        } catch {}
-        return [client.configuration.region.rawValue]
+        await MonitoringCollector.listEnabledRegions(client) ?? [client.configuration.region.rawValue]
     }
 }

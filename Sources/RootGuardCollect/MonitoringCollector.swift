@@ -69,6 +69,16 @@ public struct MonitoringCollector: Sendable {
 
     func enabledRegions() async -> ([String], String) {
         if let regions, !regions.isEmpty { return (regions, "--regions") }
+        if let names = await Self.listEnabledRegions(client) { return (names, "account:ListRegions") }
+        let home = client.configuration.region.rawValue
+        return (
+            home == "us-east-1" ? [home] : ["us-east-1", home],
+            "configured region only (account:ListRegions unavailable; pass --regions)"
+        )
+    }
+
+    /// The account's enabled regions (account:ListRegions), sorted; nil when they cannot be listed.
+    public static func listEnabledRegions(_ client: AWSClient) async -> [String]? {
         do {
             var names: [String] = []
             let input = Account.ListRegionsRequest(
@@ -76,13 +86,10 @@ public struct MonitoringCollector: Sendable {
             for try await page in client.account().listRegionsPaginator(input) {
                 names += page.regions?.compactMap(\.regionName) ?? []
             }
-            if !names.isEmpty { return (names.sorted(), "account:ListRegions") }
-        } catch {}
-        let home = client.configuration.region.rawValue
-        return (
-            home == "us-east-1" ? [home] : ["us-east-1", home],
-            "configured region only (account:ListRegions unavailable; pass --regions)"
-        )
+            return names.isEmpty ? nil : names.sorted()
+        } catch {
+            return nil
+        }
     }
 
     // MARK: Trails and the alarm chain

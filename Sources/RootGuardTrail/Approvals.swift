@@ -49,8 +49,8 @@ public struct Approval: Sendable, Codable, Equatable {
                 detection.eventSource.hasSuffix(".amazonaws.com")
                 ? "\(detection.eventSource.dropLast(14)):\(detection.eventName)" : detection.eventName
             let allowed = actions.contains { pattern in
-                Glob.matches(pattern.lowercased(), action.lowercased())
-                    || Glob.matches(pattern.lowercased(), detection.eventName.lowercased())
+                Wildcard.matches(pattern, action, caseInsensitive: true)
+                    || Wildcard.matches(pattern, detection.eventName, caseInsensitive: true)
             }
             // The AssumeRoot call is allowed by naming its task policy as well.
             let isCall = detection.detection == DetectionCatalog.assumeRootRequested.id
@@ -68,35 +68,5 @@ public struct Approval: Sendable, Codable, Equatable {
         }
         if requireMFA == true, detection.mfaUsed != true { return false }
         return true
-    }
-}
-
-/// `*` and `?` wildcards, as IAM uses them.
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern.utf8)
-        let t = Array(text.utf8)
-        var pi = 0
-        var ti = 0
-        var star = -1
-        var mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] == UInt8(ascii: "?") || p[pi] == t[ti] {
-                pi += 1
-                ti += 1
-            } else if pi < p.count, p[pi] == UInt8(ascii: "*") {
-                star = pi
-                mark = ti
-                pi += 1
-            } else if star >= 0 {
-                pi = star + 1
-                mark += 1
-                ti = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count, p[pi] == UInt8(ascii: "*") { pi += 1 }
-        return pi == p.count
     }
 }
