@@ -175,7 +175,7 @@ public struct OrganizationRootEmailsUnique: OrganizationCheck {
 public enum OrganizationCheckRegistry {
     public static let all: [any OrganizationCheck] = [
         MemberRootCredentialsRemoved(), MemberRootDeniedBySCP(), OrganizationRootEmailsUnique(),
-        ManagementRootHigherBar(),
+        ManagementRootHigherBar(), MemberRootActivityMonitored(),
     ]
     public static var metadata: [CheckMetadata] { all.map { type(of: $0).metadata } }
 }

@@ -164,6 +164,45 @@ struct ContractTests {
 
 @Suite("Organization evaluation")
 struct OrganizationEvaluationTests {
+    @Test func membersAreMonitoredOnlyThroughAnOrganizationTrailWhoseChainHolds() throws {
+        let hardened = try SnapshotFile.example("hardened")
+        let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
+        let member = MemberFacts(
+            accountID: "222222222222", name: "m", email: "aws-m-root@example.com", state: "ACTIVE",
+            scpLevels: .unavailable(denied), rootCredentials: .unavailable(denied), snapshot: nil)
+        func verdict(_ change: (inout TrailFacts) -> Void) throws -> Finding? {
+            var management = hardened
+            guard case .value(var facts)? = management.monitoring, var trails = facts.trails.value else {
+                Issue.record("the hardened example has monitoring facts")
+                return nil
+            }
+            for index in trails.indices { change(&trails[index]) }
+            facts.trails = .value(trails)
+            management.monitoring = .value(facts)
+            let report = Auditor.evaluate(
+                OrganizationSnapshot(management: management, organizationID: "o-test", members: [member]),
+                context: .init(now: management.collectedAt))
+            return report.findings.first { $0.checkId == "member-root-activity-monitored" }
+        }
+        // The same trail and chain, as an organization trail: the member is covered.
+        let covered = try verdict { $0.isOrganizationTrail = true }
+        #expect(covered?.status == .pass)
+        #expect(covered?.accountId == "222222222222")
+        #expect(covered?.message.contains("organization trail") == true)
+        // Only an account trail: the member's own trails were not collected, so not evaluated, not passed.
+        #expect(try verdict { $0.isOrganizationTrail = false }?.status == .notEvaluated)
+        // An organization trail that stopped logging: not shown to be monitored, naming why.
+        let stopped = try verdict { trail in
+            trail.isOrganizationTrail = true
+            if case .value(var status) = trail.status {
+                status.isLogging = false
+                trail.status = .value(status)
+            }
+        }
+        #expect(stopped?.status == .notEvaluated)
+        #expect(stopped?.message.contains("not logging") == true)
+    }
+
     @Test func memberRootEmailsAreJudgedLikeTheAccountsOwn() throws {
         let management = try SnapshotFile.example("hardened")
         let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
