@@ -147,7 +147,12 @@ public struct OrganizationRootEmailsUnique: OrganizationCheck {
         let emails = organization.members.compactMap { member in
             member.email.map { (member.accountID, $0.lowercased()) }
         }
-        var findings: [Finding] = []
+        // ListAccounts always names an e-mail; if it ever does not, say so rather than skip the member.
+        var findings: [Finding] = organization.members.filter { $0.email == nil }.map { member in
+            m.memberFinding(
+                organization, account: member.accountID, .notEvaluated,
+                "Not evaluated: organizations:ListAccounts returned no root e-mail for this account.")
+        }
         let grouped = Dictionary(grouping: emails, by: \.1)
         for (account, email) in emails {
             if let others = grouped[email], others.count > 1 {

@@ -42,11 +42,13 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Configures logging once and builds the AWS client from the options, environment and config files.
-    func makeClient() throws -> AWSClient {
+    func makeClient() throws -> AWSClient { try Self.makeClient(commandLine, debug: debug) }
+
+    static func makeClient(_ options: AWSCommandLineOptions, debug: Bool) throws -> AWSClient {
         Logging.bootstrapOnce(debug: debug)
         var logger = Logger(label: "rootguard.aws")
         logger.logLevel = debug ? .debug : .warning
-        let settings = try AWSSettings.load(options: commandLine)
+        let settings = try AWSSettings.load(options: options)
         return try settings.makeClient(logger: logger)
     }
 }
@@ -54,7 +56,14 @@ struct GlobalOptions: ParsableArguments {
 extension GlobalOptions {
     /// Runs `body` with a client and always shuts the client down afterwards.
     func withClient<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
-        let client = try makeClient()
+        try await Self.withClient(commandLine, debug: debug, body)
+    }
+
+    /// The same for commands whose options differ (`trail`, where `--region` filters records).
+    static func withClient<T>(
+        _ options: AWSCommandLineOptions, debug: Bool, _ body: (AWSClient) async throws -> T
+    ) async throws -> T {
+        let client = try makeClient(options, debug: debug)
         do {
             let result = try await body(client)
             try? await client.shutdown()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardAWS
 import RootGuardTrail
 
 /// `rootguard trail`: hunt and triage root activity in CloudTrail.
@@ -171,13 +172,10 @@ struct Trail: AsyncParsableCommand {
     }
 
     private func withHunter(_ filter: TrailFilter, _ body: (TrailHunter) async -> ScanOutput) async -> ScanOutput {
-        var arguments: [String] = debug ? ["--debug"] : []
-        if let profile { arguments += ["--profile", profile] }
-        if let clientRegion { arguments += ["--region", clientRegion] }
-        if let endpointURL { arguments += ["--endpoint-url", endpointURL] }
+        let options = AWSCommandLineOptions(
+            profile: profile, region: clientRegion, endpointURL: endpointURL, maxAttempts: nil, timeoutSeconds: nil)
         do {
-            let global = try GlobalOptions.parse(arguments)
-            return try await global.withClient { client in
+            return try await GlobalOptions.withClient(options, debug: debug) { client in
                 await body(TrailHunter(client: client, filter: filter, concurrency: jobs ?? 8))
             }
         } catch {

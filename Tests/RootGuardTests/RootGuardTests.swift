@@ -206,7 +206,7 @@ struct OrganizationEvaluationTests {
     @Test func memberRootEmailsAreJudgedLikeTheAccountsOwn() throws {
         let management = try SnapshotFile.example("hardened")
         let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
-        func member(_ id: String, _ email: String) -> MemberFacts {
+        func member(_ id: String, _ email: String?) -> MemberFacts {
             MemberFacts(
                 accountID: id, name: id, email: email, state: "ACTIVE", scpLevels: .unavailable(denied),
                 rootCredentials: .unavailable(denied), snapshot: .unavailable(denied))
@@ -220,6 +220,7 @@ struct OrganizationEvaluationTests {
                 member("444444444444", "AWS-shared@example.com"),
                 member("555555555555", "aws-root@gmail.com"),
                 member("666666666666", "aws-root@other.example"),
+                member("777777777777", nil),
             ])
         let report = Auditor.evaluate(
             organization,
@@ -233,6 +234,7 @@ struct OrganizationEvaluationTests {
         #expect(status("444444444444") == .fail)
         #expect(status("555555555555") == .fail)  // free mail
         #expect(status("666666666666") == .fail)  // not a company domain
+        #expect(status("777777777777") == .notEvaluated)  // no e-mail listed: said, not skipped
         let personal = report.findings.first {
             $0.checkId == "org-root-emails-unique" && $0.accountId == "111111111111"
         }
