@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "RootGuardTrail", dependencies: ["RootGuardModel", "CRootGuardInflate"]),
         // gzip inflation: zlib, and libdeflate loaded at run time when installed.
         .target(name: "CRootGuardInflate", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]),
-        .target(name: "RootGuardReport", dependencies: ["RootGuardModel"]),
+        // Every renderer: terminal, JSON and the report formats; text from AWS or logs made safe here.
+        .target(name: "RootGuardReport", dependencies: ["RootGuardModel", "RootGuardTrail", "RootGuardPolicy"]),
 
         // The AWS client and its signer.
         .target(name: "RootGuardSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -71,7 +72,8 @@ let package = Package(
         .executableTarget(
             name: "rootguard",
             dependencies: [
-                "RootGuard", "RootGuardAWS", "RootGuardModel", "RootGuardReport", "RootGuardCompliance", "RootGuardCollect",
+                "RootGuard", "RootGuardAWS", "RootGuardModel", "RootGuardReport", "RootGuardCompliance",
+                "RootGuardCollect",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -114,6 +116,14 @@ let package = Package(
                 "RootGuardTrail", "RootGuardModel", "CRootGuardInflate", .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "RootGuardReportTests",
+            dependencies: [
+                "RootGuardReport", "RootGuardModel", "RootGuardTrail", "RootGuardPolicy", "RootGuard",
+                "RootGuardCompliance",
+            ],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "RootGuardTests",

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardModel
 import RootGuardTrail
 import Yams
 
@@ -56,10 +57,10 @@ public enum ApprovalsFile {
         }
         return try file.approvals.enumerated().map { index, entry in
             let place = "\(name): approvals[\(index)]"
-            guard let from = CloudTrailTime.parse(entry.from) else {
+            guard let from = TimeArgument.parseTimestamp(entry.from) else {
                 throw LoadError(description: "\(place): 'from' is not an ISO 8601 time: \(entry.from)")
             }
-            guard let until = CloudTrailTime.parse(entry.until) else {
+            guard let until = TimeArgument.parseTimestamp(entry.until) else {
                 throw LoadError(description: "\(place): 'until' is not an ISO 8601 time: \(entry.until)")
             }
             guard from <= until else { throw LoadError(description: "\(place): 'from' is after 'until'") }

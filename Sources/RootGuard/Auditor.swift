@@ -7,7 +7,7 @@ import RootGuardModel
 
 /// collect → evaluate → report, for one account.
 public enum Auditor {
-    public static let version = "0.1.0"
+    public static var version: String { RootGuardVersion.current }
 
     /// Collects a snapshot of the account the client's credentials belong to: the root user's own posture and,
     /// unless `monitoring` is false, how root activity is monitored in `regions` (nil: every enabled region).
@@ -43,13 +43,13 @@ public enum Auditor {
         for practice in Practices.all where !covered.contains(practice.id) {
             findings.append(
                 Finding(
-                    checkId: "practice-\(practice.id)-coverage", status: .notEvaluated, severity: .info,
+                    checkId: .coverage(of: practice.id), status: .notEvaluated, severity: .info,
                     accountId: snapshot.account.accountID,
                     resource: "arn:\(snapshot.account.partition):::\(snapshot.account.accountID)",
                     message:
                         "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
-                    compliance: ["ROOT-BP": [practice.id]], evidence: [:],
-                    remediation: "See shared/PRACTICES.md for how to verify this practice by hand."))
+                    compliance: ["ROOT-BP": [practice.id.rawValue]], evidence: [:],
+                    remediation: "See \(practicesDocument) for how to verify this practice by hand."))
         }
         return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
     }
@@ -78,14 +78,18 @@ public enum Auditor {
         for practice in Practices.all where !covered.contains(practice.id) {
             findings.append(
                 Finding(
-                    checkId: "practice-\(practice.id)-coverage", status: .notEvaluated, severity: .info,
+                    checkId: .coverage(of: practice.id), status: .notEvaluated, severity: .info,
                     accountId: organization.management.account.accountID, resource: organization.organizationID,
                     message:
                         "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
-                    compliance: ["ROOT-BP": [practice.id]], remediation: "See shared/PRACTICES.md."))
+                    compliance: ["ROOT-BP": [practice.id.rawValue]],
+                    remediation: "See \(practicesDocument) for how to verify this practice by hand."))
         }
         return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
     }
+
+    /// Where the practices are explained, in rootguard's own repository.
+    public static let practicesDocument = "docs/PRACTICES.md in the rootguard repository"
 
     /// Exit code for `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
     public static func exitCode(for report: ReportV1, failOn threshold: Severity?) -> Int32 {

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardModel
 
 /// AWS's rules for the root user's password, and a generator that always satisfies them.
 public enum RootPassword {
@@ -11,17 +12,7 @@ public enum RootPassword {
     public static let minimumLength = 8
     public static let maximumLength = 128
 
-    public struct Verdict: Sendable, Hashable {
-        public var length: Int
-        public var classes: [String]
-        /// Rules broken, one sentence each; empty when AWS would accept it.
-        public var violations: [String]
-        /// log2 of the search space if the characters were chosen at random from the classes used.
-        public var entropyBits: Int
-        public var meetsAWSRules: Bool { violations.isEmpty }
-        /// AWS's rules plus at least 80 bits.
-        public var isStrong: Bool { meetsAWSRules && entropyBits >= 80 }
-    }
+    public typealias Verdict = PasswordVerdict
 
     public static func check(_ password: String, accountName: String? = nil, email: String? = nil) -> Verdict {
         let characters = Array(password)

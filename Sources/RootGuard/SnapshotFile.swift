@@ -54,9 +54,18 @@ public enum SnapshotFile {
 
     public static func save(_ snapshot: Snapshot, to path: String) throws {
         do {
-            try encode(snapshot).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LoadError(description: "\(path): cannot write the snapshot: \(error.localizedDescription)")
+            try OutputFile.write(try encode(snapshot), to: path)
+        } catch let error as OutputFile.Failure {
+            throw LoadError(description: "cannot save the snapshot: \(error)")
+        }
+    }
+
+    /// Refuses a `--save-snapshot` path before any collection: a bad path must not cost a whole live run.
+    public static func checkWritable(_ path: String) throws {
+        do {
+            _ = try OutputFile.check(path)
+        } catch let error as OutputFile.Failure {
+            throw LoadError(description: "cannot save the snapshot: \(error)")
         }
     }
 
@@ -89,25 +98,26 @@ public enum SnapshotFile {
 
     public static func save(_ organization: OrganizationSnapshot, to path: String) throws {
         do {
-            try encode(organization).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw LoadError(description: "\(path): cannot write the snapshot: \(error.localizedDescription)")
+            try OutputFile.write(try encode(organization), to: path)
+        } catch let error as OutputFile.Failure {
+            throw LoadError(description: "cannot save the snapshot: \(error)")
         }
     }
 
-    /// The bundled example snapshots: `insecure` and `hardened`.
-    public static let exampleNames = ["insecure", "hardened"]
+    /// A bundled example snapshot.
+    public enum Example: String, CaseIterable, Sendable {
+        case insecure, hardened
+    }
 
-    public static func example(_ name: String) throws -> Snapshot {
+    public static func example(_ example: Example) throws -> Snapshot {
         guard
             let url = Bundle.module.url(
-                forResource: "\(name)-account", withExtension: "json", subdirectory: "Examples"),
+                forResource: "\(example.rawValue)-account", withExtension: "json", subdirectory: "Examples"),
             let data = try? Data(contentsOf: url)
         else {
-            throw LoadError(
-                description: "no bundled example '\(name)' (choose \(exampleNames.joined(separator: " or ")))")
+            throw LoadError(description: "the bundled example '\(example.rawValue)' is missing from this build")
         }
-        return try decode(data, name: "example \(name)")
+        return try decode(data, name: "example \(example.rawValue)")
     }
 
     static func describe(_ error: DecodingError) -> String {

@@ -1,186 +1,160 @@
 import Foundation
-import NIOCore
 import RootGuardAWS
 import RootGuardCollect
+import RootGuardModel
 import RootGuardTrail
 
-/// Reads CloudTrail from AWS: log files in S3 (pruned by the CloudTrail key layout) and the
-/// 90-day event history (LookupEvents). Local files are read by `LocalScan`.
+/// Where `rootguard trail` reads CloudTrail records.
+public enum TrailSource: Sendable, Hashable, CustomStringConvertible {
+    /// A file or a folder (recursive).
+    case path(String)
+    /// Log files under a bucket prefix.
+    case s3(bucket: String, prefix: String)
+    /// CloudTrail event history (LookupEvents); nil regions: every enabled region.
+    case lookup(regions: [String]?)
+    /// Standard input, streamed.
+    case stdin
+
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// `-`, `lookup`, `s3://bucket/prefix`, or a path. `lookupRegions` are the regions `lookup` queries.
+    public static func parse(_ text: String, lookupRegions: [String] = []) throws -> TrailSource {
+        if text == "-" { return .stdin }
+        if text == "lookup" { return .lookup(regions: lookupRegions.isEmpty ? nil : lookupRegions) }
+        if text.hasPrefix("s3://") {
+            let rest = text.dropFirst(5)
+            let bucket = rest.prefix { $0 != "/" }
+            guard !bucket.isEmpty else {
+                throw Invalid(description: "not an S3 URI (s3://bucket/prefix): \(TerminalSafe.escape(text))")
+            }
+            var prefix = String(rest.dropFirst(bucket.count))
+            if prefix.hasPrefix("/") { prefix.removeFirst() }
+            return .s3(bucket: String(bucket), prefix: prefix)
+        }
+        return .path(text)
+    }
+
+    /// True for the sources read through the AWS client.
+    public var needsAWS: Bool {
+        switch self {
+        case .s3, .lookup: true
+        case .path, .stdin: false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .path(let path): path
+        case .s3(let bucket, let prefix): "s3://\(bucket)/\(prefix)"
+        case .lookup: "lookup"
+        case .stdin: "stdin"
+        }
+    }
+}
+
+/// What a hunt looks at and how it triages.
+public struct TrailHuntOptions: Sendable {
+    public var filter: TrailFilter
+    public var analysis: TrailAnalysisOptions
+    /// Threads reading local files (nil: the number of cores); objects read at once from S3 (nil: 8).
+    public var jobs: Int?
+    /// Called with the bytes read so far and, for local files, the total.
+    public var progress: (@Sendable (_ bytes: Int, _ total: Int?) -> Void)?
+
+    public init(
+        filter: TrailFilter = TrailFilter(), analysis: TrailAnalysisOptions = TrailAnalysisOptions(), jobs: Int? = nil,
+        progress: (@Sendable (Int, Int?) -> Void)? = nil
+    ) {
+        self.filter = filter
+        self.analysis = analysis
+        self.jobs = jobs
+        self.progress = progress
+    }
+}
+
+/// scan → analyse → triage, for `rootguard trail`: every source read (local files in parallel, S3 objects
+/// `jobs` at a time, the event history per region), then de-duplicated, classified, joined and triaged once.
 public struct TrailHunter: Sendable {
-    public let client: AWSClient
-    public let filter: TrailFilter
-    /// Objects read at once.
-    public let concurrency: Int
+    /// Builds the AWS client, only when a source needs it.
+    public let makeClient: @Sendable () throws -> AWSClient
 
     /// The IAM actions `rootguard trail` needs for s3:// sources and `lookup`.
     public static let requiredActions = [
         "s3:ListBucket", "s3:GetObject", "cloudtrail:LookupEvents", "account:ListRegions",
     ]
 
-    /// Objects larger than a quarter of this are inflated and split as they arrive instead of held.
-    public let maxWholeBytes: Int
-
-    public init(client: AWSClient, filter: TrailFilter, concurrency: Int = 8, maxWholeBytes: Int = 64 << 20) {
-        self.client = client
-        self.filter = filter
-        self.concurrency = max(1, concurrency)
-        self.maxWholeBytes = maxWholeBytes
+    public init(makeClient: @escaping @Sendable () throws -> AWSClient) {
+        self.makeClient = makeClient
     }
 
-    // MARK: - S3
-
-    /// Splits `s3://bucket/prefix` into its parts; nil when it is not such a URI.
-    public static func parseS3URI(_ text: String) -> (bucket: String, prefix: String)? {
-        guard text.hasPrefix("s3://") else { return nil }
-        let rest = text.dropFirst(5)
-        let bucket = rest.prefix { $0 != "/" }
-        guard !bucket.isEmpty else { return nil }
-        var prefix = String(rest.dropFirst(bucket.count))
-        if prefix.hasPrefix("/") { prefix.removeFirst() }
-        return (String(bucket), prefix)
-    }
-
-    /// The log-file keys under the prefix that may hold records inside the filter. Walks the key
-    /// hierarchy folder by folder (delimiter "/") so accounts, regions and days outside the filter
-    /// are never listed.
-    public func listKeys(bucket: String, prefix: String, problems: inout [InputProblem]) async -> [String] {
-        let s3 = client.s3()
-        var keys: [String] = []
-        var pending = [prefix]
-        while let folder = pending.popLast() {
-            do {
-                let pages = s3.listObjectsV2Paginator(.init(bucket: bucket, delimiter: "/", prefix: folder))
-                for try await page in pages {
-                    for object in page.contents ?? [] {
-                        guard let key = object.key, LocalScan.isLogName(key) else { continue }
-                        if let parsed = CloudTrailKey.parse(key) {
-                            guard parsed.isEventLog, parsed.mayContain(filter) else { continue }
-                        } else if key.contains("CloudTrail-Digest") {
-                            continue
-                        }
-                        keys.append(key)
-                    }
-                    for common in page.commonPrefixes ?? [] {
-                        guard let sub = common.prefix, CloudTrailKey.folderMayContain(sub, filter) else { continue }
-                        pending.append(sub)
-                    }
+    public func hunt(_ sources: [TrailSource], options: TrailHuntOptions) async -> TrailReport {
+        let started = Date()
+        var scan = ScanOutput()
+        var client: AWSClient?
+        var clientError: String?
+        if sources.contains(where: \.needsAWS) {
+            do { client = try makeClient() } catch { clientError = "\(error)" }
+        }
+        var local: [String] = []
+        for source in sources {
+            switch source {
+            case .path(let path):
+                local.append(path)
+            case .stdin:
+                let scanner = TrailBufferScanner(filter: options.filter)
+                scanner.scanStream(name: "stdin", into: &scan) { buffer in
+                    let n = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
+                    if n < 0 { throw POSIXError(.EIO) }
+                    return n
                 }
-            } catch {
-                problems.append(InputProblem(input: "s3://\(bucket)/\(folder)", message: "cannot be listed: \(error)"))
+            case .s3(let bucket, let prefix):
+                guard let client else {
+                    scan.fail(source.description, "cannot be read: \(clientError ?? "no AWS client")")
+                    continue
+                }
+                let reader = CloudTrailReader(client: client, filter: options.filter, concurrency: options.jobs ?? 8)
+                let progress = options.progress
+                scan.merge(await reader.scanS3(bucket: bucket, prefix: prefix) { progress?($0, nil) })
+            case .lookup(let regions):
+                guard let client else {
+                    scan.fail(source.description, "cannot be read: \(clientError ?? "no AWS client")")
+                    continue
+                }
+                let reader = CloudTrailReader(client: client, filter: options.filter)
+                let chosen: [String]
+                if let regions {
+                    chosen = regions
+                } else {
+                    chosen = await reader.enabledRegions()
+                }
+                scan.merge(await reader.scanLookup(regions: chosen))
             }
         }
-        return keys.sorted()
-    }
-
-    /// Scans every log file under `s3://bucket/prefix`.
-    public func scanS3(bucket: String, prefix: String, progress: (@Sendable (Int) -> Void)? = nil) async -> ScanOutput {
-        var output = ScanOutput()
-        let keys = await listKeys(bucket: bucket, prefix: prefix, problems: &output.problems)
-        output.stats.problems += output.problems.count
-        let s3 = client.s3()
-        let filter = self.filter
-        let maxWholeBytes = self.maxWholeBytes
-        await withTaskGroup(of: ScanOutput.self) { group in
-            var next = keys.makeIterator()
-            func add(_ key: String) {
-                group.addTask {
-                    var result = ScanOutput()
-                    let name = "s3://\(bucket)/\(key)"
-                    do {
-                        let response = try await s3.getObject(.init(bucket: bucket, key: key))
-                        let scanner = TrailBufferScanner(filter: filter, maxWholeBytes: maxWholeBytes)
-                        let length = response.head.header("Content-Length").flatMap { Int($0) } ?? Int.max
-                        if length <= scanner.maxWholeBytes / 4 {
-                            let bytes = try await response.body.collect(upTo: scanner.maxWholeBytes / 4)
-                            bytes.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
-                        } else {
-                            // Large (or of unknown size): inflate and split as the bytes arrive.
-                            let stream = TrailBufferScanner.TrailStream(scanner: scanner, name: name)
-                            do {
-                                for try await chunk in response.body {
-                                    chunk.withUnsafeReadableBytes { stream.consume($0, into: &result) }
-                                }
-                            } catch {
-                                stream.fail("could not be read: \(error)")
-                            }
-                            stream.finish(into: &result)
-                        }
-                    } catch {
-                        result.stats.inputs += 1
-                        result.stats.problems += 1
-                        result.problems.append(InputProblem(input: name, message: "cannot be read: \(error)"))
-                    }
-                    return result
-                }
-            }
-            for _ in 0..<concurrency {
-                if let key = next.next() { add(key) }
-            }
-            for await result in group {
-                output.merge(result)
-                progress?(output.stats.bytesRead)
-                if let key = next.next() { add(key) }
-            }
+        if let client { try? await client.shutdown() }
+        if !local.isEmpty {
+            var problems: [InputProblem] = []
+            let files = LocalScan.files(under: local, filter: options.filter, problems: &problems)
+            scan.problems += problems
+            scan.stats.problems += problems.count
+            let total = files.reduce(0) { $0 + $1.size }
+            let threads = options.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            let progress = options.progress
+            scan.merge(
+                LocalScan.scan(files: files.map(\.path), jobs: threads, filter: options.filter) {
+                    progress?($0, total)
+                })
         }
-        return output
+        scan.stats.seconds = Date().timeIntervalSince(started)
+        return TrailAnalysis.analyse(scan, options: options.analysis)
     }
+}
 
-    // MARK: - Event history
-
-    /// The queries that find every kind of root activity in the event history: the root user's own
-    /// events (`Username` is `root` for them) and the events whose caller is not root.
-    static let lookupQueries: [(String, String)] = [
-        ("Username", "root"), ("EventName", "AssumeRoot"), ("EventName", "PasswordRecoveryRequested"),
-        ("EventName", "PasswordRecoveryCompleted"), ("EventName", "StartPrimaryEmailUpdate"),
-        ("EventName", "AcceptPrimaryEmailUpdate"),
-    ]
-
-    /// Reads root activity from CloudTrail's event history (the last 90 days) in each region.
-    public func scanLookup(regions: [String]) async -> ScanOutput {
-        var output = ScanOutput()
-        let now = Date()
-        let start = filter.since ?? now.addingTimeInterval(-90 * 86_400)
-        let end = filter.until ?? now
-        for region in regions {
-            let name = "lookup:\(region)"
-            let trail = client.cloudTrail(region: AWSRegion(region))
-            output.stats.inputs += 1
-            var records: [UInt8] = Array("[".utf8)
-            var count = 0
-            do {
-                for (key, value) in Self.lookupQueries {
-                    let input = CloudTrail.LookupEventsRequest(
-                        lookupAttributes: [.init(attributeKey: key, attributeValue: value)], startTime: start,
-                        endTime: end, maxResults: 50)
-                    for try await page in trail.lookupEventsPaginator(input) {
-                        for event in page.events ?? [] {
-                            guard let text = event.cloudTrailEvent else { continue }
-                            if count > 0 { records.append(UInt8(ascii: ",")) }
-                            records += Array(text.utf8)
-                            count += 1
-                        }
-                    }
-                }
-            } catch {
-                output.stats.problems += 1
-                output.problems.append(InputProblem(input: name, message: "LookupEvents failed: \(error)"))
-                continue
-            }
-            records.append(UInt8(ascii: "]"))
-            // The history holds the records as JSON strings: scan them like a bare array of records.
-            var result = ScanOutput()
-            let scanner = TrailBufferScanner(filter: filter)
-            if count > 0 {
-                records.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
-                result.stats.inputs -= 1
-            }
-            output.merge(result)
-        }
-        return output
-    }
-
-    /// The regions enabled for the account (account:ListRegions), else the client's region.
-    public func enabledRegions() async -> [String] {
-        await MonitoringCollector.listEnabledRegions(client) ?? [client.configuration.region.rawValue]
+extension ScanOutput {
+    /// Records an input that could not be read at all.
+    mutating func fail(_ input: String, _ message: String) {
+        stats.problems += 1
+        problems.append(InputProblem(input: input, message: message))
     }
 }

@@ -5,15 +5,17 @@ import RootGuardModel
 /// What a check is, beside its logic.
 public struct CheckMetadata: Sendable, Hashable {
     /// Stable id, never reused (`root-no-access-keys`).
-    public let id: String
+    public let id: CheckID
     public let title: String
     /// The ROOT-BP practices it evaluates.
-    public let practices: [String]
+    public let practices: [PracticeID]
     public let severity: Severity
     public let risk: String
     public let remediation: String
 
-    public init(id: String, title: String, practices: [String], severity: Severity, risk: String, remediation: String) {
+    public init(
+        id: CheckID, title: String, practices: [PracticeID], severity: Severity, risk: String, remediation: String
+    ) {
         self.id = id
         self.title = title
         self.practices = practices
@@ -25,7 +27,7 @@ public struct CheckMetadata: Sendable, Hashable {
     /// `ROOT-BP` plus every framework control that references this check.
     public var compliance: [String: [String]] {
         var result = ComplianceCatalog.references(for: id)
-        result["ROOT-BP"] = practices
+        result["ROOT-BP"] = practices.map(\.rawValue)
         return result
     }
 
@@ -46,10 +48,48 @@ public struct CheckMetadata: Sendable, Hashable {
     ) -> Finding {
         var evidence = evidence
         evidence["unavailable"] = .object([
-            "kind": .string(reason.kind), "reason": .string(reason.reason), "code": JSONValue(reason.code),
+            "kind": .string(reason.kind.rawValue), "reason": .string(reason.reason), "code": JSONValue(reason.code),
             "action": JSONValue(reason.action),
         ])
         return finding(snapshot, .notEvaluated, "Not evaluated: \(reason).", evidence: evidence, resource: resource)
+    }
+}
+
+/// The NOT_EVALUATED finding that ends a check whose fact was not collected (thrown by `Needs`).
+struct NotEvaluated: Error {
+    let finding: Finding
+}
+
+/// What a check needs from the snapshot: `try need(snapshot.credentialReport)` is the value, or ends the check with
+/// the NOT_EVALUATED finding naming why the fact is missing. Used inside `CheckMetadata.evaluating`.
+struct Needs {
+    let metadata: CheckMetadata
+    let snapshot: Snapshot
+
+    func callAsFunction<T>(
+        _ fact: Collected<T>, evidence: [String: JSONValue] = [:], resource: String? = nil
+    ) throws(NotEvaluated) -> T {
+        switch fact {
+        case .value(let value): return value
+        case .unavailable(let reason):
+            throw NotEvaluated(finding: metadata.notEvaluated(snapshot, reason, evidence: evidence, resource: resource))
+        }
+    }
+
+    /// Ends the check with NOT_EVALUATED for `reason`.
+    func missing(_ reason: Unavailable, evidence: [String: JSONValue] = [:]) -> NotEvaluated {
+        NotEvaluated(finding: metadata.notEvaluated(snapshot, reason, evidence: evidence))
+    }
+}
+
+extension CheckMetadata {
+    /// Runs a check's body; a fact it needs that was not collected makes the result that one NOT_EVALUATED finding.
+    func evaluating(_ snapshot: Snapshot, _ body: (Needs) throws(NotEvaluated) -> [Finding]) -> [Finding] {
+        do {
+            return try body(Needs(metadata: self, snapshot: snapshot))
+        } catch {
+            return [error.finding]
+        }
     }
 }
 

@@ -34,9 +34,9 @@ public struct AccountCollector: Sendable {
     public func collect() async throws -> Snapshot {
         let started = Date()
         let identity = try await client.sts().getCallerIdentity()
-        guard let accountID = identity.account, let arn = identity.arn else {
+        guard let text = identity.account, let accountID = AccountID(rawValue: text), let arn = identity.arn else {
             throw AWSError(
-                kind: .malformedResponse, code: "NoIdentity", message: "GetCallerIdentity returned no account",
+                kind: .malformedResponse, code: "NoIdentity", message: "GetCallerIdentity returned no 12-digit account",
                 service: "sts", operation: "GetCallerIdentity")
         }
         let partition = arn.split(separator: ":", maxSplits: 2).dropFirst().first.map(String.init) ?? "aws"
@@ -49,7 +49,7 @@ public struct AccountCollector: Sendable {
         async let authorization = gather { try await authorizationDetails() }
         async let aliases = gather { try await client.iam().listAccountAliases().accountAliases ?? [] }
         async let features = gather { try await client.iam().listOrganizationsFeatures().enabledFeatures ?? [] }
-        async let organization = gather { try await membership(accountID: accountID) }
+        async let organization = gather { try await membership(accountID: accountID.rawValue) }
         async let security = alternateContact("SECURITY")
         async let operations = alternateContact("OPERATIONS")
         async let billing = alternateContact("BILLING")
@@ -67,7 +67,7 @@ public struct AccountCollector: Sendable {
         }
 
         let membershipResult = await organization
-        let rootEmail = await rootEmail(accountID: accountID, membership: membershipResult)
+        let rootEmail = await rootEmail(accountID: accountID.rawValue, membership: membershipResult)
         return Snapshot(
             collectedAt: started, tool: .init(version: toolVersion), account: account, accountSummary: await summary,
             credentialReport: await report, virtualMFADevices: await devices, authorization: await authorization,
@@ -206,7 +206,7 @@ public struct AccountCollector: Sendable {
             if let email = membership.accountEmail { return .value(email) }
             if membership.role == .standalone {
                 return .unavailable(
-                    Unavailable(kind: "notVisible", reason: "no AWS API returns a standalone account's root e-mail"))
+                    Unavailable(kind: .notVisible, reason: "no AWS API returns a standalone account's root e-mail"))
             }
             return await gather {
                 guard let email = try await client.account().getPrimaryEmail(.init(accountId: accountID)).primaryEmail

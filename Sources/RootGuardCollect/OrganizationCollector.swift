@@ -45,31 +45,44 @@ public struct OrganizationCollector: Sendable {
         }
         var accounts: [Organizations.Account] = []
         for try await page in client.organizations().listAccountsPaginator(.init()) { accounts += page.accounts ?? [] }
-        let members = accounts.filter { $0.id != management.account.accountID && $0.id != nil }
+        var members: [(AccountID, Organizations.Account)] = []
+        for account in accounts {
+            guard let text = account.id, let id = AccountID(rawValue: text) else {
+                throw AWSError(
+                    kind: .malformedResponse, code: "InvalidAccountId",
+                    message: "ListAccounts returned an account id that is not 12 digits",
+                    service: "organizations", operation: "ListAccounts")
+            }
+            if id != management.account.accountID { members.append((id, account)) }
+        }
         let total = members.count
         let scpCache = SCPPathCollector.Cache(wholeOrganization: true)
         var results: [MemberFacts] = []
-        await withTaskGroup(of: MemberFacts.self) { group in
-            var pending = members[...]
-            var done = 0
-            func add(_ account: Organizations.Account) { group.addTask { await member(account, scpCache: scpCache) } }
-            for _ in 0..<concurrency { if let next = pending.popFirst() { add(next) } }
-            for await facts in group {
-                results.append(facts)
-                done += 1
-                progress(done, total)
-                if let next = pending.popFirst() { add(next) }
-            }
+        await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) {
+            await self.member($0.id, $0.account, scpCache: scpCache)
+        } collect: { facts in
+            results.append(facts)
+            progress(results.count, total)
         }
         return OrganizationSnapshot(
             management: management, organizationID: organizationID,
             members: results.sorted { $0.accountID < $1.accountID })
     }
 
-    func member(_ account: Organizations.Account, scpCache: SCPPathCollector.Cache) async -> MemberFacts {
-        let id = account.id!
+    private struct Member: Sendable {
+        let id: AccountID
+        let account: Organizations.Account
+    }
+
+    func member(
+        _ id: AccountID, _ account: Organizations.Account, scpCache: SCPPathCollector.Cache
+    ) async
+        -> MemberFacts
+    {
         let state = account.state ?? account.status ?? "UNKNOWN"
-        async let scps = gather { try await SCPPathCollector(client: client, cache: scpCache).facts(account: id) }
+        async let scps = gather {
+            try await SCPPathCollector(client: client, cache: scpCache).facts(account: id.rawValue)
+        }
         async let root = gather { try await RootSessions(client: client).inventory(account: id) }
         var snapshot: Collected<Snapshot>?
         if case .assumeRole(let role) = access {
@@ -87,7 +100,7 @@ public struct OrganizationCollector: Sendable {
             }
         }
         return MemberFacts(
-            accountID: id, name: account.name ?? id, email: account.email, state: state, scpLevels: await scps,
+            accountID: id, name: account.name ?? id.rawValue, email: account.email, state: state, scpLevels: await scps,
             rootCredentials: await root, snapshot: snapshot)
     }
 }

@@ -7,6 +7,9 @@ public struct RootSessions: Sendable {
     public enum Task: String, Sendable {
         case audit = "IAMAuditRootUserCredentials"
         case deleteCredentials = "IAMDeleteRootUserCredentials"
+
+        /// `arn:<partition>:iam::aws:policy/root-task/<task>`.
+        public func policyARN(partition: String) -> String { "arn:\(partition):iam::aws:policy/root-task/\(rawValue)" }
     }
 
     public static let requiredActions = ["sts:AssumeRoot"]
@@ -23,12 +26,12 @@ public struct RootSessions: Sendable {
     public init(client: AWSClient) { self.client = client }
 
     /// A client acting as `account`'s root user for `task` (at most 15 minutes).
-    public func session(account: String, task: Task) async throws -> AWSClient {
+    public func session(account: AccountID, task: Task) async throws -> AWSClient {
         let partition = client.configuration.region.partition.name
         let output = try await client.sts().assumeRoot(
             .init(
-                targetPrincipal: account,
-                taskPolicyArn: .init(arn: "arn:\(partition):iam::aws:policy/root-task/\(task.rawValue)"),
+                targetPrincipal: account.rawValue,
+                taskPolicyArn: .init(arn: task.policyARN(partition: partition)),
                 durationSeconds: 900))
         guard let credentials = output.credentials, let id = credentials.accessKeyId,
             let secret = credentials.secretAccessKey
@@ -42,16 +45,16 @@ public struct RootSessions: Sendable {
             credentialProvider: StaticCredentialProvider(
                 AWSCredentials(
                     accessKeyID: id, secretAccessKey: secret, sessionToken: credentials.sessionToken,
-                    expiration: credentials.expiration, accountID: account,
+                    expiration: credentials.expiration, accountID: account.rawValue,
                     source: "AssumeRoot \(task.rawValue) in \(account)")))
     }
 
     /// Everything the member's root user holds (ROOT-BP 14), read with the audit task policy.
-    public func inventory(account: String) async throws -> RootCredentialInventory {
+    public func inventory(account: AccountID) async throws -> RootCredentialInventory {
         try await inventory(account: account, using: try await session(account: account, task: .audit))
     }
 
-    func inventory(account: String, using root: AWSClient) async throws -> RootCredentialInventory {
+    func inventory(account: AccountID, using root: AWSClient) async throws -> RootCredentialInventory {
         let iam = root.iam()
         var loginProfile = true
         do {
@@ -70,15 +73,11 @@ public struct RootSessions: Sendable {
     }
 
     /// What one removal did.
-    public struct Removal: Sendable, Hashable {
-        public var credential: String
-        /// nil when it worked; otherwise the one-line error.
-        public var error: String?
-    }
+    public typealias Removal = CredentialRemoval
 
     /// Deletes every root credential of `account` (login profile, keys, certificates; deactivates MFA devices)
     /// with the delete task policy, then returns what was done.
-    public func removeCredentials(account: String, inventory: RootCredentialInventory) async throws -> [Removal] {
+    public func removeCredentials(account: AccountID, inventory: RootCredentialInventory) async throws -> [Removal] {
         let iam = try await session(account: account, task: .deleteCredentials).iam()
         var removals: [Removal] = []
         func attempt(_ credential: String, _ body: () async throws -> Void) async {

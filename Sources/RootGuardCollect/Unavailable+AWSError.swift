@@ -4,15 +4,15 @@ import RootGuardModel
 extension Unavailable {
     /// An AWS failure as a missing fact: the kind, one line, the code and the IAM action that was called.
     public init(_ error: AWSError) {
-        let kind: String =
+        let kind: Kind =
             switch error.kind {
-            case .accessDenied: "accessDenied"
-            case .throttling: "throttling"
-            case .notImplemented: "notImplemented"
-            case .notFound: "notEnabled"
-            case .authentication: "authentication"
-            case .timeout: "timeout"
-            default: "error"
+            case .accessDenied: .accessDenied
+            case .throttling: .throttling
+            case .notImplemented: .notImplemented
+            case .notFound: .notEnabled
+            case .authentication: .authentication
+            case .timeout: .timeout
+            default: .error
             }
         self.init(kind: kind, reason: error.description, code: error.code, action: error.iamAction)
     }
@@ -25,8 +25,8 @@ func gather<T: Codable & Sendable>(_ body: () async throws -> T) async -> Collec
     } catch let error as AWSError {
         return .unavailable(Unavailable(error))
     } catch let error as CredentialError {
-        return .unavailable(Unavailable(kind: "credentials", reason: error.message))
+        return .unavailable(Unavailable(kind: .credentials, reason: error.message))
     } catch {
-        return .unavailable(Unavailable(kind: "error", reason: "\(error)"))
+        return .unavailable(Unavailable(kind: .error, reason: "\(error)"))
     }
 }

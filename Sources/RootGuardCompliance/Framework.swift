@@ -1,12 +1,14 @@
+import RootGuardModel
+
 /// A compliance framework as data: controls that reference rootguard check ids.
 public struct Framework: Sendable, Hashable {
     public struct Control: Sendable, Hashable {
         public let id: String
         public let title: String
         /// The rootguard checks that evaluate this control.
-        public let checks: [String]
+        public let checks: [CheckID]
 
-        public init(_ id: String, _ title: String, checks: [String]) {
+        public init(_ id: String, _ title: String, checks: [CheckID]) {
             self.id = id
             self.title = title
             self.checks = checks
@@ -30,7 +32,7 @@ public enum ComplianceCatalog {
     public static let frameworks: [Framework] = [fsbp, cis14, cis30, cis50, cis70, config]
 
     /// Framework id → control ids that reference `checkID`.
-    public static func references(for checkID: String) -> [String: [String]] {
+    public static func references(for checkID: CheckID) -> [String: [String]] {
         var result: [String: [String]] = [:]
         for framework in frameworks {
             let ids = framework.controls.filter { $0.checks.contains(checkID) }.map(\.id)
@@ -40,7 +42,7 @@ public enum ComplianceCatalog {
     }
 
     /// Every check id any framework references.
-    public static var referencedCheckIDs: Set<String> {
+    public static var referencedCheckIDs: Set<CheckID> {
         Set(frameworks.flatMap { $0.controls.flatMap(\.checks) })
     }
 

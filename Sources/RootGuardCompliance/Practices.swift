@@ -1,7 +1,9 @@
-/// The ROOT-BP practices (shared/PRACTICES.md): the project's own framework.
+import RootGuardModel
+
+/// The ROOT-BP practices (docs/PRACTICES.md): the project's own framework.
 public enum Practices {
     public struct Practice: Sendable, Hashable {
-        public let id: String
+        public let id: PracticeID
         public let title: String
     }
 
@@ -29,5 +31,5 @@ public enum Practices {
         .init(id: "21", title: "A response procedure for root alerts"),
     ]
 
-    public static func title(_ id: String) -> String { all.first { $0.id == id }?.title ?? "ROOT-BP \(id)" }
+    public static func title(_ id: PracticeID) -> String { all.first { $0.id == id }?.title ?? "ROOT-BP \(id)" }
 }

@@ -45,8 +45,23 @@ extension Collected: Hashable where Value: Hashable {}
 
 /// Why a fact is missing: the failing call, the AWS error code, and the permission it needed.
 public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible {
-    /// What kind of failure: `accessDenied`, `throttling`, `notImplemented`, `notEnabled`, `error`, …
-    public var kind: String
+    /// What kind of failure. Encoded as its raw value; values this version does not know decode as `.error`.
+    public enum Kind: String, Codable, Sendable, Hashable, CaseIterable {
+        case accessDenied, throttling, notImplemented, notEnabled, authentication, timeout, credentials, error
+        /// The collector did not gather the fact (a snapshot without it, a region it did not visit).
+        case missing
+        /// No API shows the fact (a standalone account's root e-mail).
+        case notVisible
+        /// The enabled regions could not be listed, so an every-region claim cannot be made.
+        case regionsUnknown
+
+        public init(from decoder: Decoder) throws {
+            let text = try decoder.singleValueContainer().decode(String.self)
+            self = Kind(rawValue: text) ?? .error
+        }
+    }
+
+    public var kind: Kind
     /// One line for the report.
     public var reason: String
     /// The AWS error code, when there was one.
@@ -54,7 +69,7 @@ public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible 
     /// The IAM action that was refused or failed, e.g. `iam:GenerateCredentialReport`.
     public var action: String?
 
-    public init(kind: String, reason: String, code: String? = nil, action: String? = nil) {
+    public init(kind: Kind, reason: String, code: String? = nil, action: String? = nil) {
         self.kind = kind
         self.reason = reason
         self.code = code
@@ -62,6 +77,7 @@ public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible 
     }
 
     public var description: String {
-        kind == "accessDenied" && action != nil ? "missing permission \(action!): \(reason)" : reason
+        if kind == .accessDenied, let action { return "missing permission \(action): \(reason)" }
+        return reason
     }
 }

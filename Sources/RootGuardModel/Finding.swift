@@ -31,10 +31,10 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
 
 /// One finding of the JSON report contract (`schemaVersion` 1).
 public struct Finding: Codable, Sendable, Hashable {
-    public var checkId: String
+    public var checkId: CheckID
     public var status: Status
     public var severity: Severity
-    public var accountId: String
+    public var accountId: AccountID
     public var region: String?
     public var resource: String
     public var message: String
@@ -44,7 +44,7 @@ public struct Finding: Codable, Sendable, Hashable {
     public var remediation: String
 
     public init(
-        checkId: String, status: Status, severity: Severity, accountId: String, region: String? = nil,
+        checkId: CheckID, status: Status, severity: Severity, accountId: AccountID, region: String? = nil,
         resource: String, message: String, compliance: [String: [String]], evidence: [String: JSONValue] = [:],
         remediation: String
     ) {
@@ -59,6 +59,9 @@ public struct Finding: Codable, Sendable, Hashable {
         self.evidence = evidence
         self.remediation = remediation
     }
+
+    /// The ROOT-BP practices this finding speaks to.
+    public var practices: [PracticeID] { compliance["ROOT-BP"]?.compactMap(PracticeID.init(rawValue:)) ?? [] }
 
     enum CodingKeys: String, CodingKey {
         case checkId, status, severity, accountId, region, resource, message, compliance, evidence, remediation

@@ -17,7 +17,7 @@ public struct OrganizationSnapshot: Codable, Sendable {
 }
 
 public struct MemberFacts: Codable, Sendable {
-    public var accountID: String
+    public var accountID: AccountID
     public var name: String
     public var email: String?
     /// `ACTIVE`, `SUSPENDED`, …
@@ -29,7 +29,7 @@ public struct MemberFacts: Codable, Sendable {
     public var snapshot: Collected<Snapshot>?
 
     public init(
-        accountID: String, name: String, email: String?, state: String, scpLevels: Collected<[SCPLevelFacts]>,
+        accountID: AccountID, name: String, email: String?, state: String, scpLevels: Collected<[SCPLevelFacts]>,
         rootCredentials: Collected<RootCredentialInventory>, snapshot: Collected<Snapshot>?
     ) {
         self.accountID = accountID

@@ -37,14 +37,14 @@ public struct RootCredentialInventory: Codable, Sendable, Hashable {
         }
     }
 
-    public var account: String
+    public var account: AccountID
     public var loginProfile: Bool
     public var accessKeys: [AccessKey]
     public var signingCertificates: [Certificate]
     public var mfaDevices: [MFADevice]
 
     public init(
-        account: String, loginProfile: Bool, accessKeys: [AccessKey], signingCertificates: [Certificate],
+        account: AccountID, loginProfile: Bool, accessKeys: [AccessKey], signingCertificates: [Certificate],
         mfaDevices: [MFADevice]
     ) {
         self.account = account
@@ -68,4 +68,28 @@ public struct RootCredentialInventory: Codable, Sendable, Hashable {
         lines += mfaDevices.map { "MFA device \($0.serialNumber) (\($0.kind))" }
         return lines
     }
+}
+
+/// What one removal of a root credential did.
+public struct CredentialRemoval: Sendable, Hashable {
+    public var credential: String
+    /// nil when it worked; otherwise the one-line error.
+    public var error: String?
+
+    public init(credential: String, error: String?) {
+        self.credential = credential
+        self.error = error
+    }
+}
+
+/// What `harden remove-root-credentials` did in one account.
+public enum RootCredentialRemovalOutcome: Sendable, Hashable {
+    /// The credentials could not be read; nothing was changed.
+    case unreadable(AccountID, error: String)
+    /// Root has no credentials.
+    case nothingToRemove(AccountID)
+    /// Dry run: what `--apply` would remove.
+    case wouldRemove(AccountID, [String])
+    /// Applied: each removal, then what the re-audit still found (nil when it could not read).
+    case applied(AccountID, removals: [CredentialRemoval], remaining: [String]?, reauditError: String?)
 }

@@ -18,7 +18,7 @@ extension Snapshot {
     /// Why neither source is available.
     public var rootSourcesUnavailable: Unavailable {
         accountSummary.unavailable ?? credentialReport.unavailable
-            ?? Unavailable(kind: "missing", reason: "the credential report has no <root_account> row")
+            ?? Unavailable(kind: .missing, reason: "the credential report has no <root_account> row")
     }
 
     public var rootPasswordPresent: RootFact<Bool>? {

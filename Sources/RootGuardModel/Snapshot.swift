@@ -63,13 +63,13 @@ public struct Snapshot: Codable, Sendable {
 
 /// Whose account this is.
 public struct AccountIdentity: Codable, Sendable, Hashable {
-    public var accountID: String
+    public var accountID: AccountID
     /// `aws`, `aws-cn`, `aws-us-gov`, … (from the caller ARN).
     public var partition: String
     public var callerARN: String
     public var region: String
 
-    public init(accountID: String, partition: String, callerARN: String, region: String) {
+    public init(accountID: AccountID, partition: String, callerARN: String, region: String) {
         self.accountID = accountID
         self.partition = partition
         self.callerARN = callerARN
@@ -77,7 +77,7 @@ public struct AccountIdentity: Codable, Sendable, Hashable {
     }
 
     /// `arn:<partition>:iam::<account>:root`: the exact ARN of this account's root user.
-    public var rootARN: String { "arn:\(partition):iam::\(accountID):root" }
+    public var rootARN: String { accountID.rootARN(partition: partition) }
     /// The audit is running with root credentials itself.
     public var callerIsRoot: Bool { callerARN == rootARN }
 }

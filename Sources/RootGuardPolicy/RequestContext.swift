@@ -1,3 +1,5 @@
+import RootGuardModel
+
 /// What is being asked: action, resource and the condition keys AWS would put in the request context.
 public struct RequestContext: Sendable, Hashable {
     public var action: String
@@ -15,11 +17,12 @@ public struct RequestContext: Sendable, Hashable {
 
     /// The request context of the member account's root user (what an SCP sees when root acts).
     public static func root(
-        account: String, partition: String = "aws", action: String, resource: String = "*", assumedRoot: Bool = false
+        account: AccountID, partition: String = "aws", action: String, resource: String = "*",
+        assumedRoot: Bool = false
     ) -> RequestContext {
         var keys: [String: [String]] = [
-            "aws:PrincipalArn": ["arn:\(partition):iam::\(account):root"], "aws:PrincipalAccount": [account],
-            "aws:PrincipalType": ["Account"], "aws:userid": [account],
+            "aws:PrincipalArn": [account.rootARN(partition: partition)], "aws:PrincipalAccount": [account.rawValue],
+            "aws:PrincipalType": ["Account"], "aws:userid": [account.rawValue],
         ]
         if assumedRoot { keys["aws:AssumedRoot"] = ["true"] }
         return RequestContext(action: action, resource: resource, keys: keys)

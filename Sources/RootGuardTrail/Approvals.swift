@@ -34,7 +34,7 @@ public struct Approval: Sendable, Codable, Equatable {
     }
 
     /// How the approval is named in reports.
-    public var label: String { ticket ?? who ?? "approval \(account) \(CloudTrailTime.format(from))" }
+    public var label: String { ticket ?? who ?? "approval \(account) \(TimeArgument.format(from))" }
 
     /// True when this approval covers the detection. `taskPolicy` is the AssumeRoot task policy of
     /// the call or of the session the detection belongs to.
@@ -43,7 +43,7 @@ public struct Approval: Sendable, Codable, Equatable {
             detection.detection == DetectionCatalog.assumeRootRequested.id
             ? detection.details["targetAccount"] ?? detection.accountId : detection.accountId
         guard account == "*" || account == subject else { return false }
-        guard let time = CloudTrailTime.parse(detection.eventTime), time >= from, time <= until else { return false }
+        guard detection.eventTime >= from, detection.eventTime <= until else { return false }
         if let actions, !actions.isEmpty {
             let action =
                 detection.eventSource.hasSuffix(".amazonaws.com")

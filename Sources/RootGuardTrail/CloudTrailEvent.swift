@@ -43,7 +43,7 @@ public struct CloudTrailEvent: Sendable {
     public var eventSource: String { string("eventSource") ?? "" }
     public var eventType: String? { string("eventType") }
     public var eventTimeText: String { string("eventTime") ?? string("@timestamp") ?? "" }
-    public var eventTime: Date? { CloudTrailTime.parse(eventTimeText) }
+    public var eventTime: Date? { TimeArgument.parseTimestamp(eventTimeText) }
     public var identityType: String? { string("userIdentity", "type") }
     public var isRoot: Bool { identityType == "Root" }
     public var invokedBy: String? { string("userIdentity", "invokedBy") }
@@ -87,19 +87,5 @@ extension JSONValue {
             current = next
         }
         return current
-    }
-}
-
-/// CloudTrail's timestamps: `2024-05-01T10:00:00Z`, sometimes with fractional seconds.
-public enum CloudTrailTime {
-    public static func parse(_ text: String) -> Date? {
-        if let date = try? Date(text, strategy: .iso8601) { return date }
-        return try? Date(
-            text,
-            strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    public static func format(_ date: Date) -> String {
-        date.formatted(.iso8601)
     }
 }

@@ -41,7 +41,7 @@ public struct CloudTrailKey: Sendable, Equatable {
     /// time, which is at or after the time of every record in them, so a day before `since` can be
     /// skipped; a day after `until` can still hold late-delivered records, so one day of slack is kept.
     public func mayContain(_ filter: TrailFilter) -> Bool {
-        if !filter.accounts.isEmpty, !filter.accounts.contains(account) { return false }
+        if !filter.includes(account: account) { return false }
         if !filter.regions.isEmpty, let region, !filter.regions.contains(region) { return false }
         if let day, let start = Self.utc.date(from: day) {
             if let since = filter.since, start.addingTimeInterval(86_400) <= since { return false }
@@ -67,7 +67,7 @@ extension CloudTrailKey {
         var i = logs + 1
         if i < parts.count, parts[i].hasPrefix("o-") { i += 1 }
         guard i < parts.count else { return true }
-        if isAccountID(parts[i]), !filter.accounts.isEmpty, !filter.accounts.contains(parts[i]) { return false }
+        if isAccountID(parts[i]), !filter.includes(account: parts[i]) { return false }
         i += 1
         guard i < parts.count else { return true }
         if parts[i] != "CloudTrail" { return false }

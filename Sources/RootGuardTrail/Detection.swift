@@ -1,10 +1,5 @@
-/// How urgent a detection is.
-public enum Severity: String, Codable, Sendable, Comparable, CaseIterable {
-    case info, low, medium, high, critical
-
-    private var rank: Int { Self.allCases.firstIndex(of: self)! }
-    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
-}
+import Foundation
+import RootGuardModel
 
 /// A kind of root activity, with an id that never changes between releases.
 public struct DetectionKind: Sendable, Hashable {
@@ -72,10 +67,28 @@ public enum DetectionCatalog {
     }
 }
 
+/// The credential behind a detection's event.
+public enum CredentialKind: String, Codable, Sendable, Hashable, CaseIterable {
+    case signIn = "sign-in"
+    case accessKey = "access-key"
+    case consoleSession = "console-session"
+    case session
+    case assumeRootSession = "assume-root-session"
+    case service
+    case other
+}
+
+/// Whether the event's call or sign-in succeeded.
+public enum Outcome: String, Codable, Sendable, Hashable, CaseIterable {
+    case success, failure
+}
+
 /// One detection: a kind of root activity seen in one CloudTrail record (or, for bursts, several).
 public struct Detection: Sendable, Codable, Equatable {
     public var eventID: String
-    public var eventTime: String
+    /// When the event happened (encoded as `2026-11-01T10:00:00Z`).
+    public var eventTime: Date
+    /// The account as the record names it (`recipientAccountId`); logs are untrusted, so this is kept as read.
     public var accountId: String
     public var region: String
     public var eventName: String
@@ -92,11 +105,97 @@ public struct Detection: Sendable, Codable, Equatable {
     public var userAgent: String?
     /// MFA on the sign-in or the session; nil when the record does not say.
     public var mfaUsed: Bool?
-    /// sign-in, access-key, console-session, session, assume-root-session, service, or other.
-    public var credential: String
+    public var credential: CredentialKind
     public var accessKeyId: String?
-    public var outcome: String
+    public var outcome: Outcome
     public var errorCode: String?
     /// Facts specific to the detection (target account, task policy, user created, burst size…).
     public var details: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case eventID, eventTime, accountId, region, eventName, eventSource, detection, severity, title, expected
+        case approval, source, sourceIPAddress, userAgent, mfaUsed, credential, accessKeyId, outcome, errorCode
+        case details
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        eventID = try c.decode(String.self, forKey: .eventID)
+        let time = try c.decode(String.self, forKey: .eventTime)
+        guard let date = TimeArgument.parseTimestamp(time) else {
+            throw DecodingError.dataCorruptedError(forKey: .eventTime, in: c, debugDescription: "not an ISO 8601 time")
+        }
+        eventTime = date
+        accountId = try c.decode(String.self, forKey: .accountId)
+        region = try c.decode(String.self, forKey: .region)
+        eventName = try c.decode(String.self, forKey: .eventName)
+        eventSource = try c.decode(String.self, forKey: .eventSource)
+        detection = try c.decode(String.self, forKey: .detection)
+        severity = try c.decode(Severity.self, forKey: .severity)
+        title = try c.decode(String.self, forKey: .title)
+        expected = try c.decode(Bool.self, forKey: .expected)
+        approval = try c.decodeIfPresent(String.self, forKey: .approval)
+        source = try c.decode(String.self, forKey: .source)
+        sourceIPAddress = try c.decodeIfPresent(String.self, forKey: .sourceIPAddress)
+        userAgent = try c.decodeIfPresent(String.self, forKey: .userAgent)
+        mfaUsed = try c.decodeIfPresent(Bool.self, forKey: .mfaUsed)
+        credential = try c.decode(CredentialKind.self, forKey: .credential)
+        accessKeyId = try c.decodeIfPresent(String.self, forKey: .accessKeyId)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        errorCode = try c.decodeIfPresent(String.self, forKey: .errorCode)
+        details = try c.decode([String: String].self, forKey: .details)
+    }
+
+    public init(
+        eventID: String, eventTime: Date, accountId: String, region: String, eventName: String, eventSource: String,
+        detection: String, severity: Severity, title: String, expected: Bool, approval: String?, source: String,
+        sourceIPAddress: String?, userAgent: String?, mfaUsed: Bool?, credential: CredentialKind,
+        accessKeyId: String?, outcome: Outcome, errorCode: String?, details: [String: String]
+    ) {
+        self.eventID = eventID
+        self.eventTime = eventTime
+        self.accountId = accountId
+        self.region = region
+        self.eventName = eventName
+        self.eventSource = eventSource
+        self.detection = detection
+        self.severity = severity
+        self.title = title
+        self.expected = expected
+        self.approval = approval
+        self.source = source
+        self.sourceIPAddress = sourceIPAddress
+        self.userAgent = userAgent
+        self.mfaUsed = mfaUsed
+        self.credential = credential
+        self.accessKeyId = accessKeyId
+        self.outcome = outcome
+        self.errorCode = errorCode
+        self.details = details
+    }
+
+    /// Every key is written, `null` where there is no value (the jsonl contract in the README).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(eventID, forKey: .eventID)
+        try c.encode(TimeArgument.format(eventTime), forKey: .eventTime)
+        try c.encode(accountId, forKey: .accountId)
+        try c.encode(region, forKey: .region)
+        try c.encode(eventName, forKey: .eventName)
+        try c.encode(eventSource, forKey: .eventSource)
+        try c.encode(detection, forKey: .detection)
+        try c.encode(severity, forKey: .severity)
+        try c.encode(title, forKey: .title)
+        try c.encode(expected, forKey: .expected)
+        try c.encode(approval, forKey: .approval)
+        try c.encode(source, forKey: .source)
+        try c.encode(sourceIPAddress, forKey: .sourceIPAddress)
+        try c.encode(userAgent, forKey: .userAgent)
+        try c.encode(mfaUsed, forKey: .mfaUsed)
+        try c.encode(credential, forKey: .credential)
+        try c.encode(accessKeyId, forKey: .accessKeyId)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(errorCode, forKey: .errorCode)
+        try c.encode(details, forKey: .details)
+    }
 }

@@ -11,10 +11,7 @@ import RootGuardModel
 public enum Detector {
     /// Names matched even when the identity is not typed Root (the caller is not root, or the
     /// identity type of the record is undocumented).
-    static let namedEvents: Set<String> = [
-        "AssumeRoot", "PasswordRecoveryRequested", "PasswordRecoveryCompleted", "StartPrimaryEmailUpdate",
-        "AcceptPrimaryEmailUpdate",
-    ]
+    static var namedEvents: Set<String> { RootEventNames.byOtherCallers }
 
     /// True when the record is worth keeping for classification.
     public static func isRelevant(_ event: CloudTrailEvent) -> Bool {
@@ -48,7 +45,7 @@ public enum Detector {
             let kind =
                 name == "PasswordRecoveryCompleted"
                 ? DetectionCatalog.passwordRecoveryCompleted : DetectionCatalog.passwordRecoveryRequested
-            return [make(kind, event, credential: "sign-in")]
+            return [make(kind, event, credential: .signIn)]
         }
         guard event.isRoot else { return [] }
 
@@ -56,7 +53,7 @@ public enum Detector {
         let legacyConsole = invokedBy == "signin.amazonaws.com"
         if event.eventType == "AwsServiceEvent" || (invokedBy != nil && !legacyConsole) {
             guard includeServiceEvents else { return [] }
-            var detection = make(DetectionCatalog.serviceEvent, event, credential: "service")
+            var detection = make(DetectionCatalog.serviceEvent, event, credential: .service)
             detection.details["invokedBy"] = invokedBy
             return [detection]
         }
@@ -65,7 +62,7 @@ public enum Detector {
             return [signIn(event)]
         }
         if event.eventType == "AwsConsoleSignIn" {
-            return [make(DetectionCatalog.consoleAction, event, credential: "console-session")]
+            return [make(DetectionCatalog.consoleAction, event, credential: .consoleSession)]
         }
 
         // An API call: one detection for the credential used, one for what it did, and one when
@@ -74,8 +71,8 @@ public enum Detector {
         var result: [Detection] = []
         let credentialDetection: DetectionKind =
             switch credential {
-            case "access-key": DetectionCatalog.apiCallAccessKey
-            case "console-session": DetectionCatalog.apiCallConsoleSession
+            case .accessKey: DetectionCatalog.apiCallAccessKey
+            case .consoleSession: DetectionCatalog.apiCallConsoleSession
             default: DetectionCatalog.apiCallSession
             }
         result.append(make(credentialDetection, event, credential: credential))
@@ -93,58 +90,58 @@ public enum Detector {
         let outcome = signInOutcome(event)
         switch name {
         case "ConsoleLogin":
-            if outcome == "failure" { return make(DetectionCatalog.consoleLoginFailure, event, credential: "sign-in") }
+            if outcome == .failure { return make(DetectionCatalog.consoleLoginFailure, event, credential: .signIn) }
             let mfa = event.flag("additionalEventData", "MFAUsed", equals: "Yes")
             var detection = make(
                 mfa ? DetectionCatalog.consoleLoginMFA : DetectionCatalog.consoleLoginNoMFA, event,
-                credential: "sign-in")
+                credential: .signIn)
             if let device = event.string("additionalEventData", "MFAIdentifier") {
                 detection.details["mfaDevice"] = device
                 detection.details["mfaType"] = device.contains(":u2f/") ? "security-key" : "virtual-or-hardware-totp"
             }
             return detection
         case "PasswordUpdated":
-            return make(DetectionCatalog.passwordChanged, event, credential: "sign-in")
+            return make(DetectionCatalog.passwordChanged, event, credential: .signIn)
         case "EmailUpdated":
-            return make(DetectionCatalog.emailChanged, event, credential: "sign-in")
+            return make(DetectionCatalog.emailChanged, event, credential: .signIn)
         default:
-            return make(DetectionCatalog.signInOther, event, credential: "sign-in")
+            return make(DetectionCatalog.signInOther, event, credential: .signIn)
         }
     }
 
-    static func signInOutcome(_ event: CloudTrailEvent) -> String {
-        if event.errorCode != nil || event.errorMessage != nil { return "failure" }
+    static func signInOutcome(_ event: CloudTrailEvent) -> Outcome {
+        if event.errorCode != nil || event.errorMessage != nil { return .failure }
         if case .string(let value)? = event["responseElements", event.eventName],
             value.caseInsensitiveCompare("Failure") == .orderedSame
         {
-            return "failure"
+            return .failure
         }
-        return "success"
+        return .success
     }
 
     // MARK: - API calls
 
     /// The credential a root API call used.
-    static func credentialKind(_ event: CloudTrailEvent) -> String {
+    static func credentialKind(_ event: CloudTrailEvent) -> CredentialKind {
         let key = event.accessKeyId ?? ""
-        if key.hasPrefix("AKIA") { return "access-key" }
+        if key.hasPrefix("AKIA") { return .accessKey }
         if event.flag("sessionCredentialFromConsole", equals: "true") || event.invokedBy == "signin.amazonaws.com" {
-            return "console-session"
+            return .consoleSession
         }
         // Older records mark console use only in the user agent: console.amazonaws.com,
         // console.ec2.amazonaws.com, signin.amazonaws.com, [S3Console/0.4].
         let agent = event.userAgent ?? ""
         if agent.hasPrefix("console.") || agent == "signin.amazonaws.com" || agent.contains("Console/") {
-            return "console-session"
+            return .consoleSession
         }
         // Temporary credentials (GetSessionToken, AssumeRoot) always carry a session context; an API
         // call without one was signed with a long-term access key, even when the key ID is not logged.
-        if key.hasPrefix("ASIA") || event.has("userIdentity", "sessionContext") { return "session" }
-        return "access-key"
+        if key.hasPrefix("ASIA") || event.has("userIdentity", "sessionContext") { return .session }
+        return .accessKey
     }
 
-    private static func callerCredential(_ event: CloudTrailEvent) -> String {
-        (event.accessKeyId ?? "").hasPrefix("AKIA") ? "access-key" : "session"
+    private static func callerCredential(_ event: CloudTrailEvent) -> CredentialKind {
+        (event.accessKeyId ?? "").hasPrefix("AKIA") ? .accessKey : .session
     }
 
     /// A write, not a read: reads are what every console page does on its own.
@@ -154,7 +151,7 @@ public enum Detector {
         return !["Get", "List", "Describe", "Head", "Lookup", "Search", "Check"].contains { name.hasPrefix($0) }
     }
 
-    private static func specificDetection(_ event: CloudTrailEvent, credential: String) -> Detection? {
+    private static func specificDetection(_ event: CloudTrailEvent, credential: CredentialKind) -> Detection? {
         let name = event.eventName
         let forOther = event.string("requestParameters", "userName").map { !RootTasks.isRootUserName($0) } ?? false
         if event.eventSource == "iam.amazonaws.com" {
@@ -219,7 +216,7 @@ public enum Detector {
         return nil
     }
 
-    static func make(_ kind: DetectionKind, _ event: CloudTrailEvent, credential: String) -> Detection {
+    static func make(_ kind: DetectionKind, _ event: CloudTrailEvent, credential: CredentialKind) -> Detection {
         var mfa: Bool?
         if event.eventName == "ConsoleLogin" {
             mfa = event.flag("additionalEventData", "MFAUsed", equals: "Yes")
@@ -228,9 +225,10 @@ public enum Detector {
         }
         let outcome =
             event.eventSource == "signin.amazonaws.com"
-            ? signInOutcome(event) : (event.errorCode != nil || event.errorMessage != nil ? "failure" : "success")
+            ? signInOutcome(event) : (event.errorCode != nil || event.errorMessage != nil ? .failure : .success)
         return Detection(
-            eventID: event.eventID, eventTime: event.eventTimeText, accountId: event.accountId, region: event.region,
+            eventID: event.eventID, eventTime: event.eventTime ?? Date(timeIntervalSince1970: 0),
+            accountId: event.accountId, region: event.region,
             eventName: event.eventName, eventSource: event.eventSource, detection: kind.id, severity: kind.severity,
             title: kind.title, expected: false, approval: nil, source: event.source,
             sourceIPAddress: event.sourceIPAddress, userAgent: event.userAgent, mfaUsed: mfa, credential: credential,

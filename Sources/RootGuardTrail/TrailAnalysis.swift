@@ -1,10 +1,11 @@
 import Foundation
+import RootGuardModel
 
 /// Per-account picture of root activity, for incident responders.
 public struct AccountActivity: Sendable, Codable, Equatable {
     public var accountId: String
-    public var firstSeen: String
-    public var lastSeen: String
+    public var firstSeen: Date
+    public var lastSeen: Date
     public var detections: Int
     public var unexpected: Int
     public var bySeverity: [String: Int]
@@ -13,6 +14,62 @@ public struct AccountActivity: Sendable, Codable, Equatable {
     public var userAgents: [String]
     /// "yes", "no", "mixed", or "unknown" over sign-ins and sessions.
     public var mfaUsed: String
+
+    enum CodingKeys: String, CodingKey {
+        case accountId, firstSeen, lastSeen, detections, unexpected, bySeverity, byDetection, sourceIPs, userAgents
+        case mfaUsed
+    }
+
+    public init(
+        accountId: String, firstSeen: Date, lastSeen: Date, detections: Int, unexpected: Int,
+        bySeverity: [String: Int], byDetection: [String: Int], sourceIPs: [String], userAgents: [String],
+        mfaUsed: String
+    ) {
+        self.accountId = accountId
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.detections = detections
+        self.unexpected = unexpected
+        self.bySeverity = bySeverity
+        self.byDetection = byDetection
+        self.sourceIPs = sourceIPs
+        self.userAgents = userAgents
+        self.mfaUsed = mfaUsed
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func time(_ key: CodingKeys) throws -> Date {
+            guard let date = TimeArgument.parseTimestamp(try c.decode(String.self, forKey: key)) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "not an ISO 8601 time")
+            }
+            return date
+        }
+        accountId = try c.decode(String.self, forKey: .accountId)
+        firstSeen = try time(.firstSeen)
+        lastSeen = try time(.lastSeen)
+        detections = try c.decode(Int.self, forKey: .detections)
+        unexpected = try c.decode(Int.self, forKey: .unexpected)
+        bySeverity = try c.decode([String: Int].self, forKey: .bySeverity)
+        byDetection = try c.decode([String: Int].self, forKey: .byDetection)
+        sourceIPs = try c.decode([String].self, forKey: .sourceIPs)
+        userAgents = try c.decode([String].self, forKey: .userAgents)
+        mfaUsed = try c.decode(String.self, forKey: .mfaUsed)
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(accountId, forKey: .accountId)
+        try c.encode(TimeArgument.format(firstSeen), forKey: .firstSeen)
+        try c.encode(TimeArgument.format(lastSeen), forKey: .lastSeen)
+        try c.encode(detections, forKey: .detections)
+        try c.encode(unexpected, forKey: .unexpected)
+        try c.encode(bySeverity, forKey: .bySeverity)
+        try c.encode(byDetection, forKey: .byDetection)
+        try c.encode(sourceIPs, forKey: .sourceIPs)
+        try c.encode(userAgents, forKey: .userAgents)
+        try c.encode(mfaUsed, forKey: .mfaUsed)
+    }
 }
 
 /// The outcome of `rootguard trail`.
@@ -45,7 +102,19 @@ public enum TrailAnalysis {
         var stats = scan.stats
         var seen = Set<String>()
         var detections: [Detection] = []
+        var problems = scan.problems
         for event in scan.events {
+            // A root-relevant record whose time cannot be read is still analysed (shown at the Unix epoch) and
+            // reported, never silently dropped.
+            if event.eventTime == nil, Detector.isRelevant(event) {
+                stats.problems += 1
+                problems.append(
+                    InputProblem(
+                        input: event.source,
+                        message:
+                            "record \(event.eventID.isEmpty ? "(no eventID)" : event.eventID): eventTime '\(event.eventTimeText.prefix(40))' is not a time; its detections are shown at 1970-01-01T00:00:00Z"
+                    ))
+            }
             // CloudTrail delivers some records twice, identical. Time and name are part of the key
             // because synthetic sets reuse event IDs.
             if !event.eventID.isEmpty {
@@ -67,7 +136,7 @@ public enum TrailAnalysis {
                 < ($1.eventTime, $1.accountId, $1.eventID, order[$1.detection] ?? 0)
         }
         return TrailReport(
-            detections: detections, accounts: summarise(detections), stats: stats, problems: scan.problems,
+            detections: detections, accounts: summarise(detections), stats: stats, problems: problems,
             inflater: Inflater.name)
     }
 
@@ -81,11 +150,11 @@ public enum TrailAnalysis {
         guard !calls.isEmpty else { return }
         var joined = Set<String>()
         for index in detections.indices {
-            guard detections[index].credential == "session", let key = detections[index].accessKeyId,
+            guard detections[index].credential == .session, let key = detections[index].accessKeyId,
                 let call = calls[key]
             else { continue }
             joined.insert(detections[index].accountId + "/" + detections[index].eventID)
-            detections[index].credential = "assume-root-session"
+            detections[index].credential = .assumeRootSession
             detections[index].details["assumeRootEventID"] = call.eventID
             detections[index].details["caller"] = call.details["caller"]
             detections[index].details["taskPolicy"] = call.details["taskPolicy"]
@@ -116,8 +185,8 @@ public enum TrailAnalysis {
                     burst.severity = kind.severity
                     burst.title = kind.title
                     burst.details["count"] = String(run.count)
-                    burst.details["firstEventTime"] = run.first?.eventTime
-                    burst.details["lastEventTime"] = run.last?.eventTime
+                    burst.details["firstEventTime"] = run.first.map { TimeArgument.format($0.eventTime) }
+                    burst.details["lastEventTime"] = run.last.map { TimeArgument.format($0.eventTime) }
                     burst.details["sourceIPs"] = Array(Set(run.compactMap(\.sourceIPAddress))).sorted().joined(
                         separator: ",")
                     burst.details["eventIDs"] = run.map(\.eventID).joined(separator: ",")
@@ -126,9 +195,7 @@ public enum TrailAnalysis {
                 run = []
             }
             for failure in sorted {
-                if let last = run.last, let a = CloudTrailTime.parse(last.eventTime),
-                    let b = CloudTrailTime.parse(failure.eventTime), b.timeIntervalSince(a) > options.burstWindow
-                {
+                if let last = run.last, failure.eventTime.timeIntervalSince(last.eventTime) > options.burstWindow {
                     close()
                 }
                 run.append(failure)
@@ -168,7 +235,8 @@ public enum TrailAnalysis {
             let times = list.map(\.eventTime).sorted()
             let mfa = Set(list.compactMap(\.mfaUsed))
             return AccountActivity(
-                accountId: account, firstSeen: times.first ?? "", lastSeen: times.last ?? "", detections: list.count,
+                accountId: account, firstSeen: times.first ?? .distantPast, lastSeen: times.last ?? .distantPast,
+                detections: list.count,
                 unexpected: list.filter { !$0.expected && $0.severity > .info }.count,
                 bySeverity: Dictionary(grouping: list, by: \.severity.rawValue).mapValues(\.count),
                 byDetection: Dictionary(grouping: list, by: \.detection).mapValues(\.count),

@@ -10,10 +10,10 @@ import RootGuardModel
 public struct TrailFilter: Sendable {
     public var since: Date?
     public var until: Date?
-    public var accounts: Set<String>
+    public var accounts: Set<AccountID>
     public var regions: Set<String>
 
-    public init(since: Date? = nil, until: Date? = nil, accounts: Set<String> = [], regions: Set<String> = []) {
+    public init(since: Date? = nil, until: Date? = nil, accounts: Set<AccountID> = [], regions: Set<String> = []) {
         self.since = since
         self.until = until
         self.accounts = accounts
@@ -23,11 +23,16 @@ public struct TrailFilter: Sendable {
     /// True when nothing is filtered.
     public var isEmpty: Bool { since == nil && until == nil && accounts.isEmpty && regions.isEmpty }
 
+    /// True when no account filter is set or `account` (as a log or key names it) is one of the filter's.
+    public func includes(account: String) -> Bool {
+        accounts.isEmpty || AccountID(rawValue: account).map(accounts.contains) == true
+    }
+
     /// True when the record is inside the filter.
     public func admits(_ event: CloudTrailEvent) -> Bool {
         if !accounts.isEmpty {
             let target = Detector.targetAccount(event)
-            guard accounts.contains(event.accountId) || target.map(accounts.contains) == true else { return false }
+            guard includes(account: event.accountId) || target.map(includes(account:)) == true else { return false }
         }
         if !regions.isEmpty, !regions.contains(event.region) { return false }
         if since != nil || until != nil {

@@ -3,16 +3,13 @@ import Foundation
 import Logging
 import RootGuard
 import RootGuardAWS
+import RootGuardModel
 
-/// Options every AWS-facing subcommand takes.
-struct GlobalOptions: ParsableArguments {
+/// How to reach AWS: every AWS-facing subcommand takes these (`trail` names its client region `--client-region`,
+/// since its `--region` filters records).
+struct AWSConnectionOptions: ParsableArguments {
     @Option(help: "The named profile from ~/.aws/config or ~/.aws/credentials (default: AWS_PROFILE, then 'default').")
     var profile: String?
-
-    @Option(
-        help: "Region for regional services (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1)."
-    )
-    var region: String?
 
     @Option(help: "Send every AWS request to this URL (e.g. http://127.0.0.1:5000 for moto or LocalStack).")
     var endpointURL: String?
@@ -29,53 +26,46 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
-        if let timeout, timeout <= 0 { throw ValidationError("--timeout must be positive") }
+        if let timeout, timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be positive") }
         if let endpointURL, URL(string: endpointURL)?.host == nil {
             throw ValidationError("--endpoint-url must be an http(s) URL with a host, e.g. http://127.0.0.1:5000")
         }
     }
 
-    var commandLine: AWSCommandLineOptions {
-        AWSCommandLineOptions(
+    /// A function that configures logging once and builds the AWS client for `region` (nil: the usual chain).
+    func clientFactory(region: String?) -> @Sendable () throws -> AWSClient {
+        let options = AWSCommandLineOptions(
             profile: profile, region: region, endpointURL: endpointURL, maxAttempts: maxAttempts,
             timeoutSeconds: timeout)
-    }
-
-    /// Configures logging once and builds the AWS client from the options, environment and config files.
-    func makeClient() throws -> AWSClient { try Self.makeClient(commandLine, debug: debug) }
-
-    static func makeClient(_ options: AWSCommandLineOptions, debug: Bool) throws -> AWSClient {
-        Logging.bootstrapOnce(debug: debug)
-        var logger = Logger(label: "rootguard.aws")
-        logger.logLevel = debug ? .debug : .warning
-        let settings = try AWSSettings.load(options: options)
-        return try settings.makeClient(logger: logger)
-    }
-}
-
-extension GlobalOptions {
-    /// Runs `body` with a client and always shuts the client down afterwards.
-    func withClient<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
-        try await Self.withClient(commandLine, debug: debug, body)
-    }
-
-    /// The same for commands whose options differ (`trail`, where `--region` filters records).
-    static func withClient<T>(
-        _ options: AWSCommandLineOptions, debug: Bool, _ body: (AWSClient) async throws -> T
-    ) async throws -> T {
-        let client = try makeClient(options, debug: debug)
-        do {
-            let result = try await body(client)
-            try? await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
+        let debug = self.debug
+        return {
+            LogSetup.bootstrapOnce(debug: debug)
+            var logger = Logger(label: "rootguard.aws")
+            logger.logLevel = debug ? .debug : .warning
+            return try AWSSettings.load(options: options).makeClient(logger: logger)
         }
     }
 }
 
-enum Logging {
+/// The AWS options plus the client's region.
+struct GlobalOptions: ParsableArguments {
+    @OptionGroup var connection: AWSConnectionOptions
+
+    @Option(
+        help: "Region for regional services (default: AWS_REGION, AWS_DEFAULT_REGION, the profile's region, us-east-1)."
+    )
+    var region: String?
+
+    var makeClient: @Sendable () throws -> AWSClient { connection.clientFactory(region: region) }
+
+    /// Runs `body` with a client and always shuts the client down afterwards.
+    func withClient<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
+        try await Auditor.withClient(makeClient, body)
+    }
+}
+
+/// swift-log set up once for the process: stderr, debug only with `--debug`.
+enum LogSetup {
     nonisolated(unsafe) private static var done = false
 
     static func bootstrapOnce(debug: Bool) {
@@ -89,21 +79,53 @@ enum Logging {
     }
 }
 
-/// Prints `error: <one line>` to stderr and exits 1: no stack traces for expected failures.
+/// Prints `error: <one line>` to stderr and exits 1: no stack traces, and text from AWS or files escaped.
+/// Exit codes and argument errors pass through to ArgumentParser.
 func runReportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
-    } catch let error as AWSError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode.failure
-    } catch let error as CredentialError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode.failure
-    } catch let error as SnapshotFile.LoadError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
-        throw ExitCode.failure
-    } catch let error as AttestationsFile.LoadError {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch is CleanExit {
+        throw ExitCode.success
+    } catch {
+        Output.error("\(error)")
         throw ExitCode.failure
     }
 }
+
+/// Where commands print: reports to stdout, diagnostics to stderr.
+enum Output {
+    static func stdout(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func stderr(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+
+    /// `error: …` on one line.
+    static func error(_ message: String) {
+        stderr("error: \(TerminalSafe.escape(message))\n")
+    }
+
+    /// Colour only on a terminal, and never under NO_COLOR.
+    static var useColor: Bool {
+        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+    }
+}
+
+extension AccountID {
+    /// Parses `--account`: twelve digits, or a usage error that says so.
+    static func argument(_ text: String) throws -> AccountID {
+        guard let id = AccountID(rawValue: text) else {
+            throw ValidationError(
+                "--account must be a 12-digit account id, not '\(TerminalSafe.escape(String(text.prefix(40))))'")
+        }
+        return id
+    }
+}
+
+extension Severity: ExpressibleByArgument {}

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import RootGuardAWS
-import RootGuardCollect
+import RootGuard
 import RootGuardModel
+import RootGuardReport
 
 /// `rootguard harden`: changes that secure root. Dry run unless `--apply`.
 struct Harden: AsyncParsableCommand {
@@ -25,62 +25,29 @@ struct RemoveRootCredentials: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .customLong("account"), help: "A member account id (repeatable).")
-    var accounts: [String]
+    @Option(
+        name: .customLong("account"), help: "A member account id, 12 digits (repeatable).",
+        transform: AccountID.argument)
+    var accounts: [AccountID]
 
     @Flag(help: "Really delete (default: dry run).")
     var apply = false
 
     func validate() throws {
-        for account in accounts where account.count != 12 || !account.allSatisfy(\.isNumber) {
-            throw ValidationError("--account must be a 12-digit account id, not '\(account)'")
-        }
         if accounts.isEmpty { throw ValidationError("name at least one --account") }
     }
 
     func run() async throws {
-        var remaining = false
-        var failed = false
+        var code: Int32 = 0
         try await runReportingErrors {
-            try await global.withClient { client in
-                let sessions = RootSessions(client: client)
-                for account in accounts {
-                    let before: RootCredentialInventory
-                    do {
-                        before = try await sessions.inventory(account: account)
-                    } catch let error as AWSError {
-                        FileHandle.standardError.write(Data("error: \(account): \(error)\n".utf8))
-                        failed = true
-                        continue
-                    }
-                    if before.isEmpty {
-                        print("\(account): root has no credentials; nothing to remove")
-                        continue
-                    }
-                    if !apply {
-                        print("\(account): would remove (dry run; pass --apply to remove):")
-                        for line in before.lines { print("  - \(line)") }
-                        remaining = true
-                        continue
-                    }
-                    print("\(account): removing:")
-                    for removal in try await sessions.removeCredentials(account: account, inventory: before) {
-                        print(
-                            "  \(removal.error == nil ? "removed" : "FAILED ") \(removal.credential)\(removal.error.map { ": \($0)" } ?? "")"
-                        )
-                        if removal.error != nil { failed = true }
-                    }
-                    let after = try await sessions.inventory(account: account)
-                    if after.isEmpty {
-                        print("  re-audit: root has no credentials left")
-                    } else {
-                        remaining = true
-                        print("  re-audit: still present: \(after.lines.joined(separator: "; "))")
-                    }
-                }
+            let outcomes = try await global.withClient { client in
+                await RootCredentialRemoval.run(accounts: accounts, apply: apply, client: client)
             }
+            let (out, err) = HardenRenderer.removal(outcomes)
+            Output.stdout(out)
+            Output.stderr(err)
+            code = RootCredentialRemoval.exitCode(outcomes)
         }
-        if failed { throw ExitCode.failure }
-        if remaining { throw ExitCode(2) }
+        if code != 0 { throw ExitCode(code) }
     }
 }

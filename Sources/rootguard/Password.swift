@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardReport
 
 /// `rootguard password check|generate`.
 struct Password: ParsableCommand {
@@ -20,22 +21,12 @@ struct Password: ParsableCommand {
         var email: String?
 
         func run() throws {
-            guard let password = Terminal.readSecret(prompt: "Root password: ") else {
-                FileHandle.standardError.write(Data("error: no password on standard input\n".utf8))
+            guard let password = SecretInput.read(prompt: "Root password: ") else {
+                Output.error("no password on standard input")
                 throw ExitCode.failure
             }
             let verdict = RootPassword.check(password, accountName: accountName, email: email)
-            print("Length        \(verdict.length) characters")
-            print("Classes       \(verdict.classes.isEmpty ? "none" : verdict.classes.joined(separator: ", "))")
-            print("Entropy       ~\(verdict.entropyBits) bits (if the characters were chosen at random)")
-            if verdict.meetsAWSRules {
-                print("AWS rules     met")
-            } else {
-                for violation in verdict.violations { print("AWS rules     NOT met: \(violation)") }
-            }
-            print(
-                "Verdict       \(verdict.isStrong ? "strong" : verdict.meetsAWSRules ? "accepted by AWS but weak (aim for 80+ bits; `rootguard password generate`)" : "rejected")"
-            )
+            Output.stdout(PasswordRenderer.render(verdict))
             if !verdict.isStrong { throw ExitCode(2) }
         }
     }
@@ -54,14 +45,14 @@ struct Password: ParsableCommand {
         }
 
         func run() throws {
-            print(RootPassword.generate(length: length))
+            Output.stdout(RootPassword.generate(length: length) + "\n")
         }
     }
 }
 
-extension Terminal {
+enum SecretInput {
     /// A line from stdin when it is not a terminal; otherwise a prompt on /dev/tty with echo off.
-    static func readSecret(prompt: String) -> String? {
+    static func read(prompt: String) -> String? {
         if isatty(STDIN_FILENO) == 0 {
             guard let line = readLine(strippingNewline: true) else { return nil }
             return line

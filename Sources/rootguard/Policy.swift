@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import RootGuard
-import RootGuardCollect
-import RootGuardPolicy
+import RootGuardModel
+import RootGuardReport
 
 /// `rootguard policy`: the least-privilege IAM policy rootguard needs, and the SCP simulator.
 struct Policy: AsyncParsableCommand {
@@ -22,38 +22,28 @@ struct Print: ParsableCommand {
     )
     var withHarden = false
 
-    static func document(withHarden: Bool) -> [String: Any] {
-        var statements: [[String: Any]] = [
-            [
-                "Sid": "RootGuardAuditReadOnly", "Effect": "Allow",
-                "Action": Array(
-                    Set(
-                        Auditor.requiredActions + SCPPathCollector.requiredActions
-                            + OrganizationCollector.requiredActions + TrailHunter.requiredActions)
-                ).sorted(),
-                "Resource": "*",
-            ],
-            rootSession("RootGuardMemberRootAudit", task: .audit),
-        ]
-        if withHarden {
-            statements.append(rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials))
-        }
-        return ["Version": "2012-10-17", "Statement": statements]
-    }
+    @Option(
+        help:
+            "The partition of the ARNs: aws, aws-cn or aws-us-gov (default: the partition of --region, else of the configured region)."
+    )
+    var partition: String?
 
-    /// `sts:AssumeRoot` limited to one task policy with the `sts:TaskPolicyArn` condition key.
-    static func rootSession(_ sid: String, task: RootSessions.Task) -> [String: Any] {
-        [
-            "Sid": sid, "Effect": "Allow", "Action": RootSessions.requiredActions, "Resource": "*",
-            "Condition": ["StringEquals": ["sts:TaskPolicyArn": "arn:aws:iam::aws:policy/root-task/\(task.rawValue)"]],
-        ]
+    @Option(help: "A region whose partition the ARNs use (e.g. cn-north-1).")
+    var region: String?
+
+    func validate() throws {
+        if let partition, !["aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b"].contains(partition) {
+            throw ValidationError("--partition must be aws, aws-cn, aws-us-gov, aws-iso or aws-iso-b")
+        }
     }
 
     func run() throws {
-        let data = try JSONSerialization.data(
-            withJSONObject: Self.document(withHarden: withHarden),
-            options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        print(String(decoding: data, as: UTF8.self))
+        let region =
+            region ?? ProcessInfo.processInfo.environment["AWS_REGION"]
+            ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
+        let document = RequiredPolicy.document(
+            partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden)
+        Output.stdout(try PolicyRenderer.json(document))
     }
 }
 
@@ -67,8 +57,8 @@ struct Simulate: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(help: "The member account id.")
-    var account: String
+    @Option(help: "The member account id (12 digits).", transform: AccountID.argument)
+    var account: AccountID
 
     @Option(help: "`root` for the account's root user, or a principal ARN.")
     var principal = "root"
@@ -83,33 +73,19 @@ struct Simulate: AsyncParsableCommand {
     var assumedRoot = false
 
     func validate() throws {
-        guard account.count == 12, account.allSatisfy(\.isNumber) else {
-            throw ValidationError("--account must be a 12-digit account id")
-        }
         guard action.contains(":") else { throw ValidationError("--action must look like service:Action") }
     }
 
     func run() async throws {
         var permitted = true
         try await runReportingErrors {
-            let levels = try await global.withClient { client in
-                try await SCPPathCollector(client: client).levels(account: account)
-            }
-            var context = RequestContext.root(
-                account: account, action: action, resource: resource, assumedRoot: assumedRoot)
-            if principal != "root" {
-                context.keys["aws:principalarn"] = [principal]
-                context.keys["aws:principaltype"] = [principal.contains(":assumed-role/") ? "AssumedRole" : "User"]
-            }
-            let result = SCPEvaluator.evaluate(levels: levels, context)
-            print(
-                "\(result.permitted ? "PERMITTED" : "DENIED")  \(action) by \(principal == "root" ? "root of \(account)" : principal): \(result.explanation)"
-            )
-            for (target, evaluation) in result.perLevel {
-                print("  \(target)")
-                if evaluation.traces.isEmpty { print("    (no SCP attached: nothing is allowed at this level)") }
-                for trace in evaluation.traces { print("    \(trace)") }
-            }
+            let request = SCPSimulator.Request(
+                account: account, principal: principal == "root" ? nil : principal, action: action,
+                resource: resource, assumedRoot: assumedRoot)
+            let result = try await global.withClient { try await SCPSimulator.simulate(request, client: $0) }
+            Output.stdout(
+                PolicyRenderer.simulation(
+                    result, action: action, principal: principal == "root" ? "root of \(account)" : principal))
             permitted = result.permitted
         }
         if !permitted { throw ExitCode(2) }

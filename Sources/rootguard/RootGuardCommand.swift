@@ -1,5 +1,5 @@
 import ArgumentParser
-import RootGuardAWS
+import RootGuardModel
 
 @main
 struct RootGuardCommand: AsyncParsableCommand {
@@ -13,8 +13,4 @@ struct RootGuardCommand: AsyncParsableCommand {
         version: RootGuardVersion.current,
         subcommands: [Audit.self, Trail.self, Whoami.self, Password.self, Policy.self, Harden.self]
     )
-}
-
-enum RootGuardVersion {
-    static let current = "0.1.0"
 }

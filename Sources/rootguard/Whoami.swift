@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuardAWS
+import RootGuardReport
 
 /// `rootguard whoami`: who the configured credentials belong to (STS GetCallerIdentity).
 struct Whoami: AsyncParsableCommand {
@@ -23,20 +24,13 @@ struct Whoami: AsyncParsableCommand {
             }
             switch output {
             case .json:
-                let object: [String: String] = [
-                    "Account": identity.account ?? "", "Arn": identity.arn ?? "", "UserId": identity.userId ?? "",
-                ]
-                let data = try JSONSerialization.data(
-                    withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-                print(String(decoding: data, as: UTF8.self))
+                Output.stdout(
+                    try IdentityRenderer.json(account: identity.account, arn: identity.arn, userId: identity.userId))
             case .text:
-                print("Account      \(identity.account ?? "-")")
-                print("Arn          \(identity.arn ?? "-")")
-                print("UserId       \(identity.userId ?? "-")")
-                if let arn = identity.arn, arn.hasSuffix(":root") {
-                    print("Warning      these are ROOT USER credentials; use an IAM role for daily work")
-                }
-                if let source = credentials?.source { print("Credentials  \(source)") }
+                Output.stdout(
+                    IdentityRenderer.text(
+                        account: identity.account, arn: identity.arn, userId: identity.userId,
+                        credentialSource: credentials?.source))
             }
         }
     }

@@ -49,6 +49,20 @@ enum TrailFixture {
 
 @Suite("rootguard trail on local files")
 struct TrailCLITests {
+    @Test func aHostileUserAgentCannotClearOrRetitleTheTerminal() throws {
+        // The issue's reproduction: ESC[2J in userAgent, an OSC title sequence in sourceIPAddress, a bidi override.
+        let record = TrailFixture.login("h1", time: "2026-11-02T10:00:00Z", ip: #"\u001b]0;pwned\u0007"#)
+            .replacingOccurrences(of: #""userAgent":"Mozilla/5.0""#, with: #""userAgent":"\u001b[2J\u202e""#)
+        let folder = try TrailFixture.folder(["a.json": #"{"Records":[\#(record)]}"#])
+        let result = try CLI.run(["trail", folder.path], environment: [:])
+        #expect(result.status == 3)
+        #expect(!result.stdout.contains("\u{1B}"))
+        #expect(!result.stdout.contains("\u{202E}"))
+        #expect(result.stdout.contains(#"\x1b]0;pwned\x07"#))
+        let jsonl = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        #expect(jsonl.stdout.contains(#""userAgent":"\u001b[2J\u202e""#) || jsonl.stdout.contains(#"\u001b[2J"#))
+    }
+
     @Test func exitCodesTellNothingUnexpectedFromUnexpectedFromUnreadable() throws {
         let clean = try TrailFixture.folder(["a.json": #"{"Records":[]}"#])
         let quiet = try CLI.run(["trail", clean.path], environment: [:])
@@ -271,7 +285,7 @@ struct TrailAWSCLITests {
                 let name = operation.name == "ListObjectsV2" ? "ListBucket" : operation.name
                 calls.add("\(AWSError.iamPrefixForTests(service.name)):\(name)")
             })
-            let hunter = TrailHunter(client: observed, filter: .init())
+            let hunter = CloudTrailReader(client: observed, filter: .init())
             let s3 = await hunter.scanS3(bucket: "logs", prefix: "")
             #expect(s3.events.count == 1)
             _ = await hunter.scanLookup(regions: await hunter.enabledRegions())
@@ -296,8 +310,8 @@ struct TrailAWSCLITests {
                     .init(body: try Data(contentsOf: corpus.appendingPathComponent(file)), bucket: "big", key: file))
             }
             // Every object held whole, then every object streamed (a 64-byte threshold).
-            let whole = await TrailHunter(client: client, filter: .init()).scanS3(bucket: "big", prefix: "")
-            let streamed = await TrailHunter(client: client, filter: .init(), maxWholeBytes: 64).scanS3(
+            let whole = await CloudTrailReader(client: client, filter: .init()).scanS3(bucket: "big", prefix: "")
+            let streamed = await CloudTrailReader(client: client, filter: .init(), maxWholeBytes: 64).scanS3(
                 bucket: "big", prefix: "")
             #expect(whole.problems.isEmpty)
             #expect(streamed.problems.isEmpty)

@@ -103,7 +103,7 @@ struct MonitoringChecksTests {
         var trail = Self.trail()
         trail.status = .unavailable(
             .init(
-                kind: "accessDenied", reason: "cloudtrail GetTrailStatus: AccessDenied",
+                kind: .accessDenied, reason: "cloudtrail GetTrailStatus: AccessDenied",
                 action: "cloudtrail:GetTrailStatus"))
         let finding = RootActivityAlarmChain().run(builder([trail]))
         #expect(finding.status == .notEvaluated)

@@ -173,7 +173,7 @@ struct PeopleAndContactChecksTests {
         #expect(CentralizedRootAccessEnabled().run(builder).status == .notApplicable)
         builder.organization = .value(
             .init(
-                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account,
+                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account.rawValue,
                 trustedServices: ["cloudtrail.amazonaws.com"], iamDelegatedAdministrators: []))
         let missing = CentralizedRootAccessEnabled().run(builder)
         #expect(missing.status == .fail)
@@ -183,7 +183,7 @@ struct PeopleAndContactChecksTests {
         )
         builder.organization = .value(
             .init(
-                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account,
+                role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account.rawValue,
                 trustedServices: ["iam.amazonaws.com"], iamDelegatedAdministrators: ["444455556666"]))
         builder.snapshotFeatures = ["RootCredentialsManagement", "RootSessions"]
         let enabled = CentralizedRootAccessEnabled().run(builder)
@@ -199,7 +199,7 @@ struct PeopleAndContactChecksTests {
         var builder = SnapshotBuilder()
         #expect(AccountInOrganization().run(builder).status == .fail)
         builder.organization = .value(
-            .init(role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account))
+            .init(role: .management, organizationID: "o-abc", managementAccountID: SnapshotBuilder.account.rawValue))
         let management = AccountInOrganization().run(builder)
         #expect(management.status == .pass)
         #expect(management.message.contains("SCPs never restrain its root user"))

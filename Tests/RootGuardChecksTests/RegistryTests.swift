@@ -9,7 +9,8 @@ struct RegistryTests {
     @Test func idsAreUniqueAndWellFormed() {
         let ids = CheckRegistry.metadata.map(\.id)
         #expect(Set(ids).count == ids.count)
-        #expect(ids.allSatisfy { $0.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil })
+        #expect(
+            ids.allSatisfy { $0.rawValue.range(of: "^[a-z0-9]+(-[a-z0-9]+)*$", options: .regularExpression) != nil })
     }
 
     @Test func everyCheckMapsToValidROOTBPPractices() {
@@ -51,7 +52,8 @@ struct RegistryTests {
             "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "16", "17", "18", "19", "20", "21",
         ] {
             #expect(
-                CheckRegistry.metadata.contains { $0.practices.contains(practice) }, "ROOT-BP \(practice) has no check")
+                CheckRegistry.metadata.contains { $0.practices.contains(PracticeID(stringLiteral: practice)) },
+                "ROOT-BP \(practice) has no check")
         }
     }
 }

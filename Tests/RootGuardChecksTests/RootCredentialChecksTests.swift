@@ -70,7 +70,7 @@ struct RootCredentialChecksTests {
         #expect(finding.status == .pass)
         #expect(finding.message.hasPrefix("No recorded root use"))
         builder.reportUnavailable = .init(
-            kind: "timeout", reason: "iam GenerateCredentialReport: ReportNotReady",
+            kind: .timeout, reason: "iam GenerateCredentialReport: ReportNotReady",
             action: "iam:GenerateCredentialReport")
         #expect(RootIsNotRecentlyUsed().run(builder).status == .notEvaluated)
     }
@@ -90,7 +90,7 @@ struct RootCredentialChecksTests {
 @Suite("Every check: unavailable data is never a PASS")
 struct UnavailableDataTests {
     @Test(arguments: CheckRegistry.all.map { type(of: $0).metadata.id })
-    func nothingPassesWhenNothingCouldBeCollected(_ id: String) throws {
+    func nothingPassesWhenNothingCouldBeCollected(_ id: CheckID) throws {
         var builder = SnapshotBuilder()
         let denied = SnapshotBuilder.denied
         builder.summary = .unavailable(denied)

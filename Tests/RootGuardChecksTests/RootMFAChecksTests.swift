@@ -104,7 +104,7 @@ struct RootMFAChecksTests {
     @Test func aMissingDeviceListIsNotEvaluatedNotPassed() {
         var builder = SnapshotBuilder()
         builder.virtualDevices = .unavailable(
-            .init(kind: "throttling", reason: "iam ListVirtualMFADevices: Throttling: Rate exceeded"))
+            .init(kind: .throttling, reason: "iam ListVirtualMFADevices: Throttling: Rate exceeded"))
         let finding = RootMFAIsHardware().run(builder)
         #expect(finding.status == .notEvaluated)
         #expect(finding.message.contains("Throttling"))

@@ -4,7 +4,7 @@ import RootGuardModel
 
 /// Snapshots built in code for check tests: a well-configured root by default, changed per test.
 struct SnapshotBuilder {
-    static let account = "111122223333"
+    static let account: AccountID = "111122223333"
     static let now = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18
 
     var partition = "aws"
@@ -35,7 +35,7 @@ struct SnapshotBuilder {
         "SECURITY": .value(nil), "OPERATIONS": .value(nil), "BILLING": .value(nil),
     ]
     var contactInformation: Collected<ContactInformation?> = .value(nil)
-    var rootEmail: Collected<String> = .unavailable(.init(kind: "notVisible", reason: "standalone"))
+    var rootEmail: Collected<String> = .unavailable(.init(kind: .notVisible, reason: "standalone"))
     var monitoring: Collected<MonitoringFacts>?
     var snapshotFeatures: [String] = []
     var featuresUnavailable = false
@@ -58,7 +58,7 @@ struct SnapshotBuilder {
     var context = EvaluationContext(now: SnapshotBuilder.now)
 
     static let denied = Unavailable(
-        kind: "accessDenied", reason: "iam GetAccountSummary: AccessDenied: not authorized", code: "AccessDenied",
+        kind: .accessDenied, reason: "iam GetAccountSummary: AccessDenied: not authorized", code: "AccessDenied",
         action: "iam:GetAccountSummary")
 
     static func days(_ n: Double) -> Date { now.addingTimeInterval(-n * 86_400) }

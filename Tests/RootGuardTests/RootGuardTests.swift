@@ -119,7 +119,7 @@ struct ContractTests {
 
     @Test func failOnUsesSeverityOrder() {
         let fail = Finding(
-            checkId: "x", status: .fail, severity: .medium, accountId: "1", resource: "r", message: "m",
+            checkId: "x", status: .fail, severity: .medium, accountId: "111122223333", resource: "r", message: "m",
             compliance: [:], remediation: "r")
         let report = ReportV1(generatedAt: Date(), tool: .init(version: "t"), findings: [fail])
         #expect(Auditor.exitCode(for: report, failOn: .high) == 0)
@@ -150,9 +150,9 @@ struct ContractTests {
     }
 
     @Test func bundledExamplesRoundTrip() throws {
-        for name in SnapshotFile.exampleNames {
+        for name in SnapshotFile.Example.allCases {
             let snapshot = try SnapshotFile.example(name)
-            let again = try SnapshotFile.decode(try SnapshotFile.encode(snapshot), name: name)
+            let again = try SnapshotFile.decode(try SnapshotFile.encode(snapshot), name: name.rawValue)
             #expect(try SnapshotFile.encode(again) == SnapshotFile.encode(snapshot))
             let report = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
             #expect(report.findings.count > 20)
@@ -165,8 +165,8 @@ struct ContractTests {
 @Suite("Organization evaluation")
 struct OrganizationEvaluationTests {
     @Test func membersAreMonitoredOnlyThroughAnOrganizationTrailWhoseChainHolds() throws {
-        let hardened = try SnapshotFile.example("hardened")
-        let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
+        let hardened = try SnapshotFile.example(.hardened)
+        let denied = Unavailable(kind: .accessDenied, reason: "not needed here", code: "AccessDenied", action: nil)
         let member = MemberFacts(
             accountID: "222222222222", name: "m", email: "aws-m-root@example.com", state: "ACTIVE",
             scpLevels: .unavailable(denied), rootCredentials: .unavailable(denied), snapshot: nil)
@@ -204,11 +204,11 @@ struct OrganizationEvaluationTests {
     }
 
     @Test func memberRootEmailsAreJudgedLikeTheAccountsOwn() throws {
-        let management = try SnapshotFile.example("hardened")
-        let denied = Unavailable(kind: "accessDenied", reason: "not needed here", code: "AccessDenied", action: nil)
-        func member(_ id: String, _ email: String?) -> MemberFacts {
+        let management = try SnapshotFile.example(.hardened)
+        let denied = Unavailable(kind: .accessDenied, reason: "not needed here", code: "AccessDenied", action: nil)
+        func member(_ id: AccountID, _ email: String?) -> MemberFacts {
             MemberFacts(
-                accountID: id, name: id, email: email, state: "ACTIVE", scpLevels: .unavailable(denied),
+                accountID: id, name: id.rawValue, email: email, state: "ACTIVE", scpLevels: .unavailable(denied),
                 rootCredentials: .unavailable(denied), snapshot: .unavailable(denied))
         }
         let organization = OrganizationSnapshot(
@@ -225,7 +225,7 @@ struct OrganizationEvaluationTests {
         let report = Auditor.evaluate(
             organization,
             context: .init(now: management.collectedAt, emailPolicy: .init(companyDomains: ["example.com"])))
-        func status(_ account: String) -> Status? {
+        func status(_ account: AccountID) -> Status? {
             report.findings.first { $0.checkId == "org-root-emails-unique" && $0.accountId == account }?.status
         }
         #expect(status("111111111111") == .fail)  // a person's mailbox
@@ -242,9 +242,9 @@ struct OrganizationEvaluationTests {
     }
 
     @Test func oneUnreachableMemberIsNotEvaluatedAndTheOthersStillAreJudged() throws {
-        let management = try SnapshotFile.example("hardened")
+        let management = try SnapshotFile.example(.hardened)
         let denied = Unavailable(
-            kind: "accessDenied", reason: "sts AssumeRole: AccessDenied: not authorized", code: "AccessDenied",
+            kind: .accessDenied, reason: "sts AssumeRole: AccessDenied: not authorized", code: "AccessDenied",
             action: "sts:AssumeRole")
         let unreachable = MemberFacts(
             accountID: "222222222222", name: "unreachable", email: "aws-a@example.com", state: "ACTIVE",

@@ -59,7 +59,7 @@ struct DatasetTests {
         #expect(account.sourceIPs.contains("92.55.146.245"))
         #expect(account.mfaUsed == "no")
         let stop = try #require(report.detections.first { $0.eventName == "StopLogging" })
-        #expect(stop.outcome == "failure")
+        #expect(stop.outcome == .failure)
         #expect(stop.errorCode == "NotOrganizationMasterAccountException")
     }
 }
@@ -291,8 +291,8 @@ struct LayoutTests {
 
     @Test("folders outside the filter are pruned; late delivery is allowed for")
     func pruning() throws {
-        let since = try #require(CloudTrailTime.parse("2026-10-05T12:00:00Z"))
-        let until = try #require(CloudTrailTime.parse("2026-10-06T12:00:00Z"))
+        let since = try #require(TimeArgument.parseTimestamp("2026-10-05T12:00:00Z"))
+        let until = try #require(TimeArgument.parseTimestamp("2026-10-06T12:00:00Z"))
         let filter = TrailFilter(since: since, until: until, accounts: ["111122223333"], regions: ["us-east-1"])
         let base = "b/AWSLogs/o-x/111122223333/CloudTrail/us-east-1/"
         #expect(CloudTrailKey.folderMayContain("b/AWSLogs/", filter))

@@ -1,0 +1,152 @@
+import Foundation
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardModel
+
+/// Where an audit's facts come from.
+public enum AuditSource: Sendable {
+    /// Collected now with the client's credentials.
+    case live(AuditCollection)
+    /// A snapshot saved earlier (evaluated as of its collection time unless `asOf` says otherwise).
+    case snapshot(path: String)
+    /// A bundled example snapshot.
+    case example(SnapshotFile.Example)
+}
+
+/// How a live audit collects.
+public struct AuditCollection: Sendable {
+    public var reportWait: Duration
+    public var monitoring: Bool
+    /// nil: every enabled region.
+    public var regions: [String]?
+    public var prove: Bool
+
+    public init(
+        reportWait: Duration = .seconds(120), monitoring: Bool = true, regions: [String]? = nil, prove: Bool = false
+    ) {
+        self.reportWait = reportWait
+        self.monitoring = monitoring
+        self.regions = regions
+        self.prove = prove
+    }
+}
+
+/// What an evaluation needs besides the snapshot, as the user gave it (files not yet read).
+public struct EvaluationSettings: Sendable {
+    public var asOf: Date?
+    public var rootUsageWindowDays = 90
+    public var attestationsPath: String?
+    public var companyDomains: [String] = []
+    public var extraFreeMailDomains: [String] = []
+    /// Replace the default personal-address patterns when not empty.
+    public var personalPatterns: [String] = []
+    /// Added to the default group keywords.
+    public var groupKeywords: [String] = []
+    public var rootEmail: String?
+
+    public init() {}
+
+    /// The context at `defaultNow` (or `asOf`), attestations read from their file.
+    public func context(defaultNow: Date) throws -> EvaluationContext {
+        EvaluationContext(
+            now: asOf ?? defaultNow, rootUsageWindowDays: rootUsageWindowDays,
+            attestations: try attestationsPath.map(AttestationsFile.load),
+            emailPolicy: EmailPolicy(
+                companyDomains: companyDomains, freeMailDomains: Set(extraFreeMailDomains.map { $0.lowercased() }),
+                personalPatterns: personalPatterns.isEmpty ? EmailPolicy.defaultPersonalPatterns : personalPatterns,
+                groupKeywords: EmailPolicy.defaultGroupKeywords + groupKeywords.map { $0.lowercased() }),
+            rootEmailOverride: rootEmail)
+    }
+}
+
+/// One account's audit, end to end.
+public struct AccountAudit: Sendable {
+    public var snapshot: Snapshot
+    public var report: ReportV1
+    /// `live (arn)`, `snapshot PATH` or `bundled example 'NAME'`.
+    public var source: String
+}
+
+/// An organization's audit, end to end.
+public struct OrganizationAudit: Sendable {
+    public var organization: OrganizationSnapshot
+    public var report: ReportV1
+}
+
+extension Auditor {
+    /// source → snapshot (saved when asked) → checks → report.
+    public static func audit(
+        _ source: AuditSource, settings: EvaluationSettings, saveSnapshot: String? = nil,
+        makeClient: @Sendable () throws -> AWSClient
+    ) async throws -> AccountAudit {
+        // A bad path costs nothing: it is refused before any collection.
+        if let saveSnapshot { try SnapshotFile.checkWritable(saveSnapshot) }
+        let snapshot: Snapshot
+        let description: String
+        var now = Date()
+        switch source {
+        case .snapshot(let path):
+            snapshot = try SnapshotFile.load(path)
+            description = "snapshot \(path)"
+            now = snapshot.collectedAt
+        case .example(let example):
+            snapshot = try SnapshotFile.example(example)
+            description = "bundled example '\(example.rawValue)'"
+            now = snapshot.collectedAt
+        case .live(let collection):
+            snapshot = try await withClient(makeClient) { client in
+                try await collect(
+                    client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
+                    regions: collection.regions, prove: collection.prove)
+            }
+            description = "live (\(snapshot.account.callerARN))"
+        }
+        if let saveSnapshot { try SnapshotFile.save(snapshot, to: saveSnapshot) }
+        let report = evaluate(snapshot, context: try settings.context(defaultNow: now))
+        return AccountAudit(snapshot: snapshot, report: report, source: description)
+    }
+
+    /// The organization: the management account in full, then every member through `access`.
+    public static func auditOrganization(
+        snapshotPath: String?, collection: AuditCollection, access: OrganizationCollector.Access, concurrency: Int,
+        settings: EvaluationSettings, saveSnapshot: String? = nil,
+        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        makeClient: @Sendable () throws -> AWSClient
+    ) async throws -> OrganizationAudit {
+        if let saveSnapshot { try SnapshotFile.checkWritable(saveSnapshot) }
+        let organization: OrganizationSnapshot
+        var now = Date()
+        if let snapshotPath {
+            organization = try SnapshotFile.loadOrganization(snapshotPath)
+            // Offline, the organization is judged as of its collection time.
+            now = organization.management.collectedAt
+        } else {
+            organization = try await withClient(makeClient) { client in
+                let management = try await collect(
+                    client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
+                    regions: collection.regions)
+                return try await OrganizationCollector(
+                    client: client, access: access, concurrency: concurrency, toolVersion: version, progress: progress
+                ).collect(management: management)
+            }
+        }
+        if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
+        let report = evaluate(organization, context: try settings.context(defaultNow: now))
+        return OrganizationAudit(organization: organization, report: report)
+    }
+
+    /// Runs `body` with a client and always shuts the client down afterwards.
+    public static func withClient<T>(
+        _ makeClient: () throws -> AWSClient, _ body: (AWSClient) async throws -> T
+    ) async throws -> T {
+        let client = try makeClient()
+        do {
+            let result = try await body(client)
+            try? await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardModel
+import RootGuardPolicy
+
+/// The least-privilege IAM policy rootguard needs (`rootguard policy`): every call of every collector and reader,
+/// plus `sts:AssumeRoot` restricted to the task policies it uses.
+public enum RequiredPolicy {
+    /// Every read-only action of `audit`, `audit --org`, `policy simulate` and `trail`.
+    public static var readActions: [String] {
+        Array(
+            Set(
+                Auditor.requiredActions + SCPPathCollector.requiredActions + OrganizationCollector.requiredActions
+                    + TrailHunter.requiredActions)
+        ).sorted()
+    }
+
+    /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
+    public static func document(partition: String, withHarden: Bool) -> IAMPolicy {
+        var statements: [IAMPolicy.Statement] = [
+            .init(sid: "RootGuardAuditReadOnly", effect: .allow, actions: readActions),
+            rootSession("RootGuardMemberRootAudit", task: .audit, partition: partition),
+        ]
+        if withHarden {
+            statements.append(
+                rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials, partition: partition))
+        }
+        return IAMPolicy(statements: statements)
+    }
+
+    /// `sts:AssumeRoot` limited to one task policy with the `sts:TaskPolicyArn` condition key.
+    static func rootSession(_ sid: String, task: RootSessions.Task, partition: String) -> IAMPolicy.Statement {
+        .init(
+            sid: sid, effect: .allow, actions: RootSessions.requiredActions,
+            conditions: ["StringEquals": ["sts:TaskPolicyArn": [task.policyARN(partition: partition)]]])
+    }
+
+    /// The partition of a region, without asking AWS (`cn-north-1` → `aws-cn`).
+    public static func partition(ofRegion region: String) -> String { AWSRegion(region).partition.name }
+
+    /// The partition of an ARN (`arn:aws-cn:…` → `aws-cn`), nil when it is not an ARN.
+    public static func partition(ofARN arn: String) -> String? {
+        let parts = arn.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == "arn", !parts[1].isEmpty else { return nil }
+        return String(parts[1])
+    }
+}
+
+/// `rootguard policy simulate`: the SCPs on the path root → OUs → account, evaluated for one request.
+public enum SCPSimulator {
+    public struct Request: Sendable {
+        public var account: AccountID
+        /// nil: the account's root user; else a principal ARN.
+        public var principal: String?
+        public var action: String
+        public var resource: String
+        public var assumedRoot: Bool
+
+        public init(account: AccountID, principal: String?, action: String, resource: String, assumedRoot: Bool) {
+            self.account = account
+            self.principal = principal
+            self.action = action
+            self.resource = resource
+            self.assumedRoot = assumedRoot
+        }
+    }
+
+    /// Reads the SCP path from Organizations and evaluates; the partition is the caller's (from its ARN).
+    public static func simulate(_ request: Request, client: AWSClient) async throws -> SCPEvaluator.Result {
+        let identity = try await client.sts().getCallerIdentity()
+        let partition =
+            identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? client.configuration.region.partition.name
+        let levels = try await SCPPathCollector(client: client).levels(account: request.account.rawValue)
+        var context = RequestContext.root(
+            account: request.account, partition: partition, action: request.action,
+            resource: request.resource, assumedRoot: request.assumedRoot)
+        if let principal = request.principal {
+            context.keys["aws:principalarn"] = [principal]
+            context.keys["aws:principaltype"] = [principal.contains(":assumed-role/") ? "AssumedRole" : "User"]
+        }
+        return SCPEvaluator.evaluate(levels: levels, context)
+    }
+}

@@ -1,0 +1,34 @@
+import RootGuardModel
+
+/// Evaluation of a practice that only people can vouch for: MANUAL until attested, FAIL when the attestation
+/// expired or records a failure, PASS with the attestation as evidence.
+enum Attested {
+    static func evaluate(
+        _ metadata: CheckMetadata, practice: String, what: String, snapshot: Snapshot, context: EvaluationContext
+    ) -> Finding {
+        guard let attestation = context.attestations?.latest(practice: practice) else {
+            return metadata.finding(snapshot, .manual, "Attest: \(what)", evidence: ["attestation": .null])
+        }
+        let evidence: [String: JSONValue] = [
+            "statement": .string(attestation.statement), "attestedBy": .string(attestation.evidence.attestedBy),
+            "attestedAt": .string(Describe.day(attestation.evidence.attestedAt)),
+            "verification": .string(attestation.evidence.verification),
+            "expires": .string(Describe.day(attestation.evidence.expires)), "satisfied": .bool(attestation.satisfied),
+        ]
+        if attestation.evidence.expires <= context.now {
+            return metadata.finding(
+                snapshot, .fail,
+                "The attestation by \(attestation.evidence.attestedBy) expired on \(Describe.day(attestation.evidence.expires)); attest again: \(what)",
+                evidence: evidence)
+        }
+        if !attestation.satisfied {
+            return metadata.finding(
+                snapshot, .fail, "Attested as not met by \(attestation.evidence.attestedBy): \(attestation.statement)",
+                evidence: evidence)
+        }
+        return metadata.finding(
+            snapshot, .pass,
+            "Attested by \(attestation.evidence.attestedBy) on \(Describe.day(attestation.evidence.attestedAt)): \(attestation.statement)",
+            evidence: evidence)
+    }
+}

@@ -1,0 +1,37 @@
+import RootGuardModel
+
+/// Column-aligned text for terminal renderers. Every cell is passed through `TerminalSafe.escape` here, so a
+/// renderer cannot forget it; `paint` may wrap a cell in colour codes after padding.
+struct TextTable {
+    var rows: [[String]]
+
+    init(header: [String]) { rows = [header] }
+
+    mutating func append(_ cells: [String]) { rows.append(cells.map(TerminalSafe.escape)) }
+
+    /// `paint(row, column, padded)` returns the cell as printed (colour codes are added after padding).
+    func render(paint: ((Int, Int, String) -> String)? = nil) -> String {
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for (index, row) in rows.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let last = i == row.count - 1
+                let padded = last ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                line += (index > 0 ? paint?(index, i, padded) ?? padded : padded) + (last ? "" : "  ")
+            }
+            out += line.trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        return out
+    }
+}
+
+/// Shared wording.
+enum Wording {
+    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
