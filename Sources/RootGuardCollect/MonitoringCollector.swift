@@ -30,41 +30,34 @@ public struct MonitoringCollector: Sendable {
     public func collect() async -> Collected<MonitoringFacts> {
         let (regions, source) = await enabledRegions()
         let trails = await gather { try await trailFacts(regions: regions) }
-        var eventRules: [String: Collected<[EventRuleFacts]>] = [:]
-        var guardDuty: [String: Collected<[DetectorFacts]>] = [:]
-        var config: [String: Collected<ConfigFacts>] = [:]
-        var securityHub: [String: Collected<SecurityHubFacts>] = [:]
-        await withTaskGroup(
-            of: (
-                String, Collected<[EventRuleFacts]>, Collected<[DetectorFacts]>, Collected<ConfigFacts>,
-                Collected<SecurityHubFacts>
-            ).self
-        ) { group in
-            var pending = regions[...]
-            func add(_ region: String) {
-                group.addTask {
-                    let awsRegion = AWSRegion(region)
-                    async let rules = gather { try await eventRuleFacts(awsRegion) }
-                    async let detectors = gather { try await detectorFacts(awsRegion) }
-                    async let recorder = gather { try await configFacts(awsRegion) }
-                    async let hub = gather { try await securityHubFacts(awsRegion) }
-                    return (region, await rules, await detectors, await recorder, await hub)
-                }
-            }
-            // At most four regions at once, each with four services in flight.
-            for _ in 0..<4 { if let region = pending.popFirst() { add(region) } }
-            for await (region, rules, detectors, recorder, hub) in group {
-                eventRules[region] = rules
-                guardDuty[region] = detectors
-                config[region] = recorder
-                securityHub[region] = hub
-                if let next = pending.popFirst() { add(next) }
-            }
+        // At most four regions at once, each with four services in flight.
+        let perRegion = await regions.concurrentMap(maxConcurrency: 4) { region in
+            let awsRegion = AWSRegion(region)
+            async let rules = gather { try await eventRuleFacts(awsRegion) }
+            async let detectors = gather { try await detectorFacts(awsRegion) }
+            async let recorder = gather { try await configFacts(awsRegion) }
+            async let hub = gather { try await securityHubFacts(awsRegion) }
+            return RegionFacts(
+                region: region, eventRules: await rules, guardDuty: await detectors, config: await recorder,
+                securityHub: await hub)
         }
+        let eventRules = Dictionary(perRegion.map { ($0.region, $0.eventRules) }, uniquingKeysWith: { a, _ in a })
+        let guardDuty = Dictionary(perRegion.map { ($0.region, $0.guardDuty) }, uniquingKeysWith: { a, _ in a })
+        let config = Dictionary(perRegion.map { ($0.region, $0.config) }, uniquingKeysWith: { a, _ in a })
+        let securityHub = Dictionary(perRegion.map { ($0.region, $0.securityHub) }, uniquingKeysWith: { a, _ in a })
         return .value(
             MonitoringFacts(
                 regions: regions, regionsSource: source, trails: trails, eventRules: eventRules, guardDuty: guardDuty,
                 config: config, securityHub: securityHub))
+    }
+
+    /// What one region's detection services hold.
+    private struct RegionFacts: Sendable {
+        var region: String
+        var eventRules: Collected<[EventRuleFacts]>
+        var guardDuty: Collected<[DetectorFacts]>
+        var config: Collected<ConfigFacts>
+        var securityHub: Collected<SecurityHubFacts>
     }
 
     func enabledRegions() async -> ([String], String) {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// An AWS account id: exactly twelve ASCII digits, validated once where it enters rootguard (an option, an
-/// API answer, a snapshot) and carried typed from there on. Encodes as its digits.
+/// API answer, a snapshot) and carried typed from there on. Encodes as its digits (the standard library's
+/// `RawRepresentable` coding, which refuses an invalid value when decoding).
 public struct AccountID: RawRepresentable, Codable, Sendable, Hashable, Comparable, CustomStringConvertible,
     ExpressibleByStringLiteral
 {
@@ -29,20 +30,6 @@ public struct AccountID: RawRepresentable, Codable, Sendable, Hashable, Comparab
         text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let id = AccountID(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a 12-digit account id"))
-        }
-        self = id
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public var description: String { rawValue }
     public static func < (a: AccountID, b: AccountID) -> Bool { a.rawValue < b.rawValue }
 
@@ -66,11 +53,6 @@ public struct CheckID: RawRepresentable, Codable, Sendable, Hashable, Comparable
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public init(stringLiteral value: String) { rawValue = value }
-    public init(from decoder: Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
     public var description: String { rawValue }
     public static func < (a: CheckID, b: CheckID) -> Bool { a.rawValue < b.rawValue }
 
@@ -102,20 +84,6 @@ public struct PracticeID: RawRepresentable, Codable, Sendable, Hashable, Compara
     public init(stringLiteral value: String) {
         guard let id = PracticeID(rawValue: value) else { preconditionFailure("not a ROOT-BP id: \(value)") }
         self = id
-    }
-
-    public init(from decoder: Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        guard let id = PracticeID(rawValue: text) else {
-            throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "not a ROOT-BP id (01-21): \(text)"))
-        }
-        self = id
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
     }
 
     public var rawValue: String { number < 10 ? "0\(number)" : String(number) }

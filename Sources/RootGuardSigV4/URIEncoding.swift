@@ -1,5 +1,6 @@
 /// RFC 3986 encoding as SigV4 wants it: unreserved characters kept, every other byte as `%XX` (upper-case hex).
-enum URIEncoding {
+/// The one percent-encoder of rootguard: the signer, request paths and query strings, and form bodies use it.
+public enum URIEncoding {
     private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     @inline(__always)
@@ -30,7 +31,7 @@ enum URIEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func encode(_ string: String, keepSlash: Bool = false) -> String {
+    public static func encode(_ string: String, keepSlash: Bool = false) -> String {
         encode(string.utf8, keepSlash: keepSlash)
     }
 

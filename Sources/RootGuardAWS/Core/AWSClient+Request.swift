@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardSigV4
 
 /// A serialised, unsigned request.
 struct BuiltRequest {
@@ -124,19 +125,6 @@ extension AWSClient {
     }
 
     static func encode(_ text: String, keepSlash: Bool = false) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            case UInt8(ascii: "/") where keepSlash:
-                out.append("/")
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
+        URIEncoding.encode(text, keepSlash: keepSlash)
     }
 }

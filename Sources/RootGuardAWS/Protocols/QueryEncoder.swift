@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardSigV4
 
 /// Encodes a generated shape as awsQuery form parameters: `Name.member.N` lists, `Name.entry.N.key` maps,
 /// `Name.Field` structures, ISO 8601 timestamps, `true`/`false`.
@@ -14,20 +15,7 @@ enum QueryEncoder {
         pairs.map { formEncode($0.0) + "=" + formEncode($0.1) }.joined(separator: "&")
     }
 
-    static func formEncode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."),
-                UInt8(ascii: "~"):
-                out.unicodeScalars.append(UnicodeScalar(byte))
-            default:
-                out += String(format: "%%%02X", byte)
-            }
-        }
-        return out
-    }
+    static func formEncode(_ text: String) -> String { URIEncoding.encode(text) }
 
     final class Storage {
         var pairs: [(String, String)] = []

@@ -31,4 +31,24 @@ enum Attested {
             "Attested by \(attestation.evidence.attestedBy) on \(Describe.day(attestation.evidence.attestedAt)): \(attestation.statement)",
             evidence: evidence)
     }
+
+    /// A practice about the root password: NOT_APPLICABLE when root has no console password, else attested.
+    static func passwordPractice(
+        _ metadata: CheckMetadata, practice: String, what: String, snapshot: Snapshot, context: EvaluationContext
+    ) -> [Finding] {
+        if snapshot.rootPasswordPresent?.value == false {
+            return [metadata.finding(snapshot, .notApplicable, "Root has no console password.")]
+        }
+        return [evaluate(metadata, practice: practice, what: what, snapshot: snapshot, context: context)]
+    }
+}
+
+extension CheckMetadata {
+    /// NOT_APPLICABLE in AWS GovCloud (US), whose accounts have no root console sign-in; nil elsewhere.
+    func notApplicableInGovCloud(_ snapshot: Snapshot, note: String = "") -> Finding? {
+        guard snapshot.account.partition == "aws-us-gov" else { return nil }
+        return finding(
+            snapshot, .notApplicable, "AWS GovCloud (US) accounts have no root console sign-in\(note).",
+            evidence: ["partition": "aws-us-gov"])
+    }
 }

@@ -14,13 +14,10 @@ public struct RootHasMFA: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        if snapshot.account.partition == "aws-us-gov" {
-            return [
-                m.finding(
-                    snapshot, .notApplicable,
-                    "AWS GovCloud (US) accounts have no root console sign-in; the MFA of the associated standard account's root applies.",
-                    evidence: ["partition": "aws-us-gov"])
-            ]
+        if let notApplicable = m.notApplicableInGovCloud(
+            snapshot, note: "; the MFA of the associated standard account's root applies")
+        {
+            return [notApplicable]
         }
         guard let mfa = snapshot.rootMFAEnabled, let password = snapshot.rootPasswordPresent else {
             return [m.notEvaluated(snapshot, snapshot.rootSourcesUnavailable)]

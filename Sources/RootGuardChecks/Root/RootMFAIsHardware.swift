@@ -16,13 +16,7 @@ public struct RootMFAIsHardware: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        if snapshot.account.partition == "aws-us-gov" {
-            return [
-                m.finding(
-                    snapshot, .notApplicable, "AWS GovCloud (US) accounts have no root console sign-in.",
-                    evidence: ["partition": "aws-us-gov"])
-            ]
-        }
+        if let notApplicable = m.notApplicableInGovCloud(snapshot) { return [notApplicable] }
         guard let mfa = snapshot.rootMFAEnabled else {
             return [m.notEvaluated(snapshot, snapshot.rootSourcesUnavailable)]
         }

@@ -11,14 +11,9 @@ public struct RootPasswordInPasswordManager: Check {
     )
     public init() {}
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
-        if snapshot.rootPasswordPresent?.value == false {
-            return [metadata.finding(snapshot, .notApplicable, "Root has no console password.")]
-        }
-        return [
-            Attested.evaluate(
-                metadata, practice: "07",
-                what: "the root password is kept in a password manager that does not depend on this AWS account.",
-                snapshot: snapshot, context: context)
-        ]
+        Attested.passwordPractice(
+            metadata, practice: "07",
+            what: "the root password is kept in a password manager that does not depend on this AWS account.",
+            snapshot: snapshot, context: context)
     }
 }

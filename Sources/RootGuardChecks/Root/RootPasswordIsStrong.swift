@@ -10,15 +10,10 @@ public struct RootPasswordIsStrong: Check {
     )
     public init() {}
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
-        if snapshot.rootPasswordPresent?.value == false {
-            return [metadata.finding(snapshot, .notApplicable, "Root has no console password.")]
-        }
-        return [
-            Attested.evaluate(
-                metadata, practice: "06",
-                what:
-                    "the root password meets AWS's rules (8–128 characters, 3 of 4 character classes, not the account name or e-mail), is randomly generated and not reused; `rootguard password check` verifies one.",
-                snapshot: snapshot, context: context)
-        ]
+        Attested.passwordPractice(
+            metadata, practice: "06",
+            what:
+                "the root password meets AWS's rules (8–128 characters, 3 of 4 character classes, not the account name or e-mail), is randomly generated and not reused; `rootguard password check` verifies one.",
+            snapshot: snapshot, context: context)
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import RootGuard
+import RootGuardModel
+import Testing
+
+@Suite struct IdentifierTests {
+    @Test(arguments: ["111122223333", "000000000000"])
+    func twelveDigitsAreAnAccountID(_ text: String) throws {
+        #expect(AccountID(rawValue: text)?.rawValue == text)
+        let decoded = try JSONDecoder().decode([AccountID].self, from: Data(#"["\#(text)"]"#.utf8))
+        #expect(decoded.first?.rawValue == text)
+    }
+
+    @Test(arguments: ["", "12345", "1111222233334", "11112222333a", "１１１１２２２２３３３３", " 111122223333"])
+    func anythingElseIsRefused(_ text: String) {
+        #expect(AccountID(rawValue: text) == nil)
+        #expect(throws: (any Error).self) {
+            try JSONDecoder().decode([AccountID].self, from: Data(#"["\#(text)"]"#.utf8))
+        }
+    }
+
+    @Test func practiceIDsAreOneToTwentyOne() {
+        #expect(PracticeID.all.map(\.rawValue).first == "01")
+        #expect(PracticeID.all.count == 21)
+        #expect(PracticeID(rawValue: "22") == nil)
+        #expect(PracticeID(rawValue: "1") == nil)
+        #expect(PracticeID(rawValue: "00") == nil)
+    }
+}
+
+@Suite struct SnapshotFileSafetyTests {
+    static func temporary(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("rg-\(UUID().uuidString)-\(name)").path
+    }
+
+    @Test func anInvalidAccountIDInASnapshotIsRefusedWithOneEscapedLine() throws {
+        var object =
+            try JSONSerialization.jsonObject(with: SnapshotFile.encode(SnapshotFile.example(.insecure)))
+            as! [String: Any]
+        var account = object["account"] as! [String: Any]
+        account["accountID"] = "1234\u{1B}[2J"
+        object["account"] = account
+        let path = Self.temporary("bad.json")
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        do {
+            _ = try SnapshotFile.load(path)
+            Issue.record("an invalid account id was accepted")
+        } catch let error as SnapshotFile.LoadError {
+            #expect(error.description.contains("account.accountID"))
+        }
+    }
+
+    @Test func saveSnapshotRefusesNonRegularTargetsAndFollowsLinks() throws {
+        let snapshot = try SnapshotFile.example(.hardened)
+        #expect(throws: SnapshotFile.LoadError.self) { try SnapshotFile.save(snapshot, to: "/dev/null") }
+        let fifo = Self.temporary("fifo")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        #expect(throws: SnapshotFile.LoadError.self) { try SnapshotFile.checkWritable(fifo) }
+        #expect(throws: SnapshotFile.LoadError.self) { try SnapshotFile.checkWritable("/nonexistent-folder/x.json") }
+        // A link is followed: the target file is written, the link stays a link.
+        let target = Self.temporary("target.json")
+        try Data("old".utf8).write(to: URL(fileURLWithPath: target))
+        let link = Self.temporary("link.json")
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        try SnapshotFile.save(snapshot, to: link)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == target)
+        #expect(try SnapshotFile.load(target).account.accountID == snapshot.account.accountID)
+    }
+}
