@@ -44,6 +44,21 @@ enum Attested {
 }
 
 extension CheckMetadata {
+    /// The common start of the checks about root's MFA devices: NOT_APPLICABLE in GovCloud, NOT_EVALUATED when
+    /// MFA cannot be told, and when root has no MFA: NOT_APPLICABLE if root has no credentials at all, else FAIL
+    /// with `noMFA`. Nil when root has MFA and the check goes on.
+    func rootMFAPrelude(_ snapshot: Snapshot, noMFA: String) -> Finding? {
+        if let notApplicable = notApplicableInGovCloud(snapshot) { return notApplicable }
+        guard let mfa = snapshot.rootMFAEnabled else { return notEvaluated(snapshot, snapshot.rootSourcesUnavailable) }
+        guard !mfa.value else { return nil }
+        if snapshot.rootHasNoCredentials == true {
+            return finding(
+                snapshot, .notApplicable, "Root has no credentials; MFA does not apply.",
+                evidence: ["mfaEnabled": false])
+        }
+        return finding(snapshot, .fail, noMFA, evidence: ["mfaEnabled": false, "mfaSource": .string(mfa.source)])
+    }
+
     /// NOT_APPLICABLE in AWS GovCloud (US), whose accounts have no root console sign-in; nil elsewhere.
     func notApplicableInGovCloud(_ snapshot: Snapshot, note: String = "") -> Finding? {
         guard snapshot.account.partition == "aws-us-gov" else { return nil }

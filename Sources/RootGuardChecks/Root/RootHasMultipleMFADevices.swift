@@ -14,16 +14,7 @@ public struct RootHasMultipleMFADevices: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        if let notApplicable = m.notApplicableInGovCloud(snapshot) { return [notApplicable] }
-        guard let mfa = snapshot.rootMFAEnabled else {
-            return [m.notEvaluated(snapshot, snapshot.rootSourcesUnavailable)]
-        }
-        if !mfa.value {
-            if snapshot.rootHasNoCredentials == true {
-                return [m.finding(snapshot, .notApplicable, "Root has no credentials; MFA does not apply.")]
-            }
-            return [m.finding(snapshot, .fail, "Root has no MFA device.", evidence: ["mfaEnabled": false])]
-        }
+        if let early = m.rootMFAPrelude(snapshot, noMFA: "Root has no MFA device.") { return [early] }
         let virtualCount = snapshot.rootVirtualMFADevices.value?.count ?? 0
         if virtualCount >= 2 {
             return [

@@ -16,24 +16,7 @@ public struct RootMFAIsHardware: Check {
 
     public func evaluate(_ snapshot: Snapshot, _ context: EvaluationContext) -> [Finding] {
         let m = metadata
-        if let notApplicable = m.notApplicableInGovCloud(snapshot) { return [notApplicable] }
-        guard let mfa = snapshot.rootMFAEnabled else {
-            return [m.notEvaluated(snapshot, snapshot.rootSourcesUnavailable)]
-        }
-        if !mfa.value {
-            if snapshot.rootHasNoCredentials == true {
-                return [
-                    m.finding(
-                        snapshot, .notApplicable, "Root has no credentials; MFA does not apply.",
-                        evidence: ["mfaEnabled": false])
-                ]
-            }
-            return [
-                m.finding(
-                    snapshot, .fail, "Root has no MFA device at all.",
-                    evidence: ["mfaEnabled": false, "mfaSource": .string(mfa.source)])
-            ]
-        }
+        if let early = m.rootMFAPrelude(snapshot, noMFA: "Root has no MFA device at all.") { return [early] }
         let virtual: [VirtualMFADevice]
         switch snapshot.rootVirtualMFADevices {
         case .value(let devices): virtual = devices
