@@ -33,7 +33,12 @@ let package = Package(
         // gzip inflation: zlib, and libdeflate loaded at run time when installed.
         .target(name: "CRootGuardInflate", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]),
         // Every renderer: terminal, JSON and the report formats; text from AWS or logs made safe here.
-        .target(name: "RootGuardReport", dependencies: ["RootGuardModel", "RootGuardTrail", "RootGuardPolicy"]),
+        .target(
+            name: "RootGuardReport",
+            dependencies: [
+                "RootGuardModel", "RootGuardTrail", "RootGuardPolicy", "RootGuardChecks", "RootGuardCompliance",
+            ]
+        ),
 
         // The AWS client and its signer.
         .target(name: "RootGuardSigV4", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
@@ -132,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "RootGuardCLITests",
             dependencies: [
-                "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect",
+                "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect", "RootGuardModel",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             resources: [.copy("Fixtures/attestations.yaml")]

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the Swift toolchain: moto's server (PyPI) for the AWS tests.
+# Installs what the test suite needs beyond the Swift toolchain: moto's server and jsonschema (PyPI) for the AWS
+# tests and the report schemas, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 python="${ROOTGUARD_PYTHON:-python3}"
@@ -11,7 +12,24 @@ if ! "$python" -c 'import moto, flask, flask_cors, werkzeug' >/dev/null 2>&1; th
     echo "Installing moto[server] from PyPI…" >&2
     "$python" -m pip install --quiet --disable-pip-version-check 'moto[server]>=5.1,<6'
 fi
+if ! "$python" -c 'import jsonschema' >/dev/null 2>&1; then
+    echo "Installing jsonschema from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'jsonschema>=4,<5'
+fi
 "$python" -c 'import moto; print("moto", moto.__version__)' >&2
+# Debian packages: one update at most, only when something is missing.
+apt_install() {
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get install -y -qq "$@" >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$@" >/dev/null 2>&1; }
+    else
+        return 1
+    fi
+}
+# Chromium renders the HTML reports in the browser tests.
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing chromium from Debian…" >&2
+    apt_install chromium || { echo "error: chromium is needed by the HTML report tests (apt-get install chromium)" >&2; exit 1; }
+fi
 # libdeflate makes `rootguard trail` about twice as fast; it is loaded at run time, so this is optional.
 if ! ldconfig -p 2>/dev/null | grep -q 'libdeflate.so.0'; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -16,7 +16,7 @@ public enum RequiredPolicy {
     }
 
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
-    public static func document(partition: String, withHarden: Bool) -> IAMPolicy {
+    public static func document(partition: String, withHarden: Bool, withImport: Bool = false) -> IAMPolicy {
         var statements: [IAMPolicy.Statement] = [
             .init(sid: "RootGuardAuditReadOnly", effect: .allow, actions: readActions),
             rootSession("RootGuardMemberRootAudit", task: .audit, partition: partition),
@@ -24,6 +24,10 @@ public enum RequiredPolicy {
         if withHarden {
             statements.append(
                 rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials, partition: partition))
+        }
+        if withImport {
+            statements.append(
+                .init(sid: "RootGuardSecurityHubImport", effect: .allow, actions: SecurityHubImport.requiredActions))
         }
         return IAMPolicy(statements: statements)
     }

@@ -15,16 +15,23 @@ struct Audit: AsyncParsableCommand {
             Exit codes: 0 done (no FAIL at or above --fail-on), 1 error, 2 a FAIL at or above --fail-on.
             """)
 
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
-
     @OptionGroup(title: "AWS") var global: GlobalOptions
     @OptionGroup(title: "Snapshots") var snapshots: SnapshotOptions
     @OptionGroup(title: "Evaluation") var evaluation: EvaluationOptions
     @OptionGroup(title: "Monitoring (ROOT-BP 16-20)") var monitoring: MonitoringOptions
     @OptionGroup(title: "Organization") var organization: OrganizationOptions
 
-    @Option(help: "Output format: text or json.")
-    var output: OutputFormat = .text
+    @Option(help: "Output format: text, json, sarif, ocsf, asff, junit, csv or html.")
+    var output: AuditFormat = .text
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var outputFile: String?
+
+    @Option(help: "A previous report (--output json): print what changed after the report; exit 2 on a new FAIL.")
+    var baseline: String?
+
+    @Flag(help: "Also send the findings to Security Hub (ASFF, BatchImportFindings) in the client's region.")
+    var importToSecurityhub = false
 
     @Option(help: "Exit with 2 when a FAIL at or above this severity exists: critical, high, medium, low, info.")
     var failOn: Severity?
@@ -48,7 +55,10 @@ struct Audit: AsyncParsableCommand {
         var code: Int32 = 0
         try await runReportingErrors {
             let settings = try evaluation.settings(asOf: snapshots.asOfDate())
+            let baselineReport = try baseline.map(ReportFile.load)
+            if let outputFile { _ = try OutputFile.check(outputFile) }
             let report: ReportV1
+            let context: AuditReportContext
             if organization.org {
                 let showProgress = isatty(STDERR_FILENO) != 0
                 let audit = try await Auditor.auditOrganization(
@@ -60,11 +70,14 @@ struct Audit: AsyncParsableCommand {
                         Output.stderr("\r  audited \(done)/\(total) member accounts" + (done == total ? "\n" : ""))
                     }, makeClient: global.makeClient)
                 report = audit.report
-                switch output {
-                case .json: Output.stdout(try JSONReportRenderer.render(report) + "\n")
-                case .text:
-                    Output.stdout(OrganizationMatrixRenderer.render(report, organization: audit.organization))
-                }
+                let management = audit.organization.management.account
+                context = AuditReportContext(
+                    partition: management.partition, region: management.region,
+                    subject: "organization \(audit.organization.organizationID)", organization: audit.organization)
+                try ReportOutput.write(
+                    try output.render(report, context: context) {
+                        OrganizationMatrixRenderer.render(report, organization: audit.organization)
+                    }, to: outputFile)
             } else {
                 let source: AuditSource =
                     if let path = snapshots.snapshot {
@@ -77,19 +90,36 @@ struct Audit: AsyncParsableCommand {
                 let audit = try await Auditor.audit(
                     source, settings: settings, saveSnapshot: snapshots.saveSnapshot, makeClient: global.makeClient)
                 report = audit.report
-                switch output {
-                case .json: Output.stdout(try JSONReportRenderer.render(report) + "\n")
-                case .text:
-                    let renderer = TerminalReportRenderer(color: Output.useColor, verbose: verbose) {
-                        Practices.title($0)
-                    }
-                    let header = TerminalReportRenderer.Header(
-                        accountID: audit.snapshot.account.accountID, partition: audit.snapshot.account.partition,
-                        source: audit.source, collectedAt: audit.snapshot.collectedAt)
-                    Output.stdout(renderer.render(report, header: header))
-                }
+                let account = audit.snapshot.account
+                context = AuditReportContext(
+                    partition: account.partition, region: account.region, subject: "account \(account.accountID)")
+                try ReportOutput.write(
+                    try output.render(report, context: context) {
+                        TerminalReportRenderer(color: outputFile == nil && Output.useColor, verbose: verbose) {
+                            Practices.title($0)
+                        }
+                        .render(
+                            report,
+                            header: .init(
+                                accountID: account.accountID, partition: account.partition, source: audit.source,
+                                collectedAt: audit.snapshot.collectedAt))
+                    }, to: outputFile)
             }
             code = Auditor.exitCode(for: report, failOn: failOn)
+            if let baselineReport {
+                let diff = ReportDiff(old: baselineReport, new: report)
+                // After a text report on stdout; beside a machine format, on stderr so the document stays valid.
+                if output == .text && outputFile == nil {
+                    Output.stdout("\n" + DiffRenderer.text(diff))
+                } else {
+                    Output.stderr(DiffRenderer.text(diff))
+                }
+                if diff.hasRegression { code = 2 }
+            }
+            if importToSecurityhub {
+                let findings = ASFFRenderer.audit(report, context: context)
+                if try await !SecurityHubImportCommand.run(findings, makeClient: global.makeClient) { code = 1 }
+            }
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -22,6 +22,9 @@ struct Print: ParsableCommand {
     )
     var withHarden = false
 
+    @Flag(help: "Add securityhub:BatchImportFindings, which --import-to-securityhub needs.")
+    var withImport = false
+
     @Option(
         help:
             "The partition of the ARNs: aws, aws-cn or aws-us-gov (default: the partition of --region, else of the configured region)."
@@ -42,7 +45,8 @@ struct Print: ParsableCommand {
             region ?? ProcessInfo.processInfo.environment["AWS_REGION"]
             ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let document = RequiredPolicy.document(
-            partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden)
+            partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden,
+            withImport: withImport)
         Output.stdout(try PolicyRenderer.json(document))
     }
 }

@@ -7,10 +7,10 @@ struct RootGuardCommand: AsyncParsableCommand {
         commandName: "rootguard",
         abstract: "Secure, audit and monitor the AWS account root user.",
         discussion: """
-            Exit codes: 0 success, 1 error, 2 findings at or above --fail-on (audit); trail: 3 unexpected root activity, 4 unreadable input.
+            Exit codes: 0 success, 1 error, 2 findings at or above --fail-on or a regression against --baseline (audit, diff); trail: 3 unexpected root activity, 4 unreadable input.
             Credentials, region and endpoints are read the way the AWS CLI reads them.
             """,
         version: RootGuardVersion.current,
-        subcommands: [Audit.self, Trail.self, Whoami.self, Password.self, Policy.self, Harden.self]
+        subcommands: [Audit.self, Trail.self, Diff.self, Whoami.self, Password.self, Policy.self, Harden.self]
     )
 }

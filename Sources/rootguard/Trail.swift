@@ -42,8 +42,17 @@ struct Trail: AsyncParsableCommand {
     @Flag(help: "Also report AWS service events and calls made by a service on root's behalf (CIS leaves them out).")
     var includeServiceEvents = false
 
-    @Option(help: "table (default), jsonl (one object per detection) or json (the whole report).")
+    @Option(
+        help:
+            "table (default), jsonl (one object per detection), json (the whole report), ocsf (Detection Findings), asff, csv or html."
+    )
     var output: OutputFormat = .table
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var outputFile: String?
+
+    @Flag(help: "Also send the detections to Security Hub (ASFF, BatchImportFindings) in the client's region.")
+    var importToSecurityhub = false
 
     @Option(help: "Threads reading local files (default: the number of cores); objects read at once from S3.")
     var jobs: Int?
@@ -66,7 +75,7 @@ struct Trail: AsyncParsableCommand {
     var clientRegion: String?
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, jsonl, json
+        case table, jsonl, json, ocsf, asff, csv, html
     }
 
     func validate() throws {
@@ -105,6 +114,7 @@ struct Trail: AsyncParsableCommand {
             analysis.burstThreshold = burstThreshold
             analysis.burstWindow = burstWindow * 60
             if let approvals { analysis.approvals = try ApprovalsFile.load(approvals) }
+            if let outputFile { _ = try OutputFile.check(outputFile) }
             let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
             let options = TrailHuntOptions(
                 filter: try filter(now: Date()), analysis: analysis, jobs: jobs,
@@ -113,13 +123,31 @@ struct Trail: AsyncParsableCommand {
                 .hunt(try typedSources(), options: options)
             progress.clear()
             Output.stderr(TrailTableRenderer.problems(report))
-            switch output {
-            case .table: Output.stdout(TrailTableRenderer.render(report, color: Output.useColor))
-            case .jsonl: Output.stdout(try TrailJSONRenderer.jsonl(report))
-            case .json: Output.stdout(try TrailJSONRenderer.json(report))
-            }
+            let now = Date()
+            let partition = RequiredPolicy.partition(ofRegion: clientRegion ?? "us-east-1")
+            let region = clientRegion ?? "us-east-1"
+            let text: String =
+                switch output {
+                case .table: TrailTableRenderer.render(report, color: outputFile == nil && Output.useColor)
+                case .jsonl: try TrailJSONRenderer.jsonl(report)
+                case .json: try TrailJSONRenderer.json(report)
+                case .ocsf:
+                    try OCSFRenderer.trail(
+                        report, generatedAt: now, version: RootGuardVersion.current, partition: partition)
+                case .asff:
+                    try ASFFRenderer.document(
+                        ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region))
+                case .csv: CSVRenderer.trail(report)
+                case .html: HTMLRenderer.trail(report, generatedAt: now, version: RootGuardVersion.current)
+                }
+            try ReportOutput.write(text, to: outputFile)
             if stats { Output.stderr(TrailTableRenderer.stats(report)) }
             code = !report.unexpected.isEmpty ? 3 : !report.problems.isEmpty ? 4 : 0
+            if importToSecurityhub {
+                let findings = ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region)
+                let makeClient = aws.clientFactory(region: clientRegion)
+                if try await !SecurityHubImportCommand.run(findings, makeClient: makeClient) { code = 1 }
+            }
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -1,0 +1,123 @@
+import Foundation
+import RootGuardModel
+
+/// What changed between two audit reports (one account or `--org`): findings are matched on account, check,
+/// resource and region.
+public struct ReportDiff: Codable, Sendable {
+    public struct Entry: Codable, Sendable, Hashable {
+        public var accountId: AccountID
+        public var checkId: CheckID
+        public var resource: String
+        public var region: String?
+        public var severity: Severity
+        /// nil: the finding was not in that report.
+        public var oldStatus: Status?
+        public var newStatus: Status?
+        public var message: String
+    }
+
+    public struct AccountSummary: Codable, Sendable, Hashable {
+        public var accountId: AccountID
+        public var newFailures: Int
+        public var fixed: Int
+        public var stillFailing: Int
+    }
+
+    public var oldGeneratedAt: Date
+    public var newGeneratedAt: Date
+    /// FAIL in the new report, not FAIL (or absent) in the old one: regressions.
+    public var newFailures: [Entry]
+    /// FAIL in the old report, reported and not FAIL in the new one.
+    public var fixed: [Entry]
+    /// FAIL in both.
+    public var stillFailing: [Entry]
+    /// FAIL in the old report and absent from the new one (an account left, a check was not run).
+    public var noLongerReported: [Entry]
+    public var accounts: [AccountSummary]
+
+    /// A FAIL that the old report did not have.
+    public var hasRegression: Bool { !newFailures.isEmpty }
+
+    public init(old: ReportV1, new: ReportV1) {
+        func key(_ f: Finding) -> [String] { FormatSupport.identity(f) }
+        let before = Dictionary(old.findings.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        let after = Dictionary(new.findings.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
+        func entry(_ f: Finding, old: Finding?, new: Finding?) -> Entry {
+            Entry(
+                accountId: f.accountId, checkId: f.checkId, resource: f.resource, region: f.region,
+                severity: f.severity, oldStatus: old?.status, newStatus: new?.status, message: f.message)
+        }
+        var newFailures: [Entry] = []
+        var stillFailing: [Entry] = []
+        var fixed: [Entry] = []
+        var gone: [Entry] = []
+        for (k, f) in after where f.status == .fail {
+            if before[k]?.status == .fail {
+                stillFailing.append(entry(f, old: before[k], new: f))
+            } else {
+                newFailures.append(entry(f, old: before[k], new: f))
+            }
+        }
+        for (k, f) in before where f.status == .fail {
+            if let now = after[k] {
+                if now.status != .fail { fixed.append(entry(now, old: f, new: now)) }
+            } else {
+                gone.append(entry(f, old: f, new: nil))
+            }
+        }
+        func sorted(_ list: [Entry]) -> [Entry] {
+            list.sorted {
+                ($0.accountId.rawValue, $0.checkId.rawValue, $0.resource, $0.region ?? "")
+                    < ($1.accountId.rawValue, $1.checkId.rawValue, $1.resource, $1.region ?? "")
+            }
+        }
+        self.oldGeneratedAt = old.generatedAt
+        self.newGeneratedAt = new.generatedAt
+        self.newFailures = sorted(newFailures)
+        self.fixed = sorted(fixed)
+        self.stillFailing = sorted(stillFailing)
+        self.noLongerReported = sorted(gone)
+        let accounts = Set(old.findings.map(\.accountId)).union(new.findings.map(\.accountId)).sorted()
+        self.accounts = accounts.map { account in
+            AccountSummary(
+                accountId: account, newFailures: newFailures.filter { $0.accountId == account }.count,
+                fixed: fixed.filter { $0.accountId == account }.count,
+                stillFailing: stillFailing.filter { $0.accountId == account }.count)
+        }
+    }
+}
+
+/// `rootguard diff` and `audit --baseline`: text, JSON and (in HTMLRenderer) HTML.
+public enum DiffRenderer {
+    public static func text(_ diff: ReportDiff) -> String {
+        var out =
+            "rootguard diff · \(FormatSupport.iso(diff.oldGeneratedAt)) → \(FormatSupport.iso(diff.newGeneratedAt))\n"
+        func section(_ title: String, _ entries: [ReportDiff.Entry]) {
+            out += "\n\(title) (\(entries.count))\n"
+            for e in entries {
+                let was = e.oldStatus?.rawValue ?? "absent"
+                let now = e.newStatus?.rawValue ?? "absent"
+                out +=
+                    "  \(e.accountId)  \(e.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(TerminalSafe.escape(e.checkId.rawValue))"
+                    + "\(e.region.map { " (\(TerminalSafe.escape($0)))" } ?? "")  \(was) → \(now): \(TerminalSafe.escape(e.message))\n"
+            }
+        }
+        section("New failures", diff.newFailures)
+        section("Fixed", diff.fixed)
+        section("Still failing", diff.stillFailing)
+        if !diff.noLongerReported.isEmpty { section("Failing before, not reported now", diff.noLongerReported) }
+        out += "\nBy account\n"
+        for a in diff.accounts {
+            out += "  \(a.accountId)  \(a.newFailures) new, \(a.fixed) fixed, \(a.stillFailing) still failing\n"
+        }
+        out += diff.hasRegression ? "\nRegression: \(diff.newFailures.count) new FAIL.\n" : "\nNo regression.\n"
+        return out
+    }
+
+    public static func json(_ diff: ReportDiff) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// RFC 4180 CSV: every field quoted when it holds a comma, quote or line break, CRLF line ends, and a cell that a
+/// spreadsheet would evaluate (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) prefixed with `'`.
+public enum CSVRenderer {
+    public static func audit(_ report: ReportV1) -> String {
+        var rows = [
+            [
+                "account_id", "check_id", "status", "severity", "practices", "region", "resource", "message",
+                "remediation", "compliance",
+            ]
+        ]
+        for f in report.findings {
+            rows.append([
+                f.accountId.rawValue, f.checkId.rawValue, f.status.rawValue, f.severity.rawValue,
+                f.practices.map(\.rawValue).joined(separator: " "), f.region ?? "", f.resource, f.message,
+                f.remediation,
+                f.compliance.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
+                    .joined(separator: "; "),
+            ])
+        }
+        return table(rows)
+    }
+
+    public static func trail(_ report: TrailReport) -> String {
+        var rows = [
+            [
+                "event_time", "account_id", "region", "severity", "detection", "event_name", "event_source", "expected",
+                "approval", "source_ip", "user_agent", "mfa_used", "credential", "outcome", "error_code", "event_id",
+                "source",
+            ]
+        ]
+        for d in report.detections {
+            rows.append([
+                TimeArgument.format(d.eventTime), d.accountId, d.region, d.severity.rawValue, d.detection, d.eventName,
+                d.eventSource, d.expected ? "true" : "false", d.approval ?? "", d.sourceIPAddress ?? "",
+                d.userAgent ?? "", d.mfaUsed.map { $0 ? "true" : "false" } ?? "", d.credential.rawValue,
+                d.outcome.rawValue, d.errorCode ?? "", d.eventID, d.source,
+            ])
+        }
+        return table(rows)
+    }
+
+    static func table(_ rows: [[String]]) -> String {
+        rows.map { $0.map(cell).joined(separator: ",") + "\r\n" }.joined()
+    }
+
+    static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+            text = "'" + text
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// OCSF 1.6.0 events, as one JSON array: an audit's findings as Compliance Findings (class 2003), a hunt's
+/// detections as Detection Findings (class 2004), each with the cloud profile.
+public enum OCSFRenderer {
+    public static let version = "1.6.0"
+
+    static func severityID(_ severity: Severity) -> Int {
+        switch severity {
+        case .info: 1
+        case .low: 2
+        case .medium: 3
+        case .high: 4
+        case .critical: 5
+        }
+    }
+
+    static func metadata(_ version: String, uid: String) -> JSONValue {
+        [
+            "version": .string(Self.version), "uid": .string(uid),
+            "product": ["name": "rootguard", "vendor_name": "rootguard", "version": .string(version)],
+            "profiles": ["cloud"],
+        ]
+    }
+
+    /// Compliance status: 1 Pass, 3 Fail, 2 Warning (needs a person), 0 Unknown (not evaluated), 99 Other (n/a).
+    static func complianceStatus(_ status: Status) -> (Int, String) {
+        switch status {
+        case .pass: (1, "Pass")
+        case .fail: (3, "Fail")
+        case .manual: (2, "Warning")
+        case .notEvaluated: (0, "Unknown")
+        case .notApplicable: (99, "Not Applicable")
+        }
+    }
+
+    public static func audit(_ report: ReportV1, context: AuditReportContext) throws -> String {
+        let events: [JSONValue] = report.findings.map { finding in
+            let uid = "rootguard-" + FormatSupport.fingerprint(FormatSupport.identity(finding))
+            let (statusID, status) = complianceStatus(finding.status)
+            let standards = ["ROOT-BP"] + finding.compliance.keys.filter { $0 != "ROOT-BP" }.sorted()
+            let requirements = finding.compliance.sorted { $0.key < $1.key }.flatMap { framework, ids in
+                ids.map { "\(framework) \($0)" }
+            }
+            return .object([
+                "activity_id": 1, "activity_name": "Create", "category_uid": 2, "category_name": "Findings",
+                "class_uid": 2003, "class_name": "Compliance Finding", "type_uid": 200301,
+                "type_name": "Compliance Finding: Create",
+                "severity_id": .number(Double(severityID(finding.severity))),
+                "severity": .string(finding.severity.rawValue.capitalized),
+                "status_id": 1, "status": "New",
+                "time": .number(Double(FormatSupport.millis(report.generatedAt))),
+                "message": .string(finding.message),
+                "metadata": metadata(report.tool.version, uid: uid),
+                "finding_info": [
+                    "uid": .string(uid), "title": .string(AuditReportContext.title(finding.checkId)),
+                    "desc": .string(finding.message), "types": .array([.string(finding.checkId.rawValue)]),
+                ],
+                "compliance": [
+                    "status_id": .number(Double(statusID)), "status": .string(status),
+                    "control": .string(finding.checkId.rawValue), "standards": JSONValue(standards),
+                    "requirements": JSONValue(requirements),
+                ],
+                "remediation": ["desc": .string(finding.remediation)],
+                "cloud": [
+                    "provider": "AWS", "account": ["uid": .string(finding.accountId.rawValue), "type": "AWS Account"],
+                    "region": .string(finding.region ?? context.region),
+                ],
+                "resources": [
+                    [
+                        "uid": .string(finding.resource), "type": "AWS Account Root User",
+                        "cloud_partition": .string(context.partition),
+                        "region": .string(finding.region ?? context.region),
+                    ]
+                ],
+                "unmapped": [
+                    "rootguard_status": .string(finding.status.rawValue), "evidence": .object(finding.evidence),
+                ],
+            ])
+        }
+        return try FormatSupport.json(.array(events))
+    }
+
+    public static func trail(
+        _ report: TrailReport, generatedAt: Date, version: String, partition: String = "aws"
+    ) throws -> String {
+        let events: [JSONValue] = report.detections.map { d in
+            let uid = "rootguard-" + FormatSupport.fingerprint(FormatSupport.identity(d))
+            var evidence: [String: JSONValue] = [
+                "api": ["operation": .string(d.eventName), "service": ["name": .string(d.eventSource)]],
+                "actor": ["user": ["type": "Root", "uid": .string("arn:\(partition):iam::\(d.accountId):root")]],
+            ]
+            if let ip = d.sourceIPAddress { evidence["src_endpoint"] = ["ip": .string(ip)] }
+            if let agent = d.userAgent { evidence["http_request"] = ["user_agent": .string(agent)] }
+            return .object([
+                "activity_id": 1, "activity_name": "Create", "category_uid": 2, "category_name": "Findings",
+                "class_uid": 2004, "class_name": "Detection Finding", "type_uid": 200401,
+                "type_name": "Detection Finding: Create",
+                "severity_id": .number(Double(severityID(d.severity))),
+                "severity": .string(d.severity.rawValue.capitalized),
+                "status_id": 1, "status": "New", "is_alert": .bool(!d.expected && d.severity > .info),
+                "time": .number(Double(FormatSupport.millis(d.eventTime))),
+                "message": .string(d.title),
+                "metadata": metadata(version, uid: uid),
+                "finding_info": [
+                    "uid": .string(uid), "title": .string(d.title), "types": [.string(d.detection)],
+                    "first_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
+                    "last_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
+                    "src_url": .string(d.source),
+                ],
+                "evidences": [.object(evidence)],
+                "cloud": ["provider": "AWS", "account": ["uid": .string(d.accountId)], "region": .string(d.region)],
+                "resources": [
+                    ["uid": .string("arn:\(partition):iam::\(d.accountId):root"), "type": "AWS Account Root User"]
+                ],
+                "unmapped": [
+                    "event_id": .string(d.eventID), "expected": .bool(d.expected), "approval": JSONValue(d.approval),
+                    "credential": .string(d.credential.rawValue), "outcome": .string(d.outcome.rawValue),
+                    "mfa_used": JSONValue(d.mfaUsed), "details": .object(d.details.mapValues(JSONValue.string)),
+                    "generated_at": .string(FormatSupport.iso(generatedAt)),
+                ],
+            ])
+        }
+        return try FormatSupport.json(.array(events))
+    }
+}

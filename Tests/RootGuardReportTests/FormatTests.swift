@@ -1,0 +1,286 @@
+import Foundation
+import RootGuard
+import RootGuardModel
+import RootGuardReport
+import RootGuardTrail
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+@Suite("Report formats: valid against their schemas or required-field tables")
+struct FormatTests {
+    static let fixtures = Golden.folder
+
+    static func decode(_ text: String) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    @Test func sarifIsValidAgainstTheOfficialSchemaAndFitForCodeScanning() throws {
+        let schema = Self.fixtures.appendingPathComponent("sarif/sarif-schema-2.1.0.json")
+        for (name, report, context) in try Reports.all {
+            let text = try SARIFRenderer.render(report, context: context)
+            #expect(try Run.validate(text, schema: schema) == nil, "\(name)")
+            guard case .array(let runs)? = try Self.decode(text).at("runs"), case .object(let run)? = runs.first,
+                case .array(let results)? = run["results"],
+                case .array(let rules)? = JSONValue.object(run).at("tool.driver.rules")
+            else {
+                Issue.record("\(name): no run")
+                continue
+            }
+            #expect(results.count == report.findings.filter { $0.status == .fail }.count, "\(name)")
+            #expect(
+                Set(rules.compactMap { if case .string(let id)? = $0.at("id") { id } else { nil } })
+                    == Set(report.findings.map(\.checkId.rawValue)))
+            for rule in rules {
+                guard case .string(let severity)? = rule.at("properties.security-severity") else {
+                    Issue.record("rule without security-severity")
+                    continue
+                }
+                #expect(["9.5", "8.0", "5.5", "3.0", "1.0"].contains(severity))
+                #expect(rule.at("help.text") != nil)
+            }
+            for result in results {
+                #expect(result.at("message.text") != nil)
+                guard case .array(let locations)? = result.at("locations"), let location = locations.first,
+                    case .string(let uri)? = location.at("physicalLocation.artifactLocation.uri")
+                else {
+                    Issue.record("result without a location")
+                    continue
+                }
+                #expect(uri.hasPrefix("aws/") && !uri.contains("://"))
+                #expect(location.at("physicalLocation.region.startLine") == .number(1))
+                #expect(
+                    result.at("partialFingerprints.rootguardFinding/v1") != nil
+                        || result.at("partialFingerprints") != nil)
+            }
+        }
+    }
+
+    @Test func sarifFingerprintsAreStableAcrossRuns() throws {
+        let (report, context) = try Reports.account(.insecure)
+        var later = report
+        later.generatedAt = report.generatedAt.addingTimeInterval(86_400)
+        let a = try SARIFRenderer.render(report, context: context)
+        let b = try SARIFRenderer.render(later, context: context)
+        func prints(_ text: String) throws -> [String] {
+            guard case .array(let runs)? = try Self.decode(text).at("runs"),
+                case .array(let results)? = runs[0].at("results")
+            else { return [] }
+            return results.compactMap {
+                guard case .object(let prints)? = $0.at("partialFingerprints") else { return nil }
+                return prints.values.map { "\($0)" }.joined()
+            }
+        }
+        #expect(try prints(a) == prints(b))
+        #expect(Set(try prints(a)).count == (try prints(a)).count)
+    }
+
+    @Test func ocsfObjectsCarryEveryRequiredAttributeOfTheirClass() async throws {
+        let table = try Self.decode(
+            String(contentsOf: Self.fixtures.appendingPathComponent("schemas/ocsf-required.json"), encoding: .utf8))
+        func check(_ text: String, classUID: Int, _ name: String) throws {
+            guard case .array(let events) = try Self.decode(text),
+                case .array(let required)? = table.at(String(classUID))
+            else {
+                Issue.record("\(name): not an array")
+                return
+            }
+            var uids = Set<String>()
+            for event in events {
+                for case .string(let path) in required {
+                    #expect(event.at(path) != nil && event.at(path) != .null, "\(name): \(path) missing")
+                }
+                #expect(event.at("class_uid") == .number(Double(classUID)))
+                #expect(event.at("type_uid") == .number(Double(classUID * 100 + 1)))
+                #expect(event.at("category_uid") == .number(2))
+                #expect(event.at("cloud.provider") == "AWS")
+                #expect(event.at("metadata.version") == .string(OCSFRenderer.version))
+                if case .string(let uid)? = event.at("finding_info.uid") { uids.insert(uid) }
+                if case .number(let time)? = event.at("time") { #expect(time > 1e12, "time is in milliseconds") }
+            }
+            #expect(uids.count == events.count, "\(name): finding_info.uid must be unique")
+        }
+        for (name, report, context) in try Reports.all {
+            try check(try OCSFRenderer.audit(report, context: context), classUID: 2003, name)
+        }
+        let trail = await Reports.trail()
+        #expect(!trail.detections.isEmpty)
+        try check(try OCSFRenderer.trail(trail, generatedAt: Date(), version: "test"), classUID: 2004, "trail")
+    }
+
+    @Test func asffFindingsCarryEveryMemberBotocoreRequiresWithinAWSLimits() async throws {
+        let table = try Self.decode(
+            String(contentsOf: Self.fixtures.appendingPathComponent("schemas/asff-required.json"), encoding: .utf8))
+        guard case .array(let required)? = table.at("required"), case .object(let limits)? = table.at("limits") else {
+            Issue.record("bad table")
+            return
+        }
+        func check(_ text: String, _ name: String, compliance: Bool) throws {
+            guard case .array(let findings)? = try Self.decode(text).at("Findings") else {
+                Issue.record("\(name): no Findings")
+                return
+            }
+            #expect(!findings.isEmpty)
+            var ids = Set<String>()
+            for finding in findings {
+                for case .string(let member) in required { #expect(finding.at(member) != nil, "\(name): \(member)") }
+                for (member, limit) in limits {
+                    if case .string(let value)? = finding.at(member), case .number(let max) = limit {
+                        #expect(value.count <= Int(max), "\(name): \(member) over \(max)")
+                    }
+                }
+                #expect(finding.at("SchemaVersion") == "2018-10-08")
+                guard case .string(let product)? = finding.at("ProductArn"),
+                    case .string(let account)? = finding.at("AwsAccountId")
+                else { continue }
+                #expect(
+                    product.hasSuffix(":\(account):product/\(account)/default")
+                        && product.hasPrefix("arn:aws:securityhub:"))
+                #expect(finding.at("FindingProviderFields.Severity.Label") != nil)
+                #expect(finding.at("Severity.Label") != nil)
+                #expect(finding.at("Types") != nil)
+                if case .array(let resources)? = finding.at("Resources") {
+                    #expect(!resources.isEmpty)
+                    for resource in resources { #expect(resource.at("Type") != nil && resource.at("Id") != nil) }
+                }
+                if compliance, case .string(let status)? = finding.at("Compliance.Status") {
+                    #expect(["PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"].contains(status))
+                } else if compliance {
+                    Issue.record("\(name): no Compliance.Status")
+                }
+                if case .string(let id)? = finding.at("Id") { ids.insert(id) }
+            }
+            #expect(ids.count == findings.count, "\(name): Ids must be unique")
+        }
+        for (name, report, context) in try Reports.all {
+            try check(try ASFFRenderer.document(ASFFRenderer.audit(report, context: context)), name, compliance: true)
+        }
+        let trail = await Reports.trail()
+        try check(
+            try ASFFRenderer.document(
+                ASFFRenderer.trail(trail, generatedAt: Date(), partition: "aws", region: "us-east-1")),
+            "trail", compliance: false)
+    }
+
+    @Test func junitIsWellFormedWithOneSuitePerAccountAndTheStatusMapping() throws {
+        for (name, report, context) in try Reports.all {
+            let text = JUnitRenderer.render(report, context: context)
+            let document = try XMLDocument(xmlString: text)
+            let suites = try document.nodes(forXPath: "/testsuites/testsuite")
+            #expect(suites.count == Set(report.findings.map(\.accountId)).count, "\(name)")
+            #expect(try document.nodes(forXPath: "//testcase").count == report.findings.count)
+            #expect(
+                try document.nodes(forXPath: "//testcase/failure").count
+                    == report.findings.filter { $0.status == .fail }.count)
+            #expect(
+                try document.nodes(forXPath: "//testcase/error").count
+                    == report.findings.filter { $0.status == .notEvaluated }.count)
+            #expect(
+                try document.nodes(forXPath: "//testcase/skipped").count
+                    == report.findings.filter { $0.status == .manual || $0.status == .notApplicable }.count)
+            for case let testcase as XMLElement in try document.nodes(forXPath: "//testcase") {
+                #expect(testcase.attribute(forName: "classname")?.stringValue?.hasPrefix("ROOT-BP") == true)
+            }
+        }
+    }
+
+    /// A small RFC 4180 reader for the tests.
+    static func parseCSV(_ text: String) -> [[String]] {
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var chars = Array(text.unicodeScalars)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { field += "\""; chars.removeFirst() } else { quoted = false }
+                } else {
+                    field.unicodeScalars.append(c)
+                }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field)
+                field = ""
+            } else if c == "\r" && chars.first == "\n" {
+                chars.removeFirst()
+                row.append(field)
+                rows.append(row)
+                row = []
+                field = ""
+            } else {
+                field.unicodeScalars.append(c)
+            }
+        }
+        return rows
+    }
+
+    @Test func csvRoundTripsAndNeverStartsACellWithAFormula() async throws {
+        for (name, report, _) in try Reports.all {
+            let rows = Self.parseCSV(CSVRenderer.audit(report))
+            #expect(rows.count == report.findings.count + 1, "\(name)")
+            #expect(Set(rows.map(\.count)).count == 1)
+            #expect(rows.dropFirst().map { $0[7] } == report.findings.map(\.message))
+        }
+        let trail = await Reports.trail()
+        let rows = Self.parseCSV(CSVRenderer.trail(trail))
+        #expect(rows.count == trail.detections.count + 1)
+        var hostile = trail
+        hostile.detections[0].userAgent = "=HYPERLINK(\"http://x\",\"y\")"
+        hostile.detections[0].sourceIPAddress = "+1,\"2\"\r\n@3"
+        hostile.detections[0].eventName = "-2+3"
+        let parsed = Self.parseCSV(CSVRenderer.trail(hostile))
+        #expect(parsed.count == trail.detections.count + 1)
+        for cell in parsed.flatMap({ $0 }) {
+            if let first = cell.unicodeScalars.first { #expect(!["=", "+", "-", "@"].contains(first), "\(cell)") }
+        }
+        #expect(parsed[1].contains("'=HYPERLINK(\"http://x\",\"y\")"))
+        #expect(parsed[1].contains("'+1,\"2\"\r\n@3"))
+    }
+
+    @Test func aReportFileIsRefusedWhenItIsATrailReportOrAnotherSchemaVersion() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-diff-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let trail = folder.appendingPathComponent("trail.json")
+        try Data(#"{"detections":[],"summary":{}}"#.utf8).write(to: trail)
+        let v2 = folder.appendingPathComponent("v2.json")
+        try Data(#"{"schemaVersion":2,"findings":[]}"#.utf8).write(to: v2)
+        let garbage = folder.appendingPathComponent("garbage.json")
+        try Data("not json".utf8).write(to: garbage)
+        for (url, words) in [(trail, "a trail report"), (v2, "schema version 2"), (garbage, "not a JSON object")] {
+            do {
+                _ = try ReportFile.load(url.path)
+                Issue.record("\(url.lastPathComponent) accepted")
+            } catch let error as ReportFile.LoadError {
+                #expect(error.description.contains(words), "\(error)")
+            }
+        }
+    }
+
+    @Test func theDiffNamesNewFailuresFixedAndStillFailing() throws {
+        let (insecure, _) = try Reports.account(.insecure)
+        var later = insecure
+        // One failure fixed, one new failure, the rest unchanged.
+        let fixedIndex = try #require(later.findings.firstIndex { $0.status == .fail })
+        later.findings[fixedIndex].status = .pass
+        let newIndex = try #require(later.findings.firstIndex { $0.status == .manual })
+        later.findings[newIndex].status = .fail
+        let diff = ReportDiff(old: insecure, new: later)
+        #expect(diff.fixed.map(\.checkId) == [insecure.findings[fixedIndex].checkId])
+        #expect(diff.newFailures.map(\.checkId) == [insecure.findings[newIndex].checkId])
+        #expect(diff.stillFailing.count == insecure.findings.filter { $0.status == .fail }.count - 1)
+        #expect(diff.hasRegression)
+        #expect(!ReportDiff(old: later, new: later).hasRegression)
+        let text = DiffRenderer.text(diff)
+        #expect(text.contains("New failures (1)") && text.contains("Fixed (1)"))
+        let json = try Self.decode(try DiffRenderer.json(diff))
+        if case .array(let entries)? = json.at("newFailures") {
+            #expect(entries.count == 1)
+        } else {
+            Issue.record("no newFailures")
+        }
+    }
+}
