@@ -128,8 +128,9 @@ int rg_stream_inflate(rg_stream *s, const void *in, size_t in_len, size_t *in_us
         }
         int r = inflate(&s->z, Z_NO_FLUSH);
         if (r == Z_STREAM_END) {
+            /* Return at every member's end, so the caller knows where the next member starts. */
             s->member_done = 1;
-            continue;
+            break;
         }
         if (r == Z_BUF_ERROR) break;
         if (r != Z_OK) {
@@ -139,7 +140,7 @@ int rg_stream_inflate(rg_stream *s, const void *in, size_t in_len, size_t *in_us
     }
     *in_used = in_len - s->z.avail_in;
     *out_len = out_cap - s->z.avail_out;
-    *finished = s->member_done && s->z.avail_in == 0;
+    *finished = s->member_done;
     return status;
 }
 

@@ -48,6 +48,11 @@ public enum ApprovalsFile {
     public static func parse(_ text: String, name: String) throws -> [Approval] {
         let file: File
         do {
+            try YAMLKeys.approvals.check(text, name: name)
+        } catch let violation as YAMLKeys.Violation {
+            throw LoadError(description: violation.description)
+        }
+        do {
             file = try YAMLDecoder().decode(File.self, from: text)
         } catch let error as DecodingError {
             throw LoadError(description: "\(name): \(SnapshotFile.describe(error))")
@@ -67,13 +72,30 @@ public enum ApprovalsFile {
             guard entry.account == "*" || (entry.account.count == 12 && entry.account.allSatisfy(\.isNumber)) else {
                 throw LoadError(description: "\(place): 'account' must be a 12-digit account ID or \"*\"")
             }
-            for block in entry.sourceIPs ?? [] where !block.contains(":") && !block.contains(".") {
-                throw LoadError(description: "\(place): '\(block)' is not an IP address or CIDR block")
+            for block in entry.sourceIPs ?? [] where !Self.isAddressOrBlock(block) {
+                throw LoadError(
+                    description:
+                        "\(place): sourceIPs: '\(TerminalSafe.escape(block))' is not an IP address or CIDR block")
+            }
+            for action in entry.actions ?? [] where action.isEmpty {
+                throw LoadError(description: "\(place): actions: an empty action would match nothing")
+            }
+            if let actions = entry.actions, actions.isEmpty {
+                throw LoadError(description: "\(place): actions: an empty list; leave the key out to allow any action")
             }
             return Approval(
                 account: entry.account, from: from, until: until, who: entry.who, ticket: entry.ticket,
                 actions: entry.actions, taskPolicies: entry.taskPolicies, sourceIPs: entry.sourceIPs,
                 requireMFA: entry.requireMFA)
         }
+    }
+
+    /// `203.0.113.7`, `2001:db8::1`, `203.0.113.0/24`, `2001:db8::/32`: the prefix within the address's size.
+    static func isAddressOrBlock(_ text: String) -> Bool {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count <= 2, let bytes = IPNetwork.bytes(String(parts[0])) else { return false }
+        guard parts.count == 2 else { return true }
+        guard let bits = Int(parts[1]), parts[1].allSatisfy(\.isNumber) else { return false }
+        return (0...(bytes.count * 8)).contains(bits)
     }
 }

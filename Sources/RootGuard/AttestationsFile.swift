@@ -17,6 +17,11 @@ public enum AttestationsFile {
 
     public static func parse(_ text: String, name: String) throws -> Attestations {
         do {
+            try YAMLKeys.attestations.check(text, name: name)
+        } catch let violation as YAMLKeys.Violation {
+            throw LoadError(description: violation.description)
+        }
+        do {
             return try YAMLDecoder().decode(Attestations.self, from: text)
         } catch let DecodingError.dataCorrupted(context) where context.underlyingError is YamlError {
             let detail =

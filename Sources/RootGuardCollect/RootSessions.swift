@@ -88,9 +88,8 @@ public struct RootSessions: Sendable {
                 removals.append(Removal(credential: credential, error: "\(error)"))
             }
         }
-        if inventory.loginProfile {
-            await attempt("console password (login profile)") { _ = try await iam.deleteLoginProfile(.init()) }
-        }
+        // Keys and certificates first, then the password; MFA last, and only when no password is left behind: a
+        // password without MFA would be weaker than what was there before.
         for key in inventory.accessKeys {
             await attempt("access key \(key.id)") { _ = try await iam.deleteAccessKey(.init(accessKeyId: key.id)) }
         }
@@ -99,7 +98,19 @@ public struct RootSessions: Sendable {
                 _ = try await iam.deleteSigningCertificate(.init(certificateId: certificate.id))
             }
         }
+        var passwordRemains = false
+        if inventory.loginProfile {
+            await attempt("console password (login profile)") { _ = try await iam.deleteLoginProfile(.init()) }
+            passwordRemains = removals.last?.error != nil
+        }
         for device in inventory.mfaDevices {
+            if passwordRemains {
+                removals.append(
+                    Removal(
+                        credential: "MFA device \(device.serialNumber)",
+                        error: "not deactivated: the console password could not be removed and keeps needing it"))
+                continue
+            }
             await attempt("MFA device \(device.serialNumber)") {
                 _ = try await iam.deactivateMFADevice(.init(serialNumber: device.serialNumber))
             }

@@ -6,14 +6,17 @@ import Foundation
 
 /// Finds the CloudTrail files under the paths given and scans them on several threads.
 public enum LocalScan {
-    /// The files to read: every path given as a file, and under each directory every `.json`,
-    /// `.json.gz`, `.jsonl` and `.jsonl.gz` file outside integrity-digest folders. Where the tree
-    /// follows CloudTrail's layout, folders of other accounts, regions and days are not entered.
-    /// Sorted, so runs repeat; sizes come from the same walk.
+    /// The files to read: every path given as a file, and under each directory every CloudTrail-looking file
+    /// (`isLogName`) outside integrity-digest folders. Where the tree follows CloudTrail's layout, folders of other
+    /// accounts, regions and days are not entered. Symbolic links are followed, but a folder is entered once
+    /// (a link back to a parent is reported, not walked forever); FIFOs, sockets and devices are reported and
+    /// skipped (reading a FIFO would block); a folder holding no log file at all is reported. Sorted, so runs
+    /// repeat; sizes come from the same walk.
     public static func files(
         under paths: [String], filter: TrailFilter, problems: inout [InputProblem]
     ) -> [(path: String, size: Int)] {
         var result: [(path: String, size: Int)] = []
+        var visited: Set<FileIdentity> = []
         for path in paths {
             var info = stat()
             guard stat(path, &info) == 0 else {
@@ -21,22 +24,63 @@ public enum LocalScan {
                     InputProblem(input: path, message: "cannot be read: \(String(cString: strerror(errno)))"))
                 continue
             }
-            guard (info.st_mode & S_IFMT) == S_IFDIR else {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                var found: [(path: String, size: Int)] = []
+                let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+                walk(
+                    folder, identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
+                    problems: &problems)
+                if found.isEmpty {
+                    problems.append(
+                        InputProblem(
+                            input: path,
+                            message:
+                                "no CloudTrail log files here (\(logSuffixes.joined(separator: ", ")), optionally .gz)\(filter.isEmpty ? "" : " inside the filter")"
+                        ))
+                }
+                result += found.sorted { $0.path < $1.path }
+            case S_IFREG:
                 result.append((path, Int(info.st_size)))
-                continue
+            default:
+                problems.append(
+                    InputProblem(input: path, message: "not a regular file or folder (\(kind(info))); skipped"))
             }
-            var found: [(path: String, size: Int)] = []
-            walk(
-                path.hasSuffix("/") ? String(path.dropLast()) : path, filter: filter, into: &found, problems: &problems)
-            result += found.sorted { $0.path < $1.path }
         }
         return result
     }
 
+    /// A file's device and inode: a folder reached twice (through a link) is walked once.
+    struct FileIdentity: Hashable {
+        let device: UInt64
+        let inode: UInt64
+        init(_ info: stat) {
+            device = UInt64(info.st_dev)
+            inode = UInt64(info.st_ino)
+        }
+    }
+
+    static func kind(_ info: stat) -> String {
+        switch info.st_mode & S_IFMT {
+        case S_IFIFO: "a FIFO"
+        case S_IFSOCK: "a socket"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        default: "not a regular file"
+        }
+    }
+
     private static func walk(
-        _ directory: String, filter: TrailFilter, into found: inout [(path: String, size: Int)],
-        problems: inout [InputProblem]
+        _ directory: String, identity: FileIdentity, filter: TrailFilter, visited: inout Set<FileIdentity>,
+        into found: inout [(path: String, size: Int)], problems: inout [InputProblem]
     ) {
+        guard visited.insert(identity).inserted else {
+            problems.append(
+                InputProblem(
+                    input: directory,
+                    message: "folder loop: this folder was already read (a link back to it); not read again"))
+            return
+        }
         guard let handle = opendir(directory) else {
             problems.append(
                 InputProblem(input: directory, message: "cannot be listed: \(String(cString: strerror(errno)))"))
@@ -49,34 +93,41 @@ public enum LocalScan {
             }
             if name == "." || name == ".." { continue }
             let full = directory + "/" + name
-            var type = Int32(entry.pointee.d_type)
-            var size = -1
-            if type == Int32(DT_UNKNOWN) || type == Int32(DT_LNK) {
-                var info = stat()
-                guard stat(full, &info) == 0 else {
-                    problems.append(
-                        InputProblem(input: full, message: "cannot be read: \(String(cString: strerror(errno)))"))
-                    continue
-                }
-                type = (info.st_mode & S_IFMT) == S_IFDIR ? Int32(DT_DIR) : Int32(DT_REG)
-                size = Int(info.st_size)
+            let type = Int32(entry.pointee.d_type)
+            // Only what is, or may be through a link, a folder or a log file is looked at closer.
+            guard type == Int32(DT_DIR) || type == Int32(DT_LNK) || type == Int32(DT_UNKNOWN) || isLogName(name) else {
+                continue
             }
-            if type == Int32(DT_DIR) {
+            var info = stat()
+            guard stat(full, &info) == 0 else {
+                problems.append(
+                    InputProblem(input: full, message: "cannot be read: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
                 if name.hasPrefix("CloudTrail-Digest") || name == "CloudTrail-Insight" { continue }
                 if !filter.isEmpty, !CloudTrailKey.folderMayContain(full + "/", filter) { continue }
-                walk(full, filter: filter, into: &found, problems: &problems)
-            } else if isLogName(name), !name.contains("_CloudTrail-Digest_") {
-                if size < 0 {
-                    var info = stat()
-                    size = stat(full, &info) == 0 ? Int(info.st_size) : 0
+                walk(
+                    full, identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
+                    problems: &problems)
+            case S_IFREG:
+                if isLogName(name), !name.contains("_CloudTrail-Digest_") { found.append((full, Int(info.st_size))) }
+            default:
+                if isLogName(name) {
+                    problems.append(InputProblem(input: full, message: "not a regular file (\(kind(info))); skipped"))
                 }
-                found.append((full, size))
             }
         }
     }
 
+    /// The names a log file may have, before an optional `.gz`, compared without regard to case.
+    static let logSuffixes = [".json", ".jsonl", ".ndjson", ".log"]
+
     public static func isLogName(_ name: String) -> Bool {
-        name.hasSuffix(".json") || name.hasSuffix(".json.gz") || name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.gz")
+        var lower = name.lowercased()
+        if lower.hasSuffix(".gz") { lower.removeLast(3) }
+        return logSuffixes.contains { lower.hasSuffix($0) }
     }
 
     /// Scans the files with `jobs` threads. `progress` is called with the bytes read so far.

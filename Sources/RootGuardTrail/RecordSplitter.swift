@@ -1,5 +1,9 @@
 import CRootGuardInflate
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Finds the CloudTrail records in a JSON byte stream without decoding them.
 ///
 /// Understands every container CloudTrail records arrive in: `{"Records":[…]}` log files, bare
@@ -7,6 +11,10 @@ import CRootGuardInflate
 /// only strings and nesting, so it runs at memory speed; records are decoded later and only when
 /// the prefilter says they may be root activity. Input may arrive in chunks of any size: a record
 /// cut by a chunk boundary is carried over (up to `maxRecordBytes`).
+///
+/// One bad spot does not hide the rest: in JSON lines, a line that ends inside a record is reported and
+/// the split resumes at the next line; anywhere, a new `{"Records"` document starting while the previous
+/// one is unfinished (concatenated files, one of them truncated) is reported and the split resumes there.
 struct RecordSplitter {
     let maxRecordBytes: Int
     /// Records seen, complete or not.
@@ -17,6 +25,15 @@ struct RecordSplitter {
     private(set) var skipped: [String] = []
     /// True once a top-level `Records` array was found.
     private(set) var sawRecordsArray = false
+    /// Spots where the split gave up on a broken record or document and resumed.
+    private(set) var resumed = 0
+    /// One complete record per line so far: a raw line break inside a record means the line was cut.
+    private var linesMode = false
+    /// A top-level record spanned several lines (pretty-printed records one after another): never lines mode.
+    private var multiLine = false
+    private var newlineInRecord = false
+    /// The last byte outside strings that was not white space.
+    private var lastSignificant: UInt8 = 0
 
     private var stack: [UInt8] = []
     private var inString = false
@@ -36,6 +53,7 @@ struct RecordSplitter {
     private var lastKey: [UInt8] = []
 
     private static let recordsKey = Array("Records".utf8)
+    private static let documentMarker = Array(#"{"Records""#.utf8)
 
     init(maxRecordBytes: Int) {
         self.maxRecordBytes = maxRecordBytes
@@ -50,7 +68,28 @@ struct RecordSplitter {
         var i = 0
         // Where the record being captured starts in this chunk (0 when it began in an earlier one).
         var startInChunk: Int? = captureDepth != nil ? 0 : nil
+        // A UTF-8 byte order mark before the first value is not data.
+        if consumed == 0, n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
+        // Where a new `{"Records"` document starts in this chunk: resume points if the current one is broken.
+        var markers: [Int] = []
+        var from = 0
+        while let hit = ByteSearch.firstIndex(of: Self.documentMarker, in: chunk, from: from) {
+            markers.append(hit)
+            from = hit + 1
+        }
+        var nextMarker = 0
         while i < n {
+            while nextMarker < markers.count, markers[nextMarker] < i { nextMarker += 1 }
+            // A new document where the current one cannot continue: a raw `{"` cannot occur inside a JSON string
+            // (the quote would be escaped), and an object can only follow `:`, `,` or `[`.
+            if nextMarker < markers.count, markers[nextMarker] == i, !stack.isEmpty || inString,
+                inString ? !escaped : ![0x3a, 0x2c, 0x5b].contains(lastSignificant)
+            {
+                restart(
+                    "the JSON before byte \(consumed + i) is incomplete (truncated?); resumed at the next {\"Records\" document"
+                )
+                startInChunk = nil
+            }
             let c = bytes[i]
             if inString {
                 if escaped {
@@ -67,14 +106,24 @@ struct RecordSplitter {
                     }
                 } else if capturingKey {
                     appendKey(c)
+                } else if c == 0x0a && linesMode {
+                    restart("line ending at byte \(consumed + i) holds an incomplete record; resumed at the next line")
+                    startInChunk = nil
                 } else {
-                    // Skip ahead to the next quote or backslash (SIMD in C: strings are most of the bytes).
-                    i += 1 + rg_find_quote_or_backslash(bytes + i + 1, n - i - 1)
+                    // Skip ahead to the next quote or backslash (SIMD in C: strings are most of the bytes), but not
+                    // past a resume point: a line break in JSON lines, or the start of a new document.
+                    var next = i + 1 + rg_find_quote_or_backslash(bytes + i + 1, n - i - 1)
+                    if nextMarker < markers.count, markers[nextMarker] < next { next = markers[nextMarker] }
+                    if linesMode, let newline = memchr(bytes + i + 1, 0x0a, next - i - 1) {
+                        next = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(newline))
+                    }
+                    i = next
                     continue
                 }
                 i += 1
                 continue
             }
+            if c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09 { lastSignificant = c }
             switch c {
             case 0x22:
                 inString = true
@@ -84,6 +133,10 @@ struct RecordSplitter {
                 }
             case 0x7b:  // {
                 let depth = stack.count
+                if depth == 1, stack[0] == 0x7b, lastKey == Self.recordsKey, !expectingKey {
+                    skipped.append(
+                        "\"Records\" at byte \(consumed + i) is an object, not an array of records; not examined")
+                }
                 if depth == 0 || depth == recordsArrayDepth {
                     captureDepth = depth
                     captureStart = consumed + i
@@ -116,6 +169,12 @@ struct RecordSplitter {
                 }
                 stack.removeLast()
                 if let depth = captureDepth, stack.count == depth {
+                    // Records one per line at the top level, not in an array: JSON lines.
+                    if depth == 0, recordsArrayDepth == nil {
+                        if newlineInRecord { multiLine = true }
+                        linesMode = !multiLine
+                    }
+                    newlineInRecord = false
                     finishRecord(bytes, chunkStart: startInChunk, end: i + 1, emit: emit)
                     captureDepth = nil
                     startInChunk = nil
@@ -124,7 +183,13 @@ struct RecordSplitter {
                 if stack.count == 1 && stack[0] == 0x7b { expectingKey = true }
             case 0x3a:  // :
                 if stack.count == 1 { expectingKey = false }
-            case 0x20, 0x0a, 0x0d, 0x09:
+            case 0x0a:
+                if !stack.isEmpty { newlineInRecord = true }
+                if linesMode && !stack.isEmpty {
+                    restart("line ending at byte \(consumed + i) holds an incomplete record; resumed at the next line")
+                    startInChunk = nil
+                }
+            case 0x20, 0x0d, 0x09:
                 break
             default:
                 if stack.isEmpty {
@@ -145,6 +210,25 @@ struct RecordSplitter {
         if !stack.isEmpty || inString {
             failure = "JSON ends inside a value at byte \(consumed) (truncated?)"
         }
+    }
+
+    /// Gives up on the unfinished record or document and starts afresh at the top level.
+    private mutating func restart(_ message: String) {
+        skipped.append(message)
+        resumed += 1
+        stack.removeAll(keepingCapacity: true)
+        inString = false
+        escaped = false
+        recordsArrayDepth = nil
+        captureDepth = nil
+        carry.removeAll(keepingCapacity: carry.capacity <= 1 << 20)
+        carrying = false
+        oversized = false
+        expectingKey = false
+        capturingKey = false
+        lastKey = []
+        lastSignificant = 0
+        newlineInRecord = false
     }
 
     private mutating func appendKey(_ c: UInt8) {

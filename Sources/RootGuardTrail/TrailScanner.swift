@@ -200,6 +200,11 @@ public final class TrailBufferScanner {
         private var sawData = false
         private var failure: String?
         private let inflated = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        /// Compressed bytes seen before this chunk, and where the current gzip member began.
+        private var compressedOffset = 0
+        private var memberStart = 0
+        /// After a corrupt member: looking for the next gzip header.
+        private var resyncing = false
 
         public init(scanner: TrailBufferScanner, name: String, countBytes: Bool = true) {
             self.scanner = scanner
@@ -223,17 +228,29 @@ public final class TrailBufferScanner {
                 if isGzip(chunk) { inflater = StreamInflater() }
             }
             sawData = true
-            guard let inflater else {
+            guard inflater != nil else {
                 result.stats.jsonBytes += chunk.count
                 scanner.feed(&splitter, chunk, name: name, into: &result)
                 return
             }
             var offset = 0
+            defer { compressedOffset += chunk.count }
             while offset < chunk.count {
+                if resyncing {
+                    // The next member's header: 1f 8b 08 (deflate).
+                    guard let next = Self.gzipHeader(in: chunk, from: offset) else { return }
+                    resyncing = false
+                    self.inflater = StreamInflater()
+                    memberStart = compressedOffset + next
+                    offset = next
+                    continue
+                }
                 do {
-                    let (used, produced) = try inflater.inflate(
+                    let (used, produced) = try self.inflater!.inflate(
                         UnsafeRawBufferPointer(rebasing: chunk[offset...]), into: inflated)
                     offset += used
+                    // A member ended here: the next one starts at this byte.
+                    if self.inflater!.finished { memberStart = compressedOffset + offset }
                     if produced > 0 {
                         result.stats.jsonBytes += produced
                         scanner.feed(
@@ -242,16 +259,32 @@ public final class TrailBufferScanner {
                     }
                     if used == 0 && produced == 0 { break }
                 } catch {
-                    fail(TrailBufferScanner.describe(error as? InflateError ?? .corrupt))
-                    return
+                    // One corrupt or cut member must not hide the members after it (`cat a.gz b.gz | rootguard trail -`).
+                    scanner.problem(
+                        name,
+                        "\(TrailBufferScanner.describe(error as? InflateError ?? .corrupt)) in the gzip member at byte \(memberStart); resuming at the next member",
+                        into: &result)
+                    resyncing = true
+                    // The next header lies after the start of the member that failed (zlib may have read past it).
+                    offset = min(max(0, memberStart + 1 - compressedOffset), chunk.count)
                 }
             }
         }
 
+        /// The offset of the next gzip header (1f 8b 08) at or after `from`.
+        static func gzipHeader(in chunk: UnsafeRawBufferPointer, from: Int) -> Int? {
+            guard from < chunk.count else { return nil }
+            return ByteSearch.firstIndex(of: [0x1f, 0x8b, 0x08], in: chunk, from: from)
+        }
+
         public func finish(into result: inout ScanOutput) {
             if countBytes { result.stats.inputs += 1 }
-            if failure == nil, let inflater, !inflater.finished {
-                failure = TrailBufferScanner.describe(.truncated)
+            if failure == nil, let inflater, !inflater.finished || resyncing {
+                if resyncing {
+                    scanner.problem(name, "no further gzip member after the corrupt one", into: &result)
+                } else {
+                    failure = TrailBufferScanner.describe(.truncated)
+                }
             }
             if let failure {
                 scanner.problem(name, failure, into: &result)
@@ -268,8 +301,11 @@ public final class TrailBufferScanner {
 
     // MARK: - JSON
 
-    private func scanJSON(_ json: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput) {
-        result.stats.jsonBytes += json.count
+    private func scanJSON(_ whole: UnsafeRawBufferPointer, name: String, into result: inout ScanOutput) {
+        result.stats.jsonBytes += whole.count
+        // A UTF-8 byte order mark is not data.
+        let bom = whole.count >= 3 && whole[0] == 0xEF && whole[1] == 0xBB && whole[2] == 0xBF
+        let json = bom ? UnsafeRawBufferPointer(rebasing: whole[3...]) : whole
         guard let (first, last) = ByteSearch.ends(json) else {
             problem(name, "is empty", into: &result)
             return
@@ -329,20 +365,48 @@ public final class TrailBufferScanner {
                 result.stats.problems += 1
                 return
             }
-            guard let event = CloudTrailEvent(json: json, source: name) else {
-                if case .object(let object) = json, object["digestStartTime"] != nil {
-                    result.stats.digestsSkipped += 1
-                }
+            if case .object(let object) = json, case .array(let nested)? = object["Records"] {
+                // A whole `{"Records":[…]}` document inside an unfinished one (concatenated files, the first cut
+                // short after a comma): its records are examined, and the cut is reported.
+                result.problems.append(
+                    InputProblem(
+                        input: name,
+                        message:
+                            "a {\"Records\" document at byte \(offset) starts inside an unfinished one (truncated input?); its \(nested.count) records were read"
+                    ))
+                result.stats.problems += 1
+                result.stats.records += nested.count - 1
+                for record in nested { examine(record, offset: offset, name: name, into: &result) }
                 return
             }
-            guard Detector.isRelevant(event) else { return }
-            guard filter.admits(event) else {
-                result.stats.outsideFilter += 1
-                return
-            }
-            result.stats.relevant += 1
-            result.events.append(event)
+            examine(json, offset: offset, name: name, into: &result)
         }
+    }
+
+    /// Keeps a decoded record when it is root-relevant and inside the filter; a record that looks like one but
+    /// lacks the fields every CloudTrail record has is reported, not dropped in silence.
+    private func examine(_ json: JSONValue, offset: Int, name: String, into result: inout ScanOutput) {
+        guard let event = CloudTrailEvent(json: json, source: name) else {
+            guard case .object(let object) = json else { return }
+            if object["digestStartTime"] != nil {
+                result.stats.digestsSkipped += 1
+            } else if object["userIdentity"] != nil || object["eventName"] != nil || object["eventSource"] != nil {
+                let missing = object["eventName"] == nil ? "eventName" : "eventTime"
+                result.problems.append(
+                    InputProblem(
+                        input: name,
+                        message: "record at byte \(offset) has no \(missing); not a CloudTrail record, not analysed"))
+                result.stats.problems += 1
+            }
+            return
+        }
+        guard Detector.isRelevant(event) else { return }
+        guard filter.admits(event) else {
+            result.stats.outsideFilter += 1
+            return
+        }
+        result.stats.relevant += 1
+        result.events.append(event)
     }
 
     fileprivate func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {

@@ -110,7 +110,7 @@ struct Audit: AsyncParsableCommand {
                 let diff = ReportDiff(old: baselineReport, new: report)
                 // After a text report on stdout; beside a machine format, on stderr so the document stays valid.
                 if output == .text && outputFile == nil {
-                    Output.stdout("\n" + DiffRenderer.text(diff))
+                    try Output.stdout("\n" + DiffRenderer.text(diff))
                 } else {
                     Output.stderr(DiffRenderer.text(diff))
                 }

@@ -80,7 +80,8 @@ enum LogSetup {
 }
 
 /// Prints `error: <one line>` to stderr and exits 1: no stack traces, and text from AWS or files escaped.
-/// Exit codes and argument errors pass through to ArgumentParser.
+/// Exit codes and argument errors pass through to ArgumentParser; a reader that went away (EPIPE, `| head`)
+/// ends the command quietly with 141, as other command-line tools do after SIGPIPE.
 func runReportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
@@ -90,25 +91,53 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         throw error
     } catch is CleanExit {
         throw ExitCode.success
+    } catch is Output.BrokenPipe {
+        throw ExitCode(141)
     } catch {
         Output.error("\(error)")
         throw ExitCode.failure
     }
 }
 
-/// Where commands print: reports to stdout, diagnostics to stderr.
+/// Where commands print: reports to stdout, diagnostics to stderr. Every write is checked: a full disk or a
+/// closed pipe is an error, never a silent success.
 enum Output {
-    static func stdout(_ text: String) {
-        FileHandle.standardOutput.write(Data(text.utf8))
+    struct WriteFailure: Error, CustomStringConvertible {
+        let description: String
     }
 
+    /// The reader of standard output went away.
+    struct BrokenPipe: Error {}
+
+    /// Writes the report (or part of it) to standard output.
+    static func stdout(_ text: String) throws {
+        try write(STDOUT_FILENO, text, what: "standard output")
+    }
+
+    /// Diagnostics: a failure to write them is not worth failing the command for.
     static func stderr(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        try? write(STDERR_FILENO, text, what: "standard error")
     }
 
     /// `error: …` on one line.
     static func error(_ message: String) {
         stderr("error: \(TerminalSafe.escape(message))\n")
+    }
+
+    static func write(_ descriptor: Int32, _ text: String, what: String) throws {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw BrokenPipe() }
+                throw WriteFailure(description: "cannot write to \(what): \(String(cString: strerror(errno)))")
+            }
+            offset += written
+        }
     }
 
     /// Colour only on a terminal, and never under NO_COLOR.

@@ -44,7 +44,7 @@ struct RemoveRootCredentials: AsyncParsableCommand {
                 await RootCredentialRemoval.run(accounts: accounts, apply: apply, client: client)
             }
             let (out, err) = HardenRenderer.removal(outcomes)
-            Output.stdout(out)
+            try Output.stdout(out)
             Output.stderr(err)
             code = RootCredentialRemoval.exitCode(outcomes)
         }

@@ -4,12 +4,12 @@ import RootGuard
 import RootGuardReport
 
 /// `rootguard password check|generate`.
-struct Password: ParsableCommand {
+struct Password: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Check a root password against AWS's rules, or generate one.",
         subcommands: [Check.self, Generate.self])
 
-    struct Check: ParsableCommand {
+    struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a password (read from stdin, or typed at a no-echo prompt; never an argument).",
             discussion: "Exit codes: 0 meets AWS's rules and is strong, 2 it does not, 1 error.")
@@ -20,18 +20,20 @@ struct Password: ParsableCommand {
         @Option(help: "The root e-mail address, which the password must not equal.")
         var email: String?
 
-        func run() throws {
-            guard let password = SecretInput.read(prompt: "Root password: ") else {
-                Output.error("no password on standard input")
-                throw ExitCode.failure
+        func run() async throws {
+            try await runReportingErrors {
+                guard let password = SecretInput.read(prompt: "Root password: ") else {
+                    Output.error("no password on standard input")
+                    throw ExitCode.failure
+                }
+                let verdict = RootPassword.check(password, accountName: accountName, email: email)
+                try Output.stdout(PasswordRenderer.render(verdict))
+                if !verdict.isStrong { throw ExitCode(2) }
             }
-            let verdict = RootPassword.check(password, accountName: accountName, email: email)
-            Output.stdout(PasswordRenderer.render(verdict))
-            if !verdict.isStrong { throw ExitCode(2) }
         }
     }
 
-    struct Generate: ParsableCommand {
+    struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Generate a random root password that meets AWS's rules (system CSPRNG).")
 
@@ -44,8 +46,8 @@ struct Password: ParsableCommand {
             }
         }
 
-        func run() throws {
-            Output.stdout(RootPassword.generate(length: length) + "\n")
+        func run() async throws {
+            try await runReportingErrors { try Output.stdout(RootPassword.generate(length: length) + "\n") }
         }
     }
 }

@@ -12,7 +12,7 @@ struct Policy: AsyncParsableCommand {
 }
 
 /// `rootguard policy print` (the default).
-struct Print: ParsableCommand {
+struct Print: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the least-privilege IAM policy rootguard needs (read-only unless --with-harden).")
 
@@ -40,14 +40,18 @@ struct Print: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
+        try await runReportingErrors { try printPolicy() }
+    }
+
+    func printPolicy() throws {
         let region =
             region ?? ProcessInfo.processInfo.environment["AWS_REGION"]
             ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let document = RequiredPolicy.document(
             partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden,
             withImport: withImport)
-        Output.stdout(try PolicyRenderer.json(document))
+        try Output.stdout(try PolicyRenderer.json(document))
     }
 }
 
@@ -87,7 +91,7 @@ struct Simulate: AsyncParsableCommand {
                 account: account, principal: principal == "root" ? nil : principal, action: action,
                 resource: resource, assumedRoot: assumedRoot)
             let result = try await global.withClient { try await SCPSimulator.simulate(request, client: $0) }
-            Output.stdout(
+            try Output.stdout(
                 PolicyRenderer.simulation(
                     result, action: action, principal: principal == "root" ? "root of \(account)" : principal))
             permitted = result.permitted

@@ -11,7 +11,7 @@ enum ReportOutput {
         if let file {
             try OutputFile.write(Data(text.utf8), to: file)
         } else {
-            Output.stdout(text)
+            try Output.stdout(text)
         }
     }
 }

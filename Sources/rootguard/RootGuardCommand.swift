@@ -1,8 +1,24 @@
 import ArgumentParser
+import Foundation
 import RootGuardModel
 
 @main
 struct RootGuardCommand: AsyncParsableCommand {
+    /// A closed pipe is an error the writer sees (EPIPE), not a signal that kills rootguard mid-report.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "rootguard",
         abstract: "Secure, audit and monitor the AWS account root user.",

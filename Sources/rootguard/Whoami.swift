@@ -24,10 +24,10 @@ struct Whoami: AsyncParsableCommand {
             }
             switch output {
             case .json:
-                Output.stdout(
+                try Output.stdout(
                     try IdentityRenderer.json(account: identity.account, arn: identity.arn, userId: identity.userId))
             case .text:
-                Output.stdout(
+                try Output.stdout(
                     IdentityRenderer.text(
                         account: identity.account, arn: identity.arn, userId: identity.userId,
                         credentialSource: credentials?.source))

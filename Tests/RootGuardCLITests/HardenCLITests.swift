@@ -39,6 +39,29 @@ struct HardenCLITests {
             environment: Self.environment)
     }
 
+    @Test func aPasswordThatCannotBeRemovedKeepsItsMFA() async throws {
+        // Regression: MFA was deactivated even when the password stayed, leaving root a password without MFA.
+        let moto = try await MotoServer.fresh()
+        let member = try await organization(moto)
+        var state = try await moto.rootState(account: member)
+        state["failOperations"] = ["DeleteLoginProfile"]
+        try await moto.setRoot(account: member, state)
+        let result = try run(moto, ["--account", member, "--apply"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("FAILED  console password (login profile)"))
+        #expect(result.stdout.contains("FAILED  MFA device arn:aws:iam::\(member):mfa/root-phone: not deactivated"))
+        let after = try await moto.rootState(account: member)
+        #expect((after["mfaDevices"] as? [Any])?.count == 1, "MFA must stay while the password does")
+        #expect((after["accessKeys"] as? [Any])?.isEmpty == true, "keys and certificates are still removed")
+        #expect((after["signingCertificates"] as? [Any])?.isEmpty == true)
+        // Order: keys, certificates, password, MFA.
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let order = ["access key", "signing certificate", "console password", "MFA device"].map { word in
+            lines.firstIndex { $0.contains(word) } ?? -1
+        }
+        #expect(order == order.sorted() && !order.contains(-1))
+    }
+
     @Test func aDryRunListsExactlyWhatWouldGoAndChangesNothing() async throws {
         let moto = try await MotoServer.fresh()
         let member = try await organization(moto)

@@ -87,6 +87,18 @@ struct RootCredentialChecksTests {
     }
 }
 
+@Suite("Regression: an account summary without the root flags proves nothing")
+struct EmptySummaryTests {
+    @Test(arguments: [[:], ["Users": 3], ["AccountMFAEnabled": 1, "AccountAccessKeysPresent": 0]])
+    func sourcesAgreeIsNotEvaluatedWithoutTheFlags(_ summary: [String: Int]) {
+        var builder = SnapshotBuilder()
+        builder.summary = .value(summary)
+        let finding = RootCredentialSourcesAgree().run(builder)
+        #expect(finding.status == .notEvaluated)
+        #expect(finding.message.contains("did not report"))
+    }
+}
+
 @Suite("Every check: unavailable data is never a PASS")
 struct UnavailableDataTests {
     @Test(arguments: CheckRegistry.all.map { type(of: $0).metadata.id })

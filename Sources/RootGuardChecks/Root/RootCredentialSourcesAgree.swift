@@ -26,10 +26,23 @@ public struct RootCredentialSourcesAgree: Check {
                         evidence: ["userRows": .number(Double(report.userCount))])
                 ]
             }
+            // Both sources must speak: a summary without the root flags (or an empty one in a snapshot) proves nothing.
+            let flags = ["AccountMFAEnabled", "AccountAccessKeysPresent", "AccountSigningCertificatesPresent"]
+            let absent = flags.filter { summary[$0] == nil }
+            if !absent.isEmpty {
+                throw need.missing(
+                    Unavailable(
+                        kind: .missing,
+                        reason:
+                            "iam:GetAccountSummary did not report \(absent.joined(separator: ", ")); nothing to compare"
+                    ))
+            }
             var disagreements: [String] = []
+            var compared = 0
             var evidence: [String: JSONValue] = [:]
             func compare(_ name: String, _ key: String, _ reportValue: Bool?) {
                 guard let summaryValue = summary[key].map({ $0 > 0 }), let reportValue else { return }
+                compared += 1
                 evidence[name] = .object(["summary": .bool(summaryValue), "report": .bool(reportValue)])
                 if summaryValue != reportValue {
                     disagreements.append("\(name): summary \(key)=\(summaryValue ? 1 : 0), report says \(reportValue)")
@@ -42,6 +55,11 @@ public struct RootCredentialSourcesAgree: Check {
             compare("password", "AccountPasswordPresent", root.passwordEnabled)
             if let generated = report.generatedAt {
                 evidence["reportAgeHours"] = .number(Double(Int(context.now.timeIntervalSince(generated) / 3600)))
+            }
+            if compared == 0 {
+                throw need.missing(
+                    Unavailable(
+                        kind: .missing, reason: "the credential report's root row holds none of the compared columns"))
             }
             if disagreements.isEmpty {
                 return [

@@ -86,7 +86,8 @@ class RootState:
                      "lastUsedService": "…"}],
      "signingCertificates": [{"id": "…", "active": true, "uploaded": "…"}],
      "primaryEmail": "root@example.com",
-     "summaryOverrides": {"AccountMFAEnabled": 1}}      # to make the summary disagree with the report
+     "summaryOverrides": {"AccountMFAEnabled": 1},      # to make the summary disagree with the report
+     "failOperations": ["DeleteLoginProfile"]}          # delete calls refused with AccessDenied (partial failures)
     """
 
     def __init__(self, data):
@@ -546,6 +547,9 @@ class Plugin:
         root, error = self._root_session(start_response, params, session, {"IAMDeleteRootUserCredentials"})
         if error or root is None:
             return error
+        # Tests make one delete operation fail with "failOperations": ["DeleteLoginProfile", …] in the root state.
+        if action in root.data.get("failOperations", []):
+            return self.query_error(start_response, 403, "AccessDenied", f"{action} is refused (injected by the test)")
         with self.lock:
             if collection == "password":
                 if not root.password.get("enabled"):

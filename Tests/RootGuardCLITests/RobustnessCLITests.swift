@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The hostile-input and data-loss defects found by trying to break rootguard, each through the built binary.
+@Suite("Robustness: bad input, lost data, failed output")
+struct RobustnessCLITests {
+    static let rootCall =
+        #"{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333","accessKeyId":"AKIAIOSFODNN7EXAMPLE"},"eventTime":"2026-11-02T10:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateUser","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli","requestParameters":{"userName":"x"},"eventID":"ID","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
+
+    static func record(_ id: String) -> String {
+        rootCall.replacingOccurrences(of: #""eventID":"ID""#, with: #""eventID":"\#(id)""#)
+    }
+
+    /// Runs the binary with standard output sent to `path` (e.g. /dev/full) or to a pipe already closed.
+    static func exitStatus(_ arguments: [String], stdout path: String?) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": FileManager.default.temporaryDirectory.path]
+        let err = Pipe()
+        process.standardError = err
+        var closedPipe: Pipe?
+        if let path {
+            process.standardOutput = FileHandle(forWritingAtPath: path)
+        } else {
+            let pipe = Pipe()
+            try pipe.fileHandleForReading.close()
+            process.standardOutput = pipe
+            closedPipe = pipe
+        }
+        try process.run()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        _ = closedPipe
+        return (process.terminationStatus, String(decoding: error, as: UTF8.self))
+    }
+
+    @Test(arguments: [["audit", "--example", "insecure"], ["password", "generate"], ["policy"]])
+    func aFullDiskIsAnErrorNotSuccess(_ arguments: [String]) throws {
+        let (status, stderr) = try Self.exitStatus(arguments, stdout: "/dev/full")
+        #expect(status == 1)
+        #expect(stderr == "error: cannot write to standard output: No space left on device\n")
+    }
+
+    @Test func trailOnAFullDiskIsOneNotThree() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/cloudtrail")
+        let (status, stderr) = try Self.exitStatus(["trail", examples.path], stdout: "/dev/full")
+        #expect(status == 1)
+        #expect(stderr.contains("No space left on device"))
+    }
+
+    @Test func aReaderThatWentAwayEndsQuietlyWith141() throws {
+        let (status, stderr) = try Self.exitStatus(["audit", "--example", "insecure", "--output", "json"], stdout: nil)
+        #expect(status == 141)
+        #expect(stderr.isEmpty)
+    }
+
+    @Test func folderLoopsAndFIFOsNeitherHangNorRecurse() throws {
+        let folder = try TrailFixture.folder(["logs/a.json": #"{"Records":[\#(Self.record("e1"))]}"#])
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("logs/loop").path, withDestinationPath: "..")
+        #expect(mkfifo(folder.appendingPathComponent("logs/pipe.json").path, 0o600) == 0)
+        let result = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        #expect(result.status == 3)
+        #expect(result.stdout.split(separator: "\n").count == 3)  // one record: API call, persistence, unneeded task
+        #expect(result.stderr.contains("folder loop"))
+        #expect(result.stderr.contains("pipe.json: not a regular file (a FIFO); skipped"))
+    }
+
+    @Test func aTruncatedLineDoesNotHideTheRecordsAfterIt() throws {
+        let folder = try TrailFixture.folder([
+            "a.jsonl": Self.record("e1") + "\n" + #"{"eventVersion":"1.08","userIdentity":{"type":"Ro"# + "\n"
+                + Self.record("e2") + "\n"
+        ])
+        let result = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains(#""eventID":"e2""#), "the record after the cut line is read")
+        #expect(result.stderr.contains("holds an incomplete record; resumed at the next line"))
+    }
+
+    @Test func aTruncatedDocumentOnStandardInputDoesNotHideTheNextFile() throws {
+        // What `zcat a.json.gz b.json.gz | rootguard trail -` sends when a.json.gz was cut short.
+        let input = #"{"Records":[\#(Self.record("e1")),{"eventVersion":"1.0"# + #"{"Records":[\#(Self.record("e3"))]}"#
+        let result = try CLI.run(["trail", "-", "--output", "jsonl"], environment: [:], input: Data(input.utf8))
+        #expect(result.status == 3)
+        #expect(result.stdout.contains(#""eventID":"e1""#) && result.stdout.contains(#""eventID":"e3""#))
+        #expect(result.stderr.contains("resumed at the next {\"Records\" document"))
+    }
+
+    @Test func aCorruptGzipMemberDoesNotHideTheMembersAfterIt() throws {
+        func gzip(_ text: String) throws -> Data {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("rg-gz-\(UUID().uuidString)")
+            try Data(text.utf8).write(to: url)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["gzip", "-n", url.path]
+            try process.run()
+            process.waitUntilExit()
+            return try Data(contentsOf: URL(fileURLWithPath: url.path + ".gz"))
+        }
+        let first = try gzip(#"{"Records":[\#(Self.record("e1"))]}"#)
+        let second = try gzip(#"{"Records":[\#(Self.record("e3"))]}"#)
+        let input = first.prefix(first.count / 2) + second  // `cat a.gz b.gz | rootguard trail -`, a cut short
+        let result = try CLI.run(["trail", "-", "--output", "jsonl"], environment: [:], input: input)
+        #expect(result.stdout.contains(#""eventID":"e3""#))
+        #expect(result.stderr.contains("resuming at the next member"))
+        #expect(result.status == 3)
+    }
+
+    @Test func byteOrderMarksCaseAndOtherNamesAreRead() throws {
+        let folder = try TrailFixture.folder([
+            "upper/A.JSON": "\u{FEFF}" + #"{"Records":[\#(Self.record("bom"))]}"#,
+            "other/b.ndjson": Self.record("nd") + "\n",
+        ])
+        let result = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stdout.contains(#""eventID":"bom""#) && result.stdout.contains(#""eventID":"nd""#))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func anEmptyFolderIsNotReportedAsNoRootActivity() throws {
+        let folder = try TrailFixture.folder(["notes.txt": "nothing here"])
+        let result = try CLI.run(["trail", folder.path], environment: [:])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("no CloudTrail log files here"))
+    }
+
+    @Test func aRootRecordWithoutItsTimeIsReportedNotDropped() throws {
+        let noTime = Self.record("t1").replacingOccurrences(of: #""eventTime":"2026-11-02T10:00:00Z","#, with: "")
+        let folder = try TrailFixture.folder(["a.json": #"{"Records":[\#(noTime)]}"#])
+        let result = try CLI.run(["trail", folder.path], environment: [:])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("has no eventTime"))
+    }
+
+    @Test(arguments: [
+        ("    actions:", "    action:", ":8: unknown key 'action' in approvals[0]"),
+        ("    requireMFA: true", "    requireMfa: true", "unknown key 'requireMfa'"),
+    ])
+    func aMisspeltApprovalKeyIsRefusedWithItsLine(_ find: String, _ replace: String, _ message: String) throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Examples/cloudtrail")
+        var text = try String(contentsOf: examples.appendingPathComponent("approvals.yaml"), encoding: .utf8)
+        if !text.contains(find) { text = text.replacingOccurrences(of: "    ticket:", with: "\(find)\n    ticket:") }
+        let folder = try TrailFixture.folder(["approvals.yaml": text.replacingOccurrences(of: find, with: replace)])
+        let result = try CLI.run(
+            ["trail", examples.path, "--approvals", folder.appendingPathComponent("approvals.yaml").path],
+            environment: [:])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+        #expect(result.stdout.isEmpty, "no approval may be widened by a key it ignored")
+    }
+
+    @Test func anInvalidCIDRAndAnEmptyFileAreRefused() throws {
+        let folder = try TrailFixture.folder([
+            "cidr.yaml": """
+            approvals:
+              - account: "111122223333"
+                from: 2026-01-01T00:00:00Z
+                until: 2026-01-02T00:00:00Z
+                sourceIPs: [1.2.3.4/99]
+            """,
+            "empty.yaml": "",
+            "att.yaml": """
+            attestations:
+              - practice: "06"
+                statement: strong
+                satisfeid: true
+                attestedBy: a
+                attestedAt: 2026-01-01T00:00:00Z
+                verification: v
+                expires: 2027-01-01T00:00:00Z
+            """,
+        ])
+        let cidr = try CLI.run(
+            ["trail", folder.path, "--approvals", folder.appendingPathComponent("cidr.yaml").path], environment: [:])
+        #expect(cidr.status == 1)
+        #expect(cidr.stderr.contains("'1.2.3.4/99' is not an IP address or CIDR block"))
+        let empty = try CLI.run(
+            ["audit", "--example", "insecure", "--attestations", folder.appendingPathComponent("empty.yaml").path],
+            environment: [:])
+        #expect(empty.status == 1)
+        #expect(empty.stderr.contains("the file is empty"))
+        let attestation = try CLI.run(
+            ["audit", "--example", "insecure", "--attestations", folder.appendingPathComponent("att.yaml").path],
+            environment: [:])
+        #expect(attestation.status == 1)
+        #expect(attestation.stderr.contains(":4: unknown key 'satisfeid' in attestations[0]"))
+    }
+}
