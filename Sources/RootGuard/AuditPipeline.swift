@@ -46,6 +46,21 @@ public struct EvaluationSettings: Sendable {
 
     public init() {}
 
+    public struct AsOfBeforeCollection: Error, CustomStringConvertible {
+        public let asOf: Date
+        public let collectedAt: Date
+        public var description: String {
+            "--as-of \(TimeArgument.format(asOf)) is before the facts were collected (\(TimeArgument.format(collectedAt))); nothing can be judged as of a time before it was seen"
+        }
+    }
+
+    /// `--as-of` may move the clock forward from the collection (how will this snapshot look in 90 days?), never back.
+    func checkAsOf(after collectedAt: Date) throws {
+        if let asOf, asOf < collectedAt.addingTimeInterval(-1) {
+            throw AsOfBeforeCollection(asOf: asOf, collectedAt: collectedAt)
+        }
+    }
+
     /// The context at `defaultNow` (or `asOf`), attestations read from their file.
     public func context(defaultNow: Date) throws -> EvaluationContext {
         EvaluationContext(
@@ -94,6 +109,7 @@ extension Auditor {
             description = "bundled example '\(example.rawValue)'"
             now = snapshot.collectedAt
         case .live(let collection):
+            try settings.checkAsOf(after: Date())  // before a collection that would be wasted
             snapshot = try await withClient(makeClient) { client in
                 try await collect(
                     client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
@@ -102,6 +118,7 @@ extension Auditor {
             description = "live (\(snapshot.account.callerARN))"
         }
         if let saveSnapshot { try SnapshotFile.save(snapshot, to: saveSnapshot) }
+        try settings.checkAsOf(after: snapshot.collectedAt)
         let report = evaluate(snapshot, context: try settings.context(defaultNow: now))
         return AccountAudit(snapshot: snapshot, report: report, source: description)
     }
@@ -131,6 +148,7 @@ extension Auditor {
             }
         }
         if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
+        try settings.checkAsOf(after: organization.management.collectedAt)
         let report = evaluate(organization, context: try settings.context(defaultNow: now))
         return OrganizationAudit(organization: organization, report: report)
     }

@@ -40,7 +40,20 @@ public enum Auditor {
     public static func evaluate(_ snapshot: Snapshot, context: EvaluationContext) -> ReportV1 {
         var findings = CheckRegistry.all.flatMap { $0.evaluate(snapshot, context) }
         let covered = Set(CheckRegistry.metadata.flatMap(\.practices))
+        let isManagement = snapshot.organization.value?.role == .management
         for practice in Practices.all where !covered.contains(practice.id) {
+            // Members' root credentials and SCPs are judged across the organization, from its management account.
+            if isManagement, practice.id == "14" || practice.id == "15" {
+                findings.append(
+                    Finding(
+                        checkId: .coverage(of: practice.id), status: .notEvaluated, severity: .info,
+                        accountId: snapshot.account.accountID, resource: snapshot.account.rootARN,
+                        message:
+                            "Not evaluated here: this is the organization's management account; run `rootguard audit --org` to judge ROOT-BP \(practice.id) (\(practice.title)) for every member.",
+                        compliance: ["ROOT-BP": [practice.id.rawValue]],
+                        remediation: "rootguard audit --org (see \(practicesDocument))."))
+                continue
+            }
             findings.append(
                 Finding(
                     checkId: .coverage(of: practice.id), status: .notEvaluated, severity: .info,

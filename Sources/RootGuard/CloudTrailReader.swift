@@ -79,11 +79,27 @@ public struct CloudTrailReader: Sendable {
         return output
     }
 
-    /// Reads one object: held whole when small, inflated and split as it arrives when large.
+    /// Reads one object: held whole when small, inflated and split as it arrives when large. A download cut
+    /// short (the connection closed before the announced length) is read again from the start, twice at most.
     static func scanObject(
-        s3: S3.Client, bucket: String, key: String, filter: TrailFilter, maxWholeBytes: Int
+        s3: S3.Client, bucket: String, key: String, filter: TrailFilter, maxWholeBytes: Int, attempts: Int = 3
     ) async -> ScanOutput {
         var result = ScanOutput()
+        for attempt in 1...max(1, attempts) {
+            let (output, cut) = await scanObjectOnce(
+                s3: s3, bucket: bucket, key: key, filter: filter, maxWholeBytes: maxWholeBytes)
+            result = output
+            guard cut, attempt < attempts else { break }
+        }
+        return result
+    }
+
+    /// One download; `cut` when the body ended early (worth another attempt).
+    static func scanObjectOnce(
+        s3: S3.Client, bucket: String, key: String, filter: TrailFilter, maxWholeBytes: Int
+    ) async -> (ScanOutput, cut: Bool) {
+        var result = ScanOutput()
+        var cut = false
         let name = "s3://\(bucket)/\(key)"
         do {
             let response = try await s3.getObject(.init(bucket: bucket, key: key))
@@ -91,6 +107,14 @@ public struct CloudTrailReader: Sendable {
             let length = response.head.header("Content-Length").flatMap { Int($0) } ?? Int.max
             if length <= scanner.maxWholeBytes / 4 {
                 let bytes = try await response.body.collect(upTo: scanner.maxWholeBytes / 4)
+                if length != Int.max, bytes.count < length {
+                    result.stats.inputs += 1
+                    result.stats.problems += 1
+                    result.problems.append(
+                        InputProblem(input: name, message: "the download ended after \(bytes.count) of \(length) bytes")
+                    )
+                    return (result, true)
+                }
                 bytes.withUnsafeBytes { scanner.scan($0, name: name, into: &result) }
             } else {
                 // Large (or of unknown size): inflate and split as the bytes arrive.
@@ -101,6 +125,7 @@ public struct CloudTrailReader: Sendable {
                     }
                 } catch {
                     stream.fail("could not be read: \(error)")
+                    cut = true
                 }
                 stream.finish(into: &result)
             }
@@ -108,8 +133,10 @@ public struct CloudTrailReader: Sendable {
             result.stats.inputs += 1
             result.stats.problems += 1
             result.problems.append(InputProblem(input: name, message: "cannot be read: \(error)"))
+            // A body that broke off is read again; a refused or missing object is not.
+            cut = "\(error)".contains("body:")
         }
-        return result
+        return (result, cut)
     }
 
     // MARK: - Event history

@@ -37,6 +37,15 @@ public enum SnapshotFile {
         }
         do {
             return try decoder.decode(T.self, from: data)
+        } catch DecodingError.dataCorrupted(let context)
+            where context.codingPath.isEmpty
+            && (try? JSONSerialization.jsonObject(with: data)) != nil
+        {
+            // Foundation says "not valid JSON" when valid JSON holds a number its field cannot take.
+            throw LoadError(
+                description:
+                    "\(name): invalid \(kind): a number does not fit its field (a fraction, or out of range, where a whole number belongs)"
+            )
         } catch let error as DecodingError {
             throw LoadError(description: "\(name): invalid \(kind): \(describe(error))")
         }

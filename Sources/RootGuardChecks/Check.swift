@@ -129,5 +129,5 @@ enum Describe {
         }
     }
 
-    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    static func plural(_ count: Int, _ noun: String) -> String { RootGuardModel.plural(count, noun) }
 }

@@ -17,6 +17,8 @@ public final class FaultServer: Sendable {
         case close
         /// Answer after a delay.
         case delayed(seconds: Double, status: Int, headers: [(String, String)], body: String)
+        /// Announce the whole body's length, send only its first `sending` bytes, then close (a cut download).
+        case truncated(status: Int, headers: [(String, String)], body: String, sending: Int)
     }
 
     /// A request the server received.
@@ -143,6 +145,16 @@ public final class FaultServer: Sendable {
                 context.close(promise: nil)
             case .respond(let status, let headers, let body):
                 write(context: context, status: status, headers: headers, body: body)
+            case .truncated(let status, let headers, let body, let sending):
+                var responseHeaders = HTTPHeaders(headers)
+                responseHeaders.replaceOrAdd(name: "Content-Length", value: String(body.utf8.count))
+                let head = HTTPResponseHead(
+                    version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                let part = ByteBuffer(bytes: Array(body.utf8.prefix(sending)))
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part)))).whenComplete { _ in
+                    context.close(promise: nil)
+                }
             case .delayed(let seconds, let status, let headers, let body):
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) {

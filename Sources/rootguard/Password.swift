@@ -20,9 +20,21 @@ struct Password: AsyncParsableCommand {
         @Option(help: "The root e-mail address, which the password must not equal.")
         var email: String?
 
+        /// Caught only to refuse it without repeating it: a password typed as an argument must not be echoed.
+        @Argument(help: .hidden)
+        var unexpected: [String] = []
+
+        func validate() throws {
+            if !unexpected.isEmpty {
+                throw ValidationError(
+                    "password check takes no password argument (it would stay in the shell history and the process list); pipe it in or type it at the prompt"
+                )
+            }
+        }
+
         func run() async throws {
             try await runReportingErrors {
-                guard let password = SecretInput.read(prompt: "Root password: ") else {
+                guard let password = try SecretInput.read(prompt: "Root password: ") else {
                     Output.error("no password on standard input")
                     throw ExitCode.failure
                 }
@@ -53,13 +65,20 @@ struct Password: AsyncParsableCommand {
 }
 
 enum SecretInput {
-    /// A line from stdin when it is not a terminal; otherwise a prompt on /dev/tty with echo off.
-    static func read(prompt: String) -> String? {
-        if isatty(STDIN_FILENO) == 0 {
-            guard let line = readLine(strippingNewline: true) else { return nil }
-            return line
+    /// More than any password: AWS allows 128 characters.
+    static let limit = 4096
+
+    struct TooLong: Error, CustomStringConvertible {
+        var description: String {
+            "the input is longer than \(SecretInput.limit) bytes before its first line break; a root password has at most 128 characters"
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+    }
+
+    /// A line from stdin when it is not a terminal; otherwise a prompt on /dev/tty with echo off. At most `limit`
+    /// bytes are read, whatever stdin holds.
+    static func read(prompt: String) throws -> String? {
+        if isatty(STDIN_FILENO) == 0 { return try boundedLine() }
+        Output.stderr(prompt)
         var original = termios()
         tcgetattr(STDIN_FILENO, &original)
         var silent = original
@@ -67,8 +86,21 @@ enum SecretInput {
         tcsetattr(STDIN_FILENO, TCSANOW, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSANOW, &original)
-            FileHandle.standardError.write(Data("\n".utf8))
+            Output.stderr("\n")
         }
-        return readLine(strippingNewline: true)
+        return try boundedLine()
+    }
+
+    /// The first line of standard input (without its line break), nil when there is none.
+    static func boundedLine() throws -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while Glibc.read(STDIN_FILENO, &byte, 1) == 1 {
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+            if bytes.count > limit { throw TooLong() }
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self)
     }
 }

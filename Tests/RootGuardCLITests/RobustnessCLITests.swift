@@ -192,4 +192,137 @@ struct RobustnessCLITests {
         #expect(attestation.status == 1)
         #expect(attestation.stderr.contains(":4: unknown key 'satisfeid' in attestations[0]"))
     }
+
+    // MARK: Credentials and the AWS client
+
+    static let keys = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "SECRETSECRETSECRET"]
+
+    @Test(arguments: [
+        ["AWS_SESSION_TOKEN": "token\u{01}TOKENSECRET"], ["AWS_ACCESS_KEY_ID": "AKIA\u{01}EXAMPLE"],
+        ["AWS_SECRET_ACCESS_KEY": "SECRET\nSECRET"],
+    ])
+    func credentialsWithAControlCharacterAreRefusedWithoutEchoingAnything(_ bad: [String: String]) throws {
+        let result = try CLI.run(
+            ["whoami", "--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1"],
+            environment: Self.keys.merging(bad) { $1 })
+        #expect(result.status == 1)
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        for secret in ["SECRET", "TOKENSECRET", "Signature=", "Credential=", "AKIA"] {
+            #expect(!result.stderr.contains(secret), "\(secret) in \(result.stderr)")
+        }
+        #expect(result.stderr.contains("holds a character AWS credentials never contain"))
+    }
+
+    @Test func aRegionWithAControlCharacterIsRefusedBeforeSigning() throws {
+        let result = try CLI.run(
+            ["whoami", "--endpoint-url", "http://127.0.0.1:9", "--region", "us-east-1\u{01}"], environment: Self.keys)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("InvalidRegion"))
+        #expect(!result.stderr.contains("Signature="))
+    }
+
+    @Test func aRefusedConnectionFailsAtOnceInsteadOfWaitingForTheTimeout() throws {
+        let result = try CLI.run(
+            ["whoami", "--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1", "--timeout", "60"],
+            environment: Self.keys)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("Connection refused"), "\(result.stderr)")
+        #expect(!result.stderr.contains("Timeout"))
+    }
+
+    static func config(_ text: String) throws -> [String: String] {
+        let folder = try TrailFixture.folder(["config": text, "credentials": ""])
+        return [
+            "AWS_CONFIG_FILE": folder.appendingPathComponent("config").path,
+            "AWS_SHARED_CREDENTIALS_FILE": folder.appendingPathComponent("credentials").path,
+        ]
+    }
+
+    @Test func aCredentialProcessThatPrintsWithoutEndIsStopped() throws {
+        let environment = try Self.config("[profile flood]\ncredential_process = cat /dev/zero\n")
+        let result = try CLI.run(
+            ["whoami", "--profile", "flood", "--endpoint-url", "http://127.0.0.1:9"], environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("printed more than 64 KiB"))
+    }
+
+    @Test func aCredentialProcessThatNeverExitsIsKilledWithItsGroupAfterTheTimeout() throws {
+        let marker = "\(Int.random(in: 100_000...999_999)).5"
+        // A shell that starts a grandchild: killing only the shell would leave the sleep behind.
+        let environment = try Self.config(
+            "[profile hang]\ncredential_process = sh -c 'sleep \(marker) & sleep \(marker); echo {}'\n")
+        let result = try CLI.run(
+            ["whoami", "--profile", "hang", "--endpoint-url", "http://127.0.0.1:9", "--timeout", "1"],
+            environment: environment)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("did not finish within 1 s"))
+        let survivors = try CLI.run(["-c", "pgrep -f 'slee[p] \(marker)' || true"], environment: [:], shell: true)
+        #expect(survivors.stdout.isEmpty, "left running: \(survivors.stdout)")
+    }
+
+    @Test func aVeryLongSourceProfileChainIsRefusedNotFollowed() throws {
+        var text = "[profile p0]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+        for index in 1...2_000 {
+            text +=
+                "[profile p\(index)]\nrole_arn = arn:aws:iam::123456789012:role/r\(index)\nsource_profile = p\(index - 1)\n"
+        }
+        let result = try CLI.run(
+            ["whoami", "--profile", "p2000", "--endpoint-url", "http://127.0.0.1:9"], environment: try Self.config(text)
+        )
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("longer than 32 roles"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    // MARK: Smaller ones
+
+    @Test func aPasswordGivenAsAnArgumentIsNeverEchoed() throws {
+        let result = try CLI.run(["password", "check", "Hunter2-Secret!"], environment: [:])
+        #expect(result.status == 64)
+        #expect(!result.stderr.contains("Hunter2") && !result.stdout.contains("Hunter2"))
+        #expect(result.stderr.contains("takes no password argument"))
+    }
+
+    @Test func passwordCheckReadsABoundedAmountOfInput() throws {
+        let result = try CLI.run(
+            ["password", "check"], environment: [:], input: Data(repeating: UInt8(ascii: "a"), count: 1 << 20))
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("longer than 4096 bytes"))
+    }
+
+    @Test func asOfBeforeTheCollectionIsRefusedAndPlainDatesAreTaken() throws {
+        let before = try CLI.run(["audit", "--example", "insecure", "--as-of", "2020-01-01"], environment: [:])
+        #expect(before.status == 1)
+        #expect(before.stderr.contains("is before the facts were collected"))
+        let later = try CLI.run(["audit", "--example", "insecure", "--as-of", "2027-06-01"], environment: [:])
+        #expect(later.status == 0)
+    }
+
+    @Test func aFractionWhereAWholeNumberBelongsIsNamedAsSuch() throws {
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/RootGuard/Examples/insecure-account.json")
+        var object = try JSONSerialization.jsonObject(with: Data(contentsOf: examples)) as! [String: Any]
+        var summary = object["accountSummary"] as! [String: Any]
+        var value = summary["value"] as! [String: Any]
+        value["Users"] = 1.5
+        summary["value"] = value
+        object["accountSummary"] = summary
+        let folder = try TrailFixture.folder([
+            "s.json": String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self)
+        ])
+        let result = try CLI.run(
+            ["audit", "--snapshot", folder.appendingPathComponent("s.json").path], environment: [:])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("a number does not fit its field"), "\(result.stderr)")
+    }
+
+    @Test func aManagementAccountsOwnAuditPointsToTheOrganizationAudit() throws {
+        let result = try CLI.run(["audit", "--example", "hardened", "--output", "json"], environment: [:])
+        let report = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let findings = (report?["findings"] as? [[String: Any]]) ?? []
+        for id in ["practice-14-coverage", "practice-15-coverage"] {
+            let message = findings.first { $0["checkId"] as? String == id }?["message"] as? String
+            #expect(message?.contains("rootguard audit --org") == true, "\(id): \(message ?? "missing")")
+        }
+    }
 }

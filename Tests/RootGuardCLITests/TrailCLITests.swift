@@ -232,6 +232,30 @@ struct TrailAWSCLITests {
         #expect(try comparable(one.stdout).allSatisfy { $0.contains("\"accountId\":\"\(account)\"") })
     }
 
+    @Test func aDownloadCutShortIsReadAgain() async throws {
+        let listing = FaultServer.Behaviour.respond(
+            status: 200, headers: [("Content-Type", "application/xml")],
+            body: """
+                <?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">\
+                <Name>logs</Name><Prefix></Prefix><KeyCount>1</KeyCount><MaxKeys>1000</MaxKeys><Delimiter>/</Delimiter>\
+                <IsTruncated>false</IsTruncated><Contents><Key>a.json</Key><Size>10</Size></Contents></ListBucketResult>
+                """)
+        let body = "[" + TrailFixture.login("cut-1", time: "2026-11-02T10:00:00Z") + "]"
+        // The first download breaks off half-way; the second is whole.
+        let server = try await FaultServer.start(script: [
+            listing, .truncated(status: 200, headers: [], body: body, sending: body.utf8.count / 2),
+            .respond(status: 200, body: body),
+        ])
+        let result = try CLI.run(
+            ["trail", "s3://logs/", "--endpoint-url", server.endpoint, "--output", "jsonl"],
+            environment: Self.environment)
+        await server.stop()
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.isEmpty, "a retried download leaves no problem behind: \(result.stderr)")
+        #expect(try TrailFixture.detections(result.stdout).map { $0["eventID"] as? String } == ["cut-1"])
+        #expect(server.received.count == 3)
+    }
+
     @Test func s3AccessDeniedIsOneLinePerInputAndTheScanGoesOn() async throws {
         let denied = FaultServer.Behaviour.respond(
             status: 403, headers: [("Content-Type", "application/xml")],

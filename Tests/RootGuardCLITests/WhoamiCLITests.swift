@@ -26,9 +26,11 @@ struct CLI {
         return URL(fileURLWithPath: ".build/debug/rootguard")
     }
 
-    static func run(_ arguments: [String], environment: [String: String], input: Data? = nil) throws -> Result {
+    static func run(
+        _ arguments: [String], environment: [String: String], input: Data? = nil, shell: Bool = false
+    ) throws -> Result {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = shell ? URL(fileURLWithPath: "/bin/sh") : binary
         process.arguments = arguments
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("rg-home-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -42,10 +44,12 @@ struct CLI {
         if input != nil { process.standardInput = stdin }
         try process.run()
         if let input {
-            // Write from another thread: a large input must not block reading the output.
+            // Write from another thread: a large input must not block reading the output. The program may stop
+            // reading early (that is what some tests prove): a closed pipe is an error here, not a signal.
+            signal(SIGPIPE, SIG_IGN)
             let handle = stdin.fileHandleForWriting
             Thread.detachNewThread {
-                handle.write(input)
+                try? handle.write(contentsOf: input)
                 try? handle.close()
             }
         }

@@ -96,6 +96,15 @@ public struct AWSSettings: Sendable {
         let region =
             nonEmpty(options.region) ?? nonEmpty(environment["AWS_REGION"])
             ?? nonEmpty(environment["AWS_DEFAULT_REGION"]) ?? nonEmpty(profile["region"]) ?? "us-east-1"
+        // A region becomes part of host names and signatures: lower-case letters, digits and hyphens only.
+        guard region.count <= 64,
+            region.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+        else {
+            throw AWSError(
+                kind: .configuration, code: "InvalidRegion",
+                message: "the region is not a region name (lower-case letters, digits and hyphens, e.g. eu-west-1)",
+                service: "config", operation: "load")
+        }
 
         var serviceEnvironment: [String: String] = [:]
         for (key, value) in environment where key.hasPrefix("AWS_ENDPOINT_URL_") && !value.isEmpty {
@@ -143,11 +152,17 @@ public struct AWSSettings: Sendable {
     ) throws
         -> AWSClient
     {
-        let transport = try transport ?? AsyncHTTPClientTransport(caBundlePath: caBundle)
+        let owned = transport == nil ? try AsyncHTTPClientTransport(caBundlePath: caBundle) : nil
         let bootstrap = AWSClient(
-            configuration: clientConfiguration, credentialProvider: nil, transport: transport, logger: logger)
-        let provider = try DefaultCredentialChain.provider(settings: self, client: bootstrap)
-        return bootstrap.with(credentialProvider: provider)
+            configuration: clientConfiguration, credentialProvider: nil, transport: transport ?? owned!, logger: logger)
+        do {
+            let provider = try DefaultCredentialChain.provider(settings: self, client: bootstrap)
+            return bootstrap.with(credentialProvider: provider)
+        } catch {
+            // The transport this call made must be shut down before it goes away, also when the profile is bad.
+            try? owned?.client.syncShutdown()
+            throw error
+        }
     }
 
     public var clientConfiguration: AWSClient.Configuration {

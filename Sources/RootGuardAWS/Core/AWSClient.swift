@@ -228,6 +228,8 @@ public final class AWSClient: Sendable {
             return request
         }
         let credentials = try await credentialProvider.credentials()
+        // Checked before signing, so that no error message downstream can ever echo them.
+        try credentials.validate()
         let date = now().addingTimeInterval(clockSkew.withLockedValue { $0 })
         let signer = SigV4Signer(
             credentials: credentials.sigV4, region: built.signingRegion.rawValue, service: built.signingName,

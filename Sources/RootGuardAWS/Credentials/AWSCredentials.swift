@@ -109,6 +109,24 @@ public actor CachingCredentialProvider: CredentialProvider {
 }
 
 /// A provider that failed to produce credentials, with the reason in one line.
+extension AWSCredentials {
+    /// AWS credentials are printable ASCII without spaces (key ids and secrets are base62/base64, tokens base64):
+    /// anything else (a control character, a line break pasted in) would end up in request headers. The error
+    /// names the credential and where it came from, never its value.
+    public func validate() throws {
+        func clean(_ text: String) -> Bool { !text.isEmpty && text.utf8.allSatisfy { (0x21...0x7E).contains($0) } }
+        let bad =
+            !clean(accessKeyID)
+            ? "access key id"
+            : !clean(secretAccessKey) ? "secret access key" : sessionToken.map(clean) == false ? "session token" : nil
+        if let bad {
+            throw CredentialError(
+                "the \(bad) from \(source) holds a character AWS credentials never contain (a space, line break or control character); fix the credentials"
+            )
+        }
+    }
+}
+
 public struct CredentialError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
     public init(_ message: String) { self.message = message }

@@ -109,7 +109,8 @@ public enum DefaultCredentialChain {
                 settings: sso, cacheDirectory: home + "/.aws/sso/cache", transport: client.transport,
                 overrides: settings.endpoints)
         case .process(let command):
-            provider = ProcessCredentialProvider(command: command, profile: settings.profileName)
+            provider = ProcessCredentialProvider(
+                command: command, profile: settings.profileName, timeout: settings.timeout)
         }
         for step in chain.roles {
             provider = CachingCredentialProvider(

@@ -43,6 +43,9 @@ public struct ProfileChain: Sendable, Hashable {
     /// Applied in order after the base (the first one assumes from the base credentials).
     public var roles: [AssumeRoleStep]
 
+    /// The longest role chain followed (`source_profile` → … → static keys).
+    public static let maxRoles = 32
+
     public static func resolve(
         profile selected: String, in files: AWSConfigFiles
     ) throws -> ProfileChain {
@@ -58,6 +61,11 @@ public struct ProfileChain: Sendable, Hashable {
                     "could not find source profile \(name) referenced from \(roles.last?.profile ?? selected)")
             }
             guard visited.insert(name).inserted else { throw CredentialError("profile formed an infinite loop") }
+            // The SDKs stop long chains too; each role is an STS call, and nobody chains more than a handful.
+            guard roles.count < Self.maxRoles else {
+                throw CredentialError(
+                    "profile `\(selected)`: the source_profile chain is longer than \(Self.maxRoles) roles; shorten it")
+            }
             let isSource = !roles.isEmpty
 
             // A source profile with static keys is used as-is, even if it also names a role.

@@ -22,6 +22,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
             configuration.decompression = .disabled
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
+            // A refused connection fails the attempt at once (the retry mode decides about another attempt)
+            // instead of being retried inside the pool until the attempt's whole timeout has passed.
+            configuration.connectionPool.retryConnectionEstablishment = false
             client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             ownsClient = true
         } else {
@@ -29,6 +32,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
             configuration.decompression = .disabled
             configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = Self.connectionsPerHost
+            // A refused connection fails the attempt at once (the retry mode decides about another attempt)
+            // instead of being retried inside the pool until the attempt's whole timeout has passed.
+            configuration.connectionPool.retryConnectionEstablishment = false
             client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
             ownsClient = true
         }
@@ -49,7 +55,13 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
                 throw TransportError(kind: .timeout, detail: "no response within \(timeout.seconds) s")
             default:
-                throw TransportError(kind: .connection, detail: "\(error)")
+                // An invalid header's error repeats the header values, Authorization and the session token included.
+                let text = "\(error)"
+                if text.contains("invalidHeaderField") {
+                    throw TransportError(
+                        kind: .connection, detail: "a request header holds a character HTTP does not allow (not sent)")
+                }
+                throw TransportError(kind: .connection, detail: text)
             }
         } catch let error as TransportError {
             throw error

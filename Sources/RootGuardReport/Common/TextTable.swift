@@ -29,7 +29,7 @@ struct TextTable {
 
 /// Shared wording.
 enum Wording {
-    static func plural(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+    static func plural(_ count: Int, _ noun: String) -> String { RootGuardModel.plural(count, noun) }
 }
 
 extension String {
