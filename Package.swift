@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "RootGuard", targets: ["RootGuard"]),
         .library(name: "RootGuardAWS", targets: ["RootGuardAWS"]),
         .library(name: "RootGuardSigV4", targets: ["RootGuardSigV4"]),
+        .library(name: "RootGuardFuzzing", targets: ["RootGuardFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,6 +85,15 @@ let package = Package(
             ]
         ),
 
+        // Every parser's fuzz target (run by FuzzTesting/ under libFuzzer, replayed by RootGuardFuzzingTests).
+        .target(
+            name: "RootGuardFuzzing",
+            dependencies: [
+                "RootGuard", "RootGuardAWS", "RootGuardChecks", "RootGuardCollect", "RootGuardModel",
+                "RootGuardPatterns", "RootGuardPolicy", "RootGuardTrail", "CRootGuardInflate",
+            ]
+        ),
+
         // Test support: the moto harness client, the fault-injecting server, fixtures.
         .target(
             name: "RootGuardTesting",
@@ -130,6 +140,7 @@ let package = Package(
             ],
             exclude: ["Fixtures"]
         ),
+        .testTarget(name: "RootGuardFuzzingTests", dependencies: ["RootGuardFuzzing"]),
         .testTarget(
             name: "RootGuardTests",
             dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]

@@ -15,6 +15,16 @@ public enum RequiredPolicy {
         ).sorted()
     }
 
+    /// The actions of `harden scp`, `harden org-root-access` and `harden contacts` (reads and writes).
+    public static var hardenActions: [String] {
+        Array(
+            Set(
+                DenyRootSCP.requiredActions + OrganizationRootAccess.requiredActions + AlternateContacts.requiredActions
+            )
+        )
+        .sorted()
+    }
+
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
     public static func document(partition: String, withHarden: Bool, withImport: Bool = false) -> IAMPolicy {
         var statements: [IAMPolicy.Statement] = [
@@ -24,6 +34,7 @@ public enum RequiredPolicy {
         if withHarden {
             statements.append(
                 rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials, partition: partition))
+            statements.append(.init(sid: "RootGuardHarden", effect: .allow, actions: hardenActions))
         }
         if withImport {
             statements.append(

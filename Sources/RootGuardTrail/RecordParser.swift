@@ -2,7 +2,7 @@ import RootGuardModel
 
 /// A small, strict JSON parser for the few records the prefilter lets through, straight from the
 /// bytes into `JSONValue` (Foundation's decoder costs more than the whole scan of a file).
-struct RecordParser {
+package struct RecordParser {
     struct Failure: Error, CustomStringConvertible {
         var offset: Int
         var reason: String
@@ -13,7 +13,7 @@ struct RecordParser {
     private var index = 0
     private var depth = 0
 
-    static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
+    package static func parse(_ bytes: UnsafeRawBufferPointer) throws -> JSONValue {
         var parser = RecordParser(bytes: bytes)
         let value = try parser.value()
         parser.skipSpace()

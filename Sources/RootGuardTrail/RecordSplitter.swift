@@ -15,20 +15,22 @@ import CRootGuardInflate
 /// One bad spot does not hide the rest: in JSON lines, a line that ends inside a record is reported and
 /// the split resumes at the next line; anywhere, a new `{"Records"` document starting while the previous
 /// one is unfinished (concatenated files, one of them truncated) is reported and the split resumes there.
-struct RecordSplitter {
+package struct RecordSplitter {
     let maxRecordBytes: Int
     /// Records seen, complete or not.
-    private(set) var records = 0
+    package private(set) var records = 0
     /// The first structural problem; once set, the rest of the input is ignored.
-    private(set) var failure: String?
+    package private(set) var failure: String?
     /// Problems that did not stop the split (records over the size limit).
-    private(set) var skipped: [String] = []
+    package private(set) var skipped: [String] = []
     /// True once a top-level `Records` array was found.
     private(set) var sawRecordsArray = false
     /// Spots where the split gave up on a broken record or document and resumed.
     private(set) var resumed = 0
     /// One complete record per line so far: a raw line break inside a record means the line was cut.
     private var linesMode = false
+    /// The end of the previous chunk when it may begin a `{"Records"` document.
+    private var held: [UInt8] = []
     /// A top-level record spanned several lines (pretty-printed records one after another): never lines mode.
     private var multiLine = false
     private var newlineInRecord = false
@@ -55,16 +57,32 @@ struct RecordSplitter {
     private static let recordsKey = Array("Records".utf8)
     private static let documentMarker = Array(#"{"Records""#.utf8)
 
-    init(maxRecordBytes: Int) {
+    package init(maxRecordBytes: Int) {
         self.maxRecordBytes = maxRecordBytes
         stack.reserveCapacity(64)
     }
 
     /// Feeds the next chunk; `emit` receives each complete record's bytes and its offset in the input.
-    mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer, Int) -> Void) {
+    package mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer, Int) -> Void) {
+        guard failure == nil, chunk.baseAddress != nil else { return }
+        // The bytes held back from the previous chunk (the start of a possible `{"Records"`) go first, so that a
+        // document start cut by a chunk boundary is seen exactly as in one piece.
+        if !held.isEmpty {
+            let combined = held + Array(chunk)
+            held = []
+            combined.withUnsafeBytes { split($0, final: false, emit: emit) }
+        } else {
+            split(chunk, final: false, emit: emit)
+        }
+    }
+
+    /// Splits `chunk`; unless `final`, holds back a trailing part that may begin a `{"Records"` document.
+    private mutating func split(
+        _ chunk: UnsafeRawBufferPointer, final: Bool, emit: (UnsafeRawBufferPointer, Int) -> Void
+    ) {
         guard failure == nil, let base = chunk.baseAddress else { return }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        let n = chunk.count
+        let n = final ? chunk.count : chunk.count - Self.partialMarker(at: chunk)
         var i = 0
         // Where the record being captured starts in this chunk (0 when it began in an earlier one).
         var startInChunk: Int? = captureDepth != nil ? 0 : nil
@@ -112,7 +130,7 @@ struct RecordSplitter {
                 } else {
                     // Skip ahead to the next quote or backslash (SIMD in C: strings are most of the bytes), but not
                     // past a resume point: a line break in JSON lines, or the start of a new document.
-                    var next = i + 1 + rg_find_quote_or_backslash(bytes + i + 1, n - i - 1)
+                    var next = i + 1 + rg_find_quote_or_backslash(bytes + i + 1, max(0, n - i - 1))
                     if nextMarker < markers.count, markers[nextMarker] < next { next = markers[nextMarker] }
                     if linesMode, let newline = memchr(bytes + i + 1, 0x0a, next - i - 1) {
                         next = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(newline))
@@ -202,14 +220,30 @@ struct RecordSplitter {
         // Carry an unfinished record into the next chunk.
         if captureDepth != nil, let from = startInChunk { appendCarry(bytes + from, n - from) }
         consumed += n
+        if failure == nil, n < chunk.count { held = Array(UnsafeRawBufferPointer(rebasing: chunk[n...])) }
     }
 
     /// Call after the last chunk; returns a problem if the input ended inside a value.
-    mutating func finish() {
+    package mutating func finish() {
+        if !held.isEmpty {
+            let rest = held
+            held = []
+            rest.withUnsafeBytes { split($0, final: true) { _, _ in } }  // too short to hold a whole record
+        }
         guard failure == nil else { return }
         if !stack.isEmpty || inString {
             failure = "JSON ends inside a value at byte \(consumed) (truncated?)"
         }
+    }
+
+    /// How many bytes at the end of `chunk` are a proper beginning of `{"Records"` (held back until the next chunk).
+    static func partialMarker(at chunk: UnsafeRawBufferPointer) -> Int {
+        let count = chunk.count
+        for length in stride(from: min(documentMarker.count - 1, count), through: 1, by: -1)
+        where chunk[count - length] == 0x7b {
+            if (0..<length).allSatisfy({ chunk[count - length + $0] == documentMarker[$0] }) { return length }
+        }
+        return 0
     }
 
     /// Gives up on the unfinished record or document and starts afresh at the top level.

@@ -7,7 +7,14 @@ import RootGuardReport
 /// `rootguard harden`: changes that secure root. Dry run unless `--apply`.
 struct Harden: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Secure the root user (dry run unless --apply).", subcommands: [RemoveRootCredentials.self])
+        abstract: "Secure the root user (dry run unless --apply).",
+        discussion: """
+            Every subcommand prints what it would change and changes nothing without --apply; with --apply it makes \
+            the changes, touching only what rootguard creates (named rootguard-…, tagged managed-by=rootguard), and \
+            audits again. Exit codes: 0 nothing to change (or applied and the re-audit passes), 2 changes pending \
+            (dry run), 1 error, 3 applied but the re-audit still fails.
+            """,
+        subcommands: [SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self])
 }
 
 /// `rootguard harden remove-root-credentials --account ID… [--apply]`.
@@ -47,6 +54,187 @@ struct RemoveRootCredentials: AsyncParsableCommand {
             try Output.stdout(out)
             Output.stderr(err)
             code = RootCredentialRemoval.exitCode(outcomes)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// How a plan is shown.
+enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
+    case plan, json, cloudformation, terraform
+}
+
+/// Prints a harden outcome and turns it into the exit code.
+func finish(_ outcome: HardenOutcome, format: PlanFormat, applying: Bool) throws -> Int32 {
+    switch format {
+    case .json: try Output.stdout(try HardenRenderer.json(outcome))
+    default: try Output.stdout(HardenRenderer.plan(outcome, applying: applying))
+    }
+    return outcome.exitCode(applying: applying)
+}
+
+/// `rootguard harden scp`.
+struct SCP: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scp",
+        abstract: "Create and attach an SCP that denies every member's root user (AssumeRoot sessions exempt).",
+        discussion: """
+            From the management account (or a delegated administrator). The policy (rootguard-deny-root) is proven \
+            with rootguard's SCP evaluator for every member before it is proposed; existing SCPs stay attached; a target \
+            that already holds 5 SCPs is refused. --format cloudformation|terraform prints infrastructure code instead.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        name: .customLong("target"),
+        help: "The organization root, an OU or an account to attach to (repeatable; default: the root).")
+    var targets: [String] = []
+
+    @Option(help: "plan (default), json, cloudformation or terraform.")
+    var format: PlanFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    func validate() throws {
+        for target in targets
+        where target.range(
+            of: #"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$"#, options: .regularExpression) == nil
+        {
+            throw ValidationError(
+                "--target must be a root (r-…), an OU (ou-…) or a 12-digit account id, not '\(TerminalSafe.escape(target))'"
+            )
+        }
+        if apply && (format == .cloudformation || format == .terraform) {
+            throw ValidationError("--apply makes the changes itself; --format \(format.rawValue) only prints code")
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            try await global.withClient { client in
+                let state = try await DenyRootSCP.read(client: client, targets: targets)
+                let chosen = targets.isEmpty ? [state.rootID] : targets
+                switch format {
+                case .cloudformation:
+                    try Output.stdout(try DenyRootSCP.cloudFormation(partition: state.partition, targets: chosen))
+                    return
+                case .terraform:
+                    try Output.stdout(DenyRootSCP.terraform(partition: state.partition, targets: chosen))
+                    return
+                default: break
+                }
+                let plan = try await DenyRootSCP.plan(state, targets: targets, client: client)
+                var outcome = HardenOutcome(plan: plan)
+                if apply {
+                    outcome.applied = await DenyRootSCP.apply(plan, state: state, client: client)
+                    if !outcome.applied.contains(where: { $0.error != nil }) {
+                        outcome.reaudit = try await Hardening.reauditSCP(client: client)
+                    }
+                }
+                code = try finish(outcome, format: format, applying: apply)
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `rootguard harden org-root-access`.
+struct OrgRootAccess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "org-root-access",
+        abstract: "Turn on centralised root access: IAM trusted access, RootCredentialsManagement, RootSessions.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "plan (default) or json.")
+    var format: PlanFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    func validate() throws {
+        if format == .cloudformation || format == .terraform {
+            throw ValidationError("org-root-access has no infrastructure-code form (AWS offers no resource for it)")
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            try await global.withClient { client in
+                let plan = try await OrganizationRootAccess.plan(client: client)
+                var outcome = HardenOutcome(plan: plan)
+                if apply {
+                    outcome.applied = await OrganizationRootAccess.apply(plan, client: client)
+                    if !outcome.applied.contains(where: { $0.error != nil }) {
+                        outcome.reaudit = try await OrganizationRootAccess.reaudit(client: client)
+                    }
+                }
+                code = try finish(outcome, format: format, applying: apply)
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `rootguard harden contacts`.
+struct Contacts: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Set the SECURITY, OPERATIONS and BILLING alternate contacts from a YAML file.",
+        discussion: """
+            The file: security: {name, title, email, phone}, and the same for operations and billing (any of the three). \
+            From the management account, --account sets them in members.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The YAML file of contacts.")
+    var contacts: String
+
+    @Option(
+        name: .customLong("account"), help: "A member account, 12 digits (repeatable; default: this account).",
+        transform: AccountID.argument)
+    var accounts: [AccountID] = []
+
+    @Option(help: "plan (default), json or terraform.")
+    var format: PlanFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    func validate() throws {
+        if format == .cloudformation {
+            throw ValidationError("CloudFormation has no alternate-contact resource; use --format terraform or --apply")
+        }
+        if apply && format == .terraform {
+            throw ValidationError("--apply makes the changes itself; --format terraform only prints code")
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            let wanted = try AlternateContacts.load(contacts)
+            if format == .terraform {
+                try Output.stdout(AlternateContacts.terraform(wanted, accounts: accounts))
+                return
+            }
+            try await global.withClient { client in
+                let plan = try await AlternateContacts.plan(client: client, contacts: wanted, accounts: accounts)
+                var outcome = HardenOutcome(plan: plan)
+                if apply {
+                    outcome.applied = await AlternateContacts.apply(plan, client: client, contacts: wanted)
+                    let own = try await AccountID.parse(
+                        client.sts().getCallerIdentity().account ?? "", what: "caller account")
+                    outcome.reaudit = await AlternateContacts.reaudit(
+                        client: client, contacts: wanted, accounts: accounts, self: own)
+                }
+                code = try finish(outcome, format: format, applying: apply)
+            }
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -176,23 +176,8 @@ import Testing
     }
 
     @Test func theOrganizationMatrixMatchesItsGoldenFile() throws {
-        let management = try SnapshotFile.example(.hardened)
-        let denied = Unavailable(kind: .accessDenied, reason: "denied", code: "AccessDenied", action: "sts:AssumeRoot")
-        let organization = OrganizationSnapshot(
-            management: management, organizationID: "o-example",
-            members: [
-                MemberFacts(
-                    accountID: "222222222222", name: "workloads", email: "aws-workloads@example.com", state: "ACTIVE",
-                    scpLevels: .value([]),
-                    rootCredentials: .value(
-                        .init(
-                            account: "222222222222", loginProfile: true, accessKeys: [], signingCertificates: [],
-                            mfaDevices: [])), snapshot: nil),
-                MemberFacts(
-                    accountID: "333333333333", name: "sandbox", email: "aws-sandbox@example.com", state: "ACTIVE",
-                    scpLevels: .unavailable(denied), rootCredentials: .unavailable(denied), snapshot: nil),
-            ])
-        let report = Auditor.evaluate(organization, context: .init(now: management.collectedAt))
+        let (report, context) = try Reports.organization()
+        let organization = try #require(context.organization)
         try Golden.check(OrganizationMatrixRenderer.render(report, organization: organization), "org-matrix.txt")
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Turns a non-2xx response into an ``AWSError``, per protocol (research §B).
-enum ErrorDecoding {
-    static func decode(
+package enum ErrorDecoding {
+    package static func decode(
         status: Int, headers: AWSHTTPResponseHead, body: [UInt8], service: AWSServiceDescriptor,
         operation: AWSOperationDescriptor
     ) -> AWSError {

@@ -4,8 +4,8 @@ import Foundation
 ///
 /// Lists are either wrapped (`<Users><member>…</member></Users>`) or flattened (repeated `<Contents>` siblings);
 /// maps are `<entry><key/><value/></entry>`. Timestamps are ISO 8601 text, blobs base64.
-enum XMLShapeDecoder {
-    static func decode<T: Decodable>(_ type: T.Type, from node: XMLNode) throws -> T {
+package enum XMLShapeDecoder {
+    package static func decode<T: Decodable>(_ type: T.Type, from node: XMLNode) throws -> T {
         try XMLValueDecoder(nodes: [node], codingPath: []).decodeValue(T.self)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// The text of `harden` commands: what would change, what changed, and the re-audit.
@@ -33,5 +34,51 @@ public enum HardenRenderer {
             }
         }
         return (out, err)
+    }
+
+    /// `--format plan`: one line per change (service, action, resource, why), then notes; with `--apply`, each
+    /// change's outcome and the re-audit.
+    public static func plan(_ outcome: HardenOutcome, applying: Bool) -> String {
+        func safe(_ text: String) -> String { TerminalSafe.escape(text) }
+        var out = ""
+        let plan = outcome.plan
+        if plan.changes.isEmpty {
+            out += "harden \(plan.subcommand): nothing to change.\n"
+        } else if !applying {
+            out +=
+                "harden \(plan.subcommand): \(plural(plan.changes.count, "change")) (dry run; pass --apply to make them):\n"
+            for change in plan.changes {
+                out += "  \(change.service)  \(change.action)  \(safe(change.resource))  — \(safe(change.why))\n"
+            }
+        } else {
+            out += "harden \(plan.subcommand): applying \(plural(plan.changes.count, "change")):\n"
+            for applied in outcome.applied {
+                let change = applied.change
+                out +=
+                    "  \(applied.error == nil ? "done   " : "FAILED ") \(change.service)  \(change.action)  \(safe(change.resource))"
+                    + (applied.error.map { ": \(safe($0))" } ?? "") + "\n"
+            }
+            let skipped = plan.changes.count - outcome.applied.count
+            if skipped > 0 {
+                out += "  not attempted after the failure: \(plural(skipped, "change")); run again to finish\n"
+            }
+        }
+        for note in plan.notes { out += "  note: \(safe(note))\n" }
+        if !outcome.reaudit.isEmpty {
+            out += "re-audit:\n"
+            for finding in outcome.reaudit {
+                out +=
+                    "  \(finding.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0))\(finding.accountId)  \(safe(finding.checkId.rawValue))  \(safe(finding.message))\n"
+            }
+        }
+        return out
+    }
+
+    /// `--format json`: the plan (and outcome) as data.
+    public static func json(_ outcome: HardenOutcome) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(outcome), as: UTF8.self) + "\n"
     }
 }

@@ -1,0 +1,146 @@
+import CRootGuardInflate
+import Foundation
+import RootGuard
+import RootGuardAWS
+import RootGuardChecks
+import RootGuardCollect
+import RootGuardModel
+import RootGuardPatterns
+import RootGuardPolicy
+import RootGuardTrail
+
+/// Every parser's fuzz target, one function each: the libFuzzer mains in FuzzTesting/ call them under the fuzzer
+/// and sanitizers, and the normal test suite replays the committed corpora and crashers through the same
+/// functions (no sanitizer build in CI). A target returns normally on any input; it traps only when an invariant
+/// breaks (a differential disagreement), which the fuzzer reports as a crash.
+public enum FuzzTargets {
+    public static let all: [String: @Sendable (UnsafeRawBufferPointer) -> Void] = [
+        "splitter": splitter, "record-parser": recordParser, "prefilter": prefilter,
+        "log-filter-pattern": logFilterPattern, "event-pattern": eventPattern, "policy": policy,
+        "aws-config": awsConfig, "xml-shape": xmlShape, "json-error": jsonError,
+        "credential-report": credentialReport, "approvals": approvals, "attestations": attestations,
+        "snapshot": snapshot, "trail-scan": trailScan,
+    ]
+
+    public static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
+        guard let target = all[name] else { fatalError("no fuzz target \(name)") }
+        target(data)
+    }
+
+    static func text(_ data: UnsafeRawBufferPointer) -> String { String(decoding: data, as: UTF8.self) }
+
+    /// The record splitter fed whole and fed in two chunks cut at a position the input chooses: the same records.
+    static func splitter(_ data: UnsafeRawBufferPointer) {
+        guard !data.isEmpty else { return }
+        func split(_ chunks: [UnsafeRawBufferPointer]) -> ([[UInt8]], String?, Int) {
+            var splitter = RecordSplitter(maxRecordBytes: 1 << 16)
+            var records: [[UInt8]] = []
+            for chunk in chunks { splitter.feed(chunk) { record, _ in records.append(Array(record)) } }
+            splitter.finish()
+            return (records, splitter.failure, splitter.records)
+        }
+        let whole = split([data])
+        let cut = Int(data[0]) % data.count
+        let parts = split([
+            UnsafeRawBufferPointer(rebasing: data[..<cut]), UnsafeRawBufferPointer(rebasing: data[cut...]),
+        ])
+        precondition(whole.0 == parts.0 && whole.2 == parts.2, "chunking changed the records")
+    }
+
+    /// rootguard's record parser against Foundation's: whatever one accepts as an object, the other reads alike.
+    static func recordParser(_ data: UnsafeRawBufferPointer) {
+        guard let value = try? RecordParser.parse(data) else { return }
+        let encoded = try! JSONEncoder().encode(value)
+        let again = try! JSONDecoder().decode(JSONValue.self, from: encoded)
+        precondition(again == value, "a parsed record does not survive encoding")
+    }
+
+    /// The SIMD prefilter (AVX2 and the best available) against the scalar one: the same hits and record count.
+    static func prefilter(_ data: UnsafeRawBufferPointer) {
+        func scan(_ level: Int32) -> ([Int], Int) {
+            var hits = [Int](repeating: 0, count: 256)
+            var records = 0
+            let count = hits.withUnsafeMutableBufferPointer {
+                rg_scan_hits_level(level, data.baseAddress, data.count, &records, $0.baseAddress, $0.count)
+            }
+            return (Array(hits.prefix(min(count, hits.count))), count * 1_000_000 + records)
+        }
+        let scalar = scan(0)
+        precondition(scan(1) == scalar && scan(2) == scalar, "SIMD and scalar prefilters disagree")
+    }
+
+    static func logFilterPattern(_ data: UnsafeRawBufferPointer) {
+        _ = RootPatternVerdicts.metricFilter(text(data))
+    }
+
+    static func eventPattern(_ data: UnsafeRawBufferPointer) {
+        _ = RootPatternVerdicts.eventRule(text(data), covering: [.rootSignIn, .rootAPI])
+        _ = RootPatternVerdicts.coveredCategories(ofEventRule: text(data))
+    }
+
+    /// A policy document parsed and evaluated for root and for an AssumeRoot session, alone and as an SCP path.
+    static func policy(_ data: UnsafeRawBufferPointer) {
+        guard let document = try? PolicyDocument.parse(text(data)) else { return }
+        for context in [
+            RequestContext.root(account: "111122223333", action: "iam:CreateAccessKey"),
+            RequestContext.root(account: "111122223333", action: "s3:GetObject", assumedRoot: true),
+        ] {
+            _ = PolicyEvaluator.evaluate([("fuzz", document)], context)
+            _ = SCPEvaluator.evaluate(
+                levels: [.init(target: "r-fuzz", policies: [.init(name: "fuzz", document: document)])], context)
+        }
+    }
+
+    static func awsConfig(_ data: UnsafeRawBufferPointer) {
+        let half = data.isEmpty ? 0 : Int(data[0]) % data.count
+        _ = try? AWSConfigFiles.parse(
+            config: text(UnsafeRawBufferPointer(rebasing: data[..<half])),
+            credentials: text(UnsafeRawBufferPointer(rebasing: data[half...])))
+    }
+
+    static func xmlShape(_ data: UnsafeRawBufferPointer) {
+        guard let node = try? XMLNode.parse(Array(data)) else { return }
+        _ = try? XMLShapeDecoder.decode(STS.GetCallerIdentityResponse.self, from: node)
+        _ = try? XMLShapeDecoder.decode(IAM.ListVirtualMFADevicesResponse.self, from: node)
+        _ = try? XMLShapeDecoder.decode(IAM.GetAccountSummaryResponse.self, from: node)
+    }
+
+    static func jsonError(_ data: UnsafeRawBufferPointer) {
+        let body = Array(data)
+        for service in [STS.service, SecurityHub.service, IAM.service] {
+            let error = ErrorDecoding.decode(
+                status: 400, headers: .init(status: 400, headers: [("x-amzn-ErrorType", "Fuzz")]), body: body,
+                service: service, operation: .init(name: "Fuzz", method: "POST", requestURI: "/", resultWrapper: nil))
+            _ = error.description
+        }
+    }
+
+    static func credentialReport(_ data: UnsafeRawBufferPointer) {
+        _ = try? CredentialReportParser.parse(text(data), generatedAt: Date(timeIntervalSince1970: 0))
+    }
+
+    static func approvals(_ data: UnsafeRawBufferPointer) {
+        _ = try? ApprovalsFile.parse(text(data), name: "fuzz.yaml")
+    }
+
+    static func attestations(_ data: UnsafeRawBufferPointer) {
+        guard let attestations = try? AttestationsFile.parse(text(data), name: "fuzz.yaml"),
+            let snapshot = try? SnapshotFile.example(.hardened)
+        else { return }
+        _ = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt, attestations: attestations))
+    }
+
+    /// A snapshot that decodes is evaluated by every check: no check may trap on facts a file can hold.
+    static func snapshot(_ data: UnsafeRawBufferPointer) {
+        guard let snapshot = try? SnapshotFile.decode(Data(data), name: "fuzz.json") else { return }
+        _ = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+    }
+
+    /// The whole hunt on one input: gzip or plain, split, decoded, detected, correlated.
+    static func trailScan(_ data: UnsafeRawBufferPointer) {
+        var scan = ScanOutput()
+        TrailBufferScanner(filter: TrailFilter(), maxWholeBytes: 1 << 20, maxRecordBytes: 1 << 16)
+            .scan(data, name: "fuzz", into: &scan)
+        _ = TrailAnalysis.analyse(scan, options: TrailAnalysisOptions())
+    }
+}
