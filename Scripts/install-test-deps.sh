@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the Swift toolchain: moto's server and jsonschema (PyPI) for the AWS
-# tests and the report schemas, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
+# Installs what the test suite needs beyond the Swift toolchain: moto's server, jsonschema, cfn-lint and python-hcl2
+# (PyPI) for the AWS tests, the report schemas and the infrastructure code, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 python="${ROOTGUARD_PYTHON:-python3}"
@@ -15,6 +15,15 @@ fi
 if ! "$python" -c 'import jsonschema' >/dev/null 2>&1; then
     echo "Installing jsonschema from PyPI…" >&2
     "$python" -m pip install --quiet --disable-pip-version-check 'jsonschema>=4,<5'
+fi
+# cfn-lint checks the CloudFormation that `harden` writes; python-hcl2 parses its Terraform.
+if ! command -v cfn-lint >/dev/null 2>&1 || ! "$python" -c 'import cfnlint' >/dev/null 2>&1; then
+    echo "Installing cfn-lint from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'cfn-lint>=1,<2'
+fi
+if ! "$python" -c 'import hcl2' >/dev/null 2>&1; then
+    echo "Installing python-hcl2 from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'python-hcl2>=4,<8'
 fi
 "$python" -c 'import moto; print("moto", moto.__version__)' >&2
 # Debian packages: one update at most, only when something is missing.
