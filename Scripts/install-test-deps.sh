@@ -23,7 +23,7 @@ if ! command -v cfn-lint >/dev/null 2>&1 || ! "$python" -c 'import cfnlint' >/de
 fi
 if ! "$python" -c 'import hcl2' >/dev/null 2>&1; then
     echo "Installing python-hcl2 from PyPI…" >&2
-    "$python" -m pip install --quiet --disable-pip-version-check 'python-hcl2>=4,<8'
+    "$python" -m pip install --quiet --disable-pip-version-check 'python-hcl2>=4'
 fi
 "$python" -c 'import moto; print("moto", moto.__version__)' >&2
 # Debian packages: one update at most, only when something is missing.
