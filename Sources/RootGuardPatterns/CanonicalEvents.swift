@@ -22,8 +22,13 @@ public struct CanonicalEvent: Sendable, Hashable {
     /// The CloudTrail record, as delivered to CloudWatch Logs.
     public let record: String
 
-    /// The record as EventBridge delivers it (the CloudTrail record in `detail`).
-    public var eventBridgeEnvelope: String {
+    /// The record as EventBridge delivers it (the CloudTrail record in `detail`); built once per event.
+    public var eventBridgeEnvelope: String { Self.envelopes[id] ?? makeEnvelope() }
+
+    private static let envelopes: [String: String] = Dictionary(
+        all.map { ($0.id, $0.makeEnvelope()) }, uniquingKeysWith: { a, _ in a })
+
+    private func makeEnvelope() -> String {
         let source = EventJSON.parse(record)?["eventSource"]?.text ?? "unknown.amazonaws.com"
         let type = EventJSON.parse(record)?["eventType"]?.text ?? "AwsApiCall"
         let detailType =

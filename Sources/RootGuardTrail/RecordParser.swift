@@ -57,6 +57,10 @@ package struct RecordParser {
         guard index > start,
             let value = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
         else { throw Failure(offset: start, reason: "invalid value") }
+        // A number beyond Double's range (1e999) is kept as its text: still a value, never infinity.
+        guard value.isFinite else {
+            return .string(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        }
         return .number(value)
     }
 

@@ -82,7 +82,12 @@ package struct RecordSplitter {
     ) {
         guard failure == nil, let base = chunk.baseAddress else { return }
         let bytes = base.assumingMemoryBound(to: UInt8.self)
-        let n = final ? chunk.count : chunk.count - Self.partialMarker(at: chunk)
+        // Held back until the next chunk: the start of a possible `{"Records"`, and at the very start of the input a
+        // piece of a byte order mark.
+        let bomPrefix =
+            consumed == 0 && chunk.count < 3
+            && chunk.indices.allSatisfy { chunk[$0] == [0xEF, 0xBB, 0xBF][$0] }
+        let n = final ? chunk.count : bomPrefix ? 0 : chunk.count - Self.partialMarker(at: chunk)
         var i = 0
         // Where the record being captured starts in this chunk (0 when it began in an earlier one).
         var startInChunk: Int? = captureDepth != nil ? 0 : nil

@@ -325,4 +325,20 @@ struct RobustnessCLITests {
             #expect(message?.contains("rootguard audit --org") == true, "\(id): \(message ?? "missing")")
         }
     }
+
+    @Test func trailTakesTheAWSOptionsTheREADMEPromises() throws {
+        let folder = try TrailFixture.folder(["a.json": #"{"Records":[\#(Self.record("o1"))]}"#])
+        let result = try CLI.run(
+            ["trail", folder.path, "--timeout", "5", "--max-attempts", "2", "--output", "jsonl"], environment: [:])
+        #expect(result.status == 3, "\(result.stderr)")
+    }
+
+    @Test func recordsThatAreAnObjectAreReported() throws {
+        let folder = try TrailFixture.folder([
+            "a.json": #"{"Records":{"eventName":"ConsoleLogin","userIdentity":{"type":"Root"}}}"#
+        ])
+        let result = try CLI.run(["trail", folder.path], environment: [:])
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("is an object, not an array of records"), "\(result.stderr)")
+    }
 }

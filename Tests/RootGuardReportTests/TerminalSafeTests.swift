@@ -22,4 +22,12 @@ import Testing
         let escaped = TerminalSafe.escape(all + "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{200E}\u{200F}\u{061C}")
         #expect(!escaped.unicodeScalars.contains { TerminalSafe.needsEscapeForTests($0) })
     }
+
+    @Test(arguments: [
+        (1, "identity", "1 identity"), (2, "identity", "2 identities"), (3, "key", "3 keys"),
+        (0, "detection", "0 detections"), (2, "day", "2 days"),
+    ])
+    func messagesArePluralisedProperly(_ count: Int, _ noun: String, _ expected: String) {
+        #expect(plural(count, noun) == expected)
+    }
 }

@@ -32,6 +32,14 @@ public final class XMLNode: @unchecked Sendable {
 
     /// Parses a document; external entities and DTDs are not resolved.
     public static func parse(_ bytes: [UInt8]) throws -> XMLNode {
+        // Foundation's XMLParser traps on some malformed input (invalid UTF-8 in a name, found by fuzzing): only
+        // well-formed UTF-8 without the control characters XML 1.0 forbids reaches it.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw ParseError(description: "invalid XML: not UTF-8")
+        }
+        if let bad = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+            throw ParseError(description: "invalid XML: control character at byte \(bad)")
+        }
         let delegate = TreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
