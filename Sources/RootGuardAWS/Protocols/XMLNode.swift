@@ -40,8 +40,22 @@ public final class XMLNode: @unchecked Sendable {
         if let bad = bytes.firstIndex(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
             throw ParseError(description: "invalid XML: control character at byte \(bad)")
         }
+        // AWS sends at most an XML declaration before the root element: no processing instruction (Foundation's
+        // parser crashes on one without data, found by fuzzing), no DTD or entity (no expansion bombs).
+        var body = bytes[...]
+        if body.starts(with: Array("<?xml ".utf8)) || body.starts(with: Array("<?xml?>".utf8)),
+            let end = body.firstRange(of: Array("?>".utf8))
+        {
+            body = body[end.upperBound...]
+        }
+        if body.firstRange(of: Array("<?".utf8)) != nil {
+            throw ParseError(description: "invalid XML: processing instructions are not accepted")
+        }
+        if body.firstRange(of: Array("<!DOCTYPE".utf8)) != nil || body.firstRange(of: Array("<!ENTITY".utf8)) != nil {
+            throw ParseError(description: "invalid XML: document type declarations are not accepted")
+        }
         let delegate = TreeBuilder()
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(data: Data(body))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.delegate = delegate
