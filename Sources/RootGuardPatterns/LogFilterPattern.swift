@@ -204,7 +204,9 @@ enum Glob {
         guard remainder.hasPrefix(parts[0]) else { return false }
         remainder = remainder.dropFirst(parts[0].count)
         for part in parts.dropFirst().dropLast() where !part.isEmpty {
-            guard let range = remainder.range(of: part) else { return false }
+            // The standard library's search, not Foundation's `range(of:)`, whose ranges went wrong on text holding
+            // NUL characters (a crash found by fuzzing).
+            guard let range = remainder.firstRange(of: part) else { return false }
             remainder = remainder[range.upperBound...]
         }
         let last = parts.last!
