@@ -195,21 +195,31 @@ public enum PatternValue: Sendable, Hashable {
     }
 }
 
-/// `*` matches any run of characters (CloudWatch Logs and EventBridge wildcards).
+/// `*` matches any run of characters (CloudWatch Logs and EventBridge wildcards). Compared as UTF-8 bytes (the same
+/// as comparing scalars, UTF-8 being self-synchronising), with a plain search: Foundation's `range(of:)` gave ranges
+/// outside the text on NUL characters (a crash found by fuzzing) and the generic search is slow.
 enum Glob {
     static func matches(_ pattern: String, _ text: String) -> Bool {
-        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map(String.init)
+        let parts = pattern.split(separator: "*", omittingEmptySubsequences: false).map { Array($0.utf8) }
         guard parts.count > 1 else { return pattern == text }
-        var remainder = Substring(text)
-        guard remainder.hasPrefix(parts[0]) else { return false }
-        remainder = remainder.dropFirst(parts[0].count)
+        let bytes = Array(text.utf8)
+        guard bytes.starts(with: parts[0]) else { return false }
+        var position = parts[0].count
         for part in parts.dropFirst().dropLast() where !part.isEmpty {
-            // The standard library's search, not Foundation's `range(of:)`, whose ranges went wrong on text holding
-            // NUL characters (a crash found by fuzzing).
-            guard let range = remainder.firstRange(of: part) else { return false }
-            remainder = remainder[range.upperBound...]
+            guard let found = find(part, in: bytes, from: position) else { return false }
+            position = found + part.count
         }
         let last = parts.last!
-        return last.isEmpty || (remainder.hasSuffix(last) && remainder.count >= last.count)
+        return last.isEmpty || (bytes.count - position >= last.count && bytes.suffix(last.count).elementsEqual(last))
+    }
+
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard needle.count <= bytes.count - from else { return nil }
+        var index = from
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 }

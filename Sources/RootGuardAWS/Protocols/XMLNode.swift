@@ -42,20 +42,22 @@ public final class XMLNode: @unchecked Sendable {
         }
         // AWS sends at most an XML declaration before the root element: no processing instruction (Foundation's
         // parser crashes on one without data, found by fuzzing), no DTD or entity (no expansion bombs).
-        var body = bytes[...]
-        if body.starts(with: Array("<?xml ".utf8)) || body.starts(with: Array("<?xml?>".utf8)),
-            let end = body.firstRange(of: Array("?>".utf8))
+        var start = 0
+        if bytes.starts(with: Array("<?xml ".utf8)) || bytes.starts(with: Array("<?xml?>".utf8)),
+            let end = find(Array("?>".utf8), in: bytes, from: 2)
         {
-            body = body[end.upperBound...]
+            start = end + 2
         }
-        if body.firstRange(of: Array("<?".utf8)) != nil {
+        if find(Array("<?".utf8), in: bytes, from: start) != nil {
             throw ParseError(description: "invalid XML: processing instructions are not accepted")
         }
-        if body.firstRange(of: Array("<!DOCTYPE".utf8)) != nil || body.firstRange(of: Array("<!ENTITY".utf8)) != nil {
+        if find(Array("<!DOCTYPE".utf8), in: bytes, from: start) != nil
+            || find(Array("<!ENTITY".utf8), in: bytes, from: start) != nil
+        {
             throw ParseError(description: "invalid XML: document type declarations are not accepted")
         }
         let delegate = TreeBuilder()
-        let parser = XMLParser(data: Data(body))
+        let parser = XMLParser(data: Data(bytes[start...]))
         parser.shouldResolveExternalEntities = false
         parser.shouldProcessNamespaces = false
         parser.delegate = delegate
@@ -63,6 +65,17 @@ public final class XMLNode: @unchecked Sendable {
             throw ParseError(description: "invalid XML: \(parser.parserError.map { "\($0)" } ?? "no root element")")
         }
         return root
+    }
+
+    /// The offset of `needle` in `bytes` at or after `from` (a plain loop: the generic `firstRange(of:)` is far slower).
+    static func find(_ needle: [UInt8], in bytes: [UInt8], from: Int) -> Int? {
+        guard !needle.isEmpty, needle.count <= bytes.count - from else { return nil }
+        var index = from
+        while index + needle.count <= bytes.count {
+            if bytes[index] == needle[0], bytes[index..<(index + needle.count)].elementsEqual(needle) { return index }
+            index += 1
+        }
+        return nil
     }
 
     private final class TreeBuilder: NSObject, XMLParserDelegate {
