@@ -228,10 +228,11 @@ struct Contacts: AsyncParsableCommand {
                 var outcome = HardenOutcome(plan: plan)
                 if apply {
                     outcome.applied = await AlternateContacts.apply(plan, client: client, contacts: wanted)
-                    let own = try await AccountID.parse(
-                        client.sts().getCallerIdentity().account ?? "", what: "caller account")
+                    let identity = try await client.sts().getCallerIdentity()
+                    let own = try AccountID.parse(identity.account ?? "", what: "caller account")
                     outcome.reaudit = await AlternateContacts.reaudit(
-                        client: client, contacts: wanted, accounts: accounts, self: own)
+                        client: client, contacts: wanted, accounts: accounts, self: own,
+                        partition: identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws")
                 }
                 code = try finish(outcome, format: format, applying: apply)
             }

@@ -183,7 +183,8 @@ public enum AlternateContacts {
     /// The contacts read back: each wanted one present and equal is a PASS of security-contact-registered
     /// (SECURITY) or alternate-contacts-complete (the others).
     public static func reaudit(
-        client: AWSClient, contacts: [String: Contact], accounts: [AccountID], self own: AccountID
+        client: AWSClient, contacts: [String: Contact], accounts: [AccountID], self own: AccountID,
+        partition: String = "aws"
     )
         async -> [Finding]
     {
@@ -191,15 +192,28 @@ public enum AlternateContacts {
         for account in accounts.isEmpty ? [own] : accounts {
             for (type, wanted) in contacts.sorted(by: { $0.key < $1.key }) {
                 let id: CheckID = type == "SECURITY" ? "security-contact-registered" : "alternate-contacts-complete"
-                let current = try? await client.account().getAlternateContact(
-                    .init(alternateContactType: type, accountId: account == own ? nil : account.rawValue)
-                ).alternateContact
-                let ok = current?.emailAddress == wanted.email
+                // A contact that cannot be read back is NOT_EVALUATED with the reason, never taken for a FAIL or PASS.
+                let status: Status
+                let message: String
+                do {
+                    let current = try await client.account().getAlternateContact(
+                        .init(alternateContactType: type, accountId: account == own ? nil : account.rawValue)
+                    ).alternateContact
+                    status = current?.emailAddress == wanted.email ? .pass : .fail
+                    message =
+                        status == .pass
+                        ? "\(type) contact: \(wanted.email)." : "\(type) contact is not \(wanted.email)."
+                } catch let error as AWSError where error.code == "ResourceNotFoundException" {
+                    (status, message) = (.fail, "\(type) contact is not set.")
+                } catch {
+                    (status, message) = (
+                        .notEvaluated, "Not evaluated: the \(type) contact could not be read back: \(error)."
+                    )
+                }
                 findings.append(
                     Finding(
-                        checkId: id, status: ok ? .pass : .fail, severity: .medium, accountId: account,
-                        resource: account.rootARN(partition: "aws"),
-                        message: ok ? "\(type) contact: \(wanted.email)." : "\(type) contact is not \(wanted.email).",
+                        checkId: id, status: status, severity: .medium, accountId: account,
+                        resource: account.rootARN(partition: partition), message: message,
                         compliance: ["ROOT-BP": ["10"]], remediation: "rootguard harden contacts --apply"))
             }
         }
