@@ -26,6 +26,8 @@ OPERATIONS = {
         "CreateUser", "CreateAccessKey", "UpdateAccessKey", "CreateLoginProfile", "CreateVirtualMFADevice",
         "EnableMFADevice", "CreatePolicy", "AttachUserPolicy", "PutUserPolicy", "CreateRole", "AttachRolePolicy",
         "UpdateAccountPasswordPolicy", "CreateAccountAlias", "UploadSigningCertificate",
+        # harden monitoring
+        "GetRole", "PutRolePolicy",
     ],
     "sts": ["GetCallerIdentity", "AssumeRole", "AssumeRoot", "AssumeRoleWithWebIdentity"],
     "organizations": [
@@ -45,15 +47,16 @@ OPERATIONS = {
         "CreateLogGroup", "CreateLogStream", "PutMetricFilter", "PutLogEvents",
     ],
     "cloudwatch": ["DescribeAlarmsForMetric", "DescribeAlarms", "PutMetricAlarm"],
-    "sns": ["GetTopicAttributes", "ListSubscriptionsByTopic", "CreateTopic", "Subscribe"],
+    "sns": ["GetTopicAttributes", "ListSubscriptionsByTopic", "CreateTopic", "Subscribe", "SetTopicAttributes"],
     "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets"],
     "guardduty": ["ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter"],
-    "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub"],
+    "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards"],
     "config": [
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",
         "PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder", "PutConfigRule",
+        "DescribeDeliveryChannels",
     ],
-    "s3": ["ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket"],
+    "s3": ["ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy"],
     "athena": ["StartQueryExecution", "GetQueryExecution", "GetQueryResults"],
 }
 
@@ -191,7 +194,8 @@ class Generator:
             if member.get("streaming") or self.shapes[member["shape"]].get("streaming"):
                 location = "payload-stream"
             if shape.get("payload") == member_name and location is None:
-                location = "payload-blob" if self.shapes[member["shape"]]["type"] == "blob" else "payload-struct"
+                kind = self.shapes[member["shape"]]["type"]
+                location = {"blob": "payload-blob", "string": "payload-string"}.get(kind, "payload-struct")
             props.append((member_name, member, prop, stype, location, member_name in required))
         for member_name, member, prop, stype, location, is_required in props:
             d = doc_text(member.get("documentation", ""), 200)
@@ -239,6 +243,8 @@ class Generator:
                     out.append(f"            for (key, value) in {p} ?? [:] {{ binding.headers.append((\"{wire}\" + key, value)) }}")
                 elif location == "payload-blob" or location == "payload-stream":
                     out.append(f"            if let value = {p} {{ binding.payload = Array(value) }}")
+                elif location == "payload-string":
+                    out.append(f"            if let value = {p} {{ binding.payload = Array(value.utf8) }}")
                 elif location == "payload-struct":
                     out.append(f"            // payload structure {member_name} is not sent by this client")
             out.append("        }")

@@ -15,11 +15,12 @@ public enum RequiredPolicy {
         ).sorted()
     }
 
-    /// The actions of `harden scp`, `harden org-root-access` and `harden contacts` (reads and writes).
+    /// The actions of `harden monitoring`, `scp`, `org-root-access` and `contacts` (reads and writes).
     public static var hardenActions: [String] {
         Array(
             Set(
                 DenyRootSCP.requiredActions + OrganizationRootAccess.requiredActions + AlternateContacts.requiredActions
+                    + RootMonitoring.requiredActions
             )
         )
         .sorted()

@@ -14,7 +14,7 @@ struct Harden: AsyncParsableCommand {
             audits again. Exit codes: 0 nothing to change (or applied and the re-audit passes), 2 changes pending \
             (dry run), 1 error, 3 applied but the re-audit still fails.
             """,
-        subcommands: [SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self])
+        subcommands: [Monitoring.self, SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self])
 }
 
 /// `rootguard harden remove-root-credentials --account ID… [--apply]`.
@@ -233,6 +233,99 @@ struct Contacts: AsyncParsableCommand {
                     outcome.reaudit = await AlternateContacts.reaudit(
                         client: client, contacts: wanted, accounts: accounts, self: own,
                         partition: identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws")
+                }
+                code = try finish(outcome, format: format, applying: apply)
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `rootguard harden monitoring`.
+struct Monitoring: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "monitoring",
+        abstract:
+            "Build what ROOT-BP 16–20 finds missing: trail, root-activity alarm chain, EventBridge rules, GuardDuty, Config, Security Hub.",
+        discussion: """
+            Reads the account's monitoring as `audit` does and plans only what is missing: a multi-region trail \
+            delivering to CloudWatch Logs (unless a qualifying one already does), the root-activity metric filter (proven \
+            by rootguard's pattern engine), an alarm (Sum ≥ 1 over 300 s) and an SNS topic with the --notify subscriber, \
+            EventBridge rules for root sign-in (us-east-1) and root API calls (every examined region; other regions \
+            forward to the home region's event bus), a GuardDuty detector per region, a Config recorder with the three \
+            root rules, and Security Hub with AWS Foundational Security Best Practices. Existing resources rootguard did \
+            not create are never changed: when one is the broken link, a note says what to do. An e-mail subscriber \
+            stays PendingConfirmation until the person confirms it, and the re-audit says so.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        help: ArgumentHelp(
+            "Who is told: sns:TOPIC_ARN (an existing topic in the home region), email:ADDRESS or https:URL.",
+            valueName: "target"))
+    var notify: String?
+
+    @Option(help: "Regions to examine and cover, comma-separated (default: the account's enabled regions).")
+    var regions: String?
+
+    @Option(
+        help:
+            "An existing bucket for a new trail and Config (default: rootguard creates rootguard-logs-ACCOUNT-REGION).")
+    var trailBucket: String?
+
+    @Option(help: "plan (default), json, cloudformation or terraform.")
+    var format: PlanFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    var regionList: [String]? {
+        regions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    func validate() throws {
+        if let notify {
+            do { _ = try RootMonitoring.Notify.parse(notify) } catch { throw ValidationError("\(error)") }
+        }
+        if apply && (format == .cloudformation || format == .terraform) {
+            throw ValidationError("--apply makes the changes itself; --format \(format.rawValue) only prints code")
+        }
+        for region in regionList ?? []
+        where region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) == nil {
+            throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
+        }
+        if let trailBucket,
+            trailBucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) == nil
+        {
+            throw ValidationError("--trail-bucket '\(TerminalSafe.escape(trailBucket))' is not a valid S3 bucket name")
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            let options = RootMonitoring.Options(
+                regions: regionList, notify: try notify.map(RootMonitoring.Notify.parse),
+                trailBucket: trailBucket)
+            try await global.withClient { client in
+                let (facts, extra) = try await RootMonitoring.read(client: client, options: options)
+                let plan = try RootMonitoring.plan(facts: facts, extra: extra, options: options)
+                switch format {
+                case .cloudformation:
+                    try Output.stdout(try RootMonitoring.cloudFormation(plan, notify: options.notify))
+                    return
+                case .terraform:
+                    try Output.stdout(RootMonitoring.terraform(plan, notify: options.notify))
+                    return
+                default: break
+                }
+                var outcome = HardenOutcome(plan: plan.plan)
+                if apply {
+                    outcome.applied = await RootMonitoring.apply(plan, client: client)
+                    if !outcome.applied.contains(where: { $0.error != nil }) {
+                        outcome.reaudit = try await RootMonitoring.reaudit(client: client, plan: plan)
+                    }
                 }
                 code = try finish(outcome, format: format, applying: apply)
             }

@@ -285,9 +285,18 @@ extension MotoTests {
                 #expect(disabled?.kind == .notFound)
                 _ = try await hub.enableSecurityHub(.init(enableDefaultStandards: true))
                 #expect(try await hub.describeHub().hubArn?.contains(":hub/default") == true)
-                // moto answers GetEnabledStandards with an HTML 404: not implemented, distinguishable from "none".
-                let standards = await #expect(throws: AWSError.self) { try await hub.getEnabledStandards() }
-                #expect(standards?.kind == .notImplemented)
+                // Standards are the project's plugin's (moto has none): the defaults, then one more.
+                let standards = try await hub.getEnabledStandards().standardsSubscriptions?.compactMap(\.standardsArn)
+                #expect(
+                    standards == [
+                        "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+                        "arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0",
+                    ])
+                let nist = "arn:aws:securityhub:us-east-1::standards/nist-800-53/v/5.0.0"
+                _ = try await hub.batchEnableStandards(
+                    .init(standardsSubscriptionRequests: [.init(standardsArn: nist)]))
+                #expect(
+                    try await hub.getEnabledStandards().standardsSubscriptions?.map(\.standardsStatus).count == 3)
 
                 let config = client.configService()
                 #expect(try await config.describeConfigurationRecorderStatus().configurationRecordersStatus == [])
@@ -364,6 +373,25 @@ extension MotoTests {
                     try await s3.listObjectsV2(.init(bucket: "no-such-bucket"))
                 }
                 #expect(noBucket?.code == "NoSuchBucket")
+            }
+        }
+
+        @Test func bucketsAreCreatedInTheirRegionAndTakeAPolicy() async throws {
+            let moto = try await MotoServer.fresh()
+            try await moto.client().using { client in
+                let s3 = client.s3(region: AWSRegion("eu-west-1"))
+                _ = try await s3.createBucket(inRegion: .init(bucket: "logs-eu", region: "eu-west-1"))
+                #expect(try await s3.headBucket(.init(bucket: "logs-eu")).bucketRegion == "eu-west-1")
+                _ = try await client.s3().createBucket(inRegion: .init(bucket: "logs-us", region: "us-east-1"))
+                #expect(try await client.s3().headBucket(.init(bucket: "logs-us")).bucketRegion == "us-east-1")
+                // moto answers PutBucketPolicy with a body ("True") where AWS sends none: an output-less operation
+                // reads nothing from it either way.
+                _ = try await s3.putBucketPolicy(
+                    .init(
+                        bucket: "logs-eu",
+                        policy:
+                            #"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::logs-eu/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
+                    ))
             }
         }
 

@@ -25,9 +25,7 @@ struct MonitoringCLITests {
     static let baseline: [String: String] = [
         "cloudtrail-multi-region-logging": "PASS", "root-activity-alarm-chain": "PASS",
         "root-eventbridge-rules": "PASS",
-        "guardduty-root-findings": "PASS", "config-root-rules": "PASS",
-        // moto answers GetEnabledStandards with an HTML 404: the standards are unknown, never assumed.
-        "securityhub-root-controls": "NOT_EVALUATED",
+        "guardduty-root-findings": "PASS", "config-root-rules": "PASS", "securityhub-root-controls": "PASS",
     ]
 
     @Test func aFullyMonitoredAccountPasses() async throws {
@@ -40,7 +38,9 @@ struct MonitoringCLITests {
         let chain = try #require(report.finding("root-activity-alarm-chain"))
         #expect(chain.message.contains("→ proven metric filter RootAccountUsage →"))
         #expect(chain.compliance["AWS-FSBP"] == ["CloudWatch.1"])
-        #expect(report.finding("securityhub-root-controls")?.message.contains("standards could not be read") == true)
+        #expect(
+            report.finding("securityhub-root-controls")?.message.contains("aws-foundational-security-best-practices")
+                == true)
         #expect(report.status("practice-16-coverage") == nil)
     }
 

@@ -135,3 +135,21 @@ struct MonitoringChecksTests {
             finding.message == "GuardDuty: us-east-1 filter quiet-root archives Policy:IAMUser/RootCredentialUsage.")
     }
 }
+
+extension MonitoringChecksTests {
+    /// Security Hub enabled but its standards unreadable (an operation the endpoint does not implement): the
+    /// standards are unknown, never assumed.
+    @Test func securityHubStandardsThatCannotBeReadAreNotEvaluated() {
+        var builder = SnapshotBuilder()
+        let unread = Unavailable(
+            kind: .notImplemented, reason: "securityhub GetEnabledStandards: HTTP404",
+            action: "securityhub:GetEnabledStandards")
+        builder.monitoring = .value(
+            MonitoringFacts(
+                regions: ["us-east-1"], regionsSource: "--regions", trails: .value([]), eventRules: [:], guardDuty: [:],
+                config: [:], securityHub: ["us-east-1": .value(.init(enabled: true, standards: .unavailable(unread)))]))
+        let finding = SecurityHubRootControls().run(builder)
+        #expect(finding.status == .notEvaluated)
+        #expect(finding.message.contains("Security Hub is enabled in us-east-1, but its standards could not be read"))
+    }
+}

@@ -261,7 +261,8 @@ public final class AWSClient: Sendable {
                     output = try XMLShapeDecoder.decode(Output.self, from: result)
                 }
             case .restXML:
-                if body.isEmpty {
+                // An operation without output members: whatever body arrives carries nothing to read.
+                if body.isEmpty || Output.self == AWSEmptyShape.self {
                     output = try Self.decodeEmpty(Output.self)
                 } else {
                     output = try XMLShapeDecoder.decode(Output.self, from: try XMLNode.parse(body))

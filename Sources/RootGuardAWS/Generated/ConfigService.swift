@@ -347,6 +347,34 @@ public enum ConfigService {
         }
     }
 
+    /// The input for the DescribeDeliveryChannels action.
+    public struct DescribeDeliveryChannelsRequest: AWSShape, Equatable {
+        /// A list of delivery channel names.
+        public var deliveryChannelNames: [Swift.String]?
+
+        public init(deliveryChannelNames: [Swift.String]? = nil) {
+            self.deliveryChannelNames = deliveryChannelNames
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case deliveryChannelNames = "DeliveryChannelNames"
+        }
+    }
+
+    /// The output for the DescribeDeliveryChannels action.
+    public struct DescribeDeliveryChannelsResponse: AWSShape, Equatable {
+        /// A list that contains the descriptions of the specified delivery channel.
+        public var deliveryChannels: [DeliveryChannel]?
+
+        public init(deliveryChannels: [DeliveryChannel]? = nil) {
+            self.deliveryChannels = deliveryChannels
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case deliveryChannels = "DeliveryChannels"
+        }
+    }
+
     /// The configuration object for Config rule evaluation mode.
     public struct EvaluationModeConfiguration: AWSShape, Equatable {
         /// The mode of an evaluation.
@@ -623,6 +651,7 @@ public enum ConfigService {
         public static let putDeliveryChannel = AWSOperationDescriptor(name: "PutDeliveryChannel", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let startConfigurationRecorder = AWSOperationDescriptor(name: "StartConfigurationRecorder", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putConfigRule = AWSOperationDescriptor(name: "PutConfigRule", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let describeDeliveryChannels = AWSOperationDescriptor(name: "DescribeDeliveryChannels", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -682,6 +711,11 @@ extension ConfigService {
         /// Adds or updates an Config rule to evaluate if your Amazon Web Services resources comply with your desired configurations.
         public func putConfigRule(_ input: PutConfigRuleRequest) async throws -> AWSEmptyShape {
             try await client.execute(ConfigService.service, ConfigService.Operations.putConfigRule, input: input, region: region)
+        }
+
+        /// Returns details about the specified delivery channel.
+        public func describeDeliveryChannels(_ input: DescribeDeliveryChannelsRequest = .init()) async throws -> DescribeDeliveryChannelsResponse {
+            try await client.execute(ConfigService.service, ConfigService.Operations.describeDeliveryChannels, input: input, region: region)
         }
     }
 }

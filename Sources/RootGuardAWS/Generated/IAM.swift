@@ -734,6 +734,33 @@ public enum IAM {
         }
     }
 
+    public struct GetRoleRequest: AWSShape, Equatable {
+        /// The name of the IAM role to get information about.
+        public var roleName: Swift.String?
+
+        public init(roleName: Swift.String? = nil) {
+            self.roleName = roleName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+        }
+    }
+
+    /// Contains the response to a successful GetRole request.
+    public struct GetRoleResponse: AWSShape, Equatable {
+        /// A structure containing details about the IAM role.
+        public var role: Role?
+
+        public init(role: Role? = nil) {
+            self.role = role
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case role = "Role"
+        }
+    }
+
     public struct GetUserRequest: AWSShape, Equatable {
         /// The name of the user to get information about.
         public var userName: Swift.String?
@@ -1324,6 +1351,27 @@ public enum IAM {
         }
     }
 
+    public struct PutRolePolicyRequest: AWSShape, Equatable {
+        /// The name of the role to associate the policy with.
+        public var roleName: Swift.String?
+        /// The name of the policy document.
+        public var policyName: Swift.String?
+        /// The policy document.
+        public var policyDocument: IAMPolicyDocument?
+
+        public init(roleName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
+            self.roleName = roleName
+            self.policyName = policyName
+            self.policyDocument = policyDocument
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyName = "PolicyName"
+            case policyDocument = "PolicyDocument"
+        }
+    }
+
     public struct PutUserPolicyRequest: AWSShape, Equatable {
         /// The name of the user to associate the policy with.
         public var userName: Swift.String?
@@ -1781,6 +1829,8 @@ public enum IAM {
         public static let updateAccountPasswordPolicy = AWSOperationDescriptor(name: "UpdateAccountPasswordPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let createAccountAlias = AWSOperationDescriptor(name: "CreateAccountAlias", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let uploadSigningCertificate = AWSOperationDescriptor(name: "UploadSigningCertificate", method: "POST", requestURI: "/", resultWrapper: "UploadSigningCertificateResult")
+        public static let getRole = AWSOperationDescriptor(name: "GetRole", method: "POST", requestURI: "/", resultWrapper: "GetRoleResult")
+        public static let putRolePolicy = AWSOperationDescriptor(name: "PutRolePolicy", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -2040,6 +2090,16 @@ extension IAM {
         /// Uploads an X.509 signing certificate and associates it with the specified IAM user.
         public func uploadSigningCertificate(_ input: UploadSigningCertificateRequest) async throws -> UploadSigningCertificateResponse {
             try await client.execute(IAM.service, IAM.Operations.uploadSigningCertificate, input: input, region: region)
+        }
+
+        /// Retrieves information about the specified role, including the role's path, GUID, ARN, and the role's trust policy that grants permission to assume the role.
+        public func getRole(_ input: GetRoleRequest) async throws -> GetRoleResponse {
+            try await client.execute(IAM.service, IAM.Operations.getRole, input: input, region: region)
+        }
+
+        /// Adds or updates an inline policy document that is embedded in the specified IAM role.
+        public func putRolePolicy(_ input: PutRolePolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.putRolePolicy, input: input, region: region)
         }
     }
 }

@@ -463,6 +463,48 @@ public enum S3 {
         }
     }
 
+    public struct PutBucketPolicyRequest: AWSShape, Equatable {
+        /// The name of the bucket.
+        public var bucket: Swift.String?
+        /// The MD5 hash of the request body.
+        public var contentMD5: Swift.String?
+        /// Indicates the algorithm used to create the checksum for the request when you use the SDK.
+        public var checksumAlgorithm: Swift.String?
+        /// Set this parameter to true to confirm that you want to remove your permissions to change this bucket policy in the future.
+        public var confirmRemoveSelfBucketAccess: Swift.Bool?
+        /// The bucket policy as a JSON document.
+        public var policy: Swift.String?
+        /// The account ID of the expected bucket owner.
+        public var expectedBucketOwner: Swift.String?
+
+        public init(bucket: Swift.String? = nil, contentMD5: Swift.String? = nil, checksumAlgorithm: Swift.String? = nil, confirmRemoveSelfBucketAccess: Swift.Bool? = nil, policy: Swift.String? = nil, expectedBucketOwner: Swift.String? = nil) {
+            self.bucket = bucket
+            self.contentMD5 = contentMD5
+            self.checksumAlgorithm = checksumAlgorithm
+            self.confirmRemoveSelfBucketAccess = confirmRemoveSelfBucketAccess
+            self.policy = policy
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["Bucket"] = bucket.map { AWSHTTPBinding.text($0) }
+            if let value = contentMD5 { binding.headers.append(("Content-MD5", AWSHTTPBinding.headerText(value))) }
+            if let value = checksumAlgorithm { binding.headers.append(("x-amz-sdk-checksum-algorithm", AWSHTTPBinding.headerText(value))) }
+            if let value = confirmRemoveSelfBucketAccess { binding.headers.append(("x-amz-confirm-remove-self-bucket-access", AWSHTTPBinding.headerText(value))) }
+            if let value = policy { binding.payload = Array(value.utf8) }
+            if let value = expectedBucketOwner { binding.headers.append(("x-amz-expected-bucket-owner", AWSHTTPBinding.headerText(value))) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+            if let value = response.header("Content-MD5") { contentMD5 = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+            if let value = response.header("x-amz-sdk-checksum-algorithm") { checksumAlgorithm = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+            if let value = response.header("x-amz-confirm-remove-self-bucket-access") { confirmRemoveSelfBucketAccess = AWSHTTPBinding.parse(value, as: Swift.Bool.self) }
+            if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+    }
+
     public struct PutObjectOutput: AWSShape, Equatable {
         /// If the expiration is configured for the object (see PutBucketLifecycleConfiguration) in the Amazon S3 User Guide, the response includes this header.
         public var expiration: Swift.String?
@@ -868,6 +910,7 @@ public enum S3 {
         public static let createBucket = AWSOperationDescriptor(name: "CreateBucket", method: "PUT", requestURI: "/{Bucket}", resultWrapper: nil)
         public static let getBucketLocation = AWSOperationDescriptor(name: "GetBucketLocation", method: "GET", requestURI: "/{Bucket}?location", resultWrapper: nil)
         public static let headBucket = AWSOperationDescriptor(name: "HeadBucket", method: "HEAD", requestURI: "/{Bucket}", resultWrapper: nil)
+        public static let putBucketPolicy = AWSOperationDescriptor(name: "PutBucketPolicy", method: "PUT", requestURI: "/{Bucket}?policy", resultWrapper: nil)
     }
 }
 
@@ -917,6 +960,11 @@ extension S3 {
         /// You can use this operation to determine if a bucket exists and if you have permission to access it.
         public func headBucket(_ input: HeadBucketRequest) async throws -> HeadBucketOutput {
             try await client.execute(S3.service, S3.Operations.headBucket, input: input, region: region)
+        }
+
+        /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
+        public func putBucketPolicy(_ input: PutBucketPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(S3.service, S3.Operations.putBucketPolicy, input: input, region: region)
         }
     }
 }

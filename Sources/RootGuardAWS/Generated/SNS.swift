@@ -115,6 +115,28 @@ public enum SNS {
         }
     }
 
+    /// Input for SetTopicAttributes action.
+    public struct SetTopicAttributesInput: AWSShape, Equatable {
+        /// The ARN of the topic to modify.
+        public var topicArn: Swift.String?
+        /// A map of attributes with their corresponding values.
+        public var attributeName: Swift.String?
+        /// The new value for the attribute.
+        public var attributeValue: Swift.String?
+
+        public init(topicArn: Swift.String? = nil, attributeName: Swift.String? = nil, attributeValue: Swift.String? = nil) {
+            self.topicArn = topicArn
+            self.attributeName = attributeName
+            self.attributeValue = attributeValue
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case topicArn = "TopicArn"
+            case attributeName = "AttributeName"
+            case attributeValue = "AttributeValue"
+        }
+    }
+
     /// Input for Subscribe action.
     public struct SubscribeInput: AWSShape, Equatable {
         /// The ARN of the topic you want to subscribe to.
@@ -213,6 +235,7 @@ public enum SNS {
         public static let listSubscriptionsByTopic = AWSOperationDescriptor(name: "ListSubscriptionsByTopic", method: "POST", requestURI: "/", resultWrapper: "ListSubscriptionsByTopicResult")
         public static let createTopic = AWSOperationDescriptor(name: "CreateTopic", method: "POST", requestURI: "/", resultWrapper: "CreateTopicResult")
         public static let subscribe = AWSOperationDescriptor(name: "Subscribe", method: "POST", requestURI: "/", resultWrapper: "SubscribeResult")
+        public static let setTopicAttributes = AWSOperationDescriptor(name: "SetTopicAttributes", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -257,6 +280,11 @@ extension SNS {
         /// Subscribes an endpoint to an Amazon SNS topic.
         public func subscribe(_ input: SubscribeInput) async throws -> SubscribeResponse {
             try await client.execute(SNS.service, SNS.Operations.subscribe, input: input, region: region)
+        }
+
+        /// Allows a topic owner to set an attribute of the topic to a new value.
+        public func setTopicAttributes(_ input: SetTopicAttributesInput) async throws -> AWSEmptyShape {
+            try await client.execute(SNS.service, SNS.Operations.setTopicAttributes, input: input, region: region)
         }
     }
 }

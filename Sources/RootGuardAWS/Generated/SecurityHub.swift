@@ -11,6 +11,32 @@ public enum SecurityHub {
         queryCompatible: false,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
+    public struct BatchEnableStandardsRequest: AWSShape, Equatable {
+        /// The list of standards checks to enable.
+        public var standardsSubscriptionRequests: [StandardsSubscriptionRequest]?
+
+        public init(standardsSubscriptionRequests: [StandardsSubscriptionRequest]? = nil) {
+            self.standardsSubscriptionRequests = standardsSubscriptionRequests
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case standardsSubscriptionRequests = "StandardsSubscriptionRequests"
+        }
+    }
+
+    public struct BatchEnableStandardsResponse: AWSShape, Equatable {
+        /// The details of the standards subscriptions that were enabled.
+        public var standardsSubscriptions: [StandardsSubscription]?
+
+        public init(standardsSubscriptions: [StandardsSubscription]? = nil) {
+            self.standardsSubscriptions = standardsSubscriptions
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case standardsSubscriptions = "StandardsSubscriptions"
+        }
+    }
+
     public struct DescribeHubRequest: AWSShape, Equatable {
         /// The ARN of the Hub resource to retrieve.
         public var hubArn: Swift.String?
@@ -169,11 +195,30 @@ public enum SecurityHub {
         }
     }
 
+    /// The standard that you want to enable.
+    public struct StandardsSubscriptionRequest: AWSShape, Equatable {
+        /// The ARN of the standard that you want to enable.
+        public var standardsArn: Swift.String?
+        /// A key-value pair of input for the standard.
+        public var standardsInput: [Swift.String: Swift.String]?
+
+        public init(standardsArn: Swift.String? = nil, standardsInput: [Swift.String: Swift.String]? = nil) {
+            self.standardsArn = standardsArn
+            self.standardsInput = standardsInput
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case standardsArn = "StandardsArn"
+            case standardsInput = "StandardsInput"
+        }
+    }
+
     /// Operation descriptors.
     public enum Operations {
         public static let describeHub = AWSOperationDescriptor(name: "DescribeHub", method: "GET", requestURI: "/accounts", resultWrapper: nil)
         public static let getEnabledStandards = AWSOperationDescriptor(name: "GetEnabledStandards", method: "POST", requestURI: "/standards/get", resultWrapper: nil)
         public static let enableSecurityHub = AWSOperationDescriptor(name: "EnableSecurityHub", method: "POST", requestURI: "/accounts", resultWrapper: nil)
+        public static let batchEnableStandards = AWSOperationDescriptor(name: "BatchEnableStandards", method: "POST", requestURI: "/standards/register", resultWrapper: nil)
     }
 }
 
@@ -213,6 +258,11 @@ extension SecurityHub {
         /// Enables Security Hub CSPM for your account in the current Region or the Region you specify in the request.
         public func enableSecurityHub(_ input: EnableSecurityHubRequest = .init()) async throws -> EnableSecurityHubResponse {
             try await client.execute(SecurityHub.service, SecurityHub.Operations.enableSecurityHub, input: input, region: region)
+        }
+
+        /// Enables the standards specified by the provided StandardsArn.
+        public func batchEnableStandards(_ input: BatchEnableStandardsRequest) async throws -> BatchEnableStandardsResponse {
+            try await client.execute(SecurityHub.service, SecurityHub.Operations.batchEnableStandards, input: input, region: region)
         }
     }
 }

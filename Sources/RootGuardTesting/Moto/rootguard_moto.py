@@ -162,6 +162,7 @@ class Plugin:
         self.sessions = {}  # access key id -> {"account", "policy", "secret"}
         self.pending_topics = set()
         self.iam_trusted = {}  # organization id -> enabled date
+        self.hub_standards = {}  # (account, region) -> [standards ARN] while Security Hub is enabled
         # access key id -> account. moto finds a key's account by walking every account's IAM and STS backends
         # on each request, which makes it crawl with a thousand accounts. The answer is remembered here and handed
         # to moto in its own x-moto-account-id header; the memo is cleared whenever a key could appear.
@@ -303,6 +304,11 @@ class Plugin:
                 if match:
                     return self.guardduty_list_filters(start_response, environ, match.group(1), account, region)
             target = environ.get("HTTP_X_AMZ_TARGET", "")
+            # Tests refuse any JSON-protocol operation with "failOperations": ["PutRule", …] in the root state.
+            if target and account in self.roots and target.rsplit(".", 1)[-1] in self.roots[account].data.get(
+                    "failOperations", []):
+                return self.json_error(start_response, 400, "AccessDeniedException",
+                                       f"{target.rsplit('.', 1)[-1]} is refused (injected by the test)")
             if service == "organizations" and target.endswith(".EnableAWSServiceAccess"):
                 payload = json.loads(body or b"{}")
                 if payload.get("ServicePrincipal") == "iam.amazonaws.com":
@@ -323,6 +329,10 @@ class Plugin:
                             {"ServicePrincipal": "iam.amazonaws.com", "DateEnabled": self.iam_trusted[org[0]]})
                         return self.replay(start_response, status, headers, json.dumps(listed).encode())
                     return self.replay(start_response, status, headers, moto_body)
+            if service == "securityhub":
+                handled = self.securityhub(environ, start_response, path, body, account, region)
+                if handled is not None:
+                    return handled
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
         except Exception as error:  # a bug here must surface as a 500, not hang the client
@@ -383,6 +393,24 @@ class Plugin:
             if count == 0:
                 text = text.replace("</SummaryMap>", entry + "</SummaryMap>")
         return self.replay(start_response, status, headers, text.encode())
+
+    def iam_AttachRolePolicy(self, environ, start_response, params, account, region, session):
+        """AWS holds every AWS-managed policy; moto loads them only when told to (slow with many accounts), so the
+        one being attached is added to this account's IAM on first use, from moto's own copy of AWS's data."""
+        arn = params.get("PolicyArn", "")
+        match = re.fullmatch(r"arn:aws[a-z-]*:iam::aws:policy(/.*/|/)([^/]+)", arn)
+        if not match:
+            return None
+        from moto.iam.aws_managed_policies import aws_managed_policies_data
+        from moto.iam.models import AWSManagedPolicy, iam_backends
+
+        data = json.loads(aws_managed_policies_data).get(match.group(2))
+        backend = iam_backends[account][self.partition(region)]
+        if data is not None and data.get("Path", "/") == match.group(1) and arn not in backend.managed_policies:
+            with self.lock:
+                policy = AWSManagedPolicy.from_data(match.group(2), account, region, data)
+                backend.managed_policies[policy.arn] = policy
+        return None
 
     def iam_GetCredentialReport(self, environ, start_response, params, account, region, session):
         if account not in self.roots:
@@ -681,6 +709,55 @@ class Plugin:
         if start + limit < len(names):
             result["nextToken"] = str(start + limit)
         return self.respond(start_response, 200, json.dumps(result), "application/json")
+
+    # ----- Security Hub standards (moto has EnableSecurityHub but no standards operations) -----
+
+    @staticmethod
+    def default_standards(region):
+        partition = Plugin.partition(region)
+        return [f"arn:{partition}:securityhub:{region}::standards/aws-foundational-security-best-practices/v/1.0.0",
+                f"arn:{partition}:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0"]
+
+    def securityhub(self, environ, start_response, path, body, account, region):
+        method = environ.get("REQUEST_METHOD")
+        key = (account, region)
+        if path == "/accounts" and method == "POST":
+            status, headers, moto_body = self.call_moto(environ)
+            if status.startswith("200"):
+                payload = json.loads(body or b"{}")
+                with self.lock:
+                    self.hub_standards[key] = (self.default_standards(region)
+                                               if payload.get("EnableDefaultStandards", True) else [])
+            return self.replay(start_response, status, headers, moto_body)
+        if path == "/accounts" and method == "DELETE":
+            with self.lock:
+                self.hub_standards.pop(key, None)
+            return None
+        if path not in ("/standards/get", "/standards/register"):
+            return None
+        if key not in self.hub_standards:
+            return self.respond(start_response, 401, json.dumps({
+                "Code": "InvalidAccessException",
+                "Message": f"Account {account} is not subscribed to AWS Security Hub"}),
+                "application/json", [("x-amzn-ErrorType", "InvalidAccessException")])
+        if path == "/standards/register":
+            requests = json.loads(body or b"{}").get("StandardsSubscriptionRequests") or []
+            with self.lock:
+                for request in requests:
+                    arn = request.get("StandardsArn", "")
+                    if arn and arn not in self.hub_standards[key]:
+                        self.hub_standards[key].append(arn)
+            arns = [r.get("StandardsArn", "") for r in requests]
+        else:
+            arns = list(self.hub_standards[key])
+        partition = self.partition(region)
+
+        def subscription(arn):
+            name = arn.split("/", 1)[1] if "/" in arn else arn
+            return {"StandardsSubscriptionArn": f"arn:{partition}:securityhub:{region}:{account}:subscription/{name}",
+                    "StandardsArn": arn, "StandardsInput": {}, "StandardsStatus": "READY"}
+        return self.respond(start_response, 200, json.dumps({"StandardsSubscriptions": [subscription(a) for a in arns]}),
+                            "application/json")
 
     # ----- CloudTrail -----
 
