@@ -27,7 +27,8 @@ struct RemoveRootCredentials: AsyncParsableCommand {
             Uses sts:AssumeRoot (IAMAuditRootUserCredentials to list, IAMDeleteRootUserCredentials to delete) from the \
             management account or IAM's delegated administrator; centralised root access (RootSessions) must be enabled. \
             Without --apply nothing is changed: the command prints exactly what would be removed. With --apply it removes \
-            it and audits the account again. Exit codes: 0 done (nothing left), 1 error, 2 credentials remain.
+            it and audits the account again. Exit codes: 0 done (nothing left), 1 error, 2 credentials would be removed (dry \
+            run), 3 credentials remain after --apply. --format json prints the run in harden's common plan model.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,8 +41,15 @@ struct RemoveRootCredentials: AsyncParsableCommand {
     @Flag(help: "Really delete (default: dry run).")
     var apply = false
 
+    @Option(help: "plan (default: per account, what is or would be removed) or json (harden's common plan model).")
+    var format: PlanFormat = .plan
+
     func validate() throws {
         if accounts.isEmpty { throw ValidationError("name at least one --account") }
+        if format == .cloudformation || format == .terraform {
+            throw ValidationError(
+                "remove-root-credentials has no infrastructure-code form (AWS offers no resource for it)")
+        }
     }
 
     func run() async throws {
@@ -50,9 +58,13 @@ struct RemoveRootCredentials: AsyncParsableCommand {
             let outcomes = try await global.withClient { client in
                 await RootCredentialRemoval.run(accounts: accounts, apply: apply, client: client)
             }
-            let (out, err) = HardenRenderer.removal(outcomes)
-            try Output.stdout(out)
-            Output.stderr(err)
+            if format == .json {
+                try Output.stdout(try HardenRenderer.json(RootCredentialRemoval.hardenOutcome(outcomes)))
+            } else {
+                let (out, err) = HardenRenderer.removal(outcomes)
+                try Output.stdout(out)
+                Output.stderr(err)
+            }
             code = RootCredentialRemoval.exitCode(outcomes)
         }
         if code != 0 { throw ExitCode(code) }

@@ -97,6 +97,25 @@ struct HardenCLITests {
         #expect(again.status == 0)
     }
 
+    @Test func theJSONFormIsHardensCommonPlanModel() async throws {
+        let moto = try await MotoServer.fresh()
+        let member = try await organization(moto)
+        let dry = try run(moto, ["--account", member, "--format", "json"])
+        #expect(dry.status == 2)
+        let planned = try JSONDecoder().decode(HardenOutcomeShape.self, from: Data(dry.stdout.utf8))
+        #expect(
+            planned.plan.changes.map(\.action) == [
+                "DeleteLoginProfile", "DeleteAccessKey", "DeleteAccessKey", "DeleteSigningCertificate",
+                "DeactivateMFADevice",
+            ])
+        let applied = try run(moto, ["--account", member, "--format", "json", "--apply"])
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        let outcome = try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any]
+        let reaudit = outcome?["reaudit"] as? [[String: Any]] ?? []
+        #expect(reaudit.count == 1 && reaudit.first?["status"] as? String == "PASS")
+        #expect((outcome?["applied"] as? [[String: Any]])?.count == 5)
+    }
+
     @Test func withoutRootSessionsItFailsWithOneLine() async throws {
         let moto = try await MotoServer.fresh()
         let member = try await organization(moto, rootSessions: false)
