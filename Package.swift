@@ -71,6 +71,9 @@ let package = Package(
                 "RootGuardModel", "RootGuardCollect", "RootGuardChecks", "RootGuardCompliance",
                 "RootGuardReport", "RootGuardTrail", "RootGuardPolicy", "RootGuardPatterns", "RootGuardAWS",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             resources: [.copy("Examples")]
         ),

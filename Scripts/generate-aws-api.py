@@ -47,8 +47,12 @@ OPERATIONS = {
         "CreateLogGroup", "CreateLogStream", "PutMetricFilter", "PutLogEvents",
     ],
     "cloudwatch": ["DescribeAlarmsForMetric", "DescribeAlarms", "PutMetricAlarm"],
-    "sns": ["GetTopicAttributes", "ListSubscriptionsByTopic", "CreateTopic", "Subscribe", "SetTopicAttributes"],
-    "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets"],
+    "sns": ["GetTopicAttributes", "ListSubscriptionsByTopic", "CreateTopic", "Subscribe", "SetTopicAttributes", "Publish"],
+    "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets", "PutEvents"],
+    "sqs": [
+        "CreateQueue", "GetQueueUrl", "GetQueueAttributes", "SetQueueAttributes", "ReceiveMessage", "DeleteMessage",
+        "ChangeMessageVisibility", "SendMessage",
+    ],
     "guardduty": ["ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter"],
     "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards"],
     "config": [
@@ -64,7 +68,7 @@ OPERATIONS = {
 NAMESPACE = {
     "iam": "IAM", "sts": "STS", "organizations": "Organizations", "account": "Account", "cloudtrail": "CloudTrail",
     "logs": "CloudWatchLogs", "cloudwatch": "CloudWatch", "sns": "SNS", "events": "EventBridge",
-    "guardduty": "GuardDuty", "securityhub": "SecurityHub", "config": "ConfigService", "s3": "S3", "athena": "Athena",
+    "guardduty": "GuardDuty", "securityhub": "SecurityHub", "config": "ConfigService", "s3": "S3", "athena": "Athena", "sqs": "SQS",
 }
 # Services with one endpoint per partition.
 GLOBAL = {"iam", "organizations", "account"}

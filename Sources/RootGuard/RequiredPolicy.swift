@@ -20,7 +20,7 @@ public enum RequiredPolicy {
         Array(
             Set(
                 DenyRootSCP.requiredActions + OrganizationRootAccess.requiredActions + AlternateContacts.requiredActions
-                    + RootMonitoring.requiredActions
+                    + RootMonitoring.requiredActions + WatchQueue.requiredActions + WatchQueue.watchActions
             )
         )
         .sorted()

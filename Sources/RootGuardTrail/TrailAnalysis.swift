@@ -154,20 +154,40 @@ public enum TrailAnalysis {
                 let call = calls[key]
             else { continue }
             joined.insert(detections[index].accountId + "/" + detections[index].eventID)
-            detections[index].credential = .assumeRootSession
-            detections[index].details["assumeRootEventID"] = call.eventID
-            detections[index].details["caller"] = call.details["caller"]
-            detections[index].details["taskPolicy"] = call.details["taskPolicy"]
-            if detections[index].detection == DetectionCatalog.apiCallSession.id {
-                let kind = DetectionCatalog.assumeRootSessionAction
-                detections[index].detection = kind.id
-                detections[index].severity = kind.severity
-                detections[index].title = kind.title
-            }
+            join(&detections[index], call: call)
         }
         detections.removeAll {
             $0.detection == DetectionCatalog.unneededTask.id && joined.contains($0.accountId + "/" + $0.eventID)
         }
+    }
+
+    /// One session action joined with the AssumeRoot call that issued its credentials (batch and streaming).
+    static func join(_ detection: inout Detection, call: Detection) {
+        detection.credential = .assumeRootSession
+        detection.details["assumeRootEventID"] = call.eventID
+        detection.details["caller"] = call.details["caller"]
+        detection.details["taskPolicy"] = call.details["taskPolicy"]
+        if detection.detection == DetectionCatalog.apiCallSession.id {
+            let kind = DetectionCatalog.assumeRootSessionAction
+            detection.detection = kind.id
+            detection.severity = kind.severity
+            detection.title = kind.title
+        }
+    }
+
+    /// The burst detection of a run of failed sign-ins (on the first, with the count, span, addresses and ids).
+    static func burst(of run: [Detection]) -> Detection? {
+        guard var burst = run.first else { return nil }
+        let kind = DetectionCatalog.consoleLoginFailureBurst
+        burst.detection = kind.id
+        burst.severity = kind.severity
+        burst.title = kind.title
+        burst.details["count"] = String(run.count)
+        burst.details["firstEventTime"] = run.first.map { TimeArgument.format($0.eventTime) }
+        burst.details["lastEventTime"] = run.last.map { TimeArgument.format($0.eventTime) }
+        burst.details["sourceIPs"] = Array(Set(run.compactMap(\.sourceIPAddress))).sorted().joined(separator: ",")
+        burst.details["eventIDs"] = run.map(\.eventID).joined(separator: ",")
+        return burst
     }
 
     /// Failed root sign-ins of one account, each within `burstWindow` of the previous, at least
@@ -179,19 +199,7 @@ public enum TrailAnalysis {
             let sorted = list.sorted { $0.eventTime < $1.eventTime }
             var run: [Detection] = []
             func close() {
-                if run.count >= options.burstThreshold, var burst = run.first {
-                    let kind = DetectionCatalog.consoleLoginFailureBurst
-                    burst.detection = kind.id
-                    burst.severity = kind.severity
-                    burst.title = kind.title
-                    burst.details["count"] = String(run.count)
-                    burst.details["firstEventTime"] = run.first.map { TimeArgument.format($0.eventTime) }
-                    burst.details["lastEventTime"] = run.last.map { TimeArgument.format($0.eventTime) }
-                    burst.details["sourceIPs"] = Array(Set(run.compactMap(\.sourceIPAddress))).sorted().joined(
-                        separator: ",")
-                    burst.details["eventIDs"] = run.map(\.eventID).joined(separator: ",")
-                    result.append(burst)
-                }
+                if run.count >= options.burstThreshold, let burst = burst(of: run) { result.append(burst) }
                 run = []
             }
             for failure in sorted {

@@ -14,7 +14,9 @@ struct Harden: AsyncParsableCommand {
             audits again. Exit codes: 0 nothing to change (or applied and the re-audit passes), 2 changes pending \
             (dry run), 1 error, 3 applied but the re-audit still fails.
             """,
-        subcommands: [Monitoring.self, SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self])
+        subcommands: [
+            Monitoring.self, HardenWatch.self, SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self,
+        ])
 }
 
 /// `rootguard harden remove-root-credentials --account ID… [--apply]`.
@@ -337,6 +339,71 @@ struct Monitoring: AsyncParsableCommand {
                     outcome.applied = await RootMonitoring.apply(plan, client: client)
                     if !outcome.applied.contains(where: { $0.error != nil }) {
                         outcome.reaudit = try await RootMonitoring.reaudit(client: client, plan: plan)
+                    }
+                }
+                code = try finish(outcome, format: format, applying: apply)
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `rootguard harden watch`.
+struct HardenWatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract:
+            "Create what rootguard watch reads: SQS queue, dead-letter queue, and EventBridge rules in every region.",
+        discussion: """
+            In the configured region: rootguard-watch (dead letters to rootguard-watch-dlq after 5 receives) with a policy \
+            that lets only rootguard's rules send. In every examined region: rootguard-watch-root (root's activity) and \
+            rootguard-watch-named (AssumeRoot, password recovery and primary e-mail changes by any caller); outside the \
+            queue's region they forward to its default event bus through the role rootguard-watch-forward.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Regions to cover, comma-separated (default: the account's enabled regions).")
+    var regions: String?
+
+    @Option(help: "plan (default), json or cloudformation.")
+    var format: PlanFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    func validate() throws {
+        if format == .terraform {
+            throw ValidationError("harden watch prints CloudFormation (--format cloudformation)")
+        }
+        if apply && format == .cloudformation {
+            throw ValidationError("--apply makes the changes itself; --format cloudformation only prints code")
+        }
+        for region in regionList ?? []
+        where region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) == nil {
+            throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
+        }
+    }
+
+    var regionList: [String]? {
+        regions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            try await global.withClient { client in
+                let state = try await WatchQueue.read(client: client, regions: regionList)
+                let plan = try WatchQueue.plan(state)
+                if format == .cloudformation {
+                    try Output.stdout(try WatchQueue.cloudFormation(plan))
+                    return
+                }
+                var outcome = HardenOutcome(plan: plan.plan)
+                if apply {
+                    outcome.applied = await WatchQueue.apply(plan, client: client)
+                    if !outcome.applied.contains(where: { $0.error != nil }) {
+                        outcome.reaudit = try await WatchQueue.reaudit(client: client, plan: plan)
                     }
                 }
                 code = try finish(outcome, format: format, applying: apply)

@@ -27,6 +27,8 @@ struct RootGuardCommand: AsyncParsableCommand {
             Credentials, region and endpoints are read the way the AWS CLI reads them.
             """,
         version: RootGuardVersion.current,
-        subcommands: [Audit.self, Trail.self, Diff.self, Whoami.self, Password.self, Policy.self, Harden.self]
+        subcommands: [
+            Audit.self, Trail.self, Watch.self, Diff.self, Whoami.self, Password.self, Policy.self, Harden.self,
+        ]
     )
 }

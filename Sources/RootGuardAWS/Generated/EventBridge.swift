@@ -457,6 +457,100 @@ public enum EventBridge {
         }
     }
 
+    public struct PutEventsRequest: AWSShape, Equatable {
+        /// The entry that defines an event in your system.
+        public var entries: [PutEventsRequestEntry]?
+        /// The URL subdomain of the endpoint.
+        public var endpointId: Swift.String?
+
+        public init(entries: [PutEventsRequestEntry]? = nil, endpointId: Swift.String? = nil) {
+            self.entries = entries
+            self.endpointId = endpointId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case entries = "Entries"
+            case endpointId = "EndpointId"
+        }
+    }
+
+    /// Represents an event to be submitted.
+    public struct PutEventsRequestEntry: AWSShape, Equatable {
+        /// The time stamp of the event, per RFC3339.
+        public var time: Foundation.Date?
+        /// The source of the event.
+        public var source: Swift.String?
+        /// Amazon Web Services resources, identified by Amazon Resource Name (ARN), which the event primarily concerns.
+        public var resources: [Swift.String]?
+        /// Free-form string, with a maximum of 128 characters, used to decide what fields to expect in the event detail.
+        public var detailType: Swift.String?
+        /// A valid JSON object.
+        public var detail: Swift.String?
+        /// The name or ARN of the event bus to receive the event.
+        public var eventBusName: Swift.String?
+        /// An X-Ray trace header, which is an http header (X-Amzn-Trace-Id) that contains the trace-id associated with the event.
+        public var traceHeader: Swift.String?
+
+        public init(time: Foundation.Date? = nil, source: Swift.String? = nil, resources: [Swift.String]? = nil, detailType: Swift.String? = nil, detail: Swift.String? = nil, eventBusName: Swift.String? = nil, traceHeader: Swift.String? = nil) {
+            self.time = time
+            self.source = source
+            self.resources = resources
+            self.detailType = detailType
+            self.detail = detail
+            self.eventBusName = eventBusName
+            self.traceHeader = traceHeader
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case time = "Time"
+            case source = "Source"
+            case resources = "Resources"
+            case detailType = "DetailType"
+            case detail = "Detail"
+            case eventBusName = "EventBusName"
+            case traceHeader = "TraceHeader"
+        }
+    }
+
+    public struct PutEventsResponse: AWSShape, Equatable {
+        /// The number of failed entries.
+        public var failedEntryCount: Swift.Int?
+        /// The successfully and unsuccessfully ingested events results.
+        public var entries: [PutEventsResultEntry]?
+
+        public init(failedEntryCount: Swift.Int? = nil, entries: [PutEventsResultEntry]? = nil) {
+            self.failedEntryCount = failedEntryCount
+            self.entries = entries
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case failedEntryCount = "FailedEntryCount"
+            case entries = "Entries"
+        }
+    }
+
+    /// Represents the results of an event submitted to an event bus.
+    public struct PutEventsResultEntry: AWSShape, Equatable {
+        /// The ID of the event.
+        public var eventId: Swift.String?
+        /// The error code that indicates why the event submission failed.
+        public var errorCode: Swift.String?
+        /// The error message that explains why the event submission failed.
+        public var errorMessage: Swift.String?
+
+        public init(eventId: Swift.String? = nil, errorCode: Swift.String? = nil, errorMessage: Swift.String? = nil) {
+            self.eventId = eventId
+            self.errorCode = errorCode
+            self.errorMessage = errorMessage
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case eventId = "EventId"
+            case errorCode = "ErrorCode"
+            case errorMessage = "ErrorMessage"
+        }
+    }
+
     public struct PutRuleRequest: AWSShape, Equatable {
         /// The name of the rule that you are creating or updating.
         public var name: Swift.String?
@@ -885,6 +979,7 @@ public enum EventBridge {
         public static let testEventPattern = AWSOperationDescriptor(name: "TestEventPattern", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putRule = AWSOperationDescriptor(name: "PutRule", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putTargets = AWSOperationDescriptor(name: "PutTargets", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let putEvents = AWSOperationDescriptor(name: "PutEvents", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -951,6 +1046,11 @@ extension EventBridge {
         /// Adds the specified targets to the specified rule, or updates the targets if they are already associated with the rule.
         public func putTargets(_ input: PutTargetsRequest) async throws -> PutTargetsResponse {
             try await client.execute(EventBridge.service, EventBridge.Operations.putTargets, input: input, region: region)
+        }
+
+        /// Sends custom events to Amazon EventBridge so that they can be matched to rules.
+        public func putEvents(_ input: PutEventsRequest) async throws -> PutEventsResponse {
+            try await client.execute(EventBridge.service, EventBridge.Operations.putEvents, input: input, region: region)
         }
     }
 }

@@ -115,6 +115,92 @@ public enum SNS {
         }
     }
 
+    /// The user-specified message attribute value.
+    public struct MessageAttributeValue: AWSShape, Equatable {
+        /// Amazon SNS supports the following logical data types: String, String.Array, Number, and Binary.
+        public var dataType: Swift.String?
+        /// Strings are Unicode with UTF8 binary encoding.
+        public var stringValue: Swift.String?
+        /// Binary type attributes can store any binary data, for example, compressed data, encrypted data, or images.
+        public var binaryValue: Foundation.Data?
+
+        public init(dataType: Swift.String? = nil, stringValue: Swift.String? = nil, binaryValue: Foundation.Data? = nil) {
+            self.dataType = dataType
+            self.stringValue = stringValue
+            self.binaryValue = binaryValue
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dataType = "DataType"
+            case stringValue = "StringValue"
+            case binaryValue = "BinaryValue"
+        }
+    }
+
+    /// Input for Publish action.
+    public struct PublishInput: AWSShape, Equatable {
+        /// The topic you want to publish to.
+        public var topicArn: Swift.String?
+        /// If you don't specify a value for the TargetArn parameter, you must specify a value for the PhoneNumber or TopicArn parameters.
+        public var targetArn: Swift.String?
+        /// The phone number to which you want to deliver an SMS message.
+        public var phoneNumber: Swift.String?
+        /// The message you want to send.
+        public var message: Swift.String?
+        /// Optional parameter to be used as the "Subject" line when the message is delivered to email endpoints.
+        public var subject: Swift.String?
+        /// Set MessageStructure to json if you want to send a different message for each protocol.
+        public var messageStructure: Swift.String?
+        /// Message attributes for Publish action.
+        public var messageAttributes: [Swift.String: MessageAttributeValue]?
+        /// This parameter applies only to FIFO (first-in-first-out) topics.
+        public var messageDeduplicationId: Swift.String?
+        /// The MessageGroupId can contain up to 128 alphanumeric characters (a-z, A-Z, 0-9) and punctuation (!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~).
+        public var messageGroupId: Swift.String?
+
+        public init(topicArn: Swift.String? = nil, targetArn: Swift.String? = nil, phoneNumber: Swift.String? = nil, message: Swift.String? = nil, subject: Swift.String? = nil, messageStructure: Swift.String? = nil, messageAttributes: [Swift.String: MessageAttributeValue]? = nil, messageDeduplicationId: Swift.String? = nil, messageGroupId: Swift.String? = nil) {
+            self.topicArn = topicArn
+            self.targetArn = targetArn
+            self.phoneNumber = phoneNumber
+            self.message = message
+            self.subject = subject
+            self.messageStructure = messageStructure
+            self.messageAttributes = messageAttributes
+            self.messageDeduplicationId = messageDeduplicationId
+            self.messageGroupId = messageGroupId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case topicArn = "TopicArn"
+            case targetArn = "TargetArn"
+            case phoneNumber = "PhoneNumber"
+            case message = "Message"
+            case subject = "Subject"
+            case messageStructure = "MessageStructure"
+            case messageAttributes = "MessageAttributes"
+            case messageDeduplicationId = "MessageDeduplicationId"
+            case messageGroupId = "MessageGroupId"
+        }
+    }
+
+    /// Response for Publish action.
+    public struct PublishResponse: AWSShape, Equatable {
+        /// Unique identifier assigned to the published message.
+        public var messageId: Swift.String?
+        /// This response element applies only to FIFO (first-in-first-out) topics.
+        public var sequenceNumber: Swift.String?
+
+        public init(messageId: Swift.String? = nil, sequenceNumber: Swift.String? = nil) {
+            self.messageId = messageId
+            self.sequenceNumber = sequenceNumber
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case messageId = "MessageId"
+            case sequenceNumber = "SequenceNumber"
+        }
+    }
+
     /// Input for SetTopicAttributes action.
     public struct SetTopicAttributesInput: AWSShape, Equatable {
         /// The ARN of the topic to modify.
@@ -236,6 +322,7 @@ public enum SNS {
         public static let createTopic = AWSOperationDescriptor(name: "CreateTopic", method: "POST", requestURI: "/", resultWrapper: "CreateTopicResult")
         public static let subscribe = AWSOperationDescriptor(name: "Subscribe", method: "POST", requestURI: "/", resultWrapper: "SubscribeResult")
         public static let setTopicAttributes = AWSOperationDescriptor(name: "SetTopicAttributes", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let publish = AWSOperationDescriptor(name: "Publish", method: "POST", requestURI: "/", resultWrapper: "PublishResult")
     }
 }
 
@@ -285,6 +372,11 @@ extension SNS {
         /// Allows a topic owner to set an attribute of the topic to a new value.
         public func setTopicAttributes(_ input: SetTopicAttributesInput) async throws -> AWSEmptyShape {
             try await client.execute(SNS.service, SNS.Operations.setTopicAttributes, input: input, region: region)
+        }
+
+        /// Sends a message to an Amazon SNS topic, a text message (SMS message) directly to a phone number, or a message to a mobile platform endpoint (when you specify the TargetArn).
+        public func publish(_ input: PublishInput) async throws -> PublishResponse {
+            try await client.execute(SNS.service, SNS.Operations.publish, input: input, region: region)
         }
     }
 }

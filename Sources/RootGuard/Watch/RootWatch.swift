@@ -1,0 +1,296 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+import RootGuardReport
+import RootGuardTrail
+
+/// `rootguard watch`: long-polls an SQS queue fed by EventBridge, runs `trail`'s detections on each CloudTrail
+/// record (`StreamingAnalysis`: the same detector, AssumeRoot join, bursts and approvals), and delivers each alert to
+/// every sink. At-least-once: a message is deleted only after every sink accepted every alert of it; a failing sink
+/// is retried with backoff while the message stays invisible, and after `maxReceives` the message is left for the
+/// queue's dead-letter queue. What was delivered is remembered (`WatchState`), so a redelivered message is alerted
+/// once per sink.
+public final class RootWatch: @unchecked Sendable {
+    public struct Options: Sendable {
+        public var queueURL: String
+        public var approvalsPath: String?
+        public var onlyUnexpected = false
+        public var includeServiceEvents = false
+        public var statePath: String?
+        public var maxReceives = 5
+        public var keepBad = false
+        public var waitSeconds = 20
+        /// Attempts of one delivery before the message is given back to the queue.
+        public var deliveryAttempts = 3
+        /// First backoff of a failing sink or queue call (doubled each time).
+        public var backoff: Duration = .milliseconds(500)
+        /// Failed receives in a row before `watch` gives up (queue gone, access denied).
+        public var receiveAttempts = 5
+        public var statsEvery: Duration?
+
+        public init(queueURL: String) { self.queueURL = queueURL }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let options: Options
+    let client: AWSClient
+    let sinks: [any AlertSink]
+    let log: @Sendable (String) -> Void
+    private let lock = NSLock()
+    private var stopRequested = false
+    private var _stats = WatchStats()
+    private var analysis: StreamingAnalysis
+    private var state: WatchState
+    private var approvalsStamp: Date?
+
+    /// `log` receives each stderr line (bad messages, delivery failures, stats).
+    public init(
+        options: Options, client: AWSClient, sinks: [any AlertSink], log: @escaping @Sendable (String) -> Void
+    ) throws {
+        self.options = options
+        self.client = client
+        self.sinks = sinks
+        self.log = log
+        var analysisOptions = TrailAnalysisOptions()
+        analysisOptions.includeServiceEvents = options.includeServiceEvents
+        if let path = options.approvalsPath {
+            analysisOptions.approvals = try ApprovalsFile.load(path)
+            approvalsStamp = Self.modified(path)
+        }
+        analysis = StreamingAnalysis(options: analysisOptions)
+        state = try options.statePath.map(WatchState.load) ?? WatchState()
+    }
+
+    public var stats: WatchStats { lock.withLock { _stats } }
+
+    /// Stops receiving (SIGTERM, SIGINT): the message being handled is finished, the rest of its batch released. A
+    /// long poll in flight is not cut short: SQS would still hand it messages nobody then handles, hidden for the
+    /// visibility timeout; it ends within `waitSeconds` and whatever it brings is released at once.
+    public func stop() {
+        lock.withLock { stopRequested = true }
+    }
+
+    var stopped: Bool { lock.withLock { stopRequested } }
+
+    func count(_ change: (inout WatchStats) -> Void) { lock.withLock { change(&_stats) } }
+
+    /// Runs until `stop()`; throws when the queue cannot be read `receiveAttempts` times in a row.
+    public func run() async throws {
+        let sqs = client.sqs(region: Self.region(ofQueue: options.queueURL))
+        var failures = 0
+        var lastStats = ContinuousClock.now
+        while !stopped {
+            if let every = options.statsEvery, ContinuousClock.now - lastStats >= every {
+                log(AlertRenderer.stats(stats))
+                lastStats = .now
+            }
+            reloadApprovalsIfChanged()
+            let request = SQS.ReceiveMessageRequest(
+                queueUrl: options.queueURL, messageSystemAttributeNames: ["ApproximateReceiveCount"],
+                maxNumberOfMessages: 10, waitTimeSeconds: options.waitSeconds)
+            let messages: [SQS.Message]
+            do {
+                messages = try await sqs.receiveMessage(request).messages ?? []
+                failures = 0
+            } catch {
+                if stopped { break }
+                failures += 1
+                if failures >= options.receiveAttempts {
+                    throw Failure(
+                        description:
+                            "sqs ReceiveMessage \(options.queueURL): \(error) (\(failures) attempts in a row; giving up)"
+                    )
+                }
+                log("watch: sqs ReceiveMessage failed (\(error)); retrying")
+                try? await Task.sleep(for: options.backoff * (1 << min(failures - 1, 6)))
+                continue
+            }
+            for (index, message) in messages.enumerated() {
+                if stopped {
+                    // Not handled: back to the queue at once for the next consumer.
+                    await release(Array(messages[index...]), sqs: sqs)
+                    break
+                }
+                await handle(message, sqs: sqs)
+            }
+        }
+        if let path = options.statePath { try? state.save(path) }
+    }
+
+    /// One message: decode, detect, deliver, delete (or give back).
+    func handle(_ message: SQS.Message, sqs: SQS.Client) async {
+        count { $0.received += 1 }
+        let id = message.messageId ?? "?"
+        let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
+        let event: CloudTrailEvent
+        do {
+            event = try Self.decode(message.body ?? "", id: id)
+        } catch {
+            count { $0.bad += 1 }
+            log(
+                "watch: message \(TerminalSafe.escape(id)): \(error); "
+                    + (options.keepBad ? "left for the dead-letter queue (--keep-bad)" : "deleted"))
+            if !options.keepBad { await delete(message, sqs: sqs) }
+            return
+        }
+        let detections = lock.withLock { analysis.analyse(event) }
+        var failed: [String] = []
+        for detection in detections {
+            if options.onlyUnexpected && (detection.expected || detection.severity <= .info) {
+                if detection.expected { count { $0.expected += 1 } }
+                continue
+            }
+            let key = "\(detection.accountId)/\(detection.eventID)/\(detection.detection)"
+            let pending = sinks.filter { sink in !lock.withLock { state.delivered(key, to: sink.name) } }
+            if pending.isEmpty {
+                count { $0.duplicates += 1 }
+                continue
+            }
+            var delivered = 0
+            for sink in pending {
+                if let error = await deliver(detection, to: sink, message: message, sqs: sqs) {
+                    failed.append(error)
+                } else {
+                    lock.withLock { state.record(key, sink: sink.name, now: Date()) }
+                    delivered += 1
+                }
+            }
+            if delivered == pending.count { count { $0.alerted += 1 } }
+        }
+        saveState()
+        guard failed.isEmpty else {
+            count { $0.deliveryFailures += 1 }
+            if receives >= options.maxReceives {
+                count { $0.leftForDeadLetterQueue += 1 }
+                log(
+                    "watch: message \(TerminalSafe.escape(id)): delivery failed \(receives) times (\(TerminalSafe.escape(failed[0]))); left for the queue's dead-letter queue"
+                )
+            } else {
+                // Seen again after a backoff that grows with each receive.
+                let delay = min(Int(Self.seconds(options.backoff) * Double(1 << min(receives, 10))) + 1, 900)
+                log(
+                    "watch: message \(TerminalSafe.escape(id)): \(TerminalSafe.escape(failed[0])); retried in \(delay) s (receive \(receives) of \(options.maxReceives))"
+                )
+                _ = try? await sqs.changeMessageVisibility(
+                    .init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: delay))
+            }
+            return
+        }
+        await delete(message, sqs: sqs)
+    }
+
+    /// Tries one sink `deliveryAttempts` times with backoff, keeping the message invisible meanwhile; nil when it
+    /// accepted.
+    func deliver(
+        _ detection: Detection, to sink: any AlertSink, message: SQS.Message, sqs: SQS.Client
+    ) async
+        -> String?
+    {
+        var delay = options.backoff
+        var last = ""
+        for attempt in 1...max(1, options.deliveryAttempts) {
+            do {
+                try await sink.send(detection)
+                return nil
+            } catch {
+                last = "\(error)"
+                guard attempt < options.deliveryAttempts, !stopped else { break }
+                _ = try? await sqs.changeMessageVisibility(
+                    .init(
+                        queueUrl: options.queueURL, receiptHandle: message.receiptHandle,
+                        visibilityTimeout: Int(Self.seconds(delay)) + 30))
+                try? await Task.sleep(for: delay)
+                delay *= 2
+            }
+        }
+        return last
+    }
+
+    func delete(_ message: SQS.Message, sqs: SQS.Client) async {
+        do {
+            _ = try await sqs.deleteMessage(.init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle))
+        } catch {
+            // Redelivered later; the state file keeps it from being alerted twice.
+            log("watch: message \(TerminalSafe.escape(message.messageId ?? "?")): sqs DeleteMessage failed: \(error)")
+        }
+    }
+
+    func release(_ messages: [SQS.Message], sqs: SQS.Client) async {
+        for message in messages {
+            _ = try? await sqs.changeMessageVisibility(
+                .init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: 0))
+        }
+    }
+
+    func saveState() {
+        guard let path = options.statePath else { return }
+        let snapshot = lock.withLock {
+            state.prune(now: Date())
+            return state
+        }
+        do { try snapshot.save(path) } catch { log("watch: cannot write the state file \(path): \(error)") }
+    }
+
+    func reloadApprovalsIfChanged() {
+        guard let path = options.approvalsPath else { return }
+        let stamp = Self.modified(path)
+        guard stamp != approvalsStamp else { return }
+        approvalsStamp = stamp
+        do {
+            let approvals = try ApprovalsFile.load(path)
+            lock.withLock { analysis.setApprovals(approvals) }
+            log("watch: approvals reloaded from \(path) (\(plural(approvals.count, "approval")))")
+        } catch {
+            log("watch: \(error); keeping the approvals read before")
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func modified(_ path: String) -> Date? {
+        (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+    }
+
+    /// The queue's region, from its URL (`https://sqs.eu-west-1.amazonaws.com/…`); nil for other hosts (a local
+    /// endpoint), which then use the configured region.
+    static func region(ofQueue url: String) -> AWSRegion? {
+        guard let host = URL(string: url)?.host else { return nil }
+        let labels = host.split(separator: ".")
+        guard labels.count >= 3, labels[0] == "sqs" else { return nil }
+        return AWSRegion(String(labels[1]))
+    }
+
+    public struct BadMessage: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// The CloudTrail record in a message body: an EventBridge envelope (`detail`), that envelope inside an SNS
+    /// notification (`Message`), or the record itself.
+    public static func decode(_ body: String, id: String) throws -> CloudTrailEvent {
+        guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) else {
+            throw BadMessage(description: "not JSON")
+        }
+        var value = json
+        if case .object(let object) = json, object["Type"] == .string("Notification"),
+            case .string(let inner)? = object["Message"]
+        {
+            guard let decoded = try? JSONDecoder().decode(JSONValue.self, from: Data(inner.utf8)) else {
+                throw BadMessage(description: "an SNS notification whose Message is not JSON")
+            }
+            value = decoded
+        }
+        guard case .object(let object) = value else { throw BadMessage(description: "not a JSON object") }
+        if object["detail-type"] != nil, object["detail"] == nil {
+            throw BadMessage(description: "an EventBridge envelope without detail")
+        }
+        guard let event = CloudTrailEvent(json: value, source: "sqs:\(id)") else {
+            throw BadMessage(description: "not a CloudTrail record (no eventName and eventTime)")
+        }
+        return event
+    }
+}

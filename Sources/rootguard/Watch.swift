@@ -1,0 +1,132 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import RootGuard
+import RootGuardModel
+import RootGuardReport
+
+/// `rootguard watch`: continuous root-activity alerting from an SQS queue fed by EventBridge.
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Alert on root activity as it happens: EventBridge → SQS → trail's detections → stdout, webhooks, SNS.",
+        discussion: """
+            Long-polls the queue (rootguard harden watch creates it and its rules), decodes each message (an EventBridge \
+            envelope whose detail is a CloudTrail record, raw or wrapped by SNS), runs the detections of `trail` \
+            (AssumeRoot sessions joined, bursts, approvals re-read when the file changes) and sends every detection to \
+            every sink. A message is deleted only after every sink accepted its alerts; a failing sink is retried with \
+            backoff, and after --max-receives the message is left for the queue's dead-letter queue. Alerts already \
+            delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: stop receiving, \
+            finish the message in hand, give the rest back, exit 0. SIGUSR1: print the counters on stderr.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The SQS queue URL.")
+    var queueUrl: String
+
+    @Option(help: "Approved break-glass windows (YAML, as for trail); re-read when it changes.")
+    var approvals: String?
+
+    @Option(
+        name: .customLong("webhook"), help: "POST each alert as JSON to this https URL (repeatable; Slack-compatible).")
+    var webhooks: [String] = []
+
+    @Option(name: .customLong("sns-topic"), help: "Publish each alert to this SNS topic ARN (repeatable).")
+    var snsTopics: [String] = []
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case jsonl, table }
+
+    @Option(help: "jsonl (default) or table, on standard output.")
+    var output: OutputFormat = .jsonl
+
+    @Option(help: "A file remembering delivered alerts across restarts (created when missing).")
+    var state: String?
+
+    @Flag(help: "Only detections no approval covers (info-level service events never alert).")
+    var onlyUnexpected = false
+
+    @Flag(help: "Also alert on AWS service events and calls services make on root's behalf.")
+    var includeServiceEvents = false
+
+    @Option(help: "Receives of one message before it is left for the dead-letter queue.")
+    var maxReceives = 5
+
+    @Flag(help: "Leave undecodable messages for the dead-letter queue instead of deleting them.")
+    var keepBad = false
+
+    @Option(help: "Long-poll wait of each receive, 1–20 seconds.")
+    var waitSeconds = 20
+
+    @Option(help: "Print the counters on stderr every N minutes (also on SIGUSR1).")
+    var statsEvery: Double?
+
+    func validate() throws {
+        guard let url = URL(string: queueUrl), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            throw ValidationError("--queue-url must be the queue's URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)")
+        }
+        for webhook in webhooks {
+            guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+                throw ValidationError("--webhook must be an http(s) URL, not '\(TerminalSafe.escape(webhook))'")
+            }
+        }
+        for topic in snsTopics {
+            let parts = topic.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 6, parts[0] == "arn", parts[2] == "sns" else {
+                throw ValidationError("--sns-topic must be a topic ARN, not '\(TerminalSafe.escape(topic))'")
+            }
+        }
+        guard (1...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be 1–20") }
+        guard maxReceives >= 1 else { throw ValidationError("--max-receives must be at least 1") }
+        if let statsEvery, statsEvery <= 0 { throw ValidationError("--stats-every must be positive") }
+    }
+
+    func run() async throws {
+        try await runReportingErrors {
+            try await global.withClient { client in
+                var options = RootWatch.Options(queueURL: queueUrl)
+                options.approvalsPath = approvals
+                options.onlyUnexpected = onlyUnexpected
+                options.includeServiceEvents = includeServiceEvents
+                options.statePath = state
+                options.maxReceives = maxReceives
+                options.keepBad = keepBad
+                options.waitSeconds = waitSeconds
+                options.statsEvery = statsEvery.map { .milliseconds(Int($0 * 60_000)) }
+                var sinks: [any AlertSink] = [OutputSink(table: output == .table) { try Output.stdout($0) }]
+                sinks += webhooks.map { WebhookSink(url: $0) }
+                sinks += snsTopics.map { SNSSink(topicARN: $0, client: client) }
+                let watch = try RootWatch(options: options, client: client, sinks: sinks) { Output.stderr($0 + "\n") }
+                let signals = SignalHandlers(watch: watch)
+                defer { signals.cancel() }
+                try await watch.run()
+                Output.stderr(AlertRenderer.stats(watch.stats))
+            }
+        }
+    }
+}
+
+/// SIGTERM and SIGINT stop the watch; SIGUSR1 prints its counters.
+final class SignalHandlers: @unchecked Sendable {
+    private var sources: [any DispatchSourceSignal] = []
+
+    init(watch: RootWatch) {
+        for (number, stop) in [(SIGTERM, true), (SIGINT, true), (SIGUSR1, false)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if stop {
+                    watch.stop()
+                } else {
+                    Output.stderr(AlertRenderer.stats(watch.stats))
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func cancel() {
+        for source in sources { source.cancel() }
+    }
+}

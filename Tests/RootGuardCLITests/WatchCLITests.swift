@@ -1,0 +1,303 @@
+import Foundation
+import RootGuardAWS
+import RootGuardTesting
+import Testing
+
+/// `rootguard watch` end to end: `harden watch --apply` builds the queue and rules in moto, events go on the bus
+/// with PutEvents, moto's EventBridge delivers the matching ones to the queue, and the built binary runs as a child
+/// process delivering to a local webhook (the fault server) and stdout.
+@Suite("rootguard watch and harden watch against moto", .motoServer, .serialized)
+struct WatchCLITests {
+    static let environment = HardenOrganizationCLITests.environment
+    static let account = MotoServer.defaultAccount
+
+    /// A running `rootguard watch`; its output goes to files so nothing blocks.
+    final class Running {
+        let process = Process()
+        let out: URL
+        let err: URL
+
+        init(_ arguments: [String], environment: [String: String]) throws {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-watch-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            out = folder.appendingPathComponent("stdout")
+            err = folder.appendingPathComponent("stderr")
+            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+            process.executableURL = CLI.binary
+            process.arguments = ["watch"] + arguments
+            process.environment = ["PATH": "/usr/bin:/bin", "HOME": folder.path, "AWS_EC2_METADATA_DISABLED": "true"]
+                .merging(environment) { $1 }
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = try FileHandle(forWritingTo: err)
+            try process.run()
+        }
+
+        var stdout: String { (try? String(contentsOf: out, encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
+        var lines: [[String: Any]] {
+            stdout.split(separator: "\n").compactMap {
+                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+            }
+        }
+
+        /// SIGTERM, then the exit status.
+        func stop() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+
+    static func until(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await condition()
+    }
+
+    /// `harden watch --apply` for us-east-1; the queue's URL as moto names it.
+    func deploy(_ moto: MotoServer) async throws -> String {
+        let applied = try CLI.run(
+            ["harden", "watch", "--regions", "us-east-1", "--apply", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        return try await moto.client().using {
+            try #require(try await $0.sqs().getQueueUrl(.init(queueName: "rootguard-watch")).queueUrl)
+        }
+    }
+
+    static func record(
+        _ id: String, name: String = "CreateUser", identity: [String: Any]? = nil, time: String = "2026-12-04T08:00:00Z"
+    ) -> [String: Any] {
+        [
+            "eventVersion": "1.08",
+            "userIdentity": identity ?? [
+                "type": "Root", "principalId": account, "arn": "arn:aws:iam::\(account):root", "accountId": account,
+                "accessKeyId": "AKIAROOTKEYEXAMPLE01",
+            ],
+            "eventTime": time, "eventSource": "iam.amazonaws.com", "eventName": name, "awsRegion": "us-east-1",
+            "sourceIPAddress": "203.0.113.7", "userAgent": "aws-cli/2", "eventID": id, "eventType": "AwsApiCall",
+            "recipientAccountId": account, "readOnly": false,
+        ]
+    }
+
+    func put(_ moto: MotoServer, _ records: [[String: Any]]) async throws {
+        try await moto.client().using { client in
+            let entries = try records.map { record in
+                EventBridge.PutEventsRequestEntry(
+                    source: "aws.iam", detailType: "AWS API Call via CloudTrail",
+                    detail: String(decoding: try JSONSerialization.data(withJSONObject: record), as: UTF8.self))
+            }
+            let result = try await client.eventBridge().putEvents(.init(entries: entries))
+            #expect(result.failedEntryCount == 0)
+        }
+    }
+
+    func queueDepth(_ moto: MotoServer, _ url: String) async throws -> Int {
+        try await moto.client().using { client in
+            let attributes =
+                try await client.sqs().getQueueAttributes(
+                    .init(
+                        queueUrl: url,
+                        attributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])
+                ).attributes ?? [:]
+            return attributes.values.compactMap { Int($0) }.reduce(0, +)
+        }
+    }
+
+    func successful(_ webhook: FaultServer, failing: Int) -> [[String: Any]] {
+        webhook.received.dropFirst(failing).compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]
+        }
+    }
+
+    @Test func rootEventsReachTheWebhookOnceNonRootDoNotAndSIGTERMExitsZero() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("rg-state-\(UUID().uuidString)")
+        let arguments = [
+            "--queue-url", queue, "--webhook", webhook.endpoint + "/hooks/T000/secret", "--wait-seconds", "1",
+            "--state", state.path, "--endpoint-url", moto.endpoint,
+        ]
+        let watch = try Running(arguments, environment: Self.environment)
+        var bob = Self.record("e-user")
+        bob["userIdentity"] = [
+            "type": "IAMUser", "arn": "arn:aws:iam::\(Self.account):user/bob", "accountId": Self.account,
+        ]
+        try await put(moto, [Self.record("e-root"), bob])
+        // CreateUser with a root key: the key use, the persistence, and the task that did not need root.
+        #expect(try await Self.until { webhook.received.count >= 3 }, "\(watch.stderr)")
+        try await Task.sleep(for: .milliseconds(500))
+        let bodies = successful(webhook, failing: 0)
+        #expect(bodies.count == 3)
+        #expect(Set(bodies.compactMap { ($0["detection"] as? [String: Any])?["eventID"] as? String }) == ["e-root"])
+        #expect(bodies.allSatisfy { ($0["text"] as? String)?.contains("account \(Self.account)") == true })
+        #expect(
+            Set(watch.lines.compactMap { $0["detection"] as? String }) == [
+                "root-api-call-access-key", "root-persistence", "root-unneeded-task",
+            ])
+        #expect(try await Self.until { try await queueDepth(moto, queue) == 0 }, "processed messages are deleted")
+
+        // The same record again (a redelivery): alerted once, nothing new at the webhook.
+        try await put(moto, [Self.record("e-root")])
+        #expect(try await Self.until { try await queueDepth(moto, queue) == 0 })
+        #expect(webhook.received.count == 3)
+        #expect(watch.stop() == 0, "\(watch.stderr)")
+        #expect(watch.stderr.contains("1 duplicate") || watch.stderr.contains("3 duplicate"), "\(watch.stderr)")
+        #expect(!watch.stderr.contains("secret"), "the webhook's path holds a token: never printed")
+
+        // Sent while stopped: delivered after a restart, and the state file still knows the first ones.
+        try await put(moto, [Self.record("e-later", name: "CreateAccessKey"), Self.record("e-root")])
+        let again = try Running(arguments, environment: Self.environment)
+        #expect(try await Self.until { webhook.received.count >= 5 }, "\(again.stderr)")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(again.stop() == 0)
+        let later = successful(webhook, failing: 0).compactMap {
+            ($0["detection"] as? [String: Any])?["eventID"] as? String
+        }
+        #expect(later.filter { $0 == "e-root" }.count == 3, "e-root alerted once per detection across restarts")
+        #expect(later.contains("e-later"))
+        await webhook.stop()
+    }
+
+    @Test func aFailingWebhookLosesNothingAndTheAlertArrivesAfterRecovery() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let failing = 6
+        let webhook = try await FaultServer.start(
+            script: Array(repeating: .respond(status: 500, body: "down"), count: failing),
+            fallback: .respond(status: 200, body: "ok"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", webhook.endpoint, "--wait-seconds", "1", "--endpoint-url",
+                moto.endpoint,
+            ], environment: Self.environment)
+        try await put(moto, [Self.record("e-flaky", name: "CreateAccessKey")])
+        #expect(try await Self.until(40) { successful(webhook, failing: failing).count >= 2 }, "\(watch.stderr)")
+        #expect(try await Self.until { try await queueDepth(moto, queue) == 0 })
+        #expect(watch.stop() == 0)
+        let delivered = successful(webhook, failing: failing).compactMap {
+            ($0["detection"] as? [String: Any])?["detection"] as? String
+        }
+        #expect(delivered.sorted() == ["root-access-key-created", "root-api-call-access-key"])
+        #expect(watch.stderr.contains("HTTP 500"))
+        #expect(watch.lines.count == 2, "stdout got each alert once although the message was handled twice")
+    }
+
+    @Test func poisonMessagesAreNamedDeletedAndTheLoopGoesOn() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let ids = try await moto.client().using { client in
+            var ids: [String] = []
+            for body in [
+                "not json {", #"{"detail-type":"AWS API Call via CloudTrail","source":"aws.iam"}"#, #"{"a":1}"#,
+            ] {
+                ids.append(
+                    try #require(
+                        try await client.sqs().sendMessage(.init(queueUrl: queue, messageBody: body)).messageId))
+            }
+            return ids
+        }
+        let watch = try Running(
+            ["--queue-url", queue, "--wait-seconds", "1", "--output", "table", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        try await put(moto, [Self.record("e-after-poison", name: "ListUsers")])
+        #expect(try await Self.until { watch.stdout.contains("e-after-poison") || watch.stdout.contains("ListUsers") })
+        #expect(try await Self.until { try await queueDepth(moto, queue) == 0 })
+        kill(watch.process.processIdentifier, SIGUSR1)
+        #expect(try await Self.until { watch.stderr.contains("watch stats:") })
+        #expect(watch.stop() == 0)
+        #expect(watch.stderr.contains("message \(ids[0]): not JSON; deleted"))
+        #expect(watch.stderr.contains("message \(ids[1]): an EventBridge envelope without detail; deleted"))
+        #expect(watch.stderr.contains("message \(ids[2]): not a CloudTrail record"))
+        #expect(watch.stdout.contains("UNEXPECTED"))
+    }
+
+    @Test func anAssumeRootCallAndItsSessionActionsAreJoinedAcrossMessages() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let watch = try Running(
+            ["--queue-url", queue, "--wait-seconds", "1", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        var call = Self.record("e-assume", name: "AssumeRoot")
+        call["eventSource"] = "sts.amazonaws.com"
+        call["userIdentity"] = [
+            "type": "AssumedRole", "arn": "arn:aws:sts::\(Self.account):assumed-role/Admin/alice",
+            "accountId": Self.account,
+        ]
+        call["requestParameters"] = [
+            "targetPrincipal": "222222222222",
+            "taskPolicyArn": ["arn": "arn:aws:iam::aws:policy/root-task/IAMDeleteRootUserCredentials"],
+        ]
+        call["responseElements"] = ["credentials": ["accessKeyId": "ASIASESSIONKEY00001"]]
+        var action = Self.record("e-session-action", name: "DeleteLoginProfile", time: "2026-12-04T08:01:00Z")
+        action["userIdentity"] = [
+            "type": "Root", "arn": "arn:aws:iam::222222222222:root", "accountId": "222222222222",
+            "accessKeyId": "ASIASESSIONKEY00001",
+        ]
+        try await put(moto, [call])
+        #expect(try await Self.until { watch.lines.contains { $0["eventID"] as? String == "e-assume" } })
+        try await put(moto, [action])
+        #expect(try await Self.until { watch.lines.contains { $0["eventID"] as? String == "e-session-action" } })
+        #expect(watch.stop() == 0)
+        let joined = watch.lines.first { $0["eventID"] as? String == "e-session-action" }
+        #expect(joined?["detection"] as? String == "assume-root-session-action", "\(watch.stdout)")
+        #expect((joined?["details"] as? [String: String])?["assumeRootEventID"] == "e-assume")
+    }
+
+    @Test func aQueueThatDoesNotExistIsOneLineAndExitOne() async throws {
+        let moto = try await MotoServer.fresh()
+        let result = try CLI.run(
+            [
+                "watch", "--queue-url", moto.endpoint + "/\(Self.account)/no-such-queue", "--wait-seconds", "1",
+                "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        #expect(result.status == 1)
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error:") }
+        #expect(errors.count == 1 && errors[0].contains("no-such-queue"), "\(result.stderr)")
+        let bad = try CLI.run(["watch", "--queue-url", "sqs://x"], environment: Self.environment)
+        #expect(bad.status != 0 && bad.stderr.contains("--queue-url must be"))
+    }
+
+    @Test func hardenWatchIsIdempotentAndItsTemplatePassesCfnLint() async throws {
+        let moto = try await MotoServer.fresh()
+        let dry = try CLI.run(
+            ["harden", "watch", "--regions", "us-east-1,eu-west-1", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(dry.status == 2)
+        #expect(dry.stdout.contains("rootguard-watch-root (eu-west-1) → event bus of us-east-1"))
+        let applied = try CLI.run(
+            ["harden", "watch", "--regions", "us-east-1,eu-west-1", "--apply", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+        #expect(applied.stdout.components(separatedBy: "PASS ").count - 1 == 3)
+        let again = try CLI.run(
+            ["harden", "watch", "--regions", "us-east-1,eu-west-1", "--apply", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(again.status == 0)
+        #expect(again.stdout.hasPrefix("harden watch: nothing to change."))
+        let redrive = try await moto.client().using { client in
+            let url = try #require(try await client.sqs().getQueueUrl(.init(queueName: "rootguard-watch")).queueUrl)
+            return try await client.sqs().getQueueAttributes(.init(queueUrl: url, attributeNames: ["All"])).attributes?[
+                "RedrivePolicy"]
+        }
+        #expect(redrive?.contains("rootguard-watch-dlq") == true)
+
+        let template = try CLI.run(
+            [
+                "harden", "watch", "--regions", "us-east-1,eu-west-1", "--format", "cloudformation", "--endpoint-url",
+                moto.endpoint,
+            ], environment: Self.environment)
+        #expect(template.status == 0)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rg-watch-\(UUID().uuidString).json")
+        try Data(template.stdout.utf8).write(to: path)
+        let lint = try CLI.run(
+            ["-c", "cfn-lint --format parseable '\(path.path)'; echo \"cfn-lint exit $?\""],
+            environment: HardenOrganizationCLITests.tools, shell: true)
+        #expect(lint.stdout.contains("cfn-lint exit 0"), "\(lint.stdout)\(lint.stderr)")
+    }
+}
