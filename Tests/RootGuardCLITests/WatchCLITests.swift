@@ -249,6 +249,36 @@ struct WatchCLITests {
         #expect((joined?["details"] as? [String: String])?["assumeRootEventID"] == "e-assume")
     }
 
+    @Test func alertsArePublishedToSNS() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        // The topic's subscriber is another queue, so the test can read what SNS delivered.
+        let (topic, copy) = try await moto.client().using { client in
+            let topic = try #require(try await client.sns().createTopic(.init(name: "pager")).topicArn)
+            let copy = try #require(try await client.sqs().createQueue(.init(queueName: "pager-copy")).queueUrl)
+            let arn = try #require(
+                try await client.sqs().getQueueAttributes(.init(queueUrl: copy, attributeNames: ["QueueArn"]))
+                    .attributes?["QueueArn"])
+            _ = try await client.sns().subscribe(.init(topicArn: topic, protocol: "sqs", endpoint: arn))
+            return (topic, copy)
+        }
+        let watch = try Running(
+            ["--queue-url", queue, "--sns-topic", topic, "--wait-seconds", "1", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        try await put(moto, [Self.record("e-sns", name: "CreateAccessKey")])
+        var bodies: [String] = []
+        #expect(
+            try await Self.until {
+                let messages = try await moto.client().using {
+                    try await $0.sqs().receiveMessage(.init(queueUrl: copy, maxNumberOfMessages: 10)).messages ?? []
+                }
+                bodies += messages.compactMap(\.body)
+                return bodies.count >= 2
+            }, "\(watch.stderr)")
+        #expect(watch.stop() == 0)
+        #expect(bodies.allSatisfy { $0.contains("e-sns") && $0.contains("rootguard: critical") })
+    }
+
     @Test func aQueueThatDoesNotExistIsOneLineAndExitOne() async throws {
         let moto = try await MotoServer.fresh()
         let result = try CLI.run(
