@@ -154,6 +154,7 @@ let package = Package(
                 "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect", "RootGuardModel",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            exclude: ["Fixtures/athena_duckdb.py"],
             resources: [.copy("Fixtures/attestations.yaml")]
         ),
     ],

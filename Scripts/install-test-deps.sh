@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the Swift toolchain: moto's server, jsonschema, cfn-lint and python-hcl2
-# (PyPI) for the AWS tests, the report schemas and the infrastructure code, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
+# (PyPI) for the AWS tests, the report schemas and the infrastructure code, duckdb and sqlglot for the Athena SQL, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 python="${ROOTGUARD_PYTHON:-python3}"
@@ -24,6 +24,11 @@ fi
 if ! "$python" -c 'import hcl2' >/dev/null 2>&1; then
     echo "Installing python-hcl2 from PyPI…" >&2
     "$python" -m pip install --quiet --disable-pip-version-check 'python-hcl2>=4'
+fi
+# DuckDB runs the Athena SQL of `trail athena` on a generated corpus; sqlglot transpiles it from Trino and parses the DDL.
+if ! "$python" -c 'import duckdb, sqlglot' >/dev/null 2>&1; then
+    echo "Installing duckdb and sqlglot from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'duckdb>=1.1,<2' 'sqlglot>=25'
 fi
 "$python" -c 'import moto; print("moto", moto.__version__)' >&2
 # Debian packages: one update at most, only when something is missing.

@@ -127,6 +127,16 @@ public enum TrailAnalysis {
             detections += Detector.detections(for: event, includeServiceEvents: options.includeServiceEvents)
         }
         joinAssumeRootSessions(&detections)
+        return finish(detections, stats: stats, problems: problems, options: options)
+    }
+
+    /// Bursts, approvals, order and the per-account summary: what follows the detector, whoever ran it (a local
+    /// scan, or Athena for `trail athena`, whose rows are already joined).
+    public static func finish(
+        _ detections: [Detection], stats: ScanStats, problems: [InputProblem], options: TrailAnalysisOptions,
+        inflater: String = Inflater.name
+    ) -> TrailReport {
+        var detections = detections
         detections += bursts(detections, options: options)
         triage(&detections, approvals: options.approvals)
         let order = Dictionary(
@@ -137,7 +147,7 @@ public enum TrailAnalysis {
         }
         return TrailReport(
             detections: detections, accounts: summarise(detections), stats: stats, problems: problems,
-            inflater: Inflater.name)
+            inflater: inflater)
     }
 
     /// Actions of a session whose credentials an AssumeRoot call issued are task-scoped root use, not

@@ -7,6 +7,21 @@ struct RootGuardCommand: AsyncParsableCommand {
     /// A closed pipe is an error the writer sees (EPIPE), not a signal that kills rootguard mid-report.
     static func main() async {
         signal(SIGPIPE, SIG_IGN)
+        // `trail athena …`: `trail` takes its sources as positional arguments, so its one subcommand is routed here.
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.count >= 2, arguments[0] == "trail", arguments[1] == "athena" {
+            do {
+                var command = try TrailAthena.parseAsRoot(Array(arguments.dropFirst(2)))
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                TrailAthena.exit(withError: error)
+            }
+            return
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

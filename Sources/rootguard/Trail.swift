@@ -13,7 +13,7 @@ struct Trail: AsyncParsableCommand {
             SOURCES: files or directories (recursive; .json, .json.gz, .jsonl; digests skipped), s3://bucket/prefix, \
             'lookup' (CloudTrail event history, every enabled region, last 90 days) or '-' (standard input).
             Exit codes: 0 nothing unexpected, 3 unexpected root activity found, 4 some input could not be read \
-            (3 wins over 4), 1 error, 64 bad usage.
+            (3 wins over 4), 1 error, 64 bad usage. `rootguard trail athena --help`: the same hunt as SQL on Athena.
             """)
 
     @Argument(help: "Where to read CloudTrail records (see below).")
@@ -126,20 +126,8 @@ struct Trail: AsyncParsableCommand {
             let now = Date()
             let partition = RequiredPolicy.partition(ofRegion: clientRegion ?? "us-east-1")
             let region = clientRegion ?? "us-east-1"
-            let text: String =
-                switch output {
-                case .table: TrailTableRenderer.render(report, color: outputFile == nil && Output.useColor)
-                case .jsonl: try TrailJSONRenderer.jsonl(report)
-                case .json: try TrailJSONRenderer.json(report)
-                case .ocsf:
-                    try OCSFRenderer.trail(
-                        report, generatedAt: now, version: RootGuardVersion.current, partition: partition)
-                case .asff:
-                    try ASFFRenderer.document(
-                        ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region))
-                case .csv: CSVRenderer.trail(report)
-                case .html: HTMLRenderer.trail(report, generatedAt: now, version: RootGuardVersion.current)
-                }
+            let text = try Self.render(
+                report, output: output, color: outputFile == nil && Output.useColor, region: region, now: now)
             try ReportOutput.write(text, to: outputFile)
             if stats { Output.stderr(TrailTableRenderer.stats(report)) }
             code = !report.unexpected.isEmpty ? 3 : !report.problems.isEmpty ? 4 : 0
@@ -150,6 +138,30 @@ struct Trail: AsyncParsableCommand {
             }
         }
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Trail {
+    /// The report in the chosen format (also `trail athena`'s).
+    static func render(
+        _ report: TrailReport, output: OutputFormat, color: Bool, region: String, now: Date
+    ) throws
+        -> String
+    {
+        let partition = RequiredPolicy.partition(ofRegion: region)
+        switch output {
+        case .table: return TrailTableRenderer.render(report, color: color)
+        case .jsonl: return try TrailJSONRenderer.jsonl(report)
+        case .json: return try TrailJSONRenderer.json(report)
+        case .ocsf:
+            return try OCSFRenderer.trail(
+                report, generatedAt: now, version: RootGuardVersion.current, partition: partition)
+        case .asff:
+            return try ASFFRenderer.document(
+                ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region))
+        case .csv: return CSVRenderer.trail(report)
+        case .html: return HTMLRenderer.trail(report, generatedAt: now, version: RootGuardVersion.current)
+        }
     }
 }
 

@@ -1,0 +1,163 @@
+import ArgumentParser
+import Foundation
+import RootGuard
+import RootGuardModel
+import RootGuardReport
+import RootGuardTrail
+
+/// `rootguard trail athena`: the table DDL, the hunt as Trino SQL, or the hunt run on Athena.
+struct TrailAthena: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "athena", _superCommandName: "rootguard trail",
+        abstract:
+            "Hunt root activity where the logs are: the CloudTrail table DDL, the detections as SQL, or run on Athena.",
+        discussion: """
+            --print-ddl prints CREATE EXTERNAL TABLE in the schema AWS documents for CloudTrail in Athena, with partition \
+            projection over account, region and day (organization layout with --org-id). --print-sql prints one Trino \
+            SELECT returning one row per detection of `trail` (partition predicates from --since/--until/--account/\
+            --region so Athena reads only those days, accounts and regions). Without either, it runs the query \
+            (StartQueryExecution, GetQueryExecution with backoff, GetQueryResults), applies bursts and approvals, \
+            prints the report like `trail` and the data scanned with its cost on stderr. Exit codes as for trail: \
+            0 nothing unexpected, 3 unexpected root activity, 1 error.
+            """)
+
+    @Flag(help: "Print the CREATE EXTERNAL TABLE statement.")
+    var printDdl = false
+
+    @Flag(help: "Print the hunt's SELECT.")
+    var printSql = false
+
+    @Option(help: "The trail's bucket (for --print-ddl).")
+    var bucket: String?
+
+    @Option(help: "The key prefix before AWSLogs/ (for --print-ddl).")
+    var prefix: String = ""
+
+    @Option(help: "The organization id, for an organization trail's layout AWSLogs/o-…/ACCOUNT/ (for --print-ddl).")
+    var orgId: String?
+
+    @Option(
+        name: .customLong("account"), help: "An account (repeatable): projection values, and a filter.",
+        transform: AccountID.argument)
+    var accounts: [AccountID] = []
+
+    @Option(name: .customLong("region"), help: "A region (repeatable): projection values, and a filter.")
+    var regions: [String] = []
+
+    @Option(help: "The table name.")
+    var table: String = "cloudtrail_logs"
+
+    @Option(help: "The Glue database.")
+    var database: String = "default"
+
+    @Option(help: "The Athena workgroup (to run).")
+    var workgroup: String = "primary"
+
+    @Option(help: "s3:// location for the results (default: the workgroup's).")
+    var outputLocation: String?
+
+    @Option(help: "Only records at or after this time (ISO 8601 or 7d, 12h, 30m).")
+    var since: String?
+
+    @Option(help: "Only records at or before this time.")
+    var until: String?
+
+    @Flag(help: "Also report AWS service events and calls services make on root's behalf.")
+    var includeServiceEvents = false
+
+    @Option(help: "YAML file of approved root-use windows.")
+    var approvals: String?
+
+    @Option(help: "table (default), jsonl, json, ocsf, asff, csv or html.")
+    var output: Trail.OutputFormat = .table
+
+    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst.")
+    var burstWindow: Double = 15
+
+    @Option(help: "Report a burst from this many failed sign-ins.")
+    var burstThreshold: Int = 5
+
+    @OptionGroup(title: "AWS (to run the query)") var aws: AWSConnectionOptions
+
+    @Option(help: "Region of the AWS client (Athena's region).")
+    var clientRegion: String?
+
+    func validate() throws {
+        if printDdl && printSql { throw ValidationError("choose --print-ddl or --print-sql") }
+        if printDdl && bucket == nil { throw ValidationError("--print-ddl needs --bucket") }
+        do {
+            if printDdl {
+                _ = try ddl()
+            } else {
+                _ = try sql(now: Date())
+            }
+            if let outputLocation, !outputLocation.hasPrefix("s3://") {
+                throw ValidationError("--output-location must be an s3:// URI")
+            }
+            if workgroup.range(of: #"^[a-zA-Z0-9._-]{1,128}$"#, options: .regularExpression) == nil {
+                throw ValidationError("--workgroup '\(TerminalSafe.escape(workgroup))' is not a workgroup name")
+            }
+        } catch let error as AthenaSQL.Invalid {
+            throw ValidationError(error.description)
+        } catch let error as TimeArgument.Invalid {
+            throw ValidationError(error.description)
+        }
+        if burstThreshold < 2 { throw ValidationError("--burst-threshold must be at least 2") }
+    }
+
+    func ddl() throws -> String {
+        try AthenaSQL.ddl(
+            table: table, database: database,
+            location: .init(
+                bucket: bucket ?? "", prefix: prefix, organizationID: orgId, accounts: accounts, regions: regions))
+    }
+
+    func sql(now: Date) throws -> String {
+        try AthenaSQL.select(
+            table: table, database: database,
+            filters: .init(
+                since: try since.map { try TimeArgument.parse($0, now: now, flag: "--since") },
+                until: try until.map { try TimeArgument.parse($0, now: now, flag: "--until") },
+                accounts: accounts, regions: regions, includeServiceEvents: includeServiceEvents))
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            if printDdl { return try Output.stdout(try ddl()) }
+            let query = try sql(now: Date())
+            if printSql { return try Output.stdout(query) }
+            var analysis = TrailAnalysisOptions()
+            analysis.includeServiceEvents = includeServiceEvents
+            analysis.burstThreshold = burstThreshold
+            analysis.burstWindow = burstWindow * 60
+            if let approvals { analysis.approvals = try ApprovalsFile.load(approvals) }
+            let client = try aws.clientFactory(region: clientRegion)()
+            let result: AthenaHunt.Result
+            do {
+                result = try await AthenaHunt.run(
+                    sql: query, database: database, workgroup: workgroup, outputLocation: outputLocation,
+                    client: client, analysis: analysis)
+                try? await client.shutdown()
+            } catch {
+                try? await client.shutdown()
+                throw error
+            }
+            let region = clientRegion ?? client.configuration.region.rawValue
+            try Output.stdout(
+                try Trail.render(result.report, output: output, color: Output.useColor, region: region, now: Date()))
+            Output.stderr(TrailAthenaRenderer.summary(result))
+            code = result.report.unexpected.isEmpty ? 0 : 3
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension TrailAthenaRenderer {
+    static func summary(_ result: AthenaHunt.Result) -> String {
+        summary(
+            queryExecutionID: result.queryExecutionID, rows: result.report.stats.records,
+            dataScannedBytes: result.dataScannedBytes, engineMilliseconds: result.engineMilliseconds,
+            costUSD: result.estimatedCostUSD)
+    }
+}
