@@ -20,14 +20,17 @@ public enum RequiredPolicy {
         Array(
             Set(
                 DenyRootSCP.requiredActions + OrganizationRootAccess.requiredActions + AlternateContacts.requiredActions
-                    + RootMonitoring.requiredActions + WatchQueue.requiredActions + WatchQueue.watchActions
+                    + RootMonitoring.requiredActions + WatchQueue.requiredActions
             )
         )
         .sorted()
     }
 
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
-    public static func document(partition: String, withHarden: Bool, withImport: Bool = false) -> IAMPolicy {
+    public static func document(
+        partition: String, withHarden: Bool, withImport: Bool = false, withWatch: Bool = false,
+        withAthena: Bool = false
+    ) -> IAMPolicy {
         var statements: [IAMPolicy.Statement] = [
             .init(sid: "RootGuardAuditReadOnly", effect: .allow, actions: readActions),
             rootSession("RootGuardMemberRootAudit", task: .audit, partition: partition),
@@ -40,6 +43,13 @@ public enum RequiredPolicy {
         if withImport {
             statements.append(
                 .init(sid: "RootGuardSecurityHubImport", effect: .allow, actions: SecurityHubImport.requiredActions))
+        }
+        if withWatch {
+            statements.append(.init(sid: "RootGuardWatch", effect: .allow, actions: WatchQueue.watchActions.sorted()))
+        }
+        if withAthena {
+            statements.append(
+                .init(sid: "RootGuardAthenaHunt", effect: .allow, actions: AthenaHunt.requiredActions.sorted()))
         }
         return IAMPolicy(statements: statements)
     }

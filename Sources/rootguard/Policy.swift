@@ -25,6 +25,12 @@ struct Print: AsyncParsableCommand {
     @Flag(help: "Add securityhub:BatchImportFindings, which --import-to-securityhub needs.")
     var withImport = false
 
+    @Flag(help: "Add what `rootguard watch` needs (SQS receive/delete/visibility, SNS publish).")
+    var withWatch = false
+
+    @Flag(help: "Add what `rootguard trail athena` needs to run queries (Athena, Glue catalog reads, S3 results).")
+    var withAthena = false
+
     @Option(
         help:
             "The partition of the ARNs: aws, aws-cn or aws-us-gov (default: the partition of --region, else of the configured region)."
@@ -50,7 +56,7 @@ struct Print: AsyncParsableCommand {
             ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let document = RequiredPolicy.document(
             partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden,
-            withImport: withImport)
+            withImport: withImport, withWatch: withWatch, withAthena: withAthena)
         try Output.stdout(try PolicyRenderer.json(document))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuard
 import RootGuardAWS
 import RootGuardTesting
 import Testing
@@ -154,5 +155,40 @@ struct AthenaCLITests {
             #expect(result.status == 64, "\(arguments)")
             #expect(result.stderr.contains(message), "\(result.stderr)")
         }
+    }
+}
+
+extension AthenaCLITests {
+    @Test func everyCallOfTrailAthenaAndWatchIsInThePrintedPolicy() async throws {
+        let moto = try await MotoServer.fresh()
+        let calls = HardenCalls()
+        try await moto.client().using { client in
+            let observed = client.with(observer: { service, operation in
+                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
+            })
+            _ = try await AthenaHunt.run(
+                sql: "SELECT 1", database: "default", workgroup: "primary", outputLocation: "s3://results/",
+                client: observed, analysis: .init())
+            // watch: one message received, alerted to SNS, deleted.
+            let queue = try #require(try await client.sqs().createQueue(.init(queueName: "q")).queueUrl)
+            let topic = try #require(try await client.sns().createTopic(.init(name: "t")).topicArn)
+            let record =
+                #"{"eventVersion":"1.08","userIdentity":{"type":"Root","accountId":"123456789012","accessKeyId":"AKIAROOTKEYEXAMPLE01"},"eventTime":"2026-12-04T08:00:00Z","eventSource":"iam.amazonaws.com","eventName":"ListUsers","awsRegion":"us-east-1","eventID":"p-1","eventType":"AwsApiCall","recipientAccountId":"123456789012"}"#
+            _ = try await client.sqs().sendMessage(.init(queueUrl: queue, messageBody: record))
+            var options = RootWatch.Options(queueURL: queue)
+            options.waitSeconds = 1
+            let watch = try RootWatch(
+                options: options, client: observed, sinks: [SNSSink(topicARN: topic, client: observed)], log: { _ in })
+            let running = Task { try await watch.run() }
+            while watch.stats.alerted == 0 { try await Task.sleep(for: .milliseconds(50)) }
+            watch.stop()
+            try await running.value
+        }
+        let printed = try CLI.run(["policy", "--with-watch", "--with-athena"], environment: [:])
+        let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+        let allowed = Set(
+            ((document?["Statement"] as? [[String: Any]]) ?? []).flatMap { ($0["Action"] as? [String]) ?? [] })
+        #expect(calls.all.contains("sqs:ReceiveMessage") && calls.all.contains("athena:GetQueryResults"))
+        #expect(calls.all.isSubset(of: allowed), "not in the policy: \(calls.all.subtracting(allowed).sorted())")
     }
 }
