@@ -24,7 +24,16 @@ struct AWSConnectionOptions: ParsableArguments {
     @Flag(help: "Log every AWS request and response to stderr (credentials and signatures redacted).")
     var debug = false
 
+    @Option(
+        help: ArgumentHelp(
+            "The 6-digit code for a profile with mfa_serial (default: AWS_MFA_CODE, else asked on the terminal).",
+            valueName: "code"))
+    var mfaCode: String?
+
     func validate() throws {
+        if let mfaCode, mfaCode.count != 6 || !mfaCode.allSatisfy(\.isASCII) || !mfaCode.allSatisfy(\.isNumber) {
+            throw ValidationError("--mfa-code must be 6 digits")
+        }
         if let maxAttempts, maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
         if let timeout, timeout <= 0 || !timeout.isFinite { throw ValidationError("--timeout must be positive") }
         if let endpointURL, URL(string: endpointURL)?.host == nil {
@@ -36,14 +45,46 @@ struct AWSConnectionOptions: ParsableArguments {
     func clientFactory(region: String?) -> @Sendable () throws -> AWSClient {
         let options = AWSCommandLineOptions(
             profile: profile, region: region, endpointURL: endpointURL, maxAttempts: maxAttempts,
-            timeoutSeconds: timeout)
+            timeoutSeconds: timeout, mfaCode: mfaCode)
         let debug = self.debug
         return {
             LogSetup.bootstrapOnce(debug: debug)
             var logger = Logger(label: "rootguard.aws")
             logger.logLevel = debug ? .debug : .warning
-            return try AWSSettings.load(options: options).makeClient(logger: logger)
+            var settings = try AWSSettings.load(options: options)
+            if settings.mfa.code == nil && MFAPrompt.terminalAvailable { settings.mfa.prompt = MFAPrompt.ask }
+            return try settings.makeClient(logger: logger)
         }
+    }
+}
+
+/// Asks for an MFA code on the controlling terminal (`/dev/tty`), as the AWS CLI does; the code is not echoed
+/// back anywhere else and never logged.
+enum MFAPrompt {
+    static var terminalAvailable: Bool {
+        isatty(STDIN_FILENO) != 0 && FileManager.default.isReadableFile(atPath: "/dev/tty")
+    }
+
+    /// One prompt at a time, also when several clients ask at once.
+    nonisolated(unsafe) private static var lock = NSLock()
+
+    @Sendable static func ask(serial: String, profile: String) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        guard let tty = FileHandle(forUpdatingAtPath: "/dev/tty") else {
+            throw ValidationError(
+                "profile \(profile) needs an MFA code and the terminal cannot be opened: pass --mfa-code")
+        }
+        defer { try? tty.close() }
+        tty.write(Data("Enter MFA code for \(TerminalSafe.escape(serial)): ".utf8))
+        var line = Data()
+        while true {
+            guard let byte = try tty.read(upToCount: 1), let first = byte.first else { break }
+            if first == UInt8(ascii: "\n") { break }
+            line.append(first)
+            if line.count > 64 { break }
+        }
+        return String(decoding: line, as: UTF8.self)
     }
 }
 

@@ -8,16 +8,19 @@ public struct AWSCommandLineOptions: Sendable, Hashable {
     public var endpointURL: String?
     public var maxAttempts: Int?
     public var timeoutSeconds: Double?
+    /// `--mfa-code`, for profiles with `mfa_serial`.
+    public var mfaCode: String?
 
     public init(
         profile: String? = nil, region: String? = nil, endpointURL: String? = nil, maxAttempts: Int? = nil,
-        timeoutSeconds: Double? = nil
+        timeoutSeconds: Double? = nil, mfaCode: String? = nil
     ) {
         self.profile = profile
         self.region = region
         self.endpointURL = endpointURL
         self.maxAttempts = maxAttempts
         self.timeoutSeconds = timeoutSeconds
+        self.mfaCode = mfaCode
     }
 }
 
@@ -36,6 +39,8 @@ public struct AWSSettings: Sendable {
     public var timeout: Duration
     public var caBundle: String?
     public var environment: [String: String]
+    /// The MFA code (given, or asked on the terminal by the caller's prompt) for roles with `mfa_serial`.
+    public var mfa = MFATokenSource()
 
     /// `~/.aws/config` and `~/.aws/credentials`, or their environment overrides (file-location tests).
     public static func fileLocations(environment: [String: String]) -> (config: String, credentials: String) {
@@ -143,7 +148,8 @@ public struct AWSSettings: Sendable {
             retry: retry,
             timeout: .milliseconds(Int((options.timeoutSeconds ?? 30) * 1000)),
             caBundle: nonEmpty(environment["AWS_CA_BUNDLE"]) ?? nonEmpty(profile["ca_bundle"]),
-            environment: environment)
+            environment: environment,
+            mfa: MFATokenSource(code: nonEmpty(options.mfaCode) ?? nonEmpty(environment["AWS_MFA_CODE"])))
     }
 
     /// A client with the default credential chain over async-http-client (or `transport`).

@@ -112,10 +112,12 @@ public enum DefaultCredentialChain {
             provider = ProcessCredentialProvider(
                 command: command, profile: settings.profileName, timeout: settings.timeout)
         }
+        let home = settings.environment["HOME"] ?? NSHomeDirectory()
         for step in chain.roles {
             provider = CachingCredentialProvider(
                 AssumeRoleCredentialProvider(
-                    step: step, client: client.with(credentialProvider: CachingCredentialProvider(provider))))
+                    step: step, client: client.with(credentialProvider: CachingCredentialProvider(provider)),
+                    mfa: settings.mfa, cacheDirectory: home + "/.aws/cli/cache"))
         }
         return provider
     }

@@ -5,29 +5,49 @@ public struct AssumeRoleCredentialProvider: CredentialProvider {
     let step: ProfileChain.AssumeRoleStep
     let client: AWSClient
     let now: @Sendable () -> Date
+    let mfa: MFATokenSource
+    /// The AWS CLI's session cache directory (`~/.aws/cli/cache`), used for roles assumed with MFA.
+    let cacheDirectory: String?
 
     /// - Parameter client: a client whose credential provider is the source credentials.
-    public init(step: ProfileChain.AssumeRoleStep, client: AWSClient, now: @escaping @Sendable () -> Date = { Date() })
-    {
+    public init(
+        step: ProfileChain.AssumeRoleStep, client: AWSClient, mfa: MFATokenSource = MFATokenSource(),
+        cacheDirectory: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.step = step
         self.client = client
+        self.mfa = mfa
+        self.cacheDirectory = cacheDirectory
         self.now = now
     }
 
     public func credentials() async throws -> AWSCredentials {
-        if let serial = step.mfaSerial {
-            throw CredentialError(
-                "profile `\(step.profile)` needs an MFA code for \(serial) (mfa_serial); rootguard cannot prompt for it yet: "
-                    + "export temporary credentials (aws sts get-session-token) or use a profile without mfa_serial")
+        var serial: String?
+        var code: String?
+        var cache: (AssumeRoleCache, String)?
+        if let mfaSerial = step.mfaSerial {
+            if let directory = cacheDirectory {
+                let store = AssumeRoleCache(directory: directory)
+                let key = AssumeRoleCache.key(
+                    roleARN: step.roleARN, sessionName: step.sessionName, externalID: step.externalID,
+                    serial: mfaSerial, duration: step.durationSeconds)
+                if let cached = store.read(key, now: now()) { return cached }
+                cache = (store, key)
+            }
+            serial = mfaSerial
+            code = try mfa.token(serial: mfaSerial, profile: step.profile)
         }
         let sessionName = step.sessionName ?? "rootguard-\(Int(now().timeIntervalSince1970))"
         do {
             let output = try await client.sts().assumeRole(
                 .init(
                     roleArn: step.roleARN, roleSessionName: sessionName, durationSeconds: step.durationSeconds,
-                    externalId: step.externalID))
-            return try Self.credentials(
-                output.credentials, source: "profile \(step.profile) (assume role \(step.roleARN))")
+                    externalId: step.externalID, serialNumber: serial, tokenCode: code))
+            let credentials = try Self.credentials(
+                output.credentials,
+                source: "profile \(step.profile) (assume role \(step.roleARN)\(serial == nil ? "" : ", MFA"))")
+            if let (store, key) = cache { store.write(key, credentials) }
+            return credentials
         } catch let error as AWSError {
             throw CredentialError("profile `\(step.profile)`: cannot assume \(step.roleARN): \(error)")
         }
