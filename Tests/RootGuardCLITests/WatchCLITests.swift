@@ -279,6 +279,55 @@ struct WatchCLITests {
         #expect(bodies.allSatisfy { $0.contains("e-sns") && $0.contains("rootguard: critical") })
     }
 
+    @Test func approvalsAreReReadWhenTheFileChangesAndSNSWrappedMessagesAreDecoded() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-appr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let approvals = folder.appendingPathComponent("approvals.yaml")
+        let window = """
+            approvals:
+              - account: "\(Self.account)"
+                from: 2026-12-04T07:00:00Z
+                until: 2026-12-04T09:00:00Z
+                ticket: CHG-42
+
+            """
+        try Data("approvals: []\n".utf8).write(to: approvals)
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--approvals", approvals.path, "--only-unexpected", "--wait-seconds", "1",
+                "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        try await put(moto, [Self.record("e-before", name: "ListUsers")])
+        #expect(try await Self.until { watch.lines.contains { $0["eventID"] as? String == "e-before" } })
+        // The change window is approved now: the same kind of call is expected, so not alerted.
+        try Data(window.utf8).write(to: approvals)
+        #expect(try await Self.until { watch.stderr.contains("approvals reloaded") })
+        try await put(moto, [Self.record("e-approved", name: "ListUsers")])
+        // An SNS notification wrapping an EventBridge envelope (a topic fanned out to the queue).
+        let envelope: [String: Any] = [
+            "version": "0", "id": "1", "detail-type": "AWS API Call via CloudTrail", "source": "aws.iam",
+            "detail": Self.record("e-wrapped", name: "ListUsers", time: "2026-12-04T10:00:00Z"),
+        ]
+        let notification: [String: Any] = [
+            "Type": "Notification", "MessageId": "m-1", "TopicArn": "arn:aws:sns:us-east-1:\(Self.account):fan-out",
+            "Message": String(decoding: try JSONSerialization.data(withJSONObject: envelope), as: UTF8.self),
+        ]
+        try await moto.client().using {
+            _ = try await $0.sqs().sendMessage(
+                .init(
+                    queueUrl: queue,
+                    messageBody: String(
+                        decoding: try JSONSerialization.data(withJSONObject: notification), as: UTF8.self)))
+        }
+        #expect(try await Self.until { watch.lines.contains { $0["eventID"] as? String == "e-wrapped" } })
+        #expect(try await Self.until { try await queueDepth(moto, queue) == 0 })
+        #expect(watch.stop() == 0)
+        #expect(!watch.lines.contains { $0["eventID"] as? String == "e-approved" }, "approved activity alerted")
+        #expect(watch.stderr.contains("suppressed as expected") && !watch.stderr.contains(" 0 suppressed as expected"))
+    }
+
     @Test func aQueueThatDoesNotExistIsOneLineAndExitOne() async throws {
         let moto = try await MotoServer.fresh()
         let result = try CLI.run(
