@@ -53,7 +53,9 @@ OPERATIONS = {
         "CreateQueue", "GetQueueUrl", "GetQueueAttributes", "SetQueueAttributes", "ReceiveMessage", "DeleteMessage",
         "ChangeMessageVisibility", "SendMessage",
     ],
-    "guardduty": ["ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter"],
+    "guardduty": [
+        "ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter", "ListMembers",
+    ],
     "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards"],
     "config": [
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",

@@ -23,16 +23,21 @@ public enum SnapshotFile {
     private struct SchemaVersion: Decodable { let schemaVersion: Int? }
 
     /// Decodes a snapshot file after checking its schema version, with one-line errors naming the file.
-    static func decodeVersioned<T: Decodable>(_ type: T.Type, _ data: Data, name: String, kind: String) throws -> T {
+    static func decodeVersioned<T: Decodable>(
+        _ type: T.Type, _ data: Data, name: String, kind: String,
+        versions: ClosedRange<Int> = Snapshot.currentSchemaVersion...Snapshot.currentSchemaVersion
+    ) throws -> T {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard let version = try? decoder.decode(SchemaVersion.self, from: data) else {
             throw LoadError(description: "\(name): not a JSON snapshot")
         }
-        guard version.schemaVersion == Snapshot.currentSchemaVersion else {
+        guard let found = version.schemaVersion, versions.contains(found) else {
+            let readable =
+                versions.count == 1 ? "\(versions.lowerBound)" : "\(versions.lowerBound) to \(versions.upperBound)"
             throw LoadError(
                 description:
-                    "\(name): snapshot schemaVersion \(version.schemaVersion.map(String.init) ?? "missing") is not supported (this rootguard reads \(Snapshot.currentSchemaVersion))"
+                    "\(name): \(kind) schemaVersion \(version.schemaVersion.map(String.init) ?? "missing") is not supported (this rootguard reads \(readable))"
             )
         }
         do {
@@ -95,7 +100,9 @@ public enum SnapshotFile {
         guard isOrganization(data) else {
             throw LoadError(description: "\(name): a single-account snapshot; drop --org to evaluate it")
         }
-        return try decodeVersioned(OrganizationSnapshot.self, data, name: name, kind: "organization snapshot")
+        return try decodeVersioned(
+            OrganizationSnapshot.self, data, name: name, kind: "organization snapshot",
+            versions: OrganizationSnapshot.readableSchemaVersions)
     }
 
     public static func loadOrganization(_ path: String) throws -> OrganizationSnapshot {

@@ -13,7 +13,8 @@ public struct OrganizationCollector: Sendable {
     }
 
     /// Beyond the audit's own actions: listing accounts and reaching members (AssumeRole; AssumeRoot is separate).
-    public static let requiredActions = ["organizations:ListAccounts", "sts:AssumeRole"]
+    public static let requiredActions =
+        ["organizations:ListAccounts", "sts:AssumeRole"] + OrganizationMonitoringCollector.requiredActions
 
     public let client: AWSClient
     public let access: Access
@@ -64,9 +65,20 @@ public struct OrganizationCollector: Sendable {
             results.append(facts)
             progress(results.count, total)
         }
+        // Members' monitoring through the administrators' organization views, in the regions the management
+        // account's monitoring was read in (none when it was collected without monitoring).
+        var monitoring: OrganizationMonitoringFacts?
+        if case .value(let facts)? = management.monitoring {
+            var role: String?
+            if case .assumeRole(let name) = access { role = name }
+            monitoring = await OrganizationMonitoringCollector(
+                client: client, management: management.account.accountID, regions: facts.regions,
+                regionsSource: facts.regionsSource, role: role
+            ).collect()
+        }
         return OrganizationSnapshot(
             management: management, organizationID: organizationID,
-            members: results.sorted { $0.accountID < $1.accountID })
+            members: results.sorted { $0.accountID < $1.accountID }, monitoring: monitoring)
     }
 
     private struct Member: Sendable {

@@ -18,6 +18,22 @@ extension Unavailable {
     }
 }
 
+extension Unavailable {
+    /// Any failure of a step, with what could not be read: an AWS error keeps its kind, code and IAM action.
+    init(_ error: any Error, operation: String, context: String) {
+        switch error {
+        case let error as AWSError:
+            var reason = Unavailable(error)
+            reason.reason = "\(context): \(error.description)"
+            self = reason
+        case let error as CredentialError:
+            self.init(kind: .credentials, reason: "\(context): \(error.message)", action: operation)
+        default:
+            self.init(kind: .error, reason: "\(context): \(error)", action: operation)
+        }
+    }
+}
+
 /// Runs one collection step; any failure becomes `.unavailable` with its reason.
 func gather<T: Codable & Sendable>(_ body: () async throws -> T) async -> Collected<T> {
     do {

@@ -3,15 +3,53 @@ import Foundation
 /// An organization-wide audit: the management account's snapshot plus, per member account, its SCP path, its root
 /// credentials (through AssumeRoot) and optionally its own snapshot (through AssumeRole). Versioned with Snapshot.
 public struct OrganizationSnapshot: Codable, Sendable {
+    /// 2 added `monitoring`; version 1 files (without it) are still read.
+    public static let currentSchemaVersion = 2
+    public static let readableSchemaVersions: ClosedRange<Int> = 1...2
+
     public var schemaVersion: Int
     public var management: Snapshot
     public var organizationID: String
     public var members: [MemberFacts]
+    /// The delegated administrators' organization-wide views of member monitoring; nil when not collected.
+    public var monitoring: OrganizationMonitoringFacts?
 
-    public init(management: Snapshot, organizationID: String, members: [MemberFacts]) {
-        self.schemaVersion = Snapshot.currentSchemaVersion
+    public init(
+        management: Snapshot, organizationID: String, members: [MemberFacts],
+        monitoring: OrganizationMonitoringFacts? = nil
+    ) {
+        self.schemaVersion = Self.currentSchemaVersion
         self.management = management
         self.organizationID = organizationID
+        self.members = members
+        self.monitoring = monitoring
+    }
+}
+
+/// Member monitoring as the organization's administrators see it, one call family per service and region (not one
+/// per member).
+public struct OrganizationMonitoringFacts: Codable, Sendable {
+    public var regions: [String]
+    public var regionsSource: String
+    /// Region → GuardDuty's administrator view.
+    public var guardDuty: [String: Collected<GuardDutyOrganizationView>]
+
+    public init(regions: [String], regionsSource: String, guardDuty: [String: Collected<GuardDutyOrganizationView>]) {
+        self.regions = regions
+        self.regionsSource = regionsSource
+        self.guardDuty = guardDuty
+    }
+}
+
+/// GuardDuty's member list in one region, read in its administrator account.
+public struct GuardDutyOrganizationView: Codable, Sendable, Hashable {
+    /// The account whose view this is (the delegated administrator, or the management account).
+    public var administrator: AccountID
+    /// Member account → relationship status (`Enabled`, `Disabled`, `Removed`, `Invited`, …).
+    public var members: [String: String]
+
+    public init(administrator: AccountID, members: [String: String]) {
+        self.administrator = administrator
         self.members = members
     }
 }

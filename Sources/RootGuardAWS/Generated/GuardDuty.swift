@@ -657,6 +657,53 @@ public enum GuardDuty {
         }
     }
 
+    public struct ListMembersRequest: AWSShape, Equatable {
+        /// The unique ID of the detector that is associated with the member.
+        public var detectorId: Swift.String?
+        /// You can use this parameter to indicate the maximum number of items you want in the response.
+        public var maxResults: Swift.Int?
+        /// You can use this parameter when paginating results.
+        public var nextToken: Swift.String?
+        /// Specifies whether to only return associated members or to return all members (including members who haven't been invited yet or have been disassociated).
+        public var onlyAssociated: Swift.String?
+
+        public init(detectorId: Swift.String? = nil, maxResults: Swift.Int? = nil, nextToken: Swift.String? = nil, onlyAssociated: Swift.String? = nil) {
+            self.detectorId = detectorId
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+            self.onlyAssociated = onlyAssociated
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["DetectorId"] = detectorId.map { AWSHTTPBinding.text($0) }
+            if let value = maxResults { binding.query.append(("maxResults", AWSHTTPBinding.text(value))) }
+            if let value = nextToken { binding.query.append(("nextToken", AWSHTTPBinding.text(value))) }
+            if let value = onlyAssociated { binding.query.append(("onlyAssociated", AWSHTTPBinding.text(value))) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+    }
+
+    public struct ListMembersResponse: AWSShape, Equatable {
+        /// A list of members.
+        public var members: [Member]?
+        /// The pagination parameter to be used on the next list operation to retrieve more items.
+        public var nextToken: Swift.String?
+
+        public init(members: [Member]? = nil, nextToken: Swift.String? = nil) {
+            self.members = members
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case members = "members"
+            case nextToken = "nextToken"
+        }
+    }
+
     /// Describes whether Malware Protection will be enabled as a data source.
     public struct MalwareProtectionConfiguration: AWSShape, Equatable {
         /// Describes the configuration of Malware Protection for EC2 instances with findings.
@@ -686,6 +733,48 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case scanEc2InstanceWithFindings = "scanEc2InstanceWithFindings"
             case serviceRole = "serviceRole"
+        }
+    }
+
+    /// Contains information about the member account.
+    public struct Member: AWSShape, Equatable {
+        /// The ID of the member account.
+        public var accountId: Swift.String?
+        /// The detector ID of the member account.
+        public var detectorId: Swift.String?
+        /// The administrator account ID.
+        public var masterId: Swift.String?
+        /// The email address of the member account.
+        public var email: Swift.String?
+        /// The status of the relationship between the member and the administrator.
+        public var relationshipStatus: Swift.String?
+        /// The timestamp when the invitation was sent.
+        public var invitedAt: Swift.String?
+        /// The last-updated timestamp of the member.
+        public var updatedAt: Swift.String?
+        /// The administrator account ID.
+        public var administratorId: Swift.String?
+
+        public init(accountId: Swift.String? = nil, detectorId: Swift.String? = nil, masterId: Swift.String? = nil, email: Swift.String? = nil, relationshipStatus: Swift.String? = nil, invitedAt: Swift.String? = nil, updatedAt: Swift.String? = nil, administratorId: Swift.String? = nil) {
+            self.accountId = accountId
+            self.detectorId = detectorId
+            self.masterId = masterId
+            self.email = email
+            self.relationshipStatus = relationshipStatus
+            self.invitedAt = invitedAt
+            self.updatedAt = updatedAt
+            self.administratorId = administratorId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountId = "accountId"
+            case detectorId = "detectorId"
+            case masterId = "masterId"
+            case email = "email"
+            case relationshipStatus = "relationshipStatus"
+            case invitedAt = "invitedAt"
+            case updatedAt = "updatedAt"
+            case administratorId = "administratorId"
         }
     }
 
@@ -766,6 +855,7 @@ public enum GuardDuty {
         public static let getFilter = AWSOperationDescriptor(name: "GetFilter", method: "GET", requestURI: "/detector/{DetectorId}/filter/{FilterName}", resultWrapper: nil)
         public static let createDetector = AWSOperationDescriptor(name: "CreateDetector", method: "POST", requestURI: "/detector", resultWrapper: nil)
         public static let createFilter = AWSOperationDescriptor(name: "CreateFilter", method: "POST", requestURI: "/detector/{DetectorId}/filter", resultWrapper: nil)
+        public static let listMembers = AWSOperationDescriptor(name: "ListMembers", method: "GET", requestURI: "/detector/{DetectorId}/member", resultWrapper: nil)
     }
 }
 
@@ -832,6 +922,23 @@ extension GuardDuty {
         /// Creates a filter using the specified finding criteria.
         public func createFilter(_ input: CreateFilterRequest) async throws -> CreateFilterResponse {
             try await client.execute(GuardDuty.service, GuardDuty.Operations.createFilter, input: input, region: region)
+        }
+
+        /// Lists details about all member accounts for the current GuardDuty administrator account.
+        public func listMembers(_ input: ListMembersRequest) async throws -> ListMembersResponse {
+            try await client.execute(GuardDuty.service, GuardDuty.Operations.listMembers, input: input, region: region)
+        }
+
+        /// Every page of ``listMembers(_:)``, following `NextToken`.
+        public func listMembersPaginator(_ input: ListMembersRequest) -> AWSPaginator<ListMembersRequest, ListMembersResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listMembers($0) },
+                nextInput: { input, output in
+                    guard let token = output.nextToken, !token.isEmpty, token != input.nextToken else { return nil }
+                    var next = input
+                    next.nextToken = token
+                    return next
+                })
         }
     }
 }

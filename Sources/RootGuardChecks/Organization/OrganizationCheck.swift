@@ -23,7 +23,7 @@ extension CheckMetadata {
 public enum OrganizationCheckRegistry {
     public static let all: [any OrganizationCheck] = [
         MemberRootCredentialsRemoved(), MemberRootDeniedBySCP(), OrganizationRootEmailsUnique(),
-        ManagementRootHigherBar(), MemberRootActivityMonitored(),
+        ManagementRootHigherBar(), MemberRootActivityMonitored(), MemberGuardDutyEnabled(),
     ]
     public static var metadata: [CheckMetadata] { all.map { type(of: $0).metadata } }
 }

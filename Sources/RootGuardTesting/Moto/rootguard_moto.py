@@ -303,6 +303,9 @@ class Plugin:
                 match = re.fullmatch(r"/detector/([^/]+)/filter", path)
                 if match:
                     return self.guardduty_list_filters(start_response, environ, match.group(1), account, region)
+                match = re.fullmatch(r"/detector/([^/]+)/member", path)
+                if match:
+                    return self.guardduty_list_members(start_response, environ, match.group(1), account, region)
             target = environ.get("HTTP_X_AMZ_TARGET", "")
             # Tests refuse any JSON-protocol operation with "failOperations": ["PutRule", …] in the root state.
             if target and account in self.roots and target.rsplit(".", 1)[-1] in self.roots[account].data.get(
@@ -758,6 +761,46 @@ class Plugin:
                     "StandardsArn": arn, "StandardsInput": {}, "StandardsStatus": "READY"}
         return self.respond(start_response, 200, json.dumps({"StandardsSubscriptions": [subscription(a) for a in arns]}),
                             "application/json")
+
+    def guardduty_list_members(self, start_response, environ, detector_id, account, region):
+        """The administrator's view of its organization's members in one region (moto has no ListMembers): every
+        other account of the organization is a member, `Enabled` when its own detector in that region is enabled,
+        `Disabled` when it is suspended, `Removed` when it has none. Tests refuse it with "failOperations":
+        ["ListMembers"] in the caller's root state."""
+        from moto.guardduty.models import guardduty_backends
+
+        if account in self.roots and "ListMembers" in self.roots[account].data.get("failOperations", []):
+            return self.respond(start_response, 403, json.dumps({"message": "ListMembers is refused (injected by the test)", "__type": "AccessDeniedException"}),
+                                "application/json", [("x-amzn-ErrorType", "AccessDeniedException")])
+        try:
+            guardduty_backends[account][region].get_detector(detector_id)
+        except Exception:
+            return self.respond(start_response, 400, json.dumps({"message": "The request is rejected because the input detectorId is not owned by the current account.", "__type": "BadRequestException"}),
+                                "application/json", [("x-amzn-ErrorType", "BadRequestException")])
+        org = self.org_of(account)
+        members = []
+        if org is not None:
+            for member in org[2].accounts:
+                if member.id == account:
+                    continue
+                detectors = list(guardduty_backends[member.id][region].detectors.values())
+                if not detectors:
+                    status = "Removed"
+                elif any(d.enabled for d in detectors):
+                    status = "Enabled"
+                else:
+                    status = "Disabled"
+                members.append({"accountId": member.id, "detectorId": detectors[0].id if detectors else None,
+                                 "administratorId": account, "masterId": account, "email": member.email,
+                                 "relationshipStatus": status, "invitedAt": now_iso(), "updatedAt": now_iso()})
+        members.sort(key=lambda m: m["accountId"])
+        query = parse_qs(environ.get("QUERY_STRING", ""))
+        limit = int(query.get("maxResults", ["50"])[0])
+        start = int(query.get("nextToken", ["0"])[0] or 0)
+        result = {"members": [{k: v for k, v in m.items() if v is not None} for m in members[start:start + limit]]}
+        if start + limit < len(members):
+            result["nextToken"] = str(start + limit)
+        return self.respond(start_response, 200, json.dumps(result), "application/json")
 
     # ----- CloudTrail -----
 

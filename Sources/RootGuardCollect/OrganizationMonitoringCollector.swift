@@ -1,0 +1,120 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+
+/// Member monitoring through the organization's administrators: for GuardDuty, the delegated administrator
+/// (`organizations:ListDelegatedAdministrators`, else the management account) and, per region, its member list
+/// (`guardduty:ListDetectors`, `guardduty:ListMembers`): one call family per region, whatever the number of members.
+/// A view that cannot be read is unavailable with the reason and the missing permission or account, never assumed.
+public struct OrganizationMonitoringCollector: Sendable {
+    public static let requiredActions = [
+        "organizations:ListDelegatedAdministrators", "guardduty:ListDetectors", "guardduty:ListMembers",
+    ]
+
+    public let client: AWSClient
+    public let management: AccountID
+    public let regions: [String]
+    public let regionsSource: String
+    /// The role to assume in a delegated administrator account (`--via assume-role ROLE`); nil: none.
+    public let role: String?
+
+    public init(client: AWSClient, management: AccountID, regions: [String], regionsSource: String, role: String?) {
+        self.client = client
+        self.management = management
+        self.regions = regions
+        self.regionsSource = regionsSource
+        self.role = role
+    }
+
+    public func collect() async -> OrganizationMonitoringFacts {
+        let guardDuty = await guardDutyViews()
+        return OrganizationMonitoringFacts(regions: regions, regionsSource: regionsSource, guardDuty: guardDuty)
+    }
+
+    /// The account administering a service for the organization, and a client in it; unavailable when it cannot
+    /// be reached.
+    enum Administrator: Sendable {
+        case reachable(AccountID, AWSClient)
+        case unreachable(Unavailable)
+    }
+
+    func administrator(of principal: String) async -> Administrator {
+        let delegated: [Organizations.DelegatedAdministrator]
+        do {
+            delegated =
+                try await client.organizations().listDelegatedAdministrators(.init(servicePrincipal: principal))
+                .delegatedAdministrators ?? []
+        } catch {
+            return .unreachable(
+                Unavailable(
+                    error, operation: "organizations:ListDelegatedAdministrators",
+                    context: "the \(principal) delegated administrator could not be listed"))
+        }
+        guard let admin = delegated.first?.id.flatMap(AccountID.init(rawValue:)), admin != management else {
+            return .reachable(management, client)
+        }
+        guard let role else {
+            return .unreachable(
+                Unavailable(
+                    kind: .missing,
+                    reason:
+                        "\(principal)'s delegated administrator is \(admin); its organization view needs a role there (--via assume-role ROLE) or an audit run from that account",
+                    action: "sts:AssumeRole"))
+        }
+        let partition = client.configuration.region.partition.name
+        let step = ProfileChain.AssumeRoleStep(
+            profile: "delegated-administrator", roleARN: "arn:\(partition):iam::\(admin):role/\(role)",
+            externalID: nil, sessionName: "rootguard-org-monitoring", durationSeconds: 900, mfaSerial: nil)
+        let adminClient = client.with(
+            credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: client)))
+        return .reachable(admin, adminClient)
+    }
+
+    func guardDutyViews() async -> [String: Collected<GuardDutyOrganizationView>] {
+        let admin = await administrator(of: "guardduty.amazonaws.com")
+        var views: [String: Collected<GuardDutyOrganizationView>] = [:]
+        let results = await regions.concurrentMap(maxConcurrency: 4) {
+            region -> (String, Collected<GuardDutyOrganizationView>) in
+            switch admin {
+            case .unreachable(let reason): return (region, .unavailable(reason))
+            case .reachable(let account, let adminClient):
+                return (region, await guardDutyView(region: region, administrator: account, client: adminClient))
+            }
+        }
+        for (region, view) in results { views[region] = view }
+        return views
+    }
+
+    func guardDutyView(
+        region: String, administrator: AccountID, client: AWSClient
+    ) async
+        -> Collected<GuardDutyOrganizationView>
+    {
+        let guardDuty = client.guardDuty(region: AWSRegion(region))
+        do {
+            let detectors = try await guardDuty.listDetectors().detectorIds ?? []
+            guard let detector = detectors.first else {
+                return .unavailable(
+                    Unavailable(
+                        kind: .notEnabled,
+                        reason:
+                            "the GuardDuty administrator \(administrator) has no detector in \(region), so it has no member list there"
+                    ))
+            }
+            var members: [String: String] = [:]
+            for try await page in guardDuty.listMembersPaginator(
+                .init(detectorId: detector, maxResults: 50, onlyAssociated: "false"))
+            {
+                for member in page.members ?? [] {
+                    if let id = member.accountId { members[id] = member.relationshipStatus ?? "Unknown" }
+                }
+            }
+            return .value(GuardDutyOrganizationView(administrator: administrator, members: members))
+        } catch {
+            return .unavailable(
+                Unavailable(
+                    error, operation: "guardduty:ListMembers",
+                    context: "GuardDuty's member list in \(region) (administrator \(administrator)) could not be read"))
+        }
+    }
+}
