@@ -60,7 +60,8 @@ OPERATIONS = {
     "config": [
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",
         "PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder", "PutConfigRule",
-        "DescribeDeliveryChannels",
+        "DescribeDeliveryChannels", "PutOrganizationConfigRule", "DescribeOrganizationConfigRules",
+        "GetOrganizationConfigRuleDetailedStatus",
     ],
     "s3": ["ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy"],
     "athena": ["StartQueryExecution", "GetQueryExecution", "GetQueryResults"],

@@ -9,6 +9,11 @@ import RootGuardModel
 public struct OrganizationMonitoringCollector: Sendable {
     public static let requiredActions = [
         "organizations:ListDelegatedAdministrators", "guardduty:ListDetectors", "guardduty:ListMembers",
+        "config:DescribeOrganizationConfigRules", "config:GetOrganizationConfigRuleDetailedStatus",
+    ]
+    /// The managed rules of ROOT-BP 20.
+    public static let rootRules = [
+        "ROOT_ACCOUNT_MFA_ENABLED", "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED", "IAM_ROOT_ACCESS_KEY_CHECK",
     ]
 
     public let client: AWSClient
@@ -27,8 +32,67 @@ public struct OrganizationMonitoringCollector: Sendable {
     }
 
     public func collect() async -> OrganizationMonitoringFacts {
-        let guardDuty = await guardDutyViews()
-        return OrganizationMonitoringFacts(regions: regions, regionsSource: regionsSource, guardDuty: guardDuty)
+        async let guardDuty = guardDutyViews()
+        async let config = configViews()
+        return OrganizationMonitoringFacts(
+            regions: regions, regionsSource: regionsSource, guardDuty: await guardDuty, config: await config)
+    }
+
+    func configViews() async -> [String: Collected<ConfigOrganizationView>] {
+        let admin = await administrator(of: "config-multiaccountsetup.amazonaws.com")
+        let results = await regions.concurrentMap(maxConcurrency: 4) {
+            region -> (String, Collected<ConfigOrganizationView>) in
+            switch admin {
+            case .unreachable(let reason): return (region, .unavailable(reason))
+            case .reachable(let account, let adminClient):
+                return (region, await configView(region: region, administrator: account, client: adminClient))
+            }
+        }
+        return Dictionary(results, uniquingKeysWith: { a, _ in a })
+    }
+
+    func configView(
+        region: String, administrator: AccountID, client: AWSClient
+    ) async
+        -> Collected<ConfigOrganizationView>
+    {
+        let config = client.configService(region: AWSRegion(region))
+        var operation = "config:DescribeOrganizationConfigRules"
+        do {
+            var rules: [String: [String: String]] = [:]
+            var excluded: [String: [String]] = [:]
+            for try await page in config.describeOrganizationConfigRulesPaginator() {
+                for rule in page.organizationConfigRules ?? [] {
+                    guard let identifier = rule.organizationManagedRuleMetadata?.ruleIdentifier,
+                        Self.rootRules.contains(identifier), let name = rule.organizationConfigRuleName
+                    else { continue }
+                    operation = "config:GetOrganizationConfigRuleDetailedStatus"
+                    var statuses: [String: String] = [:]
+                    for try await status in config.getOrganizationConfigRuleDetailedStatusPaginator(
+                        .init(organizationConfigRuleName: name))
+                    {
+                        for member in status.organizationConfigRuleDetailedStatus ?? [] {
+                            guard let account = member.accountId else { continue }
+                            let state = member.memberAccountRuleStatus ?? "UNKNOWN"
+                            statuses[account] = member.errorCode.map { "\(state) (\($0))" } ?? state
+                        }
+                    }
+                    // Two organization rules for one identifier: a member counts as covered when either succeeded.
+                    rules[identifier, default: [:]].merge(statuses) { old, new in
+                        old.hasSuffix("_SUCCESSFUL") ? old : new
+                    }
+                    excluded[identifier, default: []] += rule.excludedAccounts ?? []
+                }
+            }
+            return .value(ConfigOrganizationView(administrator: administrator, rules: rules, excluded: excluded))
+        } catch {
+            return .unavailable(
+                Unavailable(
+                    error, operation: operation,
+                    context:
+                        "AWS Config's organization rules in \(region) (administrator \(administrator)) could not be read"
+                ))
+        }
     }
 
     /// The account administering a service for the organization, and a client in it; unavailable when it cannot

@@ -33,11 +33,34 @@ public struct OrganizationMonitoringFacts: Codable, Sendable {
     public var regionsSource: String
     /// Region → GuardDuty's administrator view.
     public var guardDuty: [String: Collected<GuardDutyOrganizationView>]
+    /// Region → AWS Config's organization rules (the three root rules) and their status in each member.
+    public var config: [String: Collected<ConfigOrganizationView>]
 
-    public init(regions: [String], regionsSource: String, guardDuty: [String: Collected<GuardDutyOrganizationView>]) {
+    public init(
+        regions: [String], regionsSource: String, guardDuty: [String: Collected<GuardDutyOrganizationView>],
+        config: [String: Collected<ConfigOrganizationView>]
+    ) {
         self.regions = regions
         self.regionsSource = regionsSource
         self.guardDuty = guardDuty
+        self.config = config
+    }
+}
+
+/// AWS Config's organization rules in one region, as the management account or Config's delegated administrator
+/// sees them: for each of the three root rules deployed organization-wide, each member's deployment status.
+public struct ConfigOrganizationView: Codable, Sendable, Hashable {
+    public var administrator: AccountID
+    /// Managed rule identifier (`ROOT_ACCOUNT_MFA_ENABLED`, …) → member account → status (`CREATE_SUCCESSFUL`,
+    /// `CREATE_FAILED (NoAvailableConfigurationRecorder)`, …). An identifier absent here has no organization rule.
+    public var rules: [String: [String: String]]
+    /// Identifier → members the organization rule excludes.
+    public var excluded: [String: [String]]
+
+    public init(administrator: AccountID, rules: [String: [String: String]], excluded: [String: [String]]) {
+        self.administrator = administrator
+        self.rules = rules
+        self.excluded = excluded
     }
 }
 

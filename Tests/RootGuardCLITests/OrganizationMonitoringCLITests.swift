@@ -40,7 +40,27 @@ struct OrganizationMonitoringCLITests {
                 for region in index == 0 ? ["us-east-1"] : ["us-east-1", "eu-west-1"] {
                     _ = try await inMember.guardDuty(region: AWSRegion(region)).createDetector(.init(enable: true))
                 }
+                if index > 0 {  // the partial member records with no Config recorder
+                    let config = inMember.configService()
+                    _ = try await inMember.s3().createBucket(.init(bucket: "config-\(member)"))
+                    _ = try await config.putConfigurationRecorder(
+                        .init(
+                            configurationRecorder: .init(
+                                name: "default", roleARN: "arn:aws:iam::\(member):role/config",
+                                recordingGroup: .init(allSupported: true, includeGlobalResourceTypes: true))))
+                    _ = try await config.putDeliveryChannel(
+                        .init(deliveryChannel: .init(name: "default", s3BucketName: "config-\(member)")))
+                    _ = try await config.startConfigurationRecorder(.init(configurationRecorderName: "default"))
+                }
                 try await moto.setRoot(account: member, ["password": ["enabled": false]])
+            }
+            for identifier in [
+                "ROOT_ACCOUNT_MFA_ENABLED", "ROOT_ACCOUNT_HARDWARE_MFA_ENABLED", "IAM_ROOT_ACCESS_KEY_CHECK",
+            ] {
+                _ = try await client.configService().putOrganizationConfigRule(
+                    .init(
+                        organizationConfigRuleName: identifier.lowercased(),
+                        organizationManagedRuleMetadata: .init(ruleIdentifier: identifier)))
             }
             return Members(partial: members[0], covered: Array(members[1...]))
         }
@@ -74,7 +94,15 @@ struct OrganizationMonitoringCLITests {
         #expect(!partial.message.contains("us-east-1"))
         for member in members.covered {
             #expect(guardDuty(report, member)?.status == "PASS", "\(guardDuty(report, member)?.message ?? "missing")")
+            let config = report.findings.first { $0.checkId == "member-config-root-rules" && $0.accountId == member }
+            #expect(config?.status == "PASS", "\(config?.message ?? "missing")")
         }
+        // The partial member has no recorder: AWS could not deploy the rules there.
+        let config = try #require(
+            report.findings.first { $0.checkId == "member-config-root-rules" && $0.accountId == members.partial })
+        #expect(config.status == "FAIL")
+        #expect(config.message.contains("CREATE_FAILED (NoAvailableConfigurationRecorder)"), "\(config.message)")
+        #expect(config.message.contains("source: AWS Config's organization rules"))
         let matrix = try CLI.run(
             [
                 "audit", "--org", "--via", "assume-root", "--regions", "us-east-1,eu-west-1", "--endpoint-url",

@@ -375,6 +375,44 @@ public enum ConfigService {
         }
     }
 
+    public struct DescribeOrganizationConfigRulesRequest: AWSShape, Equatable {
+        /// The names of organization Config rules for which you want details.
+        public var organizationConfigRuleNames: [Swift.String]?
+        /// The maximum number of organization Config rules returned on each page.
+        public var limit: Swift.Int?
+        /// The nextToken string returned on a previous page that you use to get the next page of results in a paginated response.
+        public var nextToken: Swift.String?
+
+        public init(organizationConfigRuleNames: [Swift.String]? = nil, limit: Swift.Int? = nil, nextToken: Swift.String? = nil) {
+            self.organizationConfigRuleNames = organizationConfigRuleNames
+            self.limit = limit
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleNames = "OrganizationConfigRuleNames"
+            case limit = "Limit"
+            case nextToken = "NextToken"
+        }
+    }
+
+    public struct DescribeOrganizationConfigRulesResponse: AWSShape, Equatable {
+        /// Returns a list of OrganizationConfigRule objects.
+        public var organizationConfigRules: [OrganizationConfigRule]?
+        /// The nextToken string returned on a previous page that you use to get the next page of results in a paginated response.
+        public var nextToken: Swift.String?
+
+        public init(organizationConfigRules: [OrganizationConfigRule]? = nil, nextToken: Swift.String? = nil) {
+            self.organizationConfigRules = organizationConfigRules
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRules = "OrganizationConfigRules"
+            case nextToken = "NextToken"
+        }
+    }
+
     /// The configuration object for Config rule evaluation mode.
     public struct EvaluationModeConfiguration: AWSShape, Equatable {
         /// The mode of an evaluation.
@@ -400,6 +438,312 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case resourceTypes = "resourceTypes"
+        }
+    }
+
+    public struct GetOrganizationConfigRuleDetailedStatusRequest: AWSShape, Equatable {
+        /// The name of your organization Config rule for which you want status details for member accounts.
+        public var organizationConfigRuleName: Swift.String?
+        /// A StatusDetailFilters object.
+        public var filters: StatusDetailFilters?
+        /// The maximum number of OrganizationConfigRuleDetailedStatus returned on each page.
+        public var limit: Swift.Int?
+        /// The nextToken string returned on a previous page that you use to get the next page of results in a paginated response.
+        public var nextToken: Swift.String?
+
+        public init(organizationConfigRuleName: Swift.String? = nil, filters: StatusDetailFilters? = nil, limit: Swift.Int? = nil, nextToken: Swift.String? = nil) {
+            self.organizationConfigRuleName = organizationConfigRuleName
+            self.filters = filters
+            self.limit = limit
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleName = "OrganizationConfigRuleName"
+            case filters = "Filters"
+            case limit = "Limit"
+            case nextToken = "NextToken"
+        }
+    }
+
+    public struct GetOrganizationConfigRuleDetailedStatusResponse: AWSShape, Equatable {
+        /// A list of MemberAccountStatus objects.
+        public var organizationConfigRuleDetailedStatus: [MemberAccountStatus]?
+        /// The nextToken string returned on a previous page that you use to get the next page of results in a paginated response.
+        public var nextToken: Swift.String?
+
+        public init(organizationConfigRuleDetailedStatus: [MemberAccountStatus]? = nil, nextToken: Swift.String? = nil) {
+            self.organizationConfigRuleDetailedStatus = organizationConfigRuleDetailedStatus
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleDetailedStatus = "OrganizationConfigRuleDetailedStatus"
+            case nextToken = "NextToken"
+        }
+    }
+
+    /// Organization Config rule creation or deletion status in each member account.
+    public struct MemberAccountStatus: AWSShape, Equatable {
+        /// The 12-digit account ID of a member account.
+        public var accountId: Swift.String?
+        /// The name of Config rule deployed in the member account.
+        public var configRuleName: Swift.String?
+        /// Indicates deployment status for Config rule in the member account.
+        public var memberAccountRuleStatus: Swift.String?
+        /// An error code that is returned when Config rule creation or deletion failed in the member account.
+        public var errorCode: Swift.String?
+        /// An error message indicating that Config rule account creation or deletion has failed due to an error in the member account.
+        public var errorMessage: Swift.String?
+        /// The timestamp of the last status update.
+        public var lastUpdateTime: Foundation.Date?
+
+        public init(accountId: Swift.String? = nil, configRuleName: Swift.String? = nil, memberAccountRuleStatus: Swift.String? = nil, errorCode: Swift.String? = nil, errorMessage: Swift.String? = nil, lastUpdateTime: Foundation.Date? = nil) {
+            self.accountId = accountId
+            self.configRuleName = configRuleName
+            self.memberAccountRuleStatus = memberAccountRuleStatus
+            self.errorCode = errorCode
+            self.errorMessage = errorMessage
+            self.lastUpdateTime = lastUpdateTime
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountId = "AccountId"
+            case configRuleName = "ConfigRuleName"
+            case memberAccountRuleStatus = "MemberAccountRuleStatus"
+            case errorCode = "ErrorCode"
+            case errorMessage = "ErrorMessage"
+            case lastUpdateTime = "LastUpdateTime"
+        }
+    }
+
+    /// An organization Config rule that has information about Config rules that Config creates in member accounts.
+    public struct OrganizationConfigRule: AWSShape, Equatable {
+        /// The name that you assign to organization Config rule.
+        public var organizationConfigRuleName: Swift.String?
+        /// Amazon Resource Name (ARN) of organization Config rule.
+        public var organizationConfigRuleArn: Swift.String?
+        /// An OrganizationManagedRuleMetadata object.
+        public var organizationManagedRuleMetadata: OrganizationManagedRuleMetadata?
+        /// An OrganizationCustomRuleMetadata object.
+        public var organizationCustomRuleMetadata: OrganizationCustomRuleMetadata?
+        /// A comma-separated list of accounts excluded from organization Config rule.
+        public var excludedAccounts: [Swift.String]?
+        /// The timestamp of the last update.
+        public var lastUpdateTime: Foundation.Date?
+        /// An object that specifies metadata for your organization's Config Custom Policy rule.
+        public var organizationCustomPolicyRuleMetadata: OrganizationCustomPolicyRuleMetadataNoPolicy?
+
+        public init(organizationConfigRuleName: Swift.String? = nil, organizationConfigRuleArn: Swift.String? = nil, organizationManagedRuleMetadata: OrganizationManagedRuleMetadata? = nil, organizationCustomRuleMetadata: OrganizationCustomRuleMetadata? = nil, excludedAccounts: [Swift.String]? = nil, lastUpdateTime: Foundation.Date? = nil, organizationCustomPolicyRuleMetadata: OrganizationCustomPolicyRuleMetadataNoPolicy? = nil) {
+            self.organizationConfigRuleName = organizationConfigRuleName
+            self.organizationConfigRuleArn = organizationConfigRuleArn
+            self.organizationManagedRuleMetadata = organizationManagedRuleMetadata
+            self.organizationCustomRuleMetadata = organizationCustomRuleMetadata
+            self.excludedAccounts = excludedAccounts
+            self.lastUpdateTime = lastUpdateTime
+            self.organizationCustomPolicyRuleMetadata = organizationCustomPolicyRuleMetadata
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleName = "OrganizationConfigRuleName"
+            case organizationConfigRuleArn = "OrganizationConfigRuleArn"
+            case organizationManagedRuleMetadata = "OrganizationManagedRuleMetadata"
+            case organizationCustomRuleMetadata = "OrganizationCustomRuleMetadata"
+            case excludedAccounts = "ExcludedAccounts"
+            case lastUpdateTime = "LastUpdateTime"
+            case organizationCustomPolicyRuleMetadata = "OrganizationCustomPolicyRuleMetadata"
+        }
+    }
+
+    /// An object that specifies metadata for your organization's Config Custom Policy rule.
+    public struct OrganizationCustomPolicyRuleMetadata: AWSShape, Equatable {
+        /// The description that you provide for your organization Config Custom Policy rule.
+        public var description: Swift.String?
+        /// The type of notification that initiates Config to run an evaluation for a rule.
+        public var organizationConfigRuleTriggerTypes: [Swift.String]?
+        /// A string, in JSON format, that is passed to your organization Config Custom Policy rule.
+        public var inputParameters: Swift.String?
+        /// The maximum frequency with which Config runs evaluations for a rule.
+        public var maximumExecutionFrequency: Swift.String?
+        /// The type of the Amazon Web Services resource that was evaluated.
+        public var resourceTypesScope: [Swift.String]?
+        /// The ID of the Amazon Web Services resource that was evaluated.
+        public var resourceIdScope: Swift.String?
+        /// One part of a key-value pair that make up a tag.
+        public var tagKeyScope: Swift.String?
+        /// The optional part of a key-value pair that make up a tag.
+        public var tagValueScope: Swift.String?
+        /// The runtime system for your organization Config Custom Policy rules.
+        public var policyRuntime: Swift.String?
+        /// The policy definition containing the logic for your organization Config Custom Policy rule.
+        public var policyText: Swift.String?
+        /// A list of accounts that you can enable debug logging for your organization Config Custom Policy rule.
+        public var debugLogDeliveryAccounts: [Swift.String]?
+
+        public init(description: Swift.String? = nil, organizationConfigRuleTriggerTypes: [Swift.String]? = nil, inputParameters: Swift.String? = nil, maximumExecutionFrequency: Swift.String? = nil, resourceTypesScope: [Swift.String]? = nil, resourceIdScope: Swift.String? = nil, tagKeyScope: Swift.String? = nil, tagValueScope: Swift.String? = nil, policyRuntime: Swift.String? = nil, policyText: Swift.String? = nil, debugLogDeliveryAccounts: [Swift.String]? = nil) {
+            self.description = description
+            self.organizationConfigRuleTriggerTypes = organizationConfigRuleTriggerTypes
+            self.inputParameters = inputParameters
+            self.maximumExecutionFrequency = maximumExecutionFrequency
+            self.resourceTypesScope = resourceTypesScope
+            self.resourceIdScope = resourceIdScope
+            self.tagKeyScope = tagKeyScope
+            self.tagValueScope = tagValueScope
+            self.policyRuntime = policyRuntime
+            self.policyText = policyText
+            self.debugLogDeliveryAccounts = debugLogDeliveryAccounts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description = "Description"
+            case organizationConfigRuleTriggerTypes = "OrganizationConfigRuleTriggerTypes"
+            case inputParameters = "InputParameters"
+            case maximumExecutionFrequency = "MaximumExecutionFrequency"
+            case resourceTypesScope = "ResourceTypesScope"
+            case resourceIdScope = "ResourceIdScope"
+            case tagKeyScope = "TagKeyScope"
+            case tagValueScope = "TagValueScope"
+            case policyRuntime = "PolicyRuntime"
+            case policyText = "PolicyText"
+            case debugLogDeliveryAccounts = "DebugLogDeliveryAccounts"
+        }
+    }
+
+    /// metadata for your organization Config Custom Policy rule including the runtime system in use, which accounts have debug logging enabled, and other custom rule metadata such as resource type, resource ID of Amazon Web Services resource, and organization trigger types that trigger Config to evaluate A
+    public struct OrganizationCustomPolicyRuleMetadataNoPolicy: AWSShape, Equatable {
+        /// The description that you provide for your organization Config Custom Policy rule.
+        public var description: Swift.String?
+        /// The type of notification that triggers Config to run an evaluation for a rule.
+        public var organizationConfigRuleTriggerTypes: [Swift.String]?
+        /// A string, in JSON format, that is passed to your organization Config Custom Policy rule.
+        public var inputParameters: Swift.String?
+        /// The maximum frequency with which Config runs evaluations for a rule.
+        public var maximumExecutionFrequency: Swift.String?
+        /// The type of the Amazon Web Services resource that was evaluated.
+        public var resourceTypesScope: [Swift.String]?
+        /// The ID of the Amazon Web Services resource that was evaluated.
+        public var resourceIdScope: Swift.String?
+        /// One part of a key-value pair that make up a tag.
+        public var tagKeyScope: Swift.String?
+        /// The optional part of a key-value pair that make up a tag.
+        public var tagValueScope: Swift.String?
+        /// The runtime system for your organization Config Custom Policy rules.
+        public var policyRuntime: Swift.String?
+        /// A list of accounts that you can enable debug logging for your organization Config Custom Policy rule.
+        public var debugLogDeliveryAccounts: [Swift.String]?
+
+        public init(description: Swift.String? = nil, organizationConfigRuleTriggerTypes: [Swift.String]? = nil, inputParameters: Swift.String? = nil, maximumExecutionFrequency: Swift.String? = nil, resourceTypesScope: [Swift.String]? = nil, resourceIdScope: Swift.String? = nil, tagKeyScope: Swift.String? = nil, tagValueScope: Swift.String? = nil, policyRuntime: Swift.String? = nil, debugLogDeliveryAccounts: [Swift.String]? = nil) {
+            self.description = description
+            self.organizationConfigRuleTriggerTypes = organizationConfigRuleTriggerTypes
+            self.inputParameters = inputParameters
+            self.maximumExecutionFrequency = maximumExecutionFrequency
+            self.resourceTypesScope = resourceTypesScope
+            self.resourceIdScope = resourceIdScope
+            self.tagKeyScope = tagKeyScope
+            self.tagValueScope = tagValueScope
+            self.policyRuntime = policyRuntime
+            self.debugLogDeliveryAccounts = debugLogDeliveryAccounts
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description = "Description"
+            case organizationConfigRuleTriggerTypes = "OrganizationConfigRuleTriggerTypes"
+            case inputParameters = "InputParameters"
+            case maximumExecutionFrequency = "MaximumExecutionFrequency"
+            case resourceTypesScope = "ResourceTypesScope"
+            case resourceIdScope = "ResourceIdScope"
+            case tagKeyScope = "TagKeyScope"
+            case tagValueScope = "TagValueScope"
+            case policyRuntime = "PolicyRuntime"
+            case debugLogDeliveryAccounts = "DebugLogDeliveryAccounts"
+        }
+    }
+
+    /// An object that specifies organization custom rule metadata such as resource type, resource ID of Amazon Web Services resource, Lambda function ARN, and organization trigger types that trigger Config to evaluate your Amazon Web Services resources against a rule.
+    public struct OrganizationCustomRuleMetadata: AWSShape, Equatable {
+        /// The description that you provide for your organization Config rule.
+        public var description: Swift.String?
+        /// The lambda function ARN.
+        public var lambdaFunctionArn: Swift.String?
+        /// The type of notification that triggers Config to run an evaluation for a rule.
+        public var organizationConfigRuleTriggerTypes: [Swift.String]?
+        /// A string, in JSON format, that is passed to your organization Config rule Lambda function.
+        public var inputParameters: Swift.String?
+        /// The maximum frequency with which Config runs evaluations for a rule.
+        public var maximumExecutionFrequency: Swift.String?
+        /// The type of the Amazon Web Services resource that was evaluated.
+        public var resourceTypesScope: [Swift.String]?
+        /// The ID of the Amazon Web Services resource that was evaluated.
+        public var resourceIdScope: Swift.String?
+        /// One part of a key-value pair that make up a tag.
+        public var tagKeyScope: Swift.String?
+        /// The optional part of a key-value pair that make up a tag.
+        public var tagValueScope: Swift.String?
+
+        public init(description: Swift.String? = nil, lambdaFunctionArn: Swift.String? = nil, organizationConfigRuleTriggerTypes: [Swift.String]? = nil, inputParameters: Swift.String? = nil, maximumExecutionFrequency: Swift.String? = nil, resourceTypesScope: [Swift.String]? = nil, resourceIdScope: Swift.String? = nil, tagKeyScope: Swift.String? = nil, tagValueScope: Swift.String? = nil) {
+            self.description = description
+            self.lambdaFunctionArn = lambdaFunctionArn
+            self.organizationConfigRuleTriggerTypes = organizationConfigRuleTriggerTypes
+            self.inputParameters = inputParameters
+            self.maximumExecutionFrequency = maximumExecutionFrequency
+            self.resourceTypesScope = resourceTypesScope
+            self.resourceIdScope = resourceIdScope
+            self.tagKeyScope = tagKeyScope
+            self.tagValueScope = tagValueScope
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description = "Description"
+            case lambdaFunctionArn = "LambdaFunctionArn"
+            case organizationConfigRuleTriggerTypes = "OrganizationConfigRuleTriggerTypes"
+            case inputParameters = "InputParameters"
+            case maximumExecutionFrequency = "MaximumExecutionFrequency"
+            case resourceTypesScope = "ResourceTypesScope"
+            case resourceIdScope = "ResourceIdScope"
+            case tagKeyScope = "TagKeyScope"
+            case tagValueScope = "TagValueScope"
+        }
+    }
+
+    /// An object that specifies organization managed rule metadata such as resource type and ID of Amazon Web Services resource along with the rule identifier.
+    public struct OrganizationManagedRuleMetadata: AWSShape, Equatable {
+        /// The description that you provide for your organization Config rule.
+        public var description: Swift.String?
+        /// For organization config managed rules, a predefined identifier from a list.
+        public var ruleIdentifier: Swift.String?
+        /// A string, in JSON format, that is passed to your organization Config rule Lambda function.
+        public var inputParameters: Swift.String?
+        /// The maximum frequency with which Config runs evaluations for a rule.
+        public var maximumExecutionFrequency: Swift.String?
+        /// The type of the Amazon Web Services resource that was evaluated.
+        public var resourceTypesScope: [Swift.String]?
+        /// The ID of the Amazon Web Services resource that was evaluated.
+        public var resourceIdScope: Swift.String?
+        /// One part of a key-value pair that make up a tag.
+        public var tagKeyScope: Swift.String?
+        /// The optional part of a key-value pair that make up a tag.
+        public var tagValueScope: Swift.String?
+
+        public init(description: Swift.String? = nil, ruleIdentifier: Swift.String? = nil, inputParameters: Swift.String? = nil, maximumExecutionFrequency: Swift.String? = nil, resourceTypesScope: [Swift.String]? = nil, resourceIdScope: Swift.String? = nil, tagKeyScope: Swift.String? = nil, tagValueScope: Swift.String? = nil) {
+            self.description = description
+            self.ruleIdentifier = ruleIdentifier
+            self.inputParameters = inputParameters
+            self.maximumExecutionFrequency = maximumExecutionFrequency
+            self.resourceTypesScope = resourceTypesScope
+            self.resourceIdScope = resourceIdScope
+            self.tagKeyScope = tagKeyScope
+            self.tagValueScope = tagValueScope
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case description = "Description"
+            case ruleIdentifier = "RuleIdentifier"
+            case inputParameters = "InputParameters"
+            case maximumExecutionFrequency = "MaximumExecutionFrequency"
+            case resourceTypesScope = "ResourceTypesScope"
+            case resourceIdScope = "ResourceIdScope"
+            case tagKeyScope = "TagKeyScope"
+            case tagValueScope = "TagValueScope"
         }
     }
 
@@ -449,6 +793,48 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case deliveryChannel = "DeliveryChannel"
+        }
+    }
+
+    public struct PutOrganizationConfigRuleRequest: AWSShape, Equatable {
+        /// The name that you assign to an organization Config rule.
+        public var organizationConfigRuleName: Swift.String?
+        /// An OrganizationManagedRuleMetadata object.
+        public var organizationManagedRuleMetadata: OrganizationManagedRuleMetadata?
+        /// An OrganizationCustomRuleMetadata object.
+        public var organizationCustomRuleMetadata: OrganizationCustomRuleMetadata?
+        /// A comma-separated list of accounts that you want to exclude from an organization Config rule.
+        public var excludedAccounts: [Swift.String]?
+        /// An OrganizationCustomPolicyRuleMetadata object.
+        public var organizationCustomPolicyRuleMetadata: OrganizationCustomPolicyRuleMetadata?
+
+        public init(organizationConfigRuleName: Swift.String? = nil, organizationManagedRuleMetadata: OrganizationManagedRuleMetadata? = nil, organizationCustomRuleMetadata: OrganizationCustomRuleMetadata? = nil, excludedAccounts: [Swift.String]? = nil, organizationCustomPolicyRuleMetadata: OrganizationCustomPolicyRuleMetadata? = nil) {
+            self.organizationConfigRuleName = organizationConfigRuleName
+            self.organizationManagedRuleMetadata = organizationManagedRuleMetadata
+            self.organizationCustomRuleMetadata = organizationCustomRuleMetadata
+            self.excludedAccounts = excludedAccounts
+            self.organizationCustomPolicyRuleMetadata = organizationCustomPolicyRuleMetadata
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleName = "OrganizationConfigRuleName"
+            case organizationManagedRuleMetadata = "OrganizationManagedRuleMetadata"
+            case organizationCustomRuleMetadata = "OrganizationCustomRuleMetadata"
+            case excludedAccounts = "ExcludedAccounts"
+            case organizationCustomPolicyRuleMetadata = "OrganizationCustomPolicyRuleMetadata"
+        }
+    }
+
+    public struct PutOrganizationConfigRuleResponse: AWSShape, Equatable {
+        /// The Amazon Resource Name (ARN) of an organization Config rule.
+        public var organizationConfigRuleArn: Swift.String?
+
+        public init(organizationConfigRuleArn: Swift.String? = nil) {
+            self.organizationConfigRuleArn = organizationConfigRuleArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case organizationConfigRuleArn = "OrganizationConfigRuleArn"
         }
     }
 
@@ -624,6 +1010,24 @@ public enum ConfigService {
         }
     }
 
+    /// Status filter object to filter results based on specific member account ID or status type for an organization Config rule.
+    public struct StatusDetailFilters: AWSShape, Equatable {
+        /// The 12-digit account ID of the member account within an organization.
+        public var accountId: Swift.String?
+        /// Indicates deployment status for Config rule in the member account.
+        public var memberAccountRuleStatus: Swift.String?
+
+        public init(accountId: Swift.String? = nil, memberAccountRuleStatus: Swift.String? = nil) {
+            self.accountId = accountId
+            self.memberAccountRuleStatus = memberAccountRuleStatus
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountId = "AccountId"
+            case memberAccountRuleStatus = "MemberAccountRuleStatus"
+        }
+    }
+
     /// The tags for the resource.
     public struct Tag: AWSShape, Equatable {
         /// One part of a key-value pair that make up a tag.
@@ -652,6 +1056,9 @@ public enum ConfigService {
         public static let startConfigurationRecorder = AWSOperationDescriptor(name: "StartConfigurationRecorder", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putConfigRule = AWSOperationDescriptor(name: "PutConfigRule", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let describeDeliveryChannels = AWSOperationDescriptor(name: "DescribeDeliveryChannels", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let putOrganizationConfigRule = AWSOperationDescriptor(name: "PutOrganizationConfigRule", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let describeOrganizationConfigRules = AWSOperationDescriptor(name: "DescribeOrganizationConfigRules", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let getOrganizationConfigRuleDetailedStatus = AWSOperationDescriptor(name: "GetOrganizationConfigRuleDetailedStatus", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -716,6 +1123,45 @@ extension ConfigService {
         /// Returns details about the specified delivery channel.
         public func describeDeliveryChannels(_ input: DescribeDeliveryChannelsRequest = .init()) async throws -> DescribeDeliveryChannelsResponse {
             try await client.execute(ConfigService.service, ConfigService.Operations.describeDeliveryChannels, input: input, region: region)
+        }
+
+        /// Adds or updates an Config rule for your entire organization to evaluate if your Amazon Web Services resources comply with your desired configurations.
+        public func putOrganizationConfigRule(_ input: PutOrganizationConfigRuleRequest) async throws -> PutOrganizationConfigRuleResponse {
+            try await client.execute(ConfigService.service, ConfigService.Operations.putOrganizationConfigRule, input: input, region: region)
+        }
+
+        /// Returns a list of organization Config rules.
+        public func describeOrganizationConfigRules(_ input: DescribeOrganizationConfigRulesRequest = .init()) async throws -> DescribeOrganizationConfigRulesResponse {
+            try await client.execute(ConfigService.service, ConfigService.Operations.describeOrganizationConfigRules, input: input, region: region)
+        }
+
+        /// Every page of ``describeOrganizationConfigRules(_:)``, following `NextToken`.
+        public func describeOrganizationConfigRulesPaginator(_ input: DescribeOrganizationConfigRulesRequest = .init()) -> AWSPaginator<DescribeOrganizationConfigRulesRequest, DescribeOrganizationConfigRulesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.describeOrganizationConfigRules($0) },
+                nextInput: { input, output in
+                    guard let token = output.nextToken, !token.isEmpty, token != input.nextToken else { return nil }
+                    var next = input
+                    next.nextToken = token
+                    return next
+                })
+        }
+
+        /// Returns detailed status for each member account within an organization for a given organization Config rule.
+        public func getOrganizationConfigRuleDetailedStatus(_ input: GetOrganizationConfigRuleDetailedStatusRequest) async throws -> GetOrganizationConfigRuleDetailedStatusResponse {
+            try await client.execute(ConfigService.service, ConfigService.Operations.getOrganizationConfigRuleDetailedStatus, input: input, region: region)
+        }
+
+        /// Every page of ``getOrganizationConfigRuleDetailedStatus(_:)``, following `NextToken`.
+        public func getOrganizationConfigRuleDetailedStatusPaginator(_ input: GetOrganizationConfigRuleDetailedStatusRequest) -> AWSPaginator<GetOrganizationConfigRuleDetailedStatusRequest, GetOrganizationConfigRuleDetailedStatusResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.getOrganizationConfigRuleDetailedStatus($0) },
+                nextInput: { input, output in
+                    guard let token = output.nextToken, !token.isEmpty, token != input.nextToken else { return nil }
+                    var next = input
+                    next.nextToken = token
+                    return next
+                })
         }
     }
 }

@@ -24,6 +24,7 @@ public enum OrganizationCheckRegistry {
     public static let all: [any OrganizationCheck] = [
         MemberRootCredentialsRemoved(), MemberRootDeniedBySCP(), OrganizationRootEmailsUnique(),
         ManagementRootHigherBar(), MemberRootActivityMonitored(), MemberGuardDutyEnabled(),
+        MemberConfigRootRules(),
     ]
     public static var metadata: [CheckMetadata] { all.map { type(of: $0).metadata } }
 }

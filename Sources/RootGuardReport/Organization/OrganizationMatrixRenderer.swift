@@ -3,7 +3,9 @@ import RootGuardModel
 /// The organization summary: one row per account, one column per practice, the worst status in each cell.
 public enum OrganizationMatrixRenderer {
     /// The practices shown as columns.
-    public static let practices: [PracticeID] = ["01", "02", "03", "05", "09", "13", "14", "15", "16", "17", "19"]
+    public static let practices: [PracticeID] = [
+        "01", "02", "03", "05", "09", "13", "14", "15", "16", "17", "19", "20",
+    ]
 
     public static func render(_ report: ReportV1, organization: OrganizationSnapshot) -> String {
         let management = organization.management.account.accountID

@@ -163,6 +163,7 @@ class Plugin:
         self.pending_topics = set()
         self.iam_trusted = {}  # organization id -> enabled date
         self.hub_standards = {}  # (account, region) -> [standards ARN] while Security Hub is enabled
+        self.org_config_rules = {}  # (administrator account, region) -> {name: rule dict}
         # access key id -> account. moto finds a key's account by walking every account's IAM and STS backends
         # on each request, which makes it crawl with a thousand accounts. The answer is remembered here and handed
         # to moto in its own x-moto-account-id header; the memo is cleared whenever a key could appear.
@@ -336,6 +337,11 @@ class Plugin:
                 handled = self.securityhub(environ, start_response, path, body, account, region)
                 if handled is not None:
                     return handled
+            if service == "config" and target.rsplit(".", 1)[-1] in (
+                    "PutOrganizationConfigRule", "DescribeOrganizationConfigRules",
+                    "GetOrganizationConfigRuleDetailedStatus"):
+                return self.config_organization_rules(start_response, target.rsplit(".", 1)[-1],
+                                                      json.loads(body or b"{}"), account, region)
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
         except Exception as error:  # a bug here must surface as a 500, not hang the client
@@ -801,6 +807,53 @@ class Plugin:
         if start + limit < len(members):
             result["nextToken"] = str(start + limit)
         return self.respond(start_response, 200, json.dumps(result), "application/json")
+
+    # ----- AWS Config organization rules (moto has none) -----
+
+    def config_organization_rules(self, start_response, action, payload, account, region):
+        """Organization config rules of the management account (or Config's delegated administrator), and each
+        member's deployment status: CREATE_SUCCESSFUL where the member records with a Config recorder in that region,
+        CREATE_FAILED (NoAvailableConfigurationRecorder) where it does not, as AWS reports it."""
+        from moto.config.models import config_backends
+
+        content = "application/x-amz-json-1.1"
+        org = self.org_of(account)
+        if org is None:
+            return self.json_error(start_response, 400, "OrganizationAccessDeniedException",
+                                   "This action can only be performed if you are a registered delegated administrator or the management account.")
+        key = (account, region)
+        if action == "PutOrganizationConfigRule":
+            name = payload.get("OrganizationConfigRuleName", "")
+            arn = f"arn:{self.partition(region)}:config:{region}:{account}:organization-config-rule/{name}-rootguard"
+            rule = {"OrganizationConfigRuleName": name, "OrganizationConfigRuleArn": arn,
+                    "OrganizationManagedRuleMetadata": payload.get("OrganizationManagedRuleMetadata", {}),
+                    "ExcludedAccounts": payload.get("ExcludedAccounts", []), "LastUpdateTime": time.time()}
+            with self.lock:
+                self.org_config_rules.setdefault(key, {})[name] = rule
+            return self.respond(start_response, 200, json.dumps({"OrganizationConfigRuleArn": arn}), content)
+        rules = self.org_config_rules.get(key, {})
+        if action == "DescribeOrganizationConfigRules":
+            names = payload.get("OrganizationConfigRuleNames") or sorted(rules)
+            return self.respond(start_response, 200, json.dumps(
+                {"OrganizationConfigRules": [rules[n] for n in names if n in rules]}), content)
+        name = payload.get("OrganizationConfigRuleName", "")
+        if name not in rules:
+            return self.json_error(start_response, 400, "NoSuchOrganizationConfigRuleException",
+                                   f"The organization config rule {name} does not exist.")
+        statuses = []
+        for member in org[2].accounts:
+            if member.id == account or member.id in rules[name]["ExcludedAccounts"]:
+                continue
+            recorders = config_backends[member.id][region].recorders.values()
+            recording = any(r.status.recording for r in recorders)
+            status = {"AccountId": member.id, "ConfigRuleName": name,
+                      "MemberAccountRuleStatus": "CREATE_SUCCESSFUL" if recording else "CREATE_FAILED",
+                      "LastUpdateTime": time.time()}
+            if not recording:
+                status["ErrorCode"] = "NoAvailableConfigurationRecorder"
+                status["ErrorMessage"] = "No configuration recorder is available in this account and region."
+            statuses.append(status)
+        return self.respond(start_response, 200, json.dumps({"OrganizationConfigRuleDetailedStatus": statuses}), content)
 
     # ----- CloudTrail -----
 
