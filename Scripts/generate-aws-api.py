@@ -65,16 +65,17 @@ OPERATIONS = {
     ],
     "s3": ["ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy"],
     "athena": ["StartQueryExecution", "GetQueryExecution", "GetQueryResults"],
+    "support": ["DescribeTrustedAdvisorChecks", "DescribeTrustedAdvisorCheckResult"],
 }
 
 # Swift namespace per botocore service name.
 NAMESPACE = {
     "iam": "IAM", "sts": "STS", "organizations": "Organizations", "account": "Account", "cloudtrail": "CloudTrail",
     "logs": "CloudWatchLogs", "cloudwatch": "CloudWatch", "sns": "SNS", "events": "EventBridge",
-    "guardduty": "GuardDuty", "securityhub": "SecurityHub", "config": "ConfigService", "s3": "S3", "athena": "Athena", "sqs": "SQS",
+    "guardduty": "GuardDuty", "securityhub": "SecurityHub", "config": "ConfigService", "s3": "S3", "athena": "Athena", "sqs": "SQS", "support": "Support",
 }
 # Services with one endpoint per partition.
-GLOBAL = {"iam", "organizations", "account"}
+GLOBAL = {"iam", "organizations", "account", "support"}
 
 SWIFT_KEYWORDS = {
     "associatedtype", "class", "deinit", "enum", "extension", "fileprivate", "func", "import", "init", "inout",

@@ -1,7 +1,7 @@
 /// Every check, explicitly. Ids are stable and never reused (a test proves they are unique).
 public enum CheckRegistry {
     public static let all: [any Check] = [
-        RootHasMFA(), RootMFAIsHardware(), RootHasMultipleMFADevices(), RootHasNoAccessKeys(),
+        RootHasMFA(), TrustedAdvisorAgrees(), RootMFAIsHardware(), RootHasMultipleMFADevices(), RootHasNoAccessKeys(),
         RootHasNoSigningCertificates(), RootIsNotRecentlyUsed(), RootCredentialSourcesAgree(), RootPasswordIsStrong(),
         RootPasswordInPasswordManager(), AdministrativeIdentityExists(), BillingAccessDelegated(),
         RootEmailIsCompanyGroupAddress(), SecurityContactRegistered(), AlternateContactsComplete(),

@@ -17,6 +17,7 @@ public struct AccountCollector: Sendable {
         "organizations:DescribeOrganization", "organizations:DescribeAccount",
         "organizations:ListAWSServiceAccessForOrganization", "organizations:ListDelegatedAdministrators",
         "account:GetAlternateContact", "account:GetContactInformation", "account:GetPrimaryEmail",
+        "support:DescribeTrustedAdvisorChecks", "support:DescribeTrustedAdvisorCheckResult",
     ]
 
     public let client: AWSClient
@@ -66,14 +67,34 @@ public struct AccountCollector: Sendable {
             }
         }
 
+        async let advisor = gather { try await trustedAdvisorRootMFA() }
+
         let membershipResult = await organization
         let rootEmail = await rootEmail(accountID: accountID.rawValue, membership: membershipResult)
-        return Snapshot(
+        var snapshot = Snapshot(
             collectedAt: started, tool: .init(version: toolVersion), account: account, accountSummary: await summary,
             credentialReport: await report, virtualMFADevices: await devices, authorization: await authorization,
             accountAliases: await aliases, organizationFeatures: await features, organization: membershipResult,
             alternateContacts: ["SECURITY": await security, "OPERATIONS": await operations, "BILLING": await billing],
             contactInformation: await contact, rootEmail: rootEmail)
+        snapshot.trustedAdvisor = await advisor
+        return snapshot
+    }
+
+    /// Trusted Advisor's "MFA on Root Account" (check 7DAFEmoDos): its status, or a nil status when the support plan
+    /// does not include the Trusted Advisor API.
+    func trustedAdvisorRootMFA() async throws -> TrustedAdvisorRootMFA {
+        let support = client.support()
+        do {
+            let checks = try await support.describeTrustedAdvisorChecks(.init(language: "en")).checks ?? []
+            guard let check = checks.first(where: { $0.name == "MFA on Root Account" || $0.id == "7DAFEmoDos" }),
+                let id = check.id
+            else { return TrustedAdvisorRootMFA(status: "not_available", refreshedAt: nil) }
+            let result = try await support.describeTrustedAdvisorCheckResult(.init(checkId: id, language: "en")).result
+            return TrustedAdvisorRootMFA(status: result?.status, refreshedAt: result?.timestamp)
+        } catch let error as AWSError where error.code == "SubscriptionRequiredException" {
+            return TrustedAdvisorRootMFA(status: nil, refreshedAt: nil)
+        }
     }
 
     /// Polls `GenerateCredentialReport` with backoff until it is complete (bounded by `reportWait`), then reads it.

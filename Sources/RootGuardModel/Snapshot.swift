@@ -30,6 +30,9 @@ public struct Snapshot: Codable, Sendable {
     /// Trails, metric filters, alarms, rules, detectors, Config and Security Hub (ROOT-BP 16–20); nil when the
     /// snapshot was taken without them.
     public var monitoring: Collected<MonitoringFacts>?
+    /// Trusted Advisor's "MFA on Root Account" check (Business or Enterprise support); nil in snapshots from before
+    /// it was collected.
+    public var trustedAdvisor: Collected<TrustedAdvisorRootMFA>?
 
     public init(
         schemaVersion: Int = Snapshot.currentSchemaVersion, collectedAt: Date, tool: ReportV1.Tool,
@@ -59,6 +62,19 @@ public struct Snapshot: Codable, Sendable {
     }
 
     public static let alternateContactTypes = ["SECURITY", "OPERATIONS", "BILLING"]
+}
+
+/// Trusted Advisor's "MFA on Root Account" result (`support:DescribeTrustedAdvisorCheckResult`).
+public struct TrustedAdvisorRootMFA: Codable, Sendable, Hashable {
+    /// `ok`, `warning`, `error` or `not_available`; nil when the account's support plan has no Trusted Advisor API
+    /// (SubscriptionRequiredException).
+    public var status: String?
+    public var refreshedAt: String?
+
+    public init(status: String?, refreshedAt: String?) {
+        self.status = status
+        self.refreshedAt = refreshedAt
+    }
 }
 
 /// Whose account this is.

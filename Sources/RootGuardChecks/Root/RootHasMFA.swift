@@ -29,6 +29,16 @@ public struct RootHasMFA: Check {
         if let devices = snapshot.rootVirtualMFADevices.value {
             evidence["rootVirtualMFADevices"] = JSONValue(devices.map(\.serialNumber))
         }
+        // Trusted Advisor's opinion, as evidence only: nothing passes or fails because of it.
+        switch snapshot.trustedAdvisor {
+        case .value(let advisor)?:
+            evidence["trustedAdvisor"] = .string(
+                advisor.status ?? "not available (the support plan has no Trusted Advisor API)")
+        case .unavailable(let reason)?:
+            evidence["trustedAdvisor"] = .string("not read: \(reason.reason)")
+        case nil:
+            break
+        }
         if mfa.value {
             return [m.finding(snapshot, .pass, "Root has MFA enabled.", evidence: evidence)]
         }

@@ -342,6 +342,12 @@ class Plugin:
                     "GetOrganizationConfigRuleDetailedStatus"):
                 return self.config_organization_rules(start_response, target.rsplit(".", 1)[-1],
                                                       json.loads(body or b"{}"), account, region)
+            if service == "support" and target.rsplit(".", 1)[-1] in (
+                    "DescribeTrustedAdvisorChecks", "DescribeTrustedAdvisorCheckResult"):
+                handled = self.support(start_response, environ, target.rsplit(".", 1)[-1], json.loads(body or b"{}"),
+                                       account)
+                if handled is not None:
+                    return handled
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
         except Exception as error:  # a bug here must surface as a 500, not hang the client
@@ -854,6 +860,34 @@ class Plugin:
                 status["ErrorMessage"] = "No configuration recorder is available in this account and region."
             statuses.append(status)
         return self.respond(start_response, 200, json.dumps({"OrganizationConfigRuleDetailedStatus": statuses}), content)
+
+    # ----- Trusted Advisor (moto lists the checks; results come from the root state) -----
+
+    def support(self, start_response, environ, action, payload, account):
+        """Business/Enterprise support unless the root state says "supportPlan": "basic" (then AWS answers
+        SubscriptionRequiredException). The "MFA on Root Account" check (7DAFEmoDos) reports the root user's MFA as the
+        plugin holds it, or "trustedAdvisorMFA": "ok"|"error" in the root state to make it disagree."""
+        state = self.roots.get(account).data if account in self.roots else {}
+        if state.get("supportPlan") == "basic":
+            return self.json_error(start_response, 400, "SubscriptionRequiredException",
+                                   "AWS Premium Support Subscription is required to use this service.")
+        if action != "DescribeTrustedAdvisorCheckResult":
+            return None
+        check = payload.get("checkId", "")
+        if check != "7DAFEmoDos":
+            return self.respond(start_response, 200, json.dumps({"result": {"checkId": check, "status": "not_available",
+                                "timestamp": now_iso(), "flaggedResources": []}}), "application/x-amz-json-1.1")
+        root = self.root(account)
+        status = state.get("trustedAdvisorMFA") or ("ok" if root.mfa else "error")
+        flagged = [] if status == "ok" else [{"status": "error", "region": "-", "resourceId": account,
+                                               "isSuppressed": False, "metadata": ["-", "No"]}]
+        result = {"checkId": check, "timestamp": now_iso(), "status": status,
+                  "resourcesSummary": {"resourcesProcessed": 1, "resourcesFlagged": len(flagged),
+                                       "resourcesIgnored": 0, "resourcesSuppressed": 0},
+                  "categorySpecificSummary": {"costOptimizing": {"estimatedMonthlySavings": 0,
+                                                                 "estimatedPercentMonthlySavings": 0}},
+                  "flaggedResources": flagged}
+        return self.respond(start_response, 200, json.dumps({"result": result}), "application/x-amz-json-1.1")
 
     # ----- CloudTrail -----
 
