@@ -59,8 +59,14 @@ public struct OrganizationCollector: Sendable {
         let total = members.count
         let scpCache = SCPPathCollector.Cache(wholeOrganization: true)
         var results: [MemberFacts] = []
+        // With member snapshots (assume-role), each member's own monitoring is read too, in the regions the
+        // management account's was (nil: the member's own enabled regions).
+        let memberRegions: [String]?? =
+            if case .value(let facts)? = management.monitoring {
+                .some(facts.regionsSource == "--regions" ? facts.regions : nil)
+            } else { .none }
         await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) {
-            await self.member($0.id, $0.account, scpCache: scpCache)
+            await self.member($0.id, $0.account, scpCache: scpCache, monitoringRegions: memberRegions)
         } collect: { facts in
             results.append(facts)
             progress(results.count, total)
@@ -87,7 +93,8 @@ public struct OrganizationCollector: Sendable {
     }
 
     func member(
-        _ id: AccountID, _ account: Organizations.Account, scpCache: SCPPathCollector.Cache
+        _ id: AccountID, _ account: Organizations.Account, scpCache: SCPPathCollector.Cache,
+        monitoringRegions: [String]?? = .none
     ) async
         -> MemberFacts
     {
@@ -106,9 +113,14 @@ public struct OrganizationCollector: Sendable {
                 let memberClient = client.with(
                     credentialProvider: CachingCredentialProvider(
                         AssumeRoleCredentialProvider(step: step, client: client)))
-                return try await AccountCollector(
+                var memberSnapshot = try await AccountCollector(
                     client: memberClient, reportWait: .seconds(60), toolVersion: toolVersion
                 ).collect()
+                if case .some(let regions) = monitoringRegions {
+                    memberSnapshot.monitoring = await MonitoringCollector(client: memberClient, regions: regions)
+                        .collect()
+                }
+                return memberSnapshot
             }
         }
         return MemberFacts(

@@ -125,4 +125,32 @@ struct OrganizationMonitoringCLITests {
             #expect(finding.message.contains("AccessDenied"))
         }
     }
+
+    @Test func viaAssumeRoleEachMembersOwnMonitoringIsReadAndAStaleViewIsAFinding() async throws {
+        let moto = try await MotoServer.fresh()
+        let members = try await organization(moto)
+        var state = try await moto.rootState(account: members.partial)
+        state["guardDutyMemberStatus"] = ["eu-west-1": "Enabled"]  // the administrator's view is stale
+        try await moto.setRoot(account: members.partial, state)
+        let result = try CLI.run(
+            [
+                "audit", "--org", "--via", "assume-role", "--role", "OrganizationAccountAccessRole", "--regions",
+                "us-east-1,eu-west-1", "--endpoint-url", moto.endpoint, "--output", "json", "--report-wait", "20",
+            ],
+            environment: AuditCLITests.environment)
+        let report = try JSONDecoder().decode(AuditCLITests.Report.self, from: Data(result.stdout.utf8))
+        func status(_ id: String, _ account: String) -> AuditCLITests.Report.Finding? {
+            report.findings.first { $0.checkId == id && $0.accountId == account }
+        }
+        // The view alone says the partial member is covered; its own account says otherwise, and that is reported.
+        #expect(status("member-guardduty-enabled", members.partial)?.status == "PASS")
+        let agree = try #require(status("member-monitoring-sources-agree", members.partial))
+        #expect(agree.status == "FAIL")
+        #expect(agree.message.contains("eu-west-1: the administrator \(MotoServer.defaultAccount) lists it Enabled"))
+        #expect(status("guardduty-root-findings", members.partial)?.status == "FAIL")
+        for member in members.covered {
+            #expect(status("member-monitoring-sources-agree", member)?.status == "PASS")
+            #expect(status("guardduty-root-findings", member)?.status == "PASS")
+        }
+    }
 }
