@@ -105,6 +105,9 @@ def main():
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--via", default="assume-root", choices=["assume-root", "assume-role"])
     parser.add_argument("--rootguard", default=os.path.join(ROOT, ".build", "release", "rootguard"))
+    parser.add_argument("--monitoring-regions", default=None,
+                        help="read the monitoring too, in these regions (e.g. us-east-1,eu-west-1): the management "
+                             "account's and the organization views of members' GuardDuty and Config")
     args = parser.parse_args()
     if not os.path.exists(args.rootguard):
         subprocess.run(["swift", "build", "-c", "release", "--product", "rootguard"], cwd=ROOT, check=True)
@@ -115,8 +118,9 @@ def main():
         seeded = time.perf_counter() - started
         proxy = start_proxy(port, args.latency)
         env = dict(os.environ, **ENV)
+        monitoring = (["--regions", args.monitoring_regions] if args.monitoring_regions else ["--no-monitoring"])
         command = [args.rootguard, "audit", "--org", "--via", args.via, "--concurrency", str(args.concurrency),
-                   "--no-monitoring", "--output", "json", "--endpoint-url", f"http://127.0.0.1:{proxy}"]
+                   *monitoring, "--output", "json", "--endpoint-url", f"http://127.0.0.1:{proxy}"]
         started = time.perf_counter()
         result = subprocess.run(command, env=env, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
@@ -128,6 +132,7 @@ def main():
         denied = sum(f["checkId"] == "member-root-denied-by-scp" and f["status"] == "PASS" for f in findings)
         with_credentials = sum(f["checkId"] == "member-root-credentials-removed" and f["status"] == "FAIL" for f in findings)
         print(f"seeded {args.members} members in {seeded:.1f} s; {os.cpu_count()} cores")
+        print(f"monitoring: {args.monitoring_regions or 'not read (--no-monitoring)'}")
         print("| members | proxy latency | concurrency | via | wall time | accounts in report | member checks not evaluated | root denied by SCP | members with root credentials |")
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         print(f"| {args.members} | {args.latency * 1000:.0f} ms | {args.concurrency} | {args.via} | {elapsed:.1f} s | "

@@ -56,7 +56,7 @@ OPERATIONS = {
     "guardduty": [
         "ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter", "ListMembers",
     ],
-    "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards"],
+    "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards", "ListMembers"],
     "config": [
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",
         "PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder", "PutConfigRule",

@@ -79,7 +79,7 @@ public struct OrganizationCollector: Sendable {
             if case .assumeRole(let name) = access { role = name }
             monitoring = await OrganizationMonitoringCollector(
                 client: client, management: management.account.accountID, regions: facts.regions,
-                regionsSource: facts.regionsSource, role: role
+                regionsSource: facts.regionsSource, role: role, hubRegion: management.account.region
             ).collect()
         }
         return OrganizationSnapshot(

@@ -10,6 +10,7 @@ public struct OrganizationMonitoringCollector: Sendable {
     public static let requiredActions = [
         "organizations:ListDelegatedAdministrators", "guardduty:ListDetectors", "guardduty:ListMembers",
         "config:DescribeOrganizationConfigRules", "config:GetOrganizationConfigRuleDetailedStatus",
+        "securityhub:ListMembers",
     ]
     /// The managed rules of ROOT-BP 20.
     public static let rootRules = [
@@ -22,20 +23,54 @@ public struct OrganizationMonitoringCollector: Sendable {
     public let regionsSource: String
     /// The role to assume in a delegated administrator account (`--via assume-role ROLE`); nil: none.
     public let role: String?
+    /// Where Security Hub is judged: the management account's configured region.
+    public let hubRegion: String
 
-    public init(client: AWSClient, management: AccountID, regions: [String], regionsSource: String, role: String?) {
+    public init(
+        client: AWSClient, management: AccountID, regions: [String], regionsSource: String, role: String?,
+        hubRegion: String
+    ) {
         self.client = client
         self.management = management
         self.regions = regions
         self.regionsSource = regionsSource
         self.role = role
+        self.hubRegion = hubRegion
     }
 
     public func collect() async -> OrganizationMonitoringFacts {
         async let guardDuty = guardDutyViews()
         async let config = configViews()
+        async let securityHub = securityHubView()
         return OrganizationMonitoringFacts(
-            regions: regions, regionsSource: regionsSource, guardDuty: await guardDuty, config: await config)
+            regions: regions, regionsSource: regionsSource, guardDuty: await guardDuty, config: await config,
+            securityHub: await securityHub)
+    }
+
+    func securityHubView() async -> Collected<SecurityHubOrganizationView> {
+        switch await administrator(of: "securityhub.amazonaws.com") {
+        case .unreachable(let reason): return .unavailable(reason)
+        case .reachable(let administrator, let adminClient):
+            do {
+                var members: [String: String] = [:]
+                for try await page in adminClient.securityHub(region: AWSRegion(hubRegion)).listMembersPaginator(
+                    .init(onlyAssociated: false))
+                {
+                    for member in page.members ?? [] {
+                        if let id = member.accountId { members[id] = member.memberStatus ?? "UNKNOWN" }
+                    }
+                }
+                return .value(
+                    SecurityHubOrganizationView(administrator: administrator, region: hubRegion, members: members))
+            } catch {
+                return .unavailable(
+                    Unavailable(
+                        error, operation: "securityhub:ListMembers",
+                        context:
+                            "Security Hub's member list in \(hubRegion) (administrator \(administrator)) could not be read"
+                    ))
+            }
+        }
     }
 
     func configViews() async -> [String: Collected<ConfigOrganizationView>] {

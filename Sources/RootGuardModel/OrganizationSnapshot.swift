@@ -35,15 +35,32 @@ public struct OrganizationMonitoringFacts: Codable, Sendable {
     public var guardDuty: [String: Collected<GuardDutyOrganizationView>]
     /// Region → AWS Config's organization rules (the three root rules) and their status in each member.
     public var config: [String: Collected<ConfigOrganizationView>]
+    /// Security Hub's member list in the management account's region (where `audit` judges Security Hub).
+    public var securityHub: Collected<SecurityHubOrganizationView>?
 
     public init(
         regions: [String], regionsSource: String, guardDuty: [String: Collected<GuardDutyOrganizationView>],
-        config: [String: Collected<ConfigOrganizationView>]
+        config: [String: Collected<ConfigOrganizationView>], securityHub: Collected<SecurityHubOrganizationView>? = nil
     ) {
         self.regions = regions
         self.regionsSource = regionsSource
         self.guardDuty = guardDuty
         self.config = config
+        self.securityHub = securityHub
+    }
+}
+
+/// Security Hub's member list in one region, read in its administrator account.
+public struct SecurityHubOrganizationView: Codable, Sendable, Hashable {
+    public var administrator: AccountID
+    public var region: String
+    /// Member account → `MemberStatus` (`ENABLED`, `REMOVED`, `CREATED`, …).
+    public var members: [String: String]
+
+    public init(administrator: AccountID, region: String, members: [String: String]) {
+        self.administrator = administrator
+        self.region = region
+        self.members = members
     }
 }
 

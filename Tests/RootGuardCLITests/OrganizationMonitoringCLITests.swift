@@ -8,18 +8,23 @@ import Testing
 @Suite("audit --org: members' monitoring through the administrators' views", .motoServer, .serialized)
 struct OrganizationMonitoringCLITests {
     struct Members {
-        var partial: String
-        var covered: [String]
+        /// No GuardDuty detector in eu-west-1.
+        var noGuardDutyInEU: String
+        /// No Config recorder, so AWS cannot deploy the root rules there.
+        var noConfig: String
+        var covered: String
+        var all: [String] { [noGuardDutyInEU, noConfig, covered] }
     }
 
-    /// The hardened management account (detectors in both regions: GuardDuty's administrator) and three members:
-    /// one without a detector in eu-west-1, two with both.
+    /// The hardened management account (detectors in both regions and Security Hub: the administrator of both) and
+    /// three members: one without a detector in eu-west-1, one without Config, one fully covered; the three root
+    /// rules deployed as organization config rules.
     func organization(_ moto: MotoServer) async throws -> Members {
         try await MotoScenarios.hardened(moto)
         return try await moto.client().using { client in
             let org = client.organizations()
             var members: [String] = []
-            for name in ["partial", "covered-1", "covered-2"] {
+            for name in ["no-guardduty-eu", "no-config", "covered"] {
                 members.append(
                     try #require(
                         try await org.createAccount(.init(email: "aws-\(name)@example.com", accountName: name))
@@ -31,6 +36,9 @@ struct OrganizationMonitoringCLITests {
                     _ = try await client.guardDuty(region: AWSRegion(region)).createDetector(.init(enable: true))
                 }
             }
+            if (try? await client.securityHub().describeHub()) == nil {
+                _ = try await client.securityHub().enableSecurityHub(.init(enableDefaultStandards: true))
+            }
             for (index, member) in members.enumerated() {
                 let step = ProfileChain.AssumeRoleStep(
                     profile: "test", roleARN: "arn:aws:iam::\(member):role/OrganizationAccountAccessRole",
@@ -40,7 +48,7 @@ struct OrganizationMonitoringCLITests {
                 for region in index == 0 ? ["us-east-1"] : ["us-east-1", "eu-west-1"] {
                     _ = try await inMember.guardDuty(region: AWSRegion(region)).createDetector(.init(enable: true))
                 }
-                if index > 0 {  // the partial member records with no Config recorder
+                if index != 1 {
                     let config = inMember.configService()
                     _ = try await inMember.s3().createBucket(.init(bucket: "config-\(member)"))
                     _ = try await config.putConfigurationRecorder(
@@ -52,6 +60,7 @@ struct OrganizationMonitoringCLITests {
                         .init(deliveryChannel: .init(name: "default", s3BucketName: "config-\(member)")))
                     _ = try await config.startConfigurationRecorder(.init(configurationRecorderName: "default"))
                 }
+                _ = try await inMember.securityHub().enableSecurityHub(.init(enableDefaultStandards: true))
                 try await moto.setRoot(account: member, ["password": ["enabled": false]])
             }
             for identifier in [
@@ -62,7 +71,7 @@ struct OrganizationMonitoringCLITests {
                         organizationConfigRuleName: identifier.lowercased(),
                         organizationManagedRuleMetadata: .init(ruleIdentifier: identifier)))
             }
-            return Members(partial: members[0], covered: Array(members[1...]))
+            return Members(noGuardDutyInEU: members[0], noConfig: members[1], covered: members[2])
         }
     }
 
@@ -81,34 +90,43 @@ struct OrganizationMonitoringCLITests {
         report.findings.first { $0.checkId == "member-guardduty-enabled" && $0.accountId == account }
     }
 
-    @Test func eachMembersGapIsNamedWithItsRegionAndSource() async throws {
+    func find(_ report: AuditCLITests.Report, _ id: String, _ account: String) -> AuditCLITests.Report.Finding? {
+        report.findings.first { $0.checkId == id && $0.accountId == account }
+    }
+
+    @Test func exactlyEachMembersGapsAreReportedPerRegionWithTheirSource() async throws {
         let moto = try await MotoServer.fresh()
         let members = try await organization(moto)
         let report = try audit(moto)
-        let partial = try #require(guardDuty(report, members.partial))
-        #expect(partial.status == "FAIL")
-        #expect(partial.message.contains("eu-west-1 (member status Removed)"), "\(partial.message)")
+        let gd = try #require(find(report, "member-guardduty-enabled", members.noGuardDutyInEU))
+        #expect(gd.status == "FAIL")
+        #expect(gd.message.contains("eu-west-1 (member status Removed)"), "\(gd.message)")
         #expect(
-            partial.message.contains(
-                "source: GuardDuty's organization view (administrator \(MotoServer.defaultAccount))"))
-        #expect(!partial.message.contains("us-east-1"))
-        for member in members.covered {
-            #expect(guardDuty(report, member)?.status == "PASS", "\(guardDuty(report, member)?.message ?? "missing")")
-            let config = report.findings.first { $0.checkId == "member-config-root-rules" && $0.accountId == member }
-            #expect(config?.status == "PASS", "\(config?.message ?? "missing")")
-        }
-        // The partial member has no recorder: AWS could not deploy the rules there.
-        let config = try #require(
-            report.findings.first { $0.checkId == "member-config-root-rules" && $0.accountId == members.partial })
+            gd.message.contains("source: GuardDuty's organization view (administrator \(MotoServer.defaultAccount))"))
+        #expect(!gd.message.contains("us-east-1"))
+        let config = try #require(find(report, "member-config-root-rules", members.noConfig))
         #expect(config.status == "FAIL")
         #expect(config.message.contains("CREATE_FAILED (NoAvailableConfigurationRecorder)"), "\(config.message)")
         #expect(config.message.contains("source: AWS Config's organization rules"))
+        // Nothing else is reported against them, and the covered member passes everything.
+        #expect(find(report, "member-config-root-rules", members.noGuardDutyInEU)?.status == "PASS")
+        #expect(find(report, "member-guardduty-enabled", members.noConfig)?.status == "PASS")
+        for id in ["member-guardduty-enabled", "member-config-root-rules", "member-securityhub-enabled"] {
+            #expect(
+                find(report, id, members.covered)?.status == "PASS",
+                "\(id): \(find(report, id, members.covered)?.message ?? "missing")")
+        }
+        for member in members.all {
+            #expect(
+                find(report, "member-securityhub-enabled", member)?.status == "PASS",
+                "\(find(report, "member-securityhub-enabled", member)?.message ?? "")")
+        }
         let matrix = try CLI.run(
             [
                 "audit", "--org", "--via", "assume-root", "--regions", "us-east-1,eu-west-1", "--endpoint-url",
                 moto.endpoint, "--report-wait", "20",
             ], environment: AuditCLITests.environment)
-        #expect(matrix.stdout.contains("  19"), "the matrix has a column for ROOT-BP 19")
+        #expect(matrix.stdout.contains("  18  19  20"), "the matrix has columns for ROOT-BP 18-20")
     }
 
     @Test func aDeniedAdministratorViewLeavesMembersNotEvaluatedWithTheReason() async throws {
@@ -118,7 +136,7 @@ struct OrganizationMonitoringCLITests {
         state["failOperations"] = ["ListMembers"]
         try await moto.setRoot(account: MotoServer.defaultAccount, state)
         let report = try audit(moto)
-        for member in [members.partial] + members.covered {
+        for member in members.all {
             let finding = try #require(guardDuty(report, member))
             #expect(finding.status == "NOT_EVALUATED")
             #expect(finding.message.contains("GuardDuty's member list in"), "\(finding.message)")
@@ -129,9 +147,9 @@ struct OrganizationMonitoringCLITests {
     @Test func viaAssumeRoleEachMembersOwnMonitoringIsReadAndAStaleViewIsAFinding() async throws {
         let moto = try await MotoServer.fresh()
         let members = try await organization(moto)
-        var state = try await moto.rootState(account: members.partial)
+        var state = try await moto.rootState(account: members.noGuardDutyInEU)
         state["guardDutyMemberStatus"] = ["eu-west-1": "Enabled"]  // the administrator's view is stale
-        try await moto.setRoot(account: members.partial, state)
+        try await moto.setRoot(account: members.noGuardDutyInEU, state)
         let result = try CLI.run(
             [
                 "audit", "--org", "--via", "assume-role", "--role", "OrganizationAccountAccessRole", "--regions",
@@ -143,12 +161,13 @@ struct OrganizationMonitoringCLITests {
             report.findings.first { $0.checkId == id && $0.accountId == account }
         }
         // The view alone says the partial member is covered; its own account says otherwise, and that is reported.
-        #expect(status("member-guardduty-enabled", members.partial)?.status == "PASS")
-        let agree = try #require(status("member-monitoring-sources-agree", members.partial))
+        #expect(status("member-guardduty-enabled", members.noGuardDutyInEU)?.status == "PASS")
+        let agree = try #require(status("member-monitoring-sources-agree", members.noGuardDutyInEU))
         #expect(agree.status == "FAIL")
         #expect(agree.message.contains("eu-west-1: the administrator \(MotoServer.defaultAccount) lists it Enabled"))
-        #expect(status("guardduty-root-findings", members.partial)?.status == "FAIL")
-        for member in members.covered {
+        #expect(status("guardduty-root-findings", members.noGuardDutyInEU)?.status == "FAIL")
+        #expect(status("config-root-rules", members.noConfig)?.status == "FAIL", "the member's own Config check")
+        for member in [members.noConfig, members.covered] {
             #expect(status("member-monitoring-sources-agree", member)?.status == "PASS")
             #expect(status("guardduty-root-findings", member)?.status == "PASS")
         }

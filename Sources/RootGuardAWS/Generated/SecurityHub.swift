@@ -147,6 +147,87 @@ public enum SecurityHub {
         }
     }
 
+    public struct ListMembersRequest: AWSShape, Equatable {
+        /// Specifies which member accounts to include in the response based on their relationship status with the administrator account.
+        public var onlyAssociated: Swift.Bool?
+        /// The maximum number of items to return in the response.
+        public var maxResults: Swift.Int?
+        /// The token that is required for pagination.
+        public var nextToken: Swift.String?
+
+        public init(onlyAssociated: Swift.Bool? = nil, maxResults: Swift.Int? = nil, nextToken: Swift.String? = nil) {
+            self.onlyAssociated = onlyAssociated
+            self.maxResults = maxResults
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            if let value = onlyAssociated { binding.query.append(("OnlyAssociated", AWSHTTPBinding.text(value))) }
+            if let value = maxResults { binding.query.append(("MaxResults", AWSHTTPBinding.text(value))) }
+            if let value = nextToken { binding.query.append(("NextToken", AWSHTTPBinding.text(value))) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+    }
+
+    public struct ListMembersResponse: AWSShape, Equatable {
+        /// Member details returned by the operation.
+        public var members: [Member]?
+        /// The pagination token to use to request the next page of results.
+        public var nextToken: Swift.String?
+
+        public init(members: [Member]? = nil, nextToken: Swift.String? = nil) {
+            self.members = members
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case members = "Members"
+            case nextToken = "NextToken"
+        }
+    }
+
+    /// The details about a member account.
+    public struct Member: AWSShape, Equatable {
+        /// The Amazon Web Services account ID of the member account.
+        public var accountId: Swift.String?
+        /// The email address of the member account.
+        public var email: Swift.String?
+        /// This is replaced by AdministratorID.
+        public var masterId: Swift.String?
+        /// The Amazon Web Services account ID of the Security Hub CSPM administrator account associated with this member account.
+        public var administratorId: Swift.String?
+        /// The status of the relationship between the member account and its administrator account.
+        public var memberStatus: Swift.String?
+        /// A timestamp for the date and time when the invitation was sent to the member account.
+        public var invitedAt: Foundation.Date?
+        /// The timestamp for the date and time when the member account was updated.
+        public var updatedAt: Foundation.Date?
+
+        public init(accountId: Swift.String? = nil, email: Swift.String? = nil, masterId: Swift.String? = nil, administratorId: Swift.String? = nil, memberStatus: Swift.String? = nil, invitedAt: Foundation.Date? = nil, updatedAt: Foundation.Date? = nil) {
+            self.accountId = accountId
+            self.email = email
+            self.masterId = masterId
+            self.administratorId = administratorId
+            self.memberStatus = memberStatus
+            self.invitedAt = invitedAt
+            self.updatedAt = updatedAt
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case accountId = "AccountId"
+            case email = "Email"
+            case masterId = "MasterId"
+            case administratorId = "AdministratorId"
+            case memberStatus = "MemberStatus"
+            case invitedAt = "InvitedAt"
+            case updatedAt = "UpdatedAt"
+        }
+    }
+
     /// The reason for the current status of your subscription to the standard.
     public struct StandardsStatusReason: AWSShape, Equatable {
         /// The reason code that represents the reason for the current status of a standard subscription.
@@ -219,6 +300,7 @@ public enum SecurityHub {
         public static let getEnabledStandards = AWSOperationDescriptor(name: "GetEnabledStandards", method: "POST", requestURI: "/standards/get", resultWrapper: nil)
         public static let enableSecurityHub = AWSOperationDescriptor(name: "EnableSecurityHub", method: "POST", requestURI: "/accounts", resultWrapper: nil)
         public static let batchEnableStandards = AWSOperationDescriptor(name: "BatchEnableStandards", method: "POST", requestURI: "/standards/register", resultWrapper: nil)
+        public static let listMembers = AWSOperationDescriptor(name: "ListMembers", method: "GET", requestURI: "/members", resultWrapper: nil)
     }
 }
 
@@ -263,6 +345,23 @@ extension SecurityHub {
         /// Enables the standards specified by the provided StandardsArn.
         public func batchEnableStandards(_ input: BatchEnableStandardsRequest) async throws -> BatchEnableStandardsResponse {
             try await client.execute(SecurityHub.service, SecurityHub.Operations.batchEnableStandards, input: input, region: region)
+        }
+
+        /// Lists details about all member accounts for the current Security Hub CSPM administrator account.
+        public func listMembers(_ input: ListMembersRequest = .init()) async throws -> ListMembersResponse {
+            try await client.execute(SecurityHub.service, SecurityHub.Operations.listMembers, input: input, region: region)
+        }
+
+        /// Every page of ``listMembers(_:)``, following `NextToken`.
+        public func listMembersPaginator(_ input: ListMembersRequest = .init()) -> AWSPaginator<ListMembersRequest, ListMembersResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listMembers($0) },
+                nextInput: { input, output in
+                    guard let token = output.nextToken, !token.isEmpty, token != input.nextToken else { return nil }
+                    var next = input
+                    next.nextToken = token
+                    return next
+                })
         }
     }
 }

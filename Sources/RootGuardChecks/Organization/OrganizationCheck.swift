@@ -24,7 +24,7 @@ public enum OrganizationCheckRegistry {
     public static let all: [any OrganizationCheck] = [
         MemberRootCredentialsRemoved(), MemberRootDeniedBySCP(), OrganizationRootEmailsUnique(),
         ManagementRootHigherBar(), MemberRootActivityMonitored(), MemberGuardDutyEnabled(),
-        MemberConfigRootRules(), MemberMonitoringSourcesAgree(),
+        MemberConfigRootRules(), MemberSecurityHubEnabled(), MemberMonitoringSourcesAgree(),
     ]
     public static var metadata: [CheckMetadata] { all.map { type(of: $0).metadata } }
 }

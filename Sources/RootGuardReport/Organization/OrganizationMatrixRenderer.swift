@@ -4,7 +4,7 @@ import RootGuardModel
 public enum OrganizationMatrixRenderer {
     /// The practices shown as columns.
     public static let practices: [PracticeID] = [
-        "01", "02", "03", "05", "09", "13", "14", "15", "16", "17", "19", "20",
+        "01", "02", "03", "05", "09", "13", "14", "15", "16", "17", "18", "19", "20",
     ]
 
     public static func render(_ report: ReportV1, organization: OrganizationSnapshot) -> String {

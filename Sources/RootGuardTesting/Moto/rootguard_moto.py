@@ -323,6 +323,15 @@ class Plugin:
                     with self.lock:
                         self.iam_trusted[org[0]] = time.time()
                     return self.respond(start_response, 200, "{}", "application/x-amz-json-1.1")
+            if service == "organizations" and target.endswith(".ListDelegatedAdministrators"):
+                # moto does not know every service principal AWS accepts; for those, no delegated administrator.
+                payload = json.loads(body or b"{}")
+                if payload.get("ServicePrincipal") in ("securityhub.amazonaws.com",):
+                    if self.org_of(account) is None:
+                        return self.json_error(start_response, 400, "AWSOrganizationsNotInUseException",
+                                               "Your account is not a member of an organization.")
+                    return self.respond(start_response, 200, json.dumps({"DelegatedAdministrators": []}),
+                                        "application/x-amz-json-1.1")
             if service == "organizations" and target.endswith(".ListAWSServiceAccessForOrganization"):
                 org = self.org_of(account)
                 if org is not None and org[0] in self.iam_trusted:
@@ -748,6 +757,8 @@ class Plugin:
             with self.lock:
                 self.hub_standards.pop(key, None)
             return None
+        if path == "/members" and method == "GET":
+            return self.securityhub_list_members(start_response, environ, account, region)
         if path not in ("/standards/get", "/standards/register"):
             return None
         if key not in self.hub_standards:
@@ -893,6 +904,29 @@ class Plugin:
                                                                  "estimatedPercentMonthlySavings": 0}},
                   "flaggedResources": flagged}
         return self.respond(start_response, 200, json.dumps({"result": result}), "application/x-amz-json-1.1")
+
+    def securityhub_list_members(self, start_response, environ, account, region):
+        """The administrator's member list, as for an organization whose accounts are all members: ENABLED where the
+        member has Security Hub on in that region, REMOVED where it does not."""
+        if account in self.roots and "ListMembers" in self.roots[account].data.get("failOperations", []):
+            return self.respond(start_response, 403, json.dumps({"Code": "AccessDeniedException",
+                                "Message": "ListMembers is refused (injected by the test)"}),
+                                "application/json", [("x-amzn-ErrorType", "AccessDeniedException")])
+        if (account, region) not in self.hub_standards:
+            return self.respond(start_response, 401, json.dumps({"Code": "InvalidAccessException",
+                                "Message": f"Account {account} is not subscribed to AWS Security Hub"}),
+                                "application/json", [("x-amzn-ErrorType", "InvalidAccessException")])
+        org = self.org_of(account)
+        members = []
+        for member in (org[2].accounts if org else []):
+            if member.id == account:
+                continue
+            status = "ENABLED" if (member.id, region) in self.hub_standards else "REMOVED"
+            members.append({"AccountId": member.id, "Email": member.email, "AdministratorId": account,
+                            "MasterId": account, "MemberStatus": status, "InvitedAt": now_iso(),
+                            "UpdatedAt": now_iso()})
+        members.sort(key=lambda m: m["AccountId"])
+        return self.respond(start_response, 200, json.dumps({"Members": members}), "application/json")
 
     # ----- CloudTrail -----
 
