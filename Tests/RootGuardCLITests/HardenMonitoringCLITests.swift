@@ -79,6 +79,20 @@ struct HardenMonitoringCLITests {
         #expect(again.stdout.hasPrefix("harden monitoring: nothing to change."))
     }
 
+    @Test func usEast1IsAlwaysCoveredForRootSignIn() async throws {
+        let moto = try await MotoServer.fresh()
+        try await MotoScenarios.insecure(moto)
+        let dry = try CLI.run(
+            ["harden", "monitoring", "--regions", "eu-west-1", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(dry.status == 2, "\(dry.stderr)")
+        #expect(dry.stdout.contains("rootguard-root-sign-in (us-east-1)"), "\(dry.stdout)")
+        let watch = try CLI.run(
+            ["harden", "watch", "--regions", "eu-west-1", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        #expect(watch.stdout.contains("rootguard-watch-root (us-east-1)"), "\(watch.stdout)")
+    }
+
     @Test func anAccountWithOneBrokenLinkGetsOnlyThatLinkAndNothingOfTheirsIsChanged() async throws {
         let moto = try await MotoServer.fresh()
         try await MotoScenarios.monitored(moto, breaking: .detectorMissing)

@@ -232,7 +232,9 @@ public enum RootMonitoring {
 
     /// The monitoring facts (as `audit` collects them) and what else the plan needs to know.
     public static func read(client: AWSClient, options: Options) async throws -> (MonitoringFacts, Extra) {
-        guard case .value(let facts) = await MonitoringCollector(client: client, regions: options.regions).collect()
+        // Root sign-in events arrive in us-east-1 only: it is always examined (and given its sign-in rule).
+        let regions = options.regions.map { $0.contains("us-east-1") ? $0 : ["us-east-1"] + $0 }
+        guard case .value(let facts) = await MonitoringCollector(client: client, regions: regions).collect()
         else { throw Failure(description: "the monitoring facts could not be collected") }
         let identity = try await client.sts().getCallerIdentity()
         let account = try AccountID.parse(identity.account ?? "", what: "sts GetCallerIdentity account")

@@ -105,6 +105,8 @@ public enum WatchQueue {
                 description: "the account's enabled regions cannot be listed (account:ListRegions); pass --regions")
         }
         if !examined.contains(home) { examined.insert(home, at: 0) }
+        // Root sign-in events arrive in us-east-1 only.
+        if !examined.contains("us-east-1") { examined.append("us-east-1") }
         var state = State(account: account, partition: partition, home: home, regions: examined)
         let sqs = client.sqs(region: AWSRegion(home))
         for name in [queueName, deadLetterName] {
