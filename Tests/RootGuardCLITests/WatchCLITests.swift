@@ -188,6 +188,27 @@ struct WatchCLITests {
         #expect(watch.lines.count == 2, "stdout got each alert once although the message was handled twice")
     }
 
+    @Test func aMessageWhoseAlertsKeepFailingIsLeftForTheDeadLetterQueueAndNeverDeleted() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 503, body: "down"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", webhook.endpoint, "--max-receives", "2", "--wait-seconds", "1",
+                "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        try await put(moto, [Self.record("e-doomed", name: "CreateAccessKey")])
+        #expect(
+            try await Self.until(40) { watch.stderr.contains("left for the queue's dead-letter queue") },
+            "\(watch.stderr)")
+        #expect(watch.stop() == 0)
+        #expect(watch.stderr.contains("delivery failed 2 times (webhook:"))
+        #expect(watch.stderr.contains("HTTP 503"))
+        // Not deleted: still in the queue (invisible until its visibility timeout), for SQS to move to the DLQ.
+        #expect(try await queueDepth(moto, queue) == 1)
+        await webhook.stop()
+    }
+
     @Test func poisonMessagesAreNamedDeletedAndTheLoopGoesOn() async throws {
         let moto = try await MotoServer.fresh()
         let queue = try await deploy(moto)
