@@ -51,7 +51,7 @@ OPERATIONS = {
     "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets", "PutEvents"],
     "sqs": [
         "CreateQueue", "GetQueueUrl", "GetQueueAttributes", "SetQueueAttributes", "ReceiveMessage", "DeleteMessage",
-        "ChangeMessageVisibility", "SendMessage",
+        "ChangeMessageVisibility", "SendMessage", "DeleteMessageBatch",
     ],
     "guardduty": [
         "ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter", "ListMembers",

@@ -21,7 +21,9 @@ struct RetryTests {
             """)
 
     func client(
-        _ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(5), quota: AWSRetryQuota = .init()
+        // Generous: a loaded machine (the whole suite runs in parallel) must not turn a scripted answer into a timeout;
+        // the timeout tests set their own.
+        _ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(30), quota: AWSRetryQuota = .init()
     )
         throws -> AWSClient
     {

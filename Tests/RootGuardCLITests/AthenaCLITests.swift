@@ -164,7 +164,7 @@ extension AthenaCLITests {
         let calls = HardenCalls()
         try await moto.client().using { client in
             let observed = client.with(observer: { service, operation in
-                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
+                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(AWSError.iamActionName(operation.name))")
             })
             _ = try await AthenaHunt.run(
                 sql: "SELECT 1", database: "default", workgroup: "primary", outputLocation: "s3://results/",

@@ -108,20 +108,23 @@ public final class RootWatch: @unchecked Sendable {
                 try? await Task.sleep(for: options.backoff * (1 << min(failures - 1, 6)))
                 continue
             }
+            // Handled messages are deleted together, in one DeleteMessageBatch per receive.
+            var handled: [SQS.Message] = []
             for (index, message) in messages.enumerated() {
                 if stopped {
                     // Not handled: back to the queue at once for the next consumer.
                     await release(Array(messages[index...]), sqs: sqs)
                     break
                 }
-                await handle(message, sqs: sqs)
+                if await handle(message, sqs: sqs) { handled.append(message) }
             }
+            await delete(handled, sqs: sqs)
         }
         if let path = options.statePath { try? state.save(path) }
     }
 
-    /// One message: decode, detect, deliver, delete (or give back).
-    func handle(_ message: SQS.Message, sqs: SQS.Client) async {
+    /// One message: decode, detect, deliver; true when it is done with (to be deleted), false when it goes back.
+    func handle(_ message: SQS.Message, sqs: SQS.Client) async -> Bool {
         count { $0.received += 1 }
         let id = message.messageId ?? "?"
         let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
@@ -133,8 +136,7 @@ public final class RootWatch: @unchecked Sendable {
             log(
                 "watch: message \(TerminalSafe.escape(id)): \(error); "
                     + (options.keepBad ? "left for the dead-letter queue (--keep-bad)" : "deleted"))
-            if !options.keepBad { await delete(message, sqs: sqs) }
-            return
+            return !options.keepBad
         }
         let detections = lock.withLock { analysis.analyse(event) }
         var failed: [String] = []
@@ -177,9 +179,9 @@ public final class RootWatch: @unchecked Sendable {
                 _ = try? await sqs.changeMessageVisibility(
                     .init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: delay))
             }
-            return
+            return false
         }
-        await delete(message, sqs: sqs)
+        return true
     }
 
     /// Tries one sink `deliveryAttempts` times with backoff, keeping the message invisible meanwhile; nil when it
@@ -209,12 +211,23 @@ public final class RootWatch: @unchecked Sendable {
         return last
     }
 
-    func delete(_ message: SQS.Message, sqs: SQS.Client) async {
+    /// Deletes the handled messages of one receive (at most ten: one DeleteMessageBatch). One that cannot be deleted
+    /// is redelivered later; the state file keeps it from being alerted twice.
+    func delete(_ messages: [SQS.Message], sqs: SQS.Client) async {
+        guard !messages.isEmpty else { return }
+        let entries = messages.enumerated().map {
+            SQS.DeleteMessageBatchRequestEntry(id: String($0.offset), receiptHandle: $0.element.receiptHandle)
+        }
         do {
-            _ = try await sqs.deleteMessage(.init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle))
+            let result = try await sqs.deleteMessageBatch(.init(queueUrl: options.queueURL, entries: entries))
+            for failure in result.failed ?? [] {
+                let message = Int(failure.id ?? "").flatMap { messages.indices.contains($0) ? messages[$0] : nil }
+                log(
+                    "watch: message \(TerminalSafe.escape(message?.messageId ?? "?")): sqs DeleteMessageBatch failed: \(failure.code ?? "") \(TerminalSafe.escape(failure.message ?? ""))"
+                )
+            }
         } catch {
-            // Redelivered later; the state file keeps it from being alerted twice.
-            log("watch: message \(TerminalSafe.escape(message.messageId ?? "?")): sqs DeleteMessage failed: \(error)")
+            log("watch: sqs DeleteMessageBatch of \(plural(messages.count, "message")) failed: \(error)")
         }
     }
 

@@ -65,7 +65,18 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The IAM action a denied call needed, e.g. `iam:GetAccountSummary`.
-    public var iamAction: String { "\(Self.iamPrefix(service)):\(operation)" }
+    public var iamAction: String { "\(Self.iamPrefix(service)):\(Self.iamActionName(operation))" }
+
+    /// Operations IAM authorises under another action's name.
+    public static func iamActionName(_ operation: String) -> String {
+        switch operation {
+        case "ListObjectsV2": return "ListBucket"
+        case "DeleteMessageBatch": return "DeleteMessage"
+        case "SendMessageBatch": return "SendMessage"
+        case "ChangeMessageVisibilityBatch": return "ChangeMessageVisibility"
+        default: return operation
+        }
+    }
 
     static func iamPrefix(_ service: String) -> String {
         switch service {

@@ -11,6 +11,32 @@ public enum SQS {
         queryCompatible: true,
         retryableErrorCodes: [], throttlingErrorCodes: [])
 
+    /// Gives a detailed description of the result of an action on each entry in the request.
+    public struct BatchResultErrorEntry: AWSShape, Equatable {
+        /// The Id of an entry in a batch request.
+        public var id: Swift.String?
+        /// Specifies whether the error happened due to the caller of the batch API action.
+        public var senderFault: Swift.Bool?
+        /// An error code representing why the action failed on this entry.
+        public var code: Swift.String?
+        /// A message explaining why the action failed on this entry.
+        public var message: Swift.String?
+
+        public init(id: Swift.String? = nil, senderFault: Swift.Bool? = nil, code: Swift.String? = nil, message: Swift.String? = nil) {
+            self.id = id
+            self.senderFault = senderFault
+            self.code = code
+            self.message = message
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case senderFault = "SenderFault"
+            case code = "Code"
+            case message = "Message"
+        }
+    }
+
     public struct ChangeMessageVisibilityRequest: AWSShape, Equatable {
         /// The URL of the Amazon SQS queue whose message's visibility is changed.
         public var queueUrl: Swift.String?
@@ -64,6 +90,73 @@ public enum SQS {
 
         enum CodingKeys: String, CodingKey {
             case queueUrl = "QueueUrl"
+        }
+    }
+
+    public struct DeleteMessageBatchRequest: AWSShape, Equatable {
+        /// The URL of the Amazon SQS queue from which messages are deleted.
+        public var queueUrl: Swift.String?
+        /// Lists the receipt handles for the messages to be deleted.
+        public var entries: [DeleteMessageBatchRequestEntry]?
+
+        public init(queueUrl: Swift.String? = nil, entries: [DeleteMessageBatchRequestEntry]? = nil) {
+            self.queueUrl = queueUrl
+            self.entries = entries
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case queueUrl = "QueueUrl"
+            case entries = "Entries"
+        }
+    }
+
+    /// Encloses a receipt handle and an identifier for it.
+    public struct DeleteMessageBatchRequestEntry: AWSShape, Equatable {
+        /// The identifier for this particular receipt handle.
+        public var id: Swift.String?
+        /// A receipt handle.
+        public var receiptHandle: Swift.String?
+
+        public init(id: Swift.String? = nil, receiptHandle: Swift.String? = nil) {
+            self.id = id
+            self.receiptHandle = receiptHandle
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
+            case receiptHandle = "ReceiptHandle"
+        }
+    }
+
+    /// For each message in the batch, the response contains a DeleteMessageBatchResultEntry tag if the message is deleted or a BatchResultErrorEntry tag if the message can't be deleted.
+    public struct DeleteMessageBatchResult: AWSShape, Equatable {
+        /// A list of DeleteMessageBatchResultEntry items.
+        public var successful: [DeleteMessageBatchResultEntry]?
+        /// A list of BatchResultErrorEntry items.
+        public var failed: [BatchResultErrorEntry]?
+
+        public init(successful: [DeleteMessageBatchResultEntry]? = nil, failed: [BatchResultErrorEntry]? = nil) {
+            self.successful = successful
+            self.failed = failed
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case successful = "Successful"
+            case failed = "Failed"
+        }
+    }
+
+    /// Encloses the Id of an entry in DeleteMessageBatch.
+    public struct DeleteMessageBatchResultEntry: AWSShape, Equatable {
+        /// Represents a successfully deleted message.
+        public var id: Swift.String?
+
+        public init(id: Swift.String? = nil) {
+            self.id = id
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case id = "Id"
         }
     }
 
@@ -395,6 +488,7 @@ public enum SQS {
         public static let deleteMessage = AWSOperationDescriptor(name: "DeleteMessage", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let changeMessageVisibility = AWSOperationDescriptor(name: "ChangeMessageVisibility", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let sendMessage = AWSOperationDescriptor(name: "SendMessage", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let deleteMessageBatch = AWSOperationDescriptor(name: "DeleteMessageBatch", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -447,6 +541,11 @@ extension SQS {
         /// Delivers a message to the specified queue.
         public func sendMessage(_ input: SendMessageRequest) async throws -> SendMessageResult {
             try await client.execute(SQS.service, SQS.Operations.sendMessage, input: input, region: region)
+        }
+
+        /// Deletes up to ten messages from the specified queue.
+        public func deleteMessageBatch(_ input: DeleteMessageBatchRequest) async throws -> DeleteMessageBatchResult {
+            try await client.execute(SQS.service, SQS.Operations.deleteMessageBatch, input: input, region: region)
         }
     }
 }
