@@ -171,7 +171,6 @@ public struct OrganizationMonitoringCollector: Sendable {
 
     func guardDutyViews() async -> [String: Collected<GuardDutyOrganizationView>] {
         let admin = await administrator(of: "guardduty.amazonaws.com")
-        var views: [String: Collected<GuardDutyOrganizationView>] = [:]
         let results = await regions.concurrentMap(maxConcurrency: 4) {
             region -> (String, Collected<GuardDutyOrganizationView>) in
             switch admin {
@@ -180,8 +179,7 @@ public struct OrganizationMonitoringCollector: Sendable {
                 return (region, await guardDutyView(region: region, administrator: account, client: adminClient))
             }
         }
-        for (region, view) in results { views[region] = view }
-        return views
+        return Dictionary(results, uniquingKeysWith: { a, _ in a })
     }
 
     func guardDutyView(

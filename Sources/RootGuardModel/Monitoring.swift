@@ -1,10 +1,22 @@
+import Foundation
+
 /// What the monitoring of root activity looks like, region by region (ROOT-BP 16–20).
 public struct MonitoringFacts: Codable, Sendable {
     /// The regions examined, and how they were chosen (`--regions`, `account:ListRegions`, …).
     public var regions: [String]
     public var regionsSource: String
     /// The examined regions are the account's enabled regions (from `--regions` or `account:ListRegions`), not a guess.
-    public var regionsAreComplete: Bool { regionsSource == "--regions" || regionsSource == "account:ListRegions" }
+    public var regionsAreComplete: Bool { Self.regionsAreComplete(source: regionsSource) }
+
+    /// Regions chosen by `--regions` or listed by `account:ListRegions` are the enabled ones, not a guess.
+    public static func regionsAreComplete(source: String) -> Bool {
+        source == "--regions" || source == "account:ListRegions"
+    }
+
+    /// A region name as AWS writes them (`eu-west-1`, `us-gov-west-1`): what `--regions` and `--region` accept.
+    public static func isRegionName(_ text: String) -> Bool {
+        text.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil
+    }
     /// Every trail visible from any examined region (shadow and organization trails included), deduplicated by ARN.
     public var trails: Collected<[TrailFacts]>
     /// Region → EventBridge rules on the default bus.

@@ -76,7 +76,7 @@ public enum AthenaSQL {
     }
 
     public static func validateRegion(_ region: String) throws {
-        guard region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil else {
+        guard MonitoringFacts.isRegionName(region) else {
             throw Invalid(description: "--region '\(TerminalSafe.escape(region))' is not a region name")
         }
     }

@@ -20,9 +20,6 @@ public struct StreamingAnalysis: Sendable {
         self.sessionMemory = sessionMemory
     }
 
-    /// AssumeRoot calls and failed sign-ins currently remembered.
-    public var remembered: Int { calls.count + failures.values.reduce(0) { $0 + $1.run.count } }
-
     /// The detections of one record, joined, with any burst it completes, triaged against the approvals.
     public mutating func analyse(_ event: CloudTrailEvent) -> [Detection] {
         var detections = Detector.detections(for: event, includeServiceEvents: options.includeServiceEvents)

@@ -66,7 +66,7 @@ enum MFAPrompt {
     }
 
     /// One prompt at a time, also when several clients ask at once.
-    nonisolated(unsafe) private static var lock = NSLock()
+    private static let lock = NSLock()
 
     @Sendable static func ask(serial: String, profile: String) throws -> String {
         lock.lock()

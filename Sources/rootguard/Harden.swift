@@ -294,9 +294,7 @@ struct Monitoring: AsyncParsableCommand {
     @Flag(help: "Make the changes (default: dry run).")
     var apply = false
 
-    var regionList: [String]? {
-        regions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    }
+    var regionList: [String]? { regions.map(splitRegionList) }
 
     func validate() throws {
         if let notify {
@@ -305,10 +303,7 @@ struct Monitoring: AsyncParsableCommand {
         if apply && (format == .cloudformation || format == .terraform) {
             throw ValidationError("--apply makes the changes itself; --format \(format.rawValue) only prints code")
         }
-        for region in regionList ?? []
-        where region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) == nil {
-            throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
-        }
+        try validateRegionList(regionList)
         if let trailBucket,
             trailBucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) == nil
         {
@@ -327,10 +322,10 @@ struct Monitoring: AsyncParsableCommand {
                 let plan = try RootMonitoring.plan(facts: facts, extra: extra, options: options)
                 switch format {
                 case .cloudformation:
-                    try Output.stdout(try RootMonitoring.cloudFormation(plan, notify: options.notify))
+                    try Output.stdout(try RootMonitoring.cloudFormation(plan))
                     return
                 case .terraform:
-                    try Output.stdout(RootMonitoring.terraform(plan, notify: options.notify))
+                    try Output.stdout(RootMonitoring.terraform(plan))
                     return
                 default: break
                 }
@@ -379,15 +374,10 @@ struct HardenWatch: AsyncParsableCommand {
         if apply && format == .cloudformation {
             throw ValidationError("--apply makes the changes itself; --format cloudformation only prints code")
         }
-        for region in regionList ?? []
-        where region.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) == nil {
-            throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
-        }
+        try validateRegionList(regionList)
     }
 
-    var regionList: [String]? {
-        regions.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-    }
+    var regionList: [String]? { regions.map(splitRegionList) }
 
     func run() async throws {
         var code: Int32 = 0
@@ -410,5 +400,16 @@ struct HardenWatch: AsyncParsableCommand {
             }
         }
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `--regions a,b`: the names, trimmed.
+func splitRegionList(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+}
+
+func validateRegionList(_ regions: [String]?) throws {
+    for region in regions ?? [] where !MonitoringFacts.isRegionName(region) {
+        throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
     }
 }

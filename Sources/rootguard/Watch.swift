@@ -96,7 +96,9 @@ struct Watch: AsyncParsableCommand {
                 var sinks: [any AlertSink] = [OutputSink(table: output == .table) { try Output.stdout($0) }]
                 sinks += webhooks.map { WebhookSink(url: $0) }
                 sinks += snsTopics.map { SNSSink(topicARN: $0, client: client) }
-                let watch = try RootWatch(options: options, client: client, sinks: sinks) { Output.stderr($0 + "\n") }
+                let watch = try RootWatch(options: options, client: client, sinks: sinks) {
+                    Output.stderr(TerminalSafe.escape($0) + "\n")
+                }
                 let signals = SignalHandlers(watch: watch)
                 defer { signals.cancel() }
                 try await watch.run()

@@ -33,7 +33,8 @@ extension RootMonitoring {
             let iam = client.iam()
             _ = try await iam.createRole(
                 .init(
-                    roleName: name, assumeRolePolicyDocument: .init(json: trustPolicy(service: service, plan: plan)),
+                    roleName: name,
+                    assumeRolePolicyDocument: .init(json: trustPolicy(service: service, account: plan.account)),
                     description: "rootguard: root-activity monitoring", tags: iamTags))
             switch name {
             case configRoleName:
@@ -170,13 +171,13 @@ extension RootMonitoring {
         return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
-    static func trustPolicy(service: String, plan: Plan) -> String {
+    static func trustPolicy(service: String, account: AccountID) -> String {
         json([
             "Version": "2012-10-17",
             "Statement": [
                 [
                     "Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole",
-                    "Condition": ["StringEquals": ["aws:SourceAccount": .string(plan.account.rawValue)]],
+                    "Condition": ["StringEquals": ["aws:SourceAccount": .string(account.rawValue)]],
                 ]
             ],
         ])

@@ -42,7 +42,7 @@ extension RootMonitoring {
 
     /// One template for this account: deploy it (or a StackSet instance of it) in each region it names; each
     /// resource carries the condition of its region.
-    public static func cloudFormation(_ plan: Plan, notify: Notify?) throws -> String {
+    public static func cloudFormation(_ plan: Plan) throws -> String {
         let regions = regions(of: plan)
         var resources: [String: JSONValue] = [:]
         var conditions: [String: JSONValue] = [:]
@@ -53,7 +53,6 @@ extension RootMonitoring {
             return name
         }
         let tags: JSONValue = [["Key": .string(tag.key), "Value": .string(tag.value)]]
-        let home = condition(plan.home)
         let created = Set(plan.steps)
         func add(
             _ name: String, _ type: String, _ region: String, _ properties: [String: JSONValue],
@@ -103,7 +102,7 @@ extension RootMonitoring {
             case .createRole(let name, let service):
                 var properties: [String: JSONValue] = [
                     "RoleName": .string(name), "Tags": tags,
-                    "AssumeRolePolicyDocument": jsonObject(trustPolicy(service: service, plan: plan)),
+                    "AssumeRolePolicyDocument": jsonObject(trustPolicy(service: service, account: plan.account)),
                 ]
                 if name == configRoleName {
                     properties["ManagedPolicyArns"] = [.string("arn:\(plan.partition):iam::aws:\(configManagedPolicy)")]
@@ -229,7 +228,6 @@ extension RootMonitoring {
                     dependsOn: created.contains(.enableSecurityHub) ? ["SecurityHub"] : [])
             }
         }
-        _ = home
         var template: [String: JSONValue] = [
             "AWSTemplateFormatVersion": "2010-09-09",
             "Description": .string(
@@ -256,7 +254,7 @@ extension RootMonitoring {
     // MARK: - Terraform
 
     /// HCL for the AWS provider: one provider alias per region, exactly the planned resources.
-    public static func terraform(_ plan: Plan, notify: Notify?) -> String {
+    public static func terraform(_ plan: Plan) -> String {
         let hcl = AlternateContacts.hcl
         let created = Set(plan.steps)
         func provider(_ region: String) -> String { "aws." + region.replacingOccurrences(of: "-", with: "_") }
@@ -307,7 +305,7 @@ extension RootMonitoring {
                 let id = name.replacingOccurrences(of: "-", with: "_")
                 resource(
                     "aws_iam_role", id, plan.home,
-                    "  name               = \(hcl(name))\n  assume_role_policy = \(heredoc(trustPolicy(service: service, plan: plan)))\n  \(tags)"
+                    "  name               = \(hcl(name))\n  assume_role_policy = \(heredoc(trustPolicy(service: service, account: plan.account)))\n  \(tags)"
                 )
                 if name == configRoleName {
                     resource(

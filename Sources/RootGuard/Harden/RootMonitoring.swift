@@ -563,6 +563,9 @@ public enum RootMonitoring {
                         || $0.contains("cis-aws-foundations-benchmark")
                 }) {
                     steps.append((.enableFSBP, whyHub))
+                    notes.append(
+                        "Security Hub in \(hubRegion) was enabled without FSBP or CIS; rootguard adds the FSBP standard to it (an addition: its other standards and settings stay as they are)"
+                    )
                 }
             } else {
                 notes.append("Security Hub's enabled standards in \(hubRegion) could not be read; left unchanged")

@@ -266,15 +266,12 @@ public enum WatchQueue {
                         .init(queueUrl: url, attributes: ["Policy": queuePolicy(plan)]))
                 case .createForwardRole:
                     let iam = client.iam()
-                    let monitoringPlan = RootMonitoring.Plan(
-                        plan: .init(subcommand: "watch", changes: []), steps: [], home: plan.home,
-                        hubRegion: plan.home, account: plan.account, partition: plan.partition, topicARN: "",
-                        regions: plan.regions, regionsGiven: true)
                     _ = try await iam.createRole(
                         .init(
                             roleName: forwardRoleName,
                             assumeRolePolicyDocument: .init(
-                                json: RootMonitoring.trustPolicy(service: "events.amazonaws.com", plan: monitoringPlan)),
+                                json: RootMonitoring.trustPolicy(service: "events.amazonaws.com", account: plan.account)
+                            ),
                             description: "rootguard watch: forward root activity to the queue's region",
                             tags: RootMonitoring.iamTags))
                     _ = try await iam.putRolePolicy(
@@ -400,15 +397,8 @@ public enum WatchQueue {
                 "Type": "AWS::IAM::Role", "Condition": .string(home),
                 "Properties": [
                     "RoleName": .string(forwardRoleName), "Tags": tags,
-                    "AssumeRolePolicyDocument": [
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            [
-                                "Effect": "Allow", "Principal": ["Service": "events.amazonaws.com"],
-                                "Action": "sts:AssumeRole",
-                            ]
-                        ],
-                    ],
+                    "AssumeRolePolicyDocument": RootMonitoring.jsonObject(
+                        RootMonitoring.trustPolicy(service: "events.amazonaws.com", account: plan.account)),
                     "Policies": [
                         [
                             "PolicyName": .string(forwardRoleName),

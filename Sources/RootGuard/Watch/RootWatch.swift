@@ -46,7 +46,8 @@ public final class RootWatch: @unchecked Sendable {
     private var state: WatchState
     private var approvalsStamp: Date?
 
-    /// `log` receives each stderr line (bad messages, delivery failures, stats).
+    /// `log` receives each stderr line (bad messages, delivery failures, stats), unescaped: it may hold text from
+    /// messages and AWS, so whoever prints it escapes it (the command line does, with `TerminalSafe`).
     public init(
         options: Options, client: AWSClient, sinks: [any AlertSink], log: @escaping @Sendable (String) -> Void
     ) throws {
@@ -118,6 +119,8 @@ public final class RootWatch: @unchecked Sendable {
                 }
                 if await handle(message, sqs: sqs) { handled.append(message) }
             }
+            // What was delivered is on disk before the messages go: a crash in between alerts nothing twice.
+            saveState()
             await delete(handled, sqs: sqs)
         }
         if let path = options.statePath { try? state.save(path) }
@@ -134,7 +137,7 @@ public final class RootWatch: @unchecked Sendable {
         } catch {
             count { $0.bad += 1 }
             log(
-                "watch: message \(TerminalSafe.escape(id)): \(error); "
+                "watch: message \(id): \(error); "
                     + (options.keepBad ? "left for the dead-letter queue (--keep-bad)" : "deleted"))
             return !options.keepBad
         }
@@ -162,19 +165,18 @@ public final class RootWatch: @unchecked Sendable {
             }
             if delivered == pending.count { count { $0.alerted += 1 } }
         }
-        saveState()
         guard failed.isEmpty else {
             count { $0.deliveryFailures += 1 }
             if receives >= options.maxReceives {
                 count { $0.leftForDeadLetterQueue += 1 }
                 log(
-                    "watch: message \(TerminalSafe.escape(id)): delivery failed \(receives) times (\(TerminalSafe.escape(failed[0]))); left for the queue's dead-letter queue"
+                    "watch: message \(id): delivery failed \(receives) times (\(failed[0])); left for the queue's dead-letter queue"
                 )
             } else {
                 // Seen again after a backoff that grows with each receive.
                 let delay = min(Int(Self.seconds(options.backoff) * Double(1 << min(receives, 10))) + 1, 900)
                 log(
-                    "watch: message \(TerminalSafe.escape(id)): \(TerminalSafe.escape(failed[0])); retried in \(delay) s (receive \(receives) of \(options.maxReceives))"
+                    "watch: message \(id): \(failed[0]); retried in \(delay) s (receive \(receives) of \(options.maxReceives))"
                 )
                 _ = try? await sqs.changeMessageVisibility(
                     .init(queueUrl: options.queueURL, receiptHandle: message.receiptHandle, visibilityTimeout: delay))
@@ -223,7 +225,7 @@ public final class RootWatch: @unchecked Sendable {
             for failure in result.failed ?? [] {
                 let message = Int(failure.id ?? "").flatMap { messages.indices.contains($0) ? messages[$0] : nil }
                 log(
-                    "watch: message \(TerminalSafe.escape(message?.messageId ?? "?")): sqs DeleteMessageBatch failed: \(failure.code ?? "") \(TerminalSafe.escape(failure.message ?? ""))"
+                    "watch: message \(message?.messageId ?? "?"): sqs DeleteMessageBatch failed: \(failure.code ?? "") \(failure.message ?? "")"
                 )
             }
         } catch {

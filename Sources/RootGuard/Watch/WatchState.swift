@@ -61,6 +61,4 @@ public struct WatchState: Codable, Sendable {
             entries = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
         }
     }
-
-    public var count: Int { entries.count }
 }

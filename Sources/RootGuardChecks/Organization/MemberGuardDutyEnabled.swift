@@ -63,9 +63,7 @@ public struct MemberGuardDutyEnabled: OrganizationCheck {
                     organization, account: member.accountID, .notEvaluated,
                     "Not evaluated: \(unknown.joined(separator: "; ")).", evidence: evidence)
             }
-            let complete =
-                facts.regionsSource == "--regions" || facts.regionsSource == "account:ListRegions"
-            guard complete else {
+            guard MonitoringFacts.regionsAreComplete(source: facts.regionsSource) else {
                 return m.memberFinding(
                     organization, account: member.accountID, .notEvaluated,
                     "Not evaluated: GuardDuty is enabled in \(facts.regions.joined(separator: ", ")), but the enabled regions could not be listed (\(facts.regionsSource)).",
