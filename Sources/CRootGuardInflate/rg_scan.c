@@ -63,13 +63,22 @@ static int add_hit(hit_list *list, size_t offset) {
     return list->count > list->cap;
 }
 
-static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *records, hit_list *list) {
+// Looks for pattern k at every start in [from[k], to[k]) (the SIMD loops leave different ranges per pattern).
+static int scan_scalar_ranges(const unsigned char *p, size_t n, const size_t from[NPATTERNS], const size_t to[NPATTERNS],
+                              size_t *records, hit_list *list) {
     const unsigned char *end = p + n;
-    for (size_t i = from; i < n; i++) {
+    size_t lo = n, hi = 0;
+    for (int k = 0; k < NPATTERNS; k++) {
+        if (from[k] < lo) lo = from[k];
+        if (to[k] > hi) hi = to[k];
+    }
+    if (hi > n) hi = n;
+    for (size_t i = lo; i < hi; i++) {
         unsigned char c = p[i];
         if (c != '"' && c != 'R' && c != 'P' && c != '\\') continue;
         for (int k = 0; k < NPATTERNS; k++) {
             const pattern *pat = &patterns[k];
+            if (i < from[k] || i >= to[k]) continue;
             if (p[i] == (unsigned char)pat->text[0] && confirm(k, p + i, end)) {
                 if (k == EVENT_ID) {
                     (*records)++;
@@ -81,6 +90,15 @@ static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *re
         }
     }
     return list && list->count > 0;
+}
+
+static int scan_scalar(const unsigned char *p, size_t n, size_t from, size_t *records, hit_list *list) {
+    size_t starts[NPATTERNS], ends[NPATTERNS];
+    for (int k = 0; k < NPATTERNS; k++) {
+        starts[k] = from;
+        ends[k] = n;
+    }
+    return scan_scalar_ranges(p, n, starts, ends, records, list);
 }
 
 #if defined(__x86_64__)
@@ -106,7 +124,7 @@ __attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, siz
             rare_mask &= rare_mask - 1;
             for (int k = 1; k < NPATTERNS; k++)
                 if (confirm(k, p + i + bit, end)) {
-                    if (add_hit(list, i + bit)) return 1;
+                    if (add_hit(list, i + bit)) goto overflow;
                     break;
                 }
         }
@@ -119,35 +137,71 @@ __attribute__((target("avx2"))) static int scan_avx2(const unsigned char *p, siz
         }
     }
     return scan_scalar(p, n, i, records, list);
+overflow:
+    // As in the AVX-512 loop: the scalar search answers a full list, so that every level stops at the same byte and
+    // has counted the same records.
+    if (!list) return 1;
+    list->count = 0;
+    *records = 0;
+    return scan_scalar(p, n, 0, records, list);
 }
 #define EQ512(off, ch) _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(p + i + (off))), _mm512_set1_epi8(ch))
+#define EQ512_IF(mask, off, ch) \
+    _mm512_mask_cmpeq_epi8_mask((mask), _mm512_loadu_si512((const void *)(p + i + (off))), _mm512_set1_epi8(ch))
 
-// The same search 64 positions at a time, where AVX-512BW exists (comparisons give masks directly).
+// The same search 64 positions at a time, where AVX-512BW exists. Comparisons are the bound (one port runs them), so
+// the patterns are laid out to share them: for a position q, `Root"` is tested at q + 8 (R at 8, t at 11), the
+// `"eventID"` key at q + 6 (t at 11, D at 13), PasswordRecovery (P, R at 8), PrimaryEmailUpdate (P, E at 7) and
+// `\u00` (a backslash, confirmed by the scalar check) at q. Six comparisons instead of nine; the starts each loop iteration covers differ per
+// pattern, so the scalar code takes the few starts before and after, and hits are sorted at the end.
 __attribute__((target("avx512f,avx512bw"))) static int scan_avx512(const unsigned char *p, size_t n, size_t *records, hit_list *list) {
     const unsigned char *end = p + n;
+    enum { ROOT = 1 };
+    size_t starts[NPATTERNS] = {0}, ends[NPATTERNS] = {0};
+    if (n < 128) return scan_scalar(p, n, 0, records, list);
+    // Starts before the first iteration's: `"eventID"` at 0..5, `Root"` at 0..7.
+    ends[EVENT_ID] = 6;
+    ends[ROOT] = 8;
+    if (scan_scalar_ranges(p, n, starts, ends, records, list) && !list) return 1;
+    if (list && list->count > list->cap) goto overflow;
     size_t i = 0;
     for (; i + 128 <= n; i += 64) {
-        __mmask64 event_id = EQ512(2, 'v') & EQ512(7, 'D');
-        __mmask64 first_r = EQ512(0, 'R');
-        __mmask64 first_p = EQ512(0, 'P');
-        __mmask64 rare = (first_r & EQ512(3, 't')) | (first_p & (EQ512(8, 'R') | EQ512(7, 'E'))) |
-                         (EQ512(0, '\\') & EQ512(1, 'u'));
+        __mmask64 t11 = EQ512(11, 't');
+        __mmask64 event_id = EQ512_IF(t11, 13, 'D');
+        __mmask64 p0 = EQ512(0, 'P');
+        // A backslash alone: JSON escapes are rare in CloudTrail (under one per kilobyte in the public sets), so
+        // confirming each costs less than a seventh comparison.
+        __mmask64 rare = EQ512_IF(t11 | p0, 8, 'R') | EQ512_IF(p0, 7, 'E') | EQ512(0, '\\');
         while (rare) {
             unsigned bit = (unsigned)__builtin_ctzll(rare);
             rare &= rare - 1;
-            for (int k = 1; k < NPATTERNS; k++)
-                if (confirm(k, p + i + bit, end)) {
-                    if (add_hit(list, i + bit)) return 1;
+            const unsigned char *q = p + i + bit;
+            if (confirm(ROOT, q + 8, end) && add_hit(list, i + bit + 8)) goto overflow;
+            for (int k = ROOT + 1; k < NPATTERNS; k++)
+                if (confirm(k, q, end)) {
+                    if (add_hit(list, i + bit)) goto overflow;
                     break;
                 }
         }
         while (event_id) {
             unsigned bit = (unsigned)__builtin_ctzll(event_id);
             event_id &= event_id - 1;
-            if (confirm(EVENT_ID, p + i + bit, end)) (*records)++;
+            if (confirm(EVENT_ID, p + i + bit + 6, end)) (*records)++;
         }
     }
-    return scan_scalar(p, n, i, records, list);
+    for (int k = 0; k < NPATTERNS; k++) {
+        starts[k] = i + (k == EVENT_ID ? 6 : k == ROOT ? 8 : 0);
+        ends[k] = n;
+    }
+    if (scan_scalar_ranges(p, n, starts, ends, records, list) && !list) return 1;
+    if (!list || list->count <= list->cap) return list && list->count > 0;
+overflow:
+    // A first hit (no list) ends the search; a full list must hold the first hits in order, which this loop (finding
+    // some eight bytes late) cannot promise near the cut: the scalar search answers instead (rare: thousands of hits).
+    if (!list) return 1;
+    list->count = 0;
+    *records = 0;
+    return scan_scalar(p, n, 0, records, list);
 }
 #endif
 
@@ -165,9 +219,23 @@ static int scan_any(const void *data, size_t n, size_t *records, hit_list *list)
     return scan_level(2, data, n, records, list);
 }
 
+// Hits in ascending order (the AVX-512 loop finds `Root"` up to eight bytes after the others).
+static void sort_hits(hit_list *list) {
+    size_t count = list->count < list->cap ? list->count : list->cap;
+    for (size_t a = 1; a < count; a++) {
+        size_t value = list->hits[a], b = a;
+        while (b > 0 && list->hits[b - 1] > value) {
+            list->hits[b] = list->hits[b - 1];
+            b--;
+        }
+        list->hits[b] = value;
+    }
+}
+
 size_t rg_scan_hits_level(int level, const void *data, size_t n, size_t *records, size_t *hits, size_t cap) {
     hit_list list = {hits, cap, 0};
     scan_level(level, data, n, records, &list);
+    sort_hits(&list);
     return list.count;
 }
 
@@ -176,6 +244,7 @@ int rg_scan(const void *data, size_t n, size_t *records) { return scan_any(data,
 size_t rg_scan_hits(const void *data, size_t n, size_t *records, size_t *hits, size_t cap) {
     hit_list list = {hits, cap, 0};
     scan_any(data, n, records, &list);
+    sort_hits(&list);
     return list.count;
 }
 

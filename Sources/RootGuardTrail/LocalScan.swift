@@ -87,6 +87,7 @@ public enum LocalScan {
             return
         }
         defer { closedir(handle) }
+        let folder = dirfd(handle)
         while let entry = readdir(handle) {
             let name = withUnsafePointer(to: entry.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
@@ -98,8 +99,9 @@ public enum LocalScan {
             guard type == Int32(DT_DIR) || type == Int32(DT_LNK) || type == Int32(DT_UNKNOWN) || isLogName(name) else {
                 continue
             }
+            // Relative to the open folder: the kernel resolves one name, not the whole path again.
             var info = stat()
-            guard stat(full, &info) == 0 else {
+            guard fstatat(folder, name, &info, 0) == 0 else {
                 problems.append(
                     InputProblem(input: full, message: "cannot be read: \(String(cString: strerror(errno)))"))
                 continue
@@ -112,7 +114,7 @@ public enum LocalScan {
                     full, identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
                     problems: &problems)
             case S_IFREG:
-                if isLogName(name), !name.contains("_CloudTrail-Digest_") { found.append((full, Int(info.st_size))) }
+                if isLogName(name), !isDigestName(name) { found.append((full, Int(info.st_size))) }
             default:
                 if isLogName(name) {
                     problems.append(InputProblem(input: full, message: "not a regular file (\(kind(info))); skipped"))
@@ -125,25 +127,43 @@ public enum LocalScan {
     static let logSuffixes = [".json", ".jsonl", ".ndjson", ".log"]
 
     public static func isLogName(_ name: String) -> Bool {
-        var lower = name.lowercased()
-        if lower.hasSuffix(".gz") { lower.removeLast(3) }
-        return logSuffixes.contains { lower.hasSuffix($0) }
+        var bytes = Substring(name).utf8[...]
+        if hasSuffixIgnoringCase(bytes, ".gz") { bytes = bytes.dropLast(3) }
+        return logSuffixes.contains { hasSuffixIgnoringCase(bytes, $0) }
+    }
+
+    /// True when the file name is an integrity digest's (`…_CloudTrail-Digest_…`).
+    static func isDigestName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        let marker = Array("_CloudTrail-Digest_".utf8)
+        guard bytes.count >= marker.count else { return false }
+        return (0...(bytes.count - marker.count)).contains { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }
+    }
+
+    /// ASCII suffix comparison without allocating (the walk calls this for every entry).
+    private static func hasSuffixIgnoringCase(_ bytes: Substring.UTF8View.SubSequence, _ suffix: String) -> Bool {
+        let tail = suffix.utf8
+        guard bytes.count >= tail.count else { return false }
+        return zip(bytes.suffix(tail.count), tail).allSatisfy { a, b in
+            (a >= 0x41 && a <= 0x5a ? a | 0x20 : a) == b
+        }
     }
 
     /// Scans the files with `jobs` threads. `progress` is called with the bytes read so far.
+    /// `sizes`, when given, are the files' sizes as the walk saw them (saves a `fstat` per file).
     public static func scan(
-        files: [String], jobs: Int, filter: TrailFilter, progress: (@Sendable (Int) -> Void)? = nil
+        files: [String], sizes: [Int]? = nil, jobs: Int, filter: TrailFilter, progress: (@Sendable (Int) -> Void)? = nil
     ) -> ScanOutput {
-        let state = SharedState(files: files)
+        let state = SharedState(files: files, sizes: sizes)
         let workers = max(1, min(jobs, files.count))
         let threads = (0..<workers).map { _ in
             Thread {
                 let scanner = TrailBufferScanner(filter: filter)
                 var local = ScanOutput()
                 let buffer = FileBuffer()
-                while let file = state.next() {
+                while let (file, size) = state.next() {
                     let before = local.stats.bytesRead
-                    scanFile(file, scanner: scanner, buffer: buffer, into: &local)
+                    scanFile(file, size: size, scanner: scanner, buffer: buffer, into: &local)
                     let total = state.addBytes(local.stats.bytesRead - before)
                     progress?(total)
                 }
@@ -160,7 +180,8 @@ public enum LocalScan {
 
     /// Reads one file (whole, or streamed when large) into the scanner.
     public static func scanFile(
-        _ path: String, scanner: TrailBufferScanner, buffer: FileBuffer, into result: inout ScanOutput
+        _ path: String, size known: Int? = nil, scanner: TrailBufferScanner, buffer: FileBuffer,
+        into result: inout ScanOutput
     ) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
@@ -171,13 +192,18 @@ public enum LocalScan {
             return
         }
         defer { close(fd) }
-        var info = stat()
-        fstat(fd, &info)
-        let size = Int(info.st_size)
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            result.problems.append(InputProblem(input: path, message: "is a directory"))
-            result.stats.problems += 1
-            return
+        let size: Int
+        if let known {
+            size = known  // a regular file, as the walk found it
+        } else {
+            var info = stat()
+            fstat(fd, &info)
+            size = Int(info.st_size)
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                result.problems.append(InputProblem(input: path, message: "is a directory"))
+                result.stats.problems += 1
+                return
+            }
         }
         if size > scanner.maxWholeBytes / 4 {
             scanner.scanStream(name: path, into: &result) { chunk in
@@ -204,17 +230,14 @@ public enum LocalScan {
 
     /// A reusable read buffer.
     public final class FileBuffer {
-        private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        private var buffer = LargeBuffer()
 
         public init() {}
 
-        deinit { storage.deallocate() }
+        deinit { buffer.release() }
 
         func read(_ fd: Int32, size: Int) throws -> UnsafeRawBufferPointer {
-            if storage.count < size + 1 {
-                storage.deallocate()
-                storage = .allocate(byteCount: size + 1, alignment: 16)
-            }
+            let storage = buffer.reserve(size + 1)
             var total = 0
             while true {
                 let n = Glibc.read(fd, storage.baseAddress! + total, storage.count - total)
@@ -224,6 +247,8 @@ public enum LocalScan {
                 }
                 if n == 0 { break }
                 total += n
+                // Every byte fstat announced has arrived: no further call only to learn of the end.
+                if total == size && size > 0 { break }
                 if total == storage.count { break }  // grew while reading; take what fits
             }
             return UnsafeRawBufferPointer(rebasing: storage[0..<total])
@@ -233,19 +258,23 @@ public enum LocalScan {
     private final class SharedState: @unchecked Sendable {
         private let lock = NSCondition()
         private let files: [String]
+        private let sizes: [Int]?
         private var index = 0
         private var bytes = 0
         private var done = 0
         private(set) var output = ScanOutput()
 
-        init(files: [String]) { self.files = files }
+        init(files: [String], sizes: [Int]?) {
+            self.files = files
+            self.sizes = sizes?.count == files.count ? sizes : nil
+        }
 
-        func next() -> String? {
+        func next() -> (String, Int?)? {
             lock.lock()
             defer { lock.unlock() }
             guard index < files.count else { return nil }
             index += 1
-            return files[index - 1]
+            return (files[index - 1], sizes?[index - 1])
         }
 
         func addBytes(_ count: Int) -> Int {

@@ -23,6 +23,10 @@ package struct RecordSplitter {
     package private(set) var failure: String?
     /// Problems that did not stop the split (records over the size limit).
     package private(set) var skipped: [String] = []
+    /// When set, the split stops after the first record that ends beyond this offset (the caller knows nothing
+    /// after it needs decoding); `stoppedAt` then says where.
+    package var stopAfter: Int?
+    package private(set) var stoppedAt: Int?
     /// True once a top-level `Records` array was found.
     private(set) var sawRecordsArray = false
     /// Spots where the split gave up on a broken record or document and resumed.
@@ -64,7 +68,7 @@ package struct RecordSplitter {
 
     /// Feeds the next chunk; `emit` receives each complete record's bytes and its offset in the input.
     package mutating func feed(_ chunk: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer, Int) -> Void) {
-        guard failure == nil, chunk.baseAddress != nil else { return }
+        guard failure == nil, stoppedAt == nil, chunk.baseAddress != nil else { return }
         // The bytes held back from the previous chunk (the start of a possible `{"Records"`) go first, so that a
         // document start cut by a chunk boundary is seen exactly as in one piece.
         if !held.isEmpty {
@@ -94,18 +98,22 @@ package struct RecordSplitter {
         // A UTF-8 byte order mark before the first value is not data.
         if consumed == 0, n >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { i = 3 }
         // Where a new `{"Records"` document starts in this chunk: resume points if the current one is broken.
-        var markers: [Int] = []
-        var from = 0
-        while let hit = ByteSearch.firstIndex(of: Self.documentMarker, in: chunk, from: from) {
-            markers.append(hit)
-            from = hit + 1
+        // Searched for in windows as the split advances (it may stop long before the end of the chunk): `marker` is
+        // the next one, or Int.max when there is none before `searched`.
+        var marker = Int.max
+        var searched = 0
+        func findMarker(from start: Int) {
+            let window = 1 << 16
+            let end = min(chunk.count, start + window + Self.documentMarker.count - 1)
+            let part = UnsafeRawBufferPointer(rebasing: chunk[start..<end])
+            marker = ByteSearch.firstIndex(of: Self.documentMarker, in: part).map { start + $0 } ?? Int.max
+            searched = min(chunk.count, start + window)
         }
-        var nextMarker = 0
         while i < n {
-            while nextMarker < markers.count, markers[nextMarker] < i { nextMarker += 1 }
+            if marker < i || (marker == Int.max && i >= searched) { findMarker(from: i) }
             // A new document where the current one cannot continue: a raw `{"` cannot occur inside a JSON string
             // (the quote would be escaped), and an object can only follow `:`, `,` or `[`.
-            if nextMarker < markers.count, markers[nextMarker] == i, !stack.isEmpty || inString,
+            if marker == i, !stack.isEmpty || inString,
                 inString ? !escaped : ![0x3a, 0x2c, 0x5b].contains(lastSignificant)
             {
                 restart(
@@ -136,7 +144,7 @@ package struct RecordSplitter {
                     // Skip ahead to the next quote or backslash (SIMD in C: strings are most of the bytes), but not
                     // past a resume point: a line break in JSON lines, or the start of a new document.
                     var next = i + 1 + rg_find_quote_or_backslash(bytes + i + 1, max(0, n - i - 1))
-                    if nextMarker < markers.count, markers[nextMarker] < next { next = markers[nextMarker] }
+                    if min(marker, max(searched, i + 1)) < next { next = min(marker, max(searched, i + 1)) }
                     if linesMode, let newline = memchr(bytes + i + 1, 0x0a, next - i - 1) {
                         next = UnsafeRawPointer(bytes).distance(to: UnsafeRawPointer(newline))
                     }
@@ -201,6 +209,10 @@ package struct RecordSplitter {
                     finishRecord(bytes, chunkStart: startInChunk, end: i + 1, emit: emit)
                     captureDepth = nil
                     startInChunk = nil
+                    if let stop = stopAfter, consumed + i + 1 > stop {
+                        stoppedAt = consumed + i + 1
+                        return
+                    }
                 }
             case 0x2c:  // ,
                 if stack.count == 1 && stack[0] == 0x7b { expectingKey = true }
