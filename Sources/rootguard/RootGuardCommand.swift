@@ -9,7 +9,23 @@ struct RootGuardCommand: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         // `trail athena …`: `trail` takes its sources as positional arguments, so its one subcommand is routed here.
         let arguments = Array(CommandLine.arguments.dropFirst())
-        if arguments.count >= 2, arguments[0] == "trail", arguments[1] == "athena" {
+        // `trail` itself is parsed on its own too: it is the command whose speed is measured, and parsing the whole
+        // command tree costs it a few milliseconds of reflection over every other command's options.
+        let athena = arguments.count >= 2 && arguments[1] == "athena"
+        if arguments.first == "trail", !athena, !arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+            do {
+                var command = try Trail.parseAsRoot(Array(arguments.dropFirst()))
+                if var asyncCommand = command as? AsyncParsableCommand {
+                    try await asyncCommand.run()
+                } else {
+                    try command.run()
+                }
+            } catch {
+                exitRouted(Trail.self, "rootguard trail", error)
+            }
+            return
+        }
+        if arguments.count >= 2, arguments[0] == "trail", athena {
             do {
                 var command = try TrailAthena.parseAsRoot(Array(arguments.dropFirst(2)))
                 if var asyncCommand = command as? AsyncParsableCommand {
@@ -18,7 +34,7 @@ struct RootGuardCommand: AsyncParsableCommand {
                     try command.run()
                 }
             } catch {
-                TrailAthena.exit(withError: error)
+                exitRouted(TrailAthena.self, "rootguard trail athena", error)
             }
             return
         }
@@ -32,6 +48,22 @@ struct RootGuardCommand: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// `exit(withError:)` for a command parsed on its own: its "See '… --help'" hint names the full command.
+    static func exitRouted(_ command: any ParsableCommand.Type, _ fullName: String, _ error: Error) -> Never {
+        let code = command.exitCode(for: error)
+        var message = command.fullMessage(for: error)
+        let name = fullName.split(separator: " ").last.map(String.init) ?? fullName
+        message = message.replacingOccurrences(of: "See '\(name) --help'", with: "See '\(fullName) --help'")
+        if !message.isEmpty {
+            if code == .success {
+                print(message)
+            } else {
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+        }
+        Foundation.exit(code.rawValue)
     }
 
     static let configuration = CommandConfiguration(

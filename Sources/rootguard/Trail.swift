@@ -8,6 +8,7 @@ import RootGuardTrail
 /// `rootguard trail`: hunt and triage root activity in CloudTrail.
 struct Trail: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "trail", _superCommandName: "rootguard",
         abstract: "Hunt root-user activity in CloudTrail logs and tell approved use from the rest.",
         discussion: """
             SOURCES: files or directories (recursive; .json, .json.gz, .jsonl; digests skipped), s3://bucket/prefix, \
