@@ -372,3 +372,60 @@ struct PrefilterTests {
         }
     }
 }
+
+@Suite("gzip members around libdeflate's DEFLATE decoder")
+struct GzipMemberTests {
+    @Test("the AVX-512 CRC-32 equals zlib's at every length and alignment")
+    func crcAgreesWithZlib() {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<(1 << 20) + 3).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        bytes.withUnsafeBytes { buffer in
+            for length in Array(0...2100) + [4095, 65_536, 65_599, 1 << 20] {
+                for offset in 0..<3 {
+                    let start = buffer.baseAddress! + offset
+                    let seed = UInt32.random(in: 0...UInt32.max, using: &generator)
+                    #expect(
+                        rg_crc32_level(2, seed, start, length) == rg_crc32_level(0, seed, start, length),
+                        "length \(length), offset \(offset)")
+                }
+            }
+        }
+    }
+
+    /// A gzip member's header with the optional fields RFC 1952 allows (FEXTRA, FNAME, FCOMMENT, FHCRC).
+    static func withOptionalFields(_ member: Data) -> Data {
+        var header = Data(member.prefix(10))
+        header[3] = 0x04 | 0x08 | 0x10 | 0x02
+        header += Data([4, 0, 0x41, 0x42, 2, 0])  // XLEN 4 and a subfield
+        header += Data("CloudTrail.json".utf8) + Data([0])
+        header += Data("a comment".utf8) + Data([0])
+        header += Data([0x12, 0x34])  // header CRC16 (not checked, as libdeflate and zlib do not)
+        return header + member.dropFirst(10)
+    }
+
+    func scan(_ data: Data) -> ScanOutput {
+        var output = ScanOutput()
+        data.withUnsafeBytes { TrailBufferScanner(filter: TrailFilter()).scan($0, name: "x.json.gz", into: &output) }
+        return output
+    }
+
+    @Test("optional header fields are read; a wrong CRC-32 or size is corrupt data")
+    func headersAndTrailers() throws {
+        let plain = try BadInputTests().gzip(BadInputTests.good)
+        let fancy = Self.withOptionalFields(plain)
+        for member in [plain, fancy] {
+            let output = scan(member)
+            #expect(output.problems.isEmpty, "\(output.problems)")
+            #expect(output.events.count == 1)
+        }
+        var badCRC = fancy
+        badCRC[badCRC.count - 8] ^= 0x01
+        var badSize = fancy
+        badSize[badSize.count - 4] ^= 0x01
+        for corrupt in [badCRC, badSize] {
+            let output = scan(corrupt)
+            #expect(output.events.isEmpty)
+            #expect(output.problems.map(\.message) == ["corrupt gzip data"], "\(output.problems)")
+        }
+    }
+}

@@ -36,6 +36,11 @@ void rg_stream_free(rg_stream *s);
 int rg_stream_inflate(rg_stream *s, const void *in, size_t in_len, size_t *in_used, void *out, size_t out_cap,
                       size_t *out_len, int *finished);
 
+// zlib's crc32() (gzip's CRC-32), folded with AVX-512 VPCLMULQDQ where the CPU has it.
+uint32_t rg_crc32(uint32_t crc, const void *data, size_t n);
+// The same with the method capped: 0 zlib only, 2 the best there is (for tests).
+uint32_t rg_crc32_level(int level, uint32_t crc, const void *data, size_t n);
+
 // memmem (a GNU extension that Swift's Glibc module does not export).
 const void *rg_memmem(const void *haystack, size_t haystack_len, const void *needle, size_t needle_len);
 
