@@ -262,6 +262,17 @@ struct CredentialTests {
             options: .init(profile: "audit", region: "ca-central-1", maxAttempts: 5), environment: overridden)
         #expect(fromFlags.region == "ca-central-1")
         #expect(fromFlags.retry.maxAttempts == 5)
+        // The retry mode: adaptive unless AWS_RETRY_MODE or the profile's retry_mode says otherwise.
+        #expect(plain.retry.mode == .adaptive)
+        for (value, mode) in [
+            ("standard", AWSRetryPolicy.Mode.standard), ("legacy", .standard), ("Adaptive", .adaptive),
+        ] {
+            overridden["AWS_RETRY_MODE"] = value
+            #expect(try AWSSettings.load(options: .init(), environment: overridden).retry.mode == mode)
+        }
+        overridden["AWS_RETRY_MODE"] = "eager"
+        let badMode = #expect(throws: AWSError.self) { try AWSSettings.load(options: .init(), environment: overridden) }
+        #expect(badMode?.code == "InvalidRetryMode")
         let missing = #expect(throws: AWSError.self) {
             try AWSSettings.load(options: .init(profile: "nope"), environment: environment)
         }

@@ -23,14 +23,15 @@ struct RetryTests {
     func client(
         // Generous: a loaded machine (the whole suite runs in parallel) must not turn a scripted answer into a timeout;
         // the timeout tests set their own.
-        _ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(30), quota: AWSRetryQuota = .init()
+        _ server: FaultServer, attempts: Int = 3, timeout: Duration = .seconds(30), quota: AWSRetryQuota = .init(),
+        mode: AWSRetryPolicy.Mode = .standard
     )
         throws -> AWSClient
     {
         AWSClient(
             configuration: .init(
                 region: .usEast1, endpoints: .init(explicit: server.endpoint),
-                retry: .init(maxAttempts: attempts, baseDelay: 0.01), timeout: timeout),
+                retry: .init(maxAttempts: attempts, baseDelay: 0.01, mode: mode), timeout: timeout),
             credentialProvider: StaticCredentialProvider(
                 .init(accessKeyID: "AKID", secretAccessKey: "SECRET", source: "test")),
             transport: try AsyncHTTPClientTransport(), quota: quota)
@@ -180,6 +181,47 @@ struct RetryTests {
             #expect(error?.kind == .throttling)
             #expect(server.received.count == 1)
         }
+    }
+
+    @Test func adaptiveModeThrottlingIsPacedNotChargedToTheRetryQuota() async throws {
+        // A quota too small for even one standard retry: in the adaptive mode throttled retries wait for the rate
+        // limit instead, and the call succeeds.
+        let quota = AWSRetryQuota(available: 4)
+        try await withServer([Self.throttled, Self.throttled, Self.identity]) { server in
+            let client = try client(server, quota: quota, mode: .adaptive)
+            let identity = try await client.sts().getCallerIdentity()
+            try await client.shutdown()
+            #expect(identity.account == "123456789012")
+            #expect(server.received.count == 3)
+            let counts = client.statistics.counts
+            #expect(counts.throttled == 2 && counts.retries == 2 && counts.requests == 3 && counts.calls == 1)
+            #expect(counts.quotaExhausted == 0)
+        }
+        #expect(await quota.available == 4)  // nothing taken, so the success gives nothing back
+    }
+
+    @Test func theAdaptiveLimitEngagesAtTheFirstThrottleFallsToWhatWasAcceptedAndGrowsWithSuccesses() async throws {
+        let limiter = AWSAdaptiveRateLimiter()
+        #expect(limiter.rate("sts") == nil)
+        // Unthrottled: no waiting, however fast.
+        for _ in 0..<50 { #expect(try await limiter.acquire("sts") == 0) }
+        for _ in 0..<10 { limiter.record("sts", throttled: false) }
+        limiter.record("sts", throttled: true)
+        // 0.9 × the ten successes of this (partial) second, counted over at least a quarter second: at most 36/s.
+        let rate = try #require(limiter.rate("sts"))
+        #expect(rate > 0.4 && rate <= 36.01, "\(rate)")
+        // A second throttle in the same half second does not lower it again (those requests were already in flight).
+        limiter.record("sts", throttled: true)
+        #expect(limiter.rate("sts") == rate)
+        limiter.record("sts", throttled: false)
+        #expect(abs((limiter.rate("sts") ?? 0) - (rate + 0.05)) < 1e-9)
+        // Other services are not limited.
+        #expect(limiter.rate("iam") == nil)
+        #expect(try await limiter.acquire("iam") == 0)
+        // Past the bucket's tokens, requests wait about 1/rate each.
+        var waited = 0.0
+        for _ in 0..<Int(rate) + 3 { waited += try await limiter.acquire("sts") }
+        #expect(waited > 0)
     }
 
     @Test func backoffIsFullJitterCappedAtTwentySeconds() {

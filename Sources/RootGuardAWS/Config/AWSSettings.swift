@@ -142,6 +142,17 @@ public struct AWSSettings: Sendable {
             }
             retry.maxAttempts = attempts
         }
+        if let mode = nonEmpty(environment["AWS_RETRY_MODE"]) ?? nonEmpty(profile["retry_mode"]) {
+            switch mode.lowercased() {
+            case "adaptive": retry.mode = .adaptive
+            case "standard", "legacy": retry.mode = .standard  // legacy is the old SDKs' variant of standard
+            default:
+                throw AWSError(
+                    kind: .configuration, code: "InvalidRetryMode",
+                    message: "retry mode must be standard, adaptive or legacy, not '\(mode)'", service: "config",
+                    operation: "load")
+            }
+        }
         return AWSSettings(
             files: files, configPath: configPath, credentialsPath: credentialsPath, profileName: name,
             profileIsExplicit: explicit, profile: profile, region: AWSRegion(region), endpoints: endpoints,

@@ -38,6 +38,11 @@ public final class AWSClient: Sendable {
     public let transport: any HTTPTransport
     let logger: Logger
     let quota: AWSRetryQuota
+    /// Shared with every client made from this one by `with(…)`.
+    public let statistics: AWSCallStatistics
+    /// The adaptive mode's rate limits: one set per set of credentials (AWS throttles per account), so a client
+    /// with other credentials (`with(credentialProvider:)`) has its own.
+    let limiter: AWSAdaptiveRateLimiter
     let clockSkew = NIOLockedValueBox<TimeInterval>(0)
     let s3BucketRegions = NIOLockedValueBox<[String: AWSRegion]>([:])
     let now: @Sendable () -> Date
@@ -48,8 +53,11 @@ public final class AWSClient: Sendable {
         configuration: Configuration, credentialProvider: (any CredentialProvider)?, transport: any HTTPTransport,
         logger: Logger = Logger(label: "rootguard.aws"), quota: AWSRetryQuota = AWSRetryQuota(),
         now: @escaping @Sendable () -> Date = { Date() },
-        observer: (@Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void)? = nil
+        observer: (@Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void)? = nil,
+        statistics: AWSCallStatistics = AWSCallStatistics(), limiter: AWSAdaptiveRateLimiter = AWSAdaptiveRateLimiter()
     ) {
+        self.statistics = statistics
+        self.limiter = limiter
         self.configuration = configuration
         self.credentialProvider = credentialProvider
         self.transport = transport
@@ -64,7 +72,7 @@ public final class AWSClient: Sendable {
     {
         AWSClient(
             configuration: configuration, credentialProvider: credentialProvider, transport: transport, logger: logger,
-            quota: quota, now: now, observer: observer)
+            quota: quota, now: now, observer: observer, statistics: statistics, limiter: limiter)
     }
 
     /// A client sharing this one's transport, quota and settings, with other credentials (assumed roles).
@@ -73,7 +81,7 @@ public final class AWSClient: Sendable {
         if let region { configuration.region = region }
         return AWSClient(
             configuration: configuration, credentialProvider: credentialProvider, transport: transport, logger: logger,
-            quota: quota, now: now, observer: observer)
+            quota: quota, now: now, observer: observer, statistics: statistics)
     }
 
     public func shutdown() async throws { try await transport.shutdown() }
@@ -100,6 +108,7 @@ public final class AWSClient: Sendable {
         streaming: Bool
     ) async throws -> (AWSHTTPResponse, [UInt8]?) {
         observer?(service, operation)
+        statistics.call()
         var region = region ?? configuration.region
         let policy = configuration.retry
         var attempt = 1
@@ -115,8 +124,21 @@ public final class AWSClient: Sendable {
                 let built = try buildRequest(service, operation, input: input, region: region)
                 let request = try await sign(built, attempt: attempt, invocationID: invocationID)
                 logRequest(request, service: service, operation: operation, attempt: attempt)
+                if policy.mode == .adaptive {
+                    let waited = try await limiter.acquire(service.endpointPrefix)
+                    if waited > 0 { statistics.paced(seconds: waited) }
+                }
                 let started = ContinuousClock.now
-                let (response, body) = try await transmit(request, streaming: streaming)
+                statistics.requestStarted(service: service.endpointPrefix)
+                let transmitted: (AWSHTTPResponse, [UInt8]?)
+                do {
+                    transmitted = try await transmit(request, streaming: streaming)
+                    statistics.requestEnded()
+                } catch {
+                    statistics.requestEnded()
+                    throw error
+                }
+                let (response, body) = transmitted
                 logger.debug(
                     "← \(response.head.status) \(service.name) \(operation.name) in \(ContinuousClock.now - started)",
                     metadata: [
@@ -124,6 +146,7 @@ public final class AWSClient: Sendable {
                             response.head.header("x-amzn-RequestId") ?? response.head.header("x-amz-request-id") ?? "-")
                     ])
                 if (200..<300).contains(response.head.status) {
+                    if policy.mode == .adaptive { limiter.record(service.endpointPrefix, throttled: false) }
                     await quota.release(lastRetryCost: lastRetryCost)
                     return (response, body)
                 }
@@ -140,6 +163,10 @@ public final class AWSClient: Sendable {
                     service: service.name, operation: operation.name)
             } catch let error as AWSError {
                 throw error
+            }
+            statistics.failed(failure)
+            if policy.mode == .adaptive {
+                limiter.record(service.endpointPrefix, throttled: AWSError.throttlingCodes.contains(failure.code))
             }
 
             // S3 answers a request for another region's bucket with a redirect naming the region: retry once there.
@@ -174,9 +201,17 @@ public final class AWSClient: Sendable {
             guard failure.isRetryable || service.retryableErrorCodes.contains(failure.code),
                 attempt < policy.maxAttempts
             else { throw failure }
-            guard let cost = await quota.acquire(afterTimeout: failure.kind == .timeout || failure.kind == .transport)
+            // In the adaptive mode a throttled request's retry waits for the service's rate limit, so it cannot join a
+            // retry storm: it does not spend the retry quota, which is kept for failures the limit does not pace
+            // (5xx, timeouts). Otherwise a burst of throttling at the start of an organization audit (hundreds of
+            // requests in flight before the first answer) would empty the quota and leave members unaudited.
+            let paced = policy.mode == .adaptive && AWSError.throttlingCodes.contains(failure.code)
+            guard
+                let cost = paced
+                    ? 0 : await quota.acquire(afterTimeout: failure.kind == .timeout || failure.kind == .transport)
             else {
                 logger.debug("retry quota exhausted; not retrying \(failure.code)")
+                statistics.quotaWasEmpty()
                 throw failure
             }
             lastRetryCost = cost
@@ -184,6 +219,7 @@ public final class AWSClient: Sendable {
             logger.debug(
                 "retrying \(service.name) \(operation.name) after \(failure.code) in \(String(format: "%.2f", delay)) s"
             )
+            statistics.retried()
             try await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             attempt += 1
         }

@@ -10,7 +10,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     let ownsClient: Bool
     /// async-http-client's default is 8 connections per host, which would cap `audit --org --concurrency` at 8
     /// requests in flight to IAM, STS or Organizations (one host each).
-    static let connectionsPerHost = 128
+    static let connectionsPerHost = AWSTransportLimits.connectionsPerHost
 
     /// - Parameter caBundlePath: a PEM file of trusted roots, or nil for the system roots.
     public init(caBundlePath: String? = nil) throws {
@@ -97,4 +97,10 @@ extension Duration {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
     var seconds: Double { Double(nanoseconds) / 1e9 }
+}
+
+/// The limits of the HTTP transport that bound how many requests can be in flight (shown by `--stats`).
+public enum AWSTransportLimits {
+    /// Connections kept per endpoint host (async-http-client's default is 8).
+    public static let connectionsPerHost = 128
 }
