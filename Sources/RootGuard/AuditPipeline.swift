@@ -86,6 +86,39 @@ public struct AccountAudit: Sendable {
 public struct OrganizationAudit: Sendable {
     public var organization: OrganizationSnapshot
     public var report: ReportV1
+    /// What was sent to AWS (nil for a snapshot), and how long collection and evaluation took.
+    public var calls: AWSCallStatistics.Counts?
+    public var seconds: Double = 0
+
+    /// Members whose collection ran out of time (`--member-timeout`).
+    public var membersTimedOut: Int {
+        organization.members.count { member in
+            member.rootCredentials.unavailable?.kind == .timeout
+                && member.rootCredentials.unavailable?.reason.contains("--member-timeout") == true
+        }
+    }
+
+    /// One line for `--stats`.
+    public func statisticsLine(concurrency: Int) -> String {
+        let members = organization.members.count
+        var line = "stats: \(members) members in \(String(format: "%.1f", seconds)) s"
+        if let calls {
+            let perMember = members > 0 ? Double(calls.requests) / Double(members) : 0
+            line +=
+                "; \(calls.calls) AWS calls, \(calls.requests) requests (\(String(format: "%.1f", perMember)) per member), "
+                + "\(calls.retries) retries, \(calls.throttled) throttled, \(calls.timeouts) timed out, "
+                + "\(calls.connectionErrors) connection errors, \(calls.quotaExhausted) retries refused by an empty retry quota, "
+                + "\(calls.paced) requests paced by the adaptive rate limit (\(String(format: "%.1f", calls.pacedSeconds)) s in all); "
+                + "at most \(calls.peakInFlight) requests in flight (limits: \(concurrency) members at once, "
+                + "\(AWSTransportLimits.connectionsPerHost) connections per endpoint)"
+            let services = calls.byService.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }
+            if !services.isEmpty { line += "; requests by service: " + services.joined(separator: ", ") }
+        } else {
+            line += " (from a snapshot: no AWS calls)"
+        }
+        line += "; \(membersTimedOut) members over --member-timeout"
+        return line
+    }
 }
 
 extension Auditor {
@@ -126,13 +159,15 @@ extension Auditor {
     /// The organization: the management account in full, then every member through `access`.
     public static func auditOrganization(
         snapshotPath: String?, collection: AuditCollection, access: OrganizationCollector.Access, concurrency: Int,
-        settings: EvaluationSettings, saveSnapshot: String? = nil,
+        memberTimeout: Double = 300, settings: EvaluationSettings, saveSnapshot: String? = nil,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
         makeClient: @Sendable () throws -> AWSClient
     ) async throws -> OrganizationAudit {
         if let saveSnapshot { try SnapshotFile.checkWritable(saveSnapshot) }
         let organization: OrganizationSnapshot
         var now = Date()
+        let started = ContinuousClock.now
+        var calls: AWSCallStatistics.Counts?
         if let snapshotPath {
             organization = try SnapshotFile.loadOrganization(snapshotPath)
             // Offline, the organization is judged as of its collection time.
@@ -142,15 +177,21 @@ extension Auditor {
                 let management = try await collect(
                     client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
                     regions: collection.regions)
-                return try await OrganizationCollector(
-                    client: client, access: access, concurrency: concurrency, toolVersion: version, progress: progress
+                let collected = try await OrganizationCollector(
+                    client: client, access: access, concurrency: concurrency, memberTimeout: memberTimeout,
+                    toolVersion: version, progress: progress
                 ).collect(management: management)
+                calls = client.statistics.counts
+                return collected
             }
         }
         if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
         try settings.checkAsOf(after: organization.management.collectedAt)
         let report = evaluate(organization, context: try settings.context(defaultNow: now))
-        return OrganizationAudit(organization: organization, report: report)
+        let elapsed = ContinuousClock.now - started
+        return OrganizationAudit(
+            organization: organization, report: report, calls: calls,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 
     /// Runs `body` with a client and always shuts the client down afterwards.

@@ -19,17 +19,20 @@ public struct OrganizationCollector: Sendable {
     public let client: AWSClient
     public let access: Access
     public let concurrency: Int
+    /// Seconds one member's collection may take; after that it is reported not evaluated, and the rest go on.
+    public let memberTimeout: Double
     public let toolVersion: String
     /// Called after each member with (done, total).
     public let progress: @Sendable (Int, Int) -> Void
 
     public init(
-        client: AWSClient, access: Access, concurrency: Int = 16, toolVersion: String,
+        client: AWSClient, access: Access, concurrency: Int = 16, memberTimeout: Double = 300, toolVersion: String,
         progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
         self.client = client
         self.access = access
         self.concurrency = max(1, concurrency)
+        self.memberTimeout = memberTimeout
         self.toolVersion = toolVersion
         self.progress = progress
     }
@@ -44,8 +47,20 @@ public struct OrganizationCollector: Sendable {
                     "--org needs credentials of the management account or IAM's delegated administrator in an organization",
                 service: "organizations", operation: "DescribeOrganization")
         }
+        // The tree lists every account (ListAccountsForParent), and SCP paths need the tree anyway: ListAccounts, 20
+        // accounts a page read one after another, is then not needed. It is the way when the tree cannot be read.
+        let scpCache = SCPPathCollector.Cache(wholeOrganization: true)
+        let scpReader = SCPPathCollector(client: client, cache: scpCache)
         var accounts: [Organizations.Account] = []
-        for try await page in client.organizations().listAccountsPaginator(.init()) { accounts += page.accounts ?? [] }
+        if let map = try? await scpCache.organizationMap(load: { try await scpReader.loadOrganizationMap() }),
+            !map.accounts.isEmpty
+        {
+            accounts = map.accounts
+        } else {
+            for try await page in client.organizations().listAccountsPaginator(.init()) {
+                accounts += page.accounts ?? []
+            }
+        }
         var members: [(AccountID, Organizations.Account)] = []
         for account in accounts {
             guard let text = account.id, let id = AccountID(rawValue: text) else {
@@ -57,7 +72,6 @@ public struct OrganizationCollector: Sendable {
             if id != management.account.accountID { members.append((id, account)) }
         }
         let total = members.count
-        let scpCache = SCPPathCollector.Cache(wholeOrganization: true)
         var results: [MemberFacts] = []
         // With member snapshots (assume-role), each member's own monitoring is read too, in the regions the
         // management account's was (nil: the member's own enabled regions).
@@ -65,8 +79,13 @@ public struct OrganizationCollector: Sendable {
             if case .value(let facts)? = management.monitoring {
                 .some(facts.regionsSource == "--regions" ? facts.regions : nil)
             } else { .none }
-        await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) {
-            await self.member($0.id, $0.account, scpCache: scpCache, monitoringRegions: memberRegions)
+        let timeout = memberTimeout
+        await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) { member in
+            await withDeadline(seconds: timeout) {
+                await self.member(member.id, member.account, scpCache: scpCache, monitoringRegions: memberRegions)
+            } onTimeout: {
+                self.timedOut(member.id, member.account, after: timeout)
+            }
         } collect: { facts in
             results.append(facts)
             progress(results.count, total)
@@ -85,6 +104,21 @@ public struct OrganizationCollector: Sendable {
         return OrganizationSnapshot(
             management: management, organizationID: organizationID,
             members: results.sorted { $0.accountID < $1.accountID }, monitoring: monitoring)
+    }
+
+    /// A member whose collection did not finish in time: every fact not evaluated, with the reason.
+    func timedOut(_ id: AccountID, _ account: Organizations.Account, after seconds: Double) -> MemberFacts {
+        let reason = Unavailable(
+            kind: .timeout,
+            reason:
+                "this member's calls did not finish within \(Int(seconds)) s (--member-timeout); the other members were audited"
+        )
+        var snapshot: Collected<Snapshot>?
+        if case .assumeRole = access { snapshot = .unavailable(reason) }
+        return MemberFacts(
+            accountID: id, name: account.name ?? id.rawValue, email: account.email,
+            state: account.state ?? account.status ?? "UNKNOWN", scpLevels: .unavailable(reason),
+            rootCredentials: .unavailable(reason), snapshot: snapshot)
     }
 
     private struct Member: Sendable {

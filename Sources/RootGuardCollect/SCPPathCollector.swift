@@ -19,6 +19,8 @@ public struct SCPPathCollector: Sendable {
     public actor Cache {
         var policies: [String: Task<[SCPLevelFacts.Policy], Error>] = [:]
         var parents: [String: Task<Organizations.Parent?, Error>] = [:]
+        /// Each SCP's JSON text by policy ID (DescribePolicy once per policy, however many targets it has).
+        var contents: [String: Task<String, Error>] = [:]
         /// For a whole-organization audit: the tree and every SCP's targets, read once (a few dozen calls
         /// instead of two per member account).
         let wholeOrganization: Bool
@@ -51,6 +53,13 @@ public struct SCPPathCollector: Sendable {
             return try await task.value
         }
 
+        func content(of policy: String, load: @escaping @Sendable () async throws -> String) async throws -> String {
+            if let task = contents[policy] { return try await task.value }
+            let task = Task { try await load() }
+            contents[policy] = task
+            return try await task.value
+        }
+
         func policies(
             for target: String, load: @escaping @Sendable () async throws -> [SCPLevelFacts.Policy]
         ) async throws
@@ -78,77 +87,151 @@ public struct SCPPathCollector: Sendable {
         var attached: [String: [SCPLevelFacts.Policy]] = [:]
         /// Policies that could not be parsed, by target: an error for every account below them.
         var unparsable: [String: AWSError] = [:]
+        /// Every account of the tree, as ListAccountsForParent gives them (the organization's account list).
+        var accounts: [Organizations.Account] = []
+        /// True when some SCP has more targets than were read (FullAWSAccess is attached to every account): the
+        /// roots' and OUs' policies were then read per target, and each account's own are read with the account.
+        var accountsReadOneByOne = false
+    }
+
+    /// Pages of ListTargetsForPolicy read per policy (20 targets each). A policy attached to more targets — AWS
+    /// attaches FullAWSAccess to every account, 500 pages read one after the other in an organization of 10,000 —
+    /// is read per target instead: ListPoliciesForTarget for each root and OU, and with each member for the member.
+    static let targetPages = 5
+
+    /// Reads the tree: a parent's OUs and accounts are listed concurrently, and each OU is walked as soon as it is
+    /// found (not level by level), so the longest listing, not the sum of the levels, bounds the time.
+    func walk(
+        _ parent: Organizations.Parent, _ organizations: Organizations.Client
+    ) async throws -> (
+        units: [(String, Organizations.Parent)], accounts: [(Organizations.Account, Organizations.Parent)]
+    ) {
+        let id = parent.id ?? ""
+        return try await withThrowingTaskGroup(
+            of: ([(String, Organizations.Parent)], [(Organizations.Account, Organizations.Parent)]).self
+        ) { group in
+            group.addTask {
+                var accounts: [(Organizations.Account, Organizations.Parent)] = []
+                for try await page in organizations.listAccountsForParentPaginator(.init(parentId: id)) {
+                    accounts += (page.accounts ?? []).map { ($0, parent) }
+                }
+                return ([], accounts)
+            }
+            var units: [(String, Organizations.Parent)] = []
+            for try await page in organizations.listOrganizationalUnitsForParentPaginator(.init(parentId: id)) {
+                for unit in page.organizationalUnits ?? [] {
+                    guard let ou = unit.id else { continue }
+                    units.append((ou, parent))
+                    group.addTask {
+                        try await walk(Organizations.Parent(id: ou, type: "ORGANIZATIONAL_UNIT"), organizations)
+                    }
+                }
+            }
+            var accounts: [(Organizations.Account, Organizations.Parent)] = []
+            for try await (moreUnits, moreAccounts) in group {
+                units += moreUnits
+                accounts += moreAccounts
+            }
+            return (units, accounts)
+        }
     }
 
     func loadOrganizationMap() async throws -> OrganizationMap {
         let organizations = client.organizations()
         var map = OrganizationMap()
-        var level: [Organizations.Parent] = []
+        var roots: [Organizations.Parent] = []
         for try await page in organizations.listRootsPaginator(.init()) {
-            level += (page.roots ?? []).compactMap { $0.id.map { Organizations.Parent(id: $0, type: "ROOT") } }
+            roots += (page.roots ?? []).compactMap { $0.id.map { Organizations.Parent(id: $0, type: "ROOT") } }
         }
-        // Breadth first; the parents of one level are listed concurrently (account lists page by 20).
-        while !level.isEmpty {
-            let children = try await withThrowingTaskGroup(of: [(String, Organizations.Parent, Bool)].self) { group in
-                for parent in level {
-                    group.addTask {
-                        var found: [(String, Organizations.Parent, Bool)] = []
-                        let id = parent.id ?? ""
-                        for try await page in organizations.listOrganizationalUnitsForParentPaginator(
-                            .init(parentId: id))
-                        {
-                            for unit in page.organizationalUnits ?? [] {
-                                if let ou = unit.id { found.append((ou, parent, true)) }
-                            }
-                        }
-                        for try await page in organizations.listAccountsForParentPaginator(.init(parentId: id)) {
-                            for account in page.accounts ?? [] {
-                                if let a = account.id { found.append((a, parent, false)) }
-                            }
-                        }
-                        return found
+        // The tree and the policies' targets at the same time.
+        async let policyTargets = readPolicyTargets(organizations)
+        var targets: [String] = roots.compactMap(\.id)
+        for root in roots {
+            let (units, accounts) = try await walk(root, organizations)
+            for (unit, parent) in units {
+                map.parents[unit] = parent
+                targets.append(unit)
+            }
+            for (account, parent) in accounts {
+                if let id = account.id { map.parents[id] = parent }
+                map.accounts.append(account)
+            }
+        }
+        let (attachments, complete) = try await policyTargets
+        if complete {
+            // Keep each target's policies in a stable order.
+            for (targets, policy, error) in attachments.sorted(by: { $0.1.name < $1.1.name }) {
+                for target in targets {
+                    map.attached[target, default: []].append(policy)
+                    if let error { map.unparsable[target] = error }
+                }
+            }
+            return map
+        }
+        // Some policy has too many targets to list: each root's and OU's policies are read on their own.
+        map.accountsReadOneByOne = true
+        let levels = try await withThrowingTaskGroup(of: (String, Result<[SCPLevelFacts.Policy], AWSError>).self) {
+            group in
+            for target in targets {
+                group.addTask {
+                    do {
+                        return (target, .success(try await attachedPolicies(target)))
+                    } catch let error as AWSError where error.code == "UnparsablePolicy" {
+                        return (target, .failure(error))
                     }
                 }
-                var all: [(String, Organizations.Parent, Bool)] = []
-                for try await found in group { all += found }
-                return all
             }
-            level = []
-            for (child, parent, isUnit) in children {
-                map.parents[child] = parent
-                if isUnit { level.append(Organizations.Parent(id: child, type: "ORGANIZATIONAL_UNIT")) }
+            var all: [(String, Result<[SCPLevelFacts.Policy], AWSError>)] = []
+            for try await level in group { all.append(level) }
+            return all
+        }
+        for (target, result) in levels {
+            switch result {
+            case .success(let policies): map.attached[target] = policies.sorted { $0.name < $1.name }
+            case .failure(let error): map.unparsable[target] = error
             }
         }
+        return map
+    }
+
+    /// Every SCP's targets (up to `targetPages` pages each) and text; `complete` is false when some policy has more.
+    func readPolicyTargets(
+        _ organizations: Organizations.Client
+    ) async throws -> (attachments: [([String], SCPLevelFacts.Policy, AWSError?)], complete: Bool) {
         var summaries: [Organizations.PolicySummary] = []
         for try await page in organizations.listPoliciesPaginator(.init(filter: "SERVICE_CONTROL_POLICY")) {
             summaries += page.policies ?? []
         }
-        let attachments = try await withThrowingTaskGroup(of: ([String], SCPLevelFacts.Policy, AWSError?).self) {
-            group in
+        return try await withThrowingTaskGroup(of: ([String], SCPLevelFacts.Policy, AWSError?, Bool).self) { group in
             for summary in summaries {
                 guard let id = summary.id else { continue }
                 group.addTask {
                     var targets: [String] = []
+                    var pages = 0
+                    var complete = true
                     for try await page in organizations.listTargetsForPolicyPaginator(.init(policyId: id)) {
                         targets += (page.targets ?? []).compactMap(\.targetId)
+                        pages += 1
+                        if pages == Self.targetPages, page.nextToken != nil {
+                            complete = false
+                            break
+                        }
                     }
-                    let content = try await organizations.describePolicy(.init(policyId: id)).policy?.content ?? ""
+                    let content = try await cache.content(of: id) {
+                        try await organizations.describePolicy(.init(policyId: id)).policy?.content ?? ""
+                    }
                     let policy = SCPLevelFacts.Policy(name: summary.name ?? id, content: content)
-                    return (targets, policy, Self.parseError(content, name: summary.name ?? id))
+                    return (targets, policy, Self.parseError(content, name: summary.name ?? id), complete)
                 }
             }
             var all: [([String], SCPLevelFacts.Policy, AWSError?)] = []
-            for try await attachment in group { all.append(attachment) }
-            return all
-        }
-        // Keep each target's policies in a stable order.
-        for (targets, policy, error) in attachments.sorted(by: { $0.1.name < $1.1.name }) {
-            for target in targets {
-                map.attached[target, default: []].append(policy)
-                if let error { map.unparsable[target] = error }
+            var complete = true
+            for try await (targets, policy, error, whole) in group {
+                all.append((targets, policy, error))
+                complete = complete && whole
             }
+            return (all, complete)
         }
-        return map
     }
 
     static func parseError(_ content: String, name: String) -> AWSError? {
@@ -180,10 +263,16 @@ public struct SCPPathCollector: Sendable {
                 if parent.type == "ROOT" { break }
                 child = id
             }
-            return try path.reversed().map { target in
+            var levels: [SCPLevelFacts] = []
+            for target in path.reversed() {
                 if let error = map.unparsable[target] { throw error }
-                return SCPLevelFacts(target: target, policies: map.attached[target] ?? [])
+                if target == account, map.accountsReadOneByOne {
+                    levels.append(SCPLevelFacts(target: target, policies: try await attachedPolicies(target)))
+                } else {
+                    levels.append(SCPLevelFacts(target: target, policies: map.attached[target] ?? []))
+                }
             }
+            return levels
         }
         let organizations = client.organizations()
         var path = [account]
@@ -219,7 +308,9 @@ public struct SCPPathCollector: Sendable {
         {
             for summary in page.policies ?? [] {
                 guard let id = summary.id else { continue }
-                let content = try await organizations.describePolicy(.init(policyId: id)).policy?.content ?? ""
+                let content = try await cache.content(of: id) {
+                    try await organizations.describePolicy(.init(policyId: id)).policy?.content ?? ""
+                }
                 do {
                     _ = try PolicyDocument.parse(content)
                 } catch let error as PolicyDocument.ParseError {

@@ -1,3 +1,5 @@
+import Foundation
+
 extension Sequence where Element: Sendable {
     /// `map` with at most `maxConcurrency` transforms running at once; results keep the input order.
     /// The one fan-out of rootguard (members of an organization, regions, S3 objects).
@@ -40,6 +42,59 @@ extension Sequence where Element: Sendable {
                 collect(value)
                 if let item = iterator.next() { group.addTask { await body(item) } }
             }
+        }
+    }
+}
+
+/// Runs `operation`, but answers `onTimeout()` if it has not finished after `seconds`: the operation is then cancelled
+/// and left to wind down on its own, so one stuck piece of work (a member account whose calls hang) never holds up the
+/// rest. Nothing waits for the abandoned task.
+public func withDeadline<T: Sendable>(
+    seconds: Double, _ operation: @escaping @Sendable () async -> T, onTimeout: @escaping @Sendable () -> T
+) async -> T {
+    let gate = DeadlineGate()
+    return await withCheckedContinuation { continuation in
+        let work = Task {
+            let value = await operation()
+            if gate.claim() { continuation.resume(returning: value) }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: .milliseconds(Int64(max(0, seconds) * 1000)))
+            if !Task.isCancelled, gate.claim() {
+                work.cancel()
+                continuation.resume(returning: onTimeout())
+            }
+        }
+        gate.onClaim { timer.cancel() }
+    }
+}
+
+/// Lets exactly one of the work and the timer answer.
+private final class DeadlineGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+    private var cleanup: (() -> Void)?
+
+    func claim() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !claimed else { return false }
+        claimed = true
+        let action = cleanup
+        cleanup = nil
+        action?()
+        return true
+    }
+
+    /// Runs `action` once the gate is claimed (now, if it already is).
+    func onClaim(_ action: @escaping () -> Void) {
+        lock.lock()
+        if claimed {
+            lock.unlock()
+            action()
+        } else {
+            cleanup = action
+            lock.unlock()
         }
     }
 }

@@ -63,13 +63,14 @@ struct Audit: AsyncParsableCommand {
                 let showProgress = isatty(STDERR_FILENO) != 0
                 let audit = try await Auditor.auditOrganization(
                     snapshotPath: snapshots.snapshot, collection: monitoring.collection,
-                    access: organization.access, concurrency: organization.concurrency, settings: settings,
-                    saveSnapshot: snapshots.saveSnapshot,
+                    access: organization.access, concurrency: organization.concurrency,
+                    memberTimeout: organization.memberTimeout, settings: settings, saveSnapshot: snapshots.saveSnapshot,
                     progress: { done, total in
                         guard showProgress else { return }
                         Output.stderr("\r  audited \(done)/\(total) member accounts" + (done == total ? "\n" : ""))
                     }, makeClient: global.makeClient)
                 report = audit.report
+                if organization.stats { Output.stderr(audit.statisticsLine(concurrency: organization.concurrency)) }
                 let management = audit.organization.management.account
                 context = AuditReportContext(
                     partition: management.partition, region: management.region,
@@ -247,6 +248,18 @@ struct OrganizationOptions: ParsableArguments {
     @Option(help: "With --org: member accounts audited at once.")
     var concurrency = 16
 
+    @Option(
+        help:
+            "With --org: seconds one member's audit may take; a member still unanswered then is reported not evaluated and the others go on."
+    )
+    var memberTimeout: Double = 300
+
+    @Flag(
+        help:
+            "With --org: print to stderr what the run cost and what bounded it: members, AWS calls and requests (per member), retries, throttling, timeouts, the most requests in flight, wall time."
+    )
+    var stats = false
+
     enum Via: String, ExpressibleByArgument, CaseIterable {
         case assumeRole = "assume-role"
         case assumeRoot = "assume-root"
@@ -254,6 +267,7 @@ struct OrganizationOptions: ParsableArguments {
 
     func validate() throws {
         if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
+        if !(memberTimeout > 0) { throw ValidationError("--member-timeout must be a positive number of seconds") }
     }
 
     var access: OrganizationCollector.Access { via == .assumeRoot ? .assumeRoot : .assumeRole(role) }
