@@ -97,6 +97,10 @@ let package = Package(
             ]
         ),
 
+        // The replay server as a process (Benchmarks/org_scale.py).
+        .executableTarget(
+            name: "rootguard-replay", dependencies: ["RootGuardTesting"], path: "Sources/RootGuardReplay"),
+
         // Test support: the moto harness client, the fault-injecting server, fixtures.
         .target(
             name: "RootGuardTesting",
