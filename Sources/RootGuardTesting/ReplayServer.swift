@@ -524,10 +524,7 @@ final class ReplayModel: @unchecked Sendable {  // immutable after init but for 
         }
         var result: [String: Any] = ["Accounts": page]
         if position < total { result["NextToken"] = "rg-\(position)" }
-        let data = (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8)
-        return ReplayServer.Response(
-            status: 200, contentType: accountsResponseType ?? "application/x-amz-json-1.1",
-            body: String(decoding: data, as: UTF8.self))
+        return json(result)
     }
 
     /// ListTargetsForPolicy: the recorded targets, where a template account stands for every member of its class.
@@ -567,10 +564,7 @@ final class ReplayModel: @unchecked Sendable {  // immutable after init but for 
         }
         var result: [String: Any] = ["Targets": page]
         if position < total { result["NextToken"] = "rg-\(position)" }
-        let data = (try? JSONSerialization.data(withJSONObject: result)) ?? Data("{}".utf8)
-        return ReplayServer.Response(
-            status: 200, contentType: accountsResponseType ?? "application/x-amz-json-1.1",
-            body: String(decoding: data, as: UTF8.self))
+        return json(result)
     }
 
     /// ListPoliciesForTarget, from the recorded targets of every policy (a member's as its template's).
@@ -580,7 +574,12 @@ final class ReplayModel: @unchecked Sendable {  // immutable after init but for 
         if let index = Self.syntheticIndex(target), index < members { target = template(index) }
         let policies = policyTargets.filter { _, targets in targets.contains { ($0["TargetId"] as? String) == target } }
             .keys.sorted().compactMap { policySummaries[$0] }
-        let data = (try? JSONSerialization.data(withJSONObject: ["Policies": policies])) ?? Data("{}".utf8)
+        return json(["Policies": policies])
+    }
+
+    /// A synthesised Organizations answer.
+    func json(_ object: [String: Any]) -> ReplayServer.Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
         return ReplayServer.Response(
             status: 200, contentType: accountsResponseType ?? "application/x-amz-json-1.1",
             body: String(decoding: data, as: UTF8.self))

@@ -12,41 +12,35 @@ struct RootGuardCommand: AsyncParsableCommand {
         // `trail` itself is parsed on its own too: it is the command whose speed is measured, and parsing the whole
         // command tree costs it a few milliseconds of reflection over every other command's options.
         let athena = arguments.count >= 2 && arguments[1] == "athena"
-        if arguments.first == "trail", !athena, !arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+        if arguments.first == "trail", athena {
+            await runRouted(TrailAthena.self, "rootguard trail athena", Array(arguments.dropFirst(2)))
+        } else if arguments.first == "trail", !arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+            await runRouted(Trail.self, "rootguard trail", Array(arguments.dropFirst()))
+        } else {
             do {
-                var command = try Trail.parseAsRoot(Array(arguments.dropFirst()))
-                if var asyncCommand = command as? AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    try command.run()
-                }
+                var command = try parseAsRoot()
+                try await run(&command)
             } catch {
-                exitRouted(Trail.self, "rootguard trail", error)
+                exit(withError: error)
             }
-            return
         }
-        if arguments.count >= 2, arguments[0] == "trail", athena {
-            do {
-                var command = try TrailAthena.parseAsRoot(Array(arguments.dropFirst(2)))
-                if var asyncCommand = command as? AsyncParsableCommand {
-                    try await asyncCommand.run()
-                } else {
-                    try command.run()
-                }
-            } catch {
-                exitRouted(TrailAthena.self, "rootguard trail athena", error)
-            }
-            return
+    }
+
+    static func run(_ command: inout any ParsableCommand) async throws {
+        if var asyncCommand = command as? AsyncParsableCommand {
+            try await asyncCommand.run()
+        } else {
+            try command.run()
         }
+    }
+
+    /// Parses and runs one command on its own (not through the whole tree).
+    static func runRouted(_ type: any ParsableCommand.Type, _ fullName: String, _ arguments: [String]) async {
         do {
-            var command = try parseAsRoot()
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            var command = try type.parseAsRoot(arguments)
+            try await run(&command)
         } catch {
-            exit(withError: error)
+            exitRouted(type, fullName, error)
         }
     }
 

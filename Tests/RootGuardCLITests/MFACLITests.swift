@@ -71,35 +71,10 @@ struct MFACLITests {
         let moto = try await MotoServer.fresh()
         let home = try Self.home()
         // A pseudo-terminal: rootguard sees a TTY, prints the prompt on it, and reads the answer from it.
-        let driver = """
-            import os, pty, sys, time
-            pid, fd = pty.fork()
-            if pid == 0:
-                os.execv(sys.argv[1], sys.argv[1:])
-            out = b""
-            deadline = time.time() + 30
-            while b"Enter MFA code" not in out and time.time() < deadline:
-                out += os.read(fd, 1024)
-            os.write(fd, b"654321\\n")
-            while True:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-            _, status = os.waitpid(pid, 0)
-            sys.stdout.write(out.decode(errors="replace"))
-            sys.exit(os.waitstatus_to_exitcode(status))
-            """
-        let script = home.appendingPathComponent("drive_tty.py")
-        try Data(driver.utf8).write(to: script)
-        let result = try CLI.run(
-            [
-                "-c",
-                "python3 '\(script.path)' '\(CLI.binary.path)' whoami --profile admin --output json --endpoint-url \(moto.endpoint)",
-            ], environment: HardenOrganizationCLITests.tools.merging(["HOME": home.path]) { $1 }, shell: true)
+        let result = try CLI.runOnTerminal(
+            ["whoami", "--profile", "admin", "--output", "json", "--endpoint-url", moto.endpoint],
+            environment: HardenOrganizationCLITests.tools.merging(["HOME": home.path]) { $1 },
+            prompt: "Enter MFA code", answer: "654321")
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("Enter MFA code for arn:aws:iam::123456789012:mfa/alice"))
         #expect(result.stdout.contains("assumed-role/admin/alice"))

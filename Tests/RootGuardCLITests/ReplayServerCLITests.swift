@@ -132,36 +132,15 @@ struct ReplayServerCLITests {
         let (exchanges, _, _) = try await record()
         let server = try await ReplayServer.replay(exchanges, options: .init(members: 12))
         defer { Task { await server.stop() } }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-tty-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-org-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // A pseudo-terminal for the child's standard streams: rootguard sees a TTY on stderr.
-        let driver = """
-            import os, pty, sys
-            pid, fd = pty.fork()
-            if pid == 0:
-                os.execv(sys.argv[1], sys.argv[1:])
-            out = b""
-            while True:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                out += chunk
-            _, status = os.waitpid(pid, 0)
-            sys.stdout.write(out.decode(errors="replace"))
-            sys.exit(os.waitstatus_to_exitcode(status))
-            """
-        let script = folder.appendingPathComponent("drive_tty.py")
-        try Data(driver.utf8).write(to: script)
         let report = folder.appendingPathComponent("org.json")
-        let result = try CLI.run(
+        // A pseudo-terminal for the child's standard streams: rootguard sees a TTY on stderr.
+        let result = try CLI.runOnTerminal(
             [
-                "-c",
-                "python3 '\(script.path)' '\(CLI.binary.path)' audit --org --via assume-root --no-monitoring "
-                    + "--output json --output-file '\(report.path)' --endpoint-url \(server.endpoint)",
-            ], environment: HardenOrganizationCLITests.tools.merging(AuditCLITests.environment) { $1 }, shell: true)
+                "audit", "--org", "--via", "assume-root", "--no-monitoring", "--output", "json", "--output-file",
+                report.path, "--endpoint-url", server.endpoint,
+            ], environment: HardenOrganizationCLITests.tools.merging(AuditCLITests.environment) { $1 })
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
         #expect(result.stdout.contains("audited 12/12 member accounts"), "\(result.stdout)")
         #expect(FileManager.default.fileExists(atPath: report.path))

@@ -26,6 +26,48 @@ struct CLI {
         return URL(fileURLWithPath: ".build/debug/rootguard")
     }
 
+    /// Runs rootguard with a pseudo-terminal as its standard streams (it sees a TTY); everything it wrote to the
+    /// terminal comes back as stdout. With `answer`, the line is typed once `prompt` has appeared.
+    static func runOnTerminal(
+        _ arguments: [String], environment: [String: String], prompt: String? = nil, answer: String = ""
+    ) throws -> Result {
+        let driver = """
+            import os, pty, sys, time
+            prompt = os.environ.get("RG_PROMPT", "").encode()
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execv(sys.argv[1], sys.argv[1:])
+            out = b""
+            deadline = time.time() + 30
+            while prompt and prompt not in out and time.time() < deadline:
+                out += os.read(fd, 1024)
+            if prompt:
+                os.write(fd, os.environ["RG_ANSWER"].encode() + b"\\n")
+            while True:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            _, status = os.waitpid(pid, 0)
+            sys.stdout.write(out.decode(errors="replace"))
+            sys.exit(os.waitstatus_to_exitcode(status))
+            """
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-tty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let script = folder.appendingPathComponent("drive_tty.py")
+        try Data(driver.utf8).write(to: script)
+        let quoted = ([script.path, binary.path] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        var variables = environment
+        variables["RG_PROMPT"] = prompt ?? ""
+        variables["RG_ANSWER"] = answer
+        return try run(["-c", "python3 " + quoted.joined(separator: " ")], environment: variables, shell: true)
+    }
+
     static func run(
         _ arguments: [String], environment: [String: String], input: Data? = nil, shell: Bool = false
     ) throws -> Result {
