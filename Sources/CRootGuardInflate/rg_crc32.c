@@ -94,5 +94,5 @@ uint32_t rg_crc32_level(int level, uint32_t crc, const void *data, size_t n) {
         n -= bulk;
     }
 #endif
-    return (uint32_t)crc32(crc, p, (uInt)n);
+    return (uint32_t)crc32_z(crc, p, n);
 }
