@@ -188,10 +188,9 @@ extension Auditor {
         if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
         try settings.checkAsOf(after: organization.management.collectedAt)
         let report = evaluate(organization, context: try settings.context(defaultNow: now))
-        let elapsed = ContinuousClock.now - started
         return OrganizationAudit(
-            organization: organization, report: report, calls: calls,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            organization: organization, report: report, calls: calls, seconds: (ContinuousClock.now - started).inSeconds
+        )
     }
 
     /// Runs `body` with a client and always shuts the client down afterwards.

@@ -59,12 +59,11 @@ public final class FaultServer: Sendable {
     public static func start(
         script: [Behaviour], fallback: Behaviour = .respond(status: 500, body: "script exhausted"), tls: TLS? = nil
     ) async throws -> FaultServer {
-        var sslContext: NIOSSLContext?
-        if let tls {
+        let sslContext: NIOSSLContext? = try tls.map { tls in
             let configuration = TLSConfiguration.makeServerConfiguration(
                 certificateChain: try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { .certificate($0) },
                 privateKey: .privateKey(try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)))
-            sslContext = try NIOSSLContext(configuration: configuration)
+            return try NIOSSLContext(configuration: configuration)
         }
         let scriptBox = NIOLockedValueBox(script)
         let logBox = NIOLockedValueBox<[Received]>([])
@@ -72,12 +71,12 @@ public final class FaultServer: Sendable {
             .serverChannelOption(.backlog, value: 64)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                let http = {
+                let http: @Sendable (()) -> EventLoopFuture<Void> = { _ in
                     channel.pipeline.configureHTTPServerPipeline().flatMap {
                         channel.pipeline.addHandler(Handler(script: scriptBox, log: logBox, fallback: fallback))
                     }
                 }
-                guard let sslContext else { return http() }
+                guard let sslContext else { return http(()) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                 }.flatMap(http)
@@ -107,8 +106,7 @@ public final class FaultServer: Sendable {
         let script: NIOLockedValueBox<[Behaviour]>
         let log: NIOLockedValueBox<[Received]>
         let fallback: Behaviour
-        var head: HTTPRequestHead?
-        var body: [UInt8] = []
+        var request = HTTPRequestAccumulator()
 
         init(script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>, fallback: Behaviour) {
             self.script = script
@@ -117,14 +115,7 @@ public final class FaultServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body = []
-            case .body(var buffer):
-                body += buffer.readBytes(length: buffer.readableBytes) ?? []
-            case .end:
-                guard let head else { return }
+            if let (head, body) = request.add(unwrapInboundIn(data)) {
                 log.withLockedValue {
                     $0.append(
                         Received(
@@ -152,8 +143,9 @@ public final class FaultServer: Sendable {
                     version: .http1_1, status: HTTPResponseStatus(statusCode: status), headers: responseHeaders)
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 let part = ByteBuffer(bytes: Array(body.utf8.prefix(sending)))
+                let channel = context.channel
                 context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(part)))).whenComplete { _ in
-                    context.close(promise: nil)
+                    channel.close(promise: nil)
                 }
             case .delayed(let seconds, let status, let headers, let body):
                 let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
@@ -173,5 +165,27 @@ public final class FaultServer: Sendable {
             context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         }
+    }
+}
+
+/// Collects one HTTP request from its parts (head, body chunks, end), for the test servers' handlers.
+struct HTTPRequestAccumulator {
+    private var head: HTTPRequestHead?
+    private var body: [UInt8] = []
+
+    /// Adds a part; returns the whole request at its end.
+    mutating func add(_ part: HTTPServerRequestPart) -> (HTTPRequestHead, [UInt8])? {
+        switch part {
+        case .head(let head):
+            self.head = head
+            body = []
+        case .body(var buffer):
+            body += buffer.readBytes(length: buffer.readableBytes) ?? []
+        case .end:
+            guard let head else { return nil }
+            self.head = nil
+            return (head, body)
+        }
+        return nil
     }
 }

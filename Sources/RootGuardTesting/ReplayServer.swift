@@ -174,8 +174,7 @@ public final class ReplayServer: Sendable {
         let counters: NIOLockedValueBox<Counters>
         let latency: Double
         let answer: @Sendable (Request) async throws -> Response
-        var head: HTTPRequestHead?
-        var body: [UInt8] = []
+        var parts = HTTPRequestAccumulator()
 
         init(
             counters: NIOLockedValueBox<Counters>, latency: Double,
@@ -187,14 +186,7 @@ public final class ReplayServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            switch unwrapInboundIn(data) {
-            case .head(let head):
-                self.head = head
-                body = []
-            case .body(var buffer):
-                body += buffer.readBytes(length: buffer.readableBytes) ?? []
-            case .end:
-                guard let head else { return }
+            if let (head, body) = parts.add(unwrapInboundIn(data)) {
                 counters.withLockedValue { $0.requests += 1 }
                 let authorization = head.headers.first(name: "Authorization") ?? ""
                 let (key, service) = Self.credentialScope(authorization)

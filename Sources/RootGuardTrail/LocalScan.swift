@@ -134,10 +134,7 @@ public enum LocalScan {
 
     /// True when the file name is an integrity digest's (`…_CloudTrail-Digest_…`).
     static func isDigestName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        let marker = Array("_CloudTrail-Digest_".utf8)
-        guard bytes.count >= marker.count else { return false }
-        return (0...(bytes.count - marker.count)).contains { bytes[$0..<($0 + marker.count)].elementsEqual(marker) }
+        name.utf8.firstRange(of: "_CloudTrail-Digest_".utf8) != nil
     }
 
     /// ASCII suffix comparison without allocating (the walk calls this for every entry).

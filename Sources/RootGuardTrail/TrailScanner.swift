@@ -120,6 +120,7 @@ public final class TrailBufferScanner {
     /// The inflated bytes of the current input: grown by doubling, never zero-filled, reused for every input.
     private var output = LargeBuffer()
     private static let digestKey = Array(#""digestStartTime""#.utf8)
+    private static let recordsKey = Array(#""Records""#.utf8)
 
     public init(filter: TrailFilter, maxWholeBytes: Int = 64 << 20, maxRecordBytes: Int = 16 << 20) {
         self.filter = filter
@@ -450,7 +451,7 @@ public final class TrailBufferScanner {
         var i = 1
         func skipSpace() { while i < json.count, ByteSearch.isSpace(json[i]) { i += 1 } }
         skipSpace()
-        let key = Array(#""Records""#.utf8)
+        let key = Self.recordsKey
         guard i + key.count < json.count, json[i..<(i + key.count)].elementsEqual(key) else { return true }
         i += key.count
         skipSpace()

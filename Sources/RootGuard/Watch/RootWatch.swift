@@ -174,7 +174,7 @@ public final class RootWatch: @unchecked Sendable {
                 )
             } else {
                 // Seen again after a backoff that grows with each receive.
-                let delay = min(Int(Self.seconds(options.backoff) * Double(1 << min(receives, 10))) + 1, 900)
+                let delay = min(Int(options.backoff.inSeconds * Double(1 << min(receives, 10))) + 1, 900)
                 log(
                     "watch: message \(id): \(failed[0]); retried in \(delay) s (receive \(receives) of \(options.maxReceives))"
                 )
@@ -205,7 +205,7 @@ public final class RootWatch: @unchecked Sendable {
                 _ = try? await sqs.changeMessageVisibility(
                     .init(
                         queueUrl: options.queueURL, receiptHandle: message.receiptHandle,
-                        visibilityTimeout: Int(Self.seconds(delay)) + 30))
+                        visibilityTimeout: Int(delay.inSeconds) + 30))
                 try? await Task.sleep(for: delay)
                 delay *= 2
             }
@@ -261,10 +261,6 @@ public final class RootWatch: @unchecked Sendable {
         } catch {
             log("watch: \(error); keeping the approvals read before")
         }
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 
     static func modified(_ path: String) -> Date? {

@@ -86,7 +86,7 @@ public final class AWSAdaptiveRateLimiter: Sendable {
 
     /// The rate of successful answers lately (the last whole second's, or the current one's once it is higher).
     static func accepted(_ state: inout Service, now: ContinuousClock.Instant) -> Double {
-        let elapsed = seconds(now - state.acceptedStart)
+        let elapsed = (now - state.acceptedStart).inSeconds
         if elapsed >= 1 {
             state.accepted = Double(state.acceptedCount) / elapsed
             state.acceptedStart = now
@@ -100,13 +100,9 @@ public final class AWSAdaptiveRateLimiter: Sendable {
 
     public init() {}
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
     /// The rate requests were sent at lately (a one-second window, smoothed; the current window while the first runs).
     static func measured(_ state: inout Service, now: ContinuousClock.Instant) -> Double {
-        let elapsed = seconds(now - state.windowStart)
+        let elapsed = (now - state.windowStart).inSeconds
         if elapsed >= 1 {
             state.measured = 0.5 * state.measured + 0.5 * Double(state.windowCount) / elapsed
             state.windowStart = now
@@ -133,7 +129,7 @@ public final class AWSAdaptiveRateLimiter: Sendable {
                 }
                 guard state.limited else { return 0 }
                 state.tokens = min(
-                    max(1, state.rate), state.tokens + Self.seconds(now - state.refilled) * state.rate)
+                    max(1, state.rate), state.tokens + (now - state.refilled).inSeconds * state.rate)
                 state.refilled = now
                 if state.tokens >= 1 {
                     state.tokens -= 1
@@ -155,7 +151,7 @@ public final class AWSAdaptiveRateLimiter: Sendable {
             defer { all[service] = state }
             if throttled {
                 // Once per half second at most: the other requests in flight were sent at the old rate.
-                guard !state.limited || Self.seconds(now - state.decreased) >= 0.5 else { return }
+                guard !state.limited || (now - state.decreased).inSeconds >= 0.5 else { return }
                 let sending = Self.measured(&state, now: now)
                 let accepted = Self.accepted(&state, now: now)
                 // What AWS accepted is the best estimate of its limit; without successes yet, 0.7 × the sending rate.
@@ -176,4 +172,9 @@ public final class AWSAdaptiveRateLimiter: Sendable {
     public func rate(_ service: String) -> Double? {
         services.withLockedValue { all in all[service].flatMap { $0.limited ? $0.rate : nil } }
     }
+}
+
+extension Duration {
+    /// The duration in seconds, fractions included (the one conversion rootguard uses).
+    public var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
