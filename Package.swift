@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "rootguard", targets: ["rootguard"]),
         .library(name: "RootGuard", targets: ["RootGuard"]),
         .library(name: "RootGuardAWS", targets: ["RootGuardAWS"]),
+        .library(name: "RootGuardHarden", targets: ["RootGuardHarden"]),
         .library(name: "RootGuardSigV4", targets: ["RootGuardSigV4"]),
         .library(name: "RootGuardFuzzing", targets: ["RootGuardFuzzing"]),
     ],
@@ -33,6 +34,13 @@ let package = Package(
         .target(name: "RootGuardTrail", dependencies: ["RootGuardModel", "CRootGuardInflate"]),
         // gzip inflation: zlib, and libdeflate loaded at run time when installed.
         .target(name: "CRootGuardInflate", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]),
+        // Every file rootguard reads or writes (snapshots and the bundled examples, reports, attestations, approvals,
+        // contacts, output files): checked before any AWS call; no network.
+        .target(
+            name: "RootGuardFiles",
+            dependencies: ["RootGuardModel", "RootGuardTrail", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Examples")]
+        ),
         // Every renderer: terminal, JSON and the report formats; text from AWS or logs made safe here.
         .target(
             name: "RootGuardReport",
@@ -46,7 +54,7 @@ let package = Package(
         .target(
             name: "RootGuardAWS",
             dependencies: [
-                "RootGuardSigV4",
+                "RootGuardSigV4", "RootGuardModel",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -57,7 +65,7 @@ let package = Package(
             ]
         ),
 
-        // Collectors and the facade.
+        // Collectors, the harden subsystem and the facade.
         .target(
             name: "RootGuardCollect",
             dependencies: [
@@ -65,24 +73,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Every change rootguard makes: the Hardener protocol, its runner, IaC helpers and each hardener.
+        .target(
+            name: "RootGuardHarden",
+            dependencies: [
+                "RootGuardModel", "RootGuardAWS", "RootGuardCollect", "RootGuardChecks", "RootGuardPolicy",
+                "RootGuardPatterns",
+            ]
+        ),
         .target(
             name: "RootGuard",
             dependencies: [
-                "RootGuardModel", "RootGuardCollect", "RootGuardChecks", "RootGuardCompliance",
+                "RootGuardModel", "RootGuardCollect", "RootGuardHarden", "RootGuardChecks", "RootGuardCompliance",
                 "RootGuardReport", "RootGuardTrail", "RootGuardPolicy", "RootGuardPatterns", "RootGuardAWS",
-                .product(name: "Yams", package: "Yams"),
+                "RootGuardFiles",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
-            resources: [.copy("Examples")]
+            ]
         ),
 
         .executableTarget(
             name: "rootguard",
             dependencies: [
                 "RootGuard", "RootGuardAWS", "RootGuardModel", "RootGuardReport", "RootGuardCompliance",
-                "RootGuardCollect",
+                "RootGuardCollect", "RootGuardHarden", "RootGuardFiles", "RootGuardChecks", "RootGuardTrail",
+                "RootGuardPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,7 +108,7 @@ let package = Package(
         .target(
             name: "RootGuardFuzzing",
             dependencies: [
-                "RootGuard", "RootGuardAWS", "RootGuardChecks", "RootGuardCollect", "RootGuardModel",
+                "RootGuardFiles", "RootGuardAWS", "RootGuardChecks", "RootGuardCollect", "RootGuardModel",
                 "RootGuardPatterns", "RootGuardPolicy", "RootGuardTrail", "CRootGuardInflate",
             ]
         ),
@@ -142,20 +158,39 @@ let package = Package(
         .testTarget(
             name: "RootGuardReportTests",
             dependencies: [
-                "RootGuardReport", "RootGuardModel", "RootGuardTrail", "RootGuardPolicy", "RootGuard",
-                "RootGuardCompliance",
+                "RootGuardReport", "RootGuardModel", "RootGuardTrail", "RootGuardPolicy", "RootGuardChecks",
+                "RootGuardCompliance", "RootGuardFiles",
             ],
             exclude: ["Fixtures"]
         ),
         .testTarget(name: "RootGuardFuzzingTests", dependencies: ["RootGuardFuzzing"]),
         .testTarget(
             name: "RootGuardTests",
-            dependencies: ["RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport"]
+            dependencies: [
+                "RootGuard", "RootGuardCollect", "RootGuardModel", "RootGuardReport", "RootGuardFiles",
+                "RootGuardChecks", "RootGuardTrail",
+            ]
+        ),
+        .testTarget(name: "RootGuardModelTests", dependencies: ["RootGuardModel"]),
+        .testTarget(name: "RootGuardComplianceTests", dependencies: ["RootGuardCompliance", "RootGuardModel"]),
+        .testTarget(
+            name: "RootGuardFilesTests", dependencies: ["RootGuardFiles", "RootGuardModel", "RootGuardTrail"]),
+        .testTarget(
+            name: "RootGuardCollectTests",
+            dependencies: ["RootGuardCollect", "RootGuardModel", "RootGuardAWS", "RootGuardTesting"]
+        ),
+        .testTarget(
+            name: "RootGuardHardenTests",
+            dependencies: [
+                "RootGuardHarden", "RootGuardModel", "RootGuardAWS", "RootGuardChecks", "RootGuardPatterns",
+                "RootGuardCollect", "RootGuardTesting",
+            ]
         ),
         .testTarget(
             name: "RootGuardCLITests",
             dependencies: [
                 "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect", "RootGuardModel",
+                "RootGuardHarden", "RootGuardFiles", "RootGuardTrail", "RootGuardChecks", "RootGuardReport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             exclude: ["Fixtures/athena_duckdb.py"],
@@ -164,3 +199,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Package-wide settings: every existential spelled `any`, and every module a file uses imported by that file.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,6 +1,8 @@
 import Foundation
 import RootGuardAWS
+import RootGuardChecks
 import RootGuardCollect
+import RootGuardFiles
 import RootGuardModel
 
 /// Where an audit's facts come from.
@@ -92,10 +94,7 @@ public struct OrganizationAudit: Sendable {
 
     /// Members whose collection ran out of time (`--member-timeout`).
     public var membersTimedOut: Int {
-        organization.members.count { member in
-            member.rootCredentials.unavailable?.kind == .timeout
-                && member.rootCredentials.unavailable?.reason.contains("--member-timeout") == true
-        }
+        organization.members.count { $0.rootCredentials.unavailable?.kind == .memberDeadline }
     }
 
     /// One line for `--stats`.
@@ -121,7 +120,9 @@ public struct OrganizationAudit: Sendable {
     }
 }
 
-extension Auditor {
+/// collect → evaluate → report: the audit pipeline over `SnapshotCollector` and `Evaluator`, from a live account, a
+/// snapshot or a bundled example, for one account or an organization.
+public enum Auditor {
     /// source → snapshot (saved when asked) → checks → report.
     public static func audit(
         _ source: AuditSource, settings: EvaluationSettings, saveSnapshot: String? = nil,
@@ -144,7 +145,7 @@ extension Auditor {
         case .live(let collection):
             try settings.checkAsOf(after: Date())  // before a collection that would be wasted
             snapshot = try await withClient(makeClient) { client in
-                try await collect(
+                try await SnapshotCollector.collect(
                     client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
                     regions: collection.regions, prove: collection.prove)
             }
@@ -152,7 +153,7 @@ extension Auditor {
         }
         if let saveSnapshot { try SnapshotFile.save(snapshot, to: saveSnapshot) }
         try settings.checkAsOf(after: snapshot.collectedAt)
-        let report = evaluate(snapshot, context: try settings.context(defaultNow: now))
+        let report = Evaluator.evaluate(snapshot, context: try settings.context(defaultNow: now))
         return AccountAudit(snapshot: snapshot, report: report, source: description)
     }
 
@@ -174,12 +175,12 @@ extension Auditor {
             now = organization.management.collectedAt
         } else {
             organization = try await withClient(makeClient) { client in
-                let management = try await collect(
+                let management = try await SnapshotCollector.collect(
                     client: client, reportWait: collection.reportWait, monitoring: collection.monitoring,
                     regions: collection.regions)
                 let collected = try await OrganizationCollector(
                     client: client, access: access, concurrency: concurrency, memberTimeout: memberTimeout,
-                    toolVersion: version, progress: progress
+                    toolVersion: RootGuardVersion.current, progress: progress
                 ).collect(management: management)
                 calls = client.statistics.counts
                 return collected
@@ -187,7 +188,7 @@ extension Auditor {
         }
         if let saveSnapshot { try SnapshotFile.save(organization, to: saveSnapshot) }
         try settings.checkAsOf(after: organization.management.collectedAt)
-        let report = evaluate(organization, context: try settings.context(defaultNow: now))
+        let report = Evaluator.evaluate(organization, context: try settings.context(defaultNow: now))
         return OrganizationAudit(
             organization: organization, report: report, calls: calls, seconds: (ContinuousClock.now - started).inSeconds
         )
@@ -197,14 +198,6 @@ extension Auditor {
     public static func withClient<T>(
         _ makeClient: () throws -> AWSClient, _ body: (AWSClient) async throws -> T
     ) async throws -> T {
-        let client = try makeClient()
-        do {
-            let result = try await body(client)
-            try? await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await makeClient().using(body)
     }
 }

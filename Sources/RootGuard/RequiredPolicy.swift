@@ -1,5 +1,6 @@
 import RootGuardAWS
 import RootGuardCollect
+import RootGuardHarden
 import RootGuardModel
 import RootGuardPolicy
 
@@ -10,21 +11,14 @@ public enum RequiredPolicy {
     public static var readActions: [String] {
         Array(
             Set(
-                Auditor.requiredActions + SCPPathCollector.requiredActions + OrganizationCollector.requiredActions
+                SnapshotCollector.requiredActions + SCPPathCollector.requiredActions
+                    + OrganizationCollector.requiredActions
                     + TrailHunter.requiredActions)
         ).sorted()
     }
 
-    /// The actions of `harden monitoring`, `scp`, `org-root-access` and `contacts` (reads and writes).
-    public static var hardenActions: [String] {
-        Array(
-            Set(
-                DenyRootSCP.requiredActions + OrganizationRootAccess.requiredActions + AlternateContacts.requiredActions
-                    + RootMonitoring.requiredActions + WatchQueue.requiredActions
-            )
-        )
-        .sorted()
-    }
+    /// The actions of `harden monitoring`, `scp`, `org-root-access`, `contacts` and `watch` (reads and writes).
+    public static var hardenActions: [String] { Hardeners.requiredActions }
 
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
     public static func document(
@@ -63,13 +57,6 @@ public enum RequiredPolicy {
 
     /// The partition of a region, without asking AWS (`cn-north-1` → `aws-cn`).
     public static func partition(ofRegion region: String) -> String { AWSRegion(region).partition.name }
-
-    /// The partition of an ARN (`arn:aws-cn:…` → `aws-cn`), nil when it is not an ARN.
-    public static func partition(ofARN arn: String) -> String? {
-        let parts = arn.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "arn", !parts[1].isEmpty else { return nil }
-        return String(parts[1])
-    }
 }
 
 /// `rootguard policy simulate`: the SCPs on the path root → OUs → account, evaluated for one request.
@@ -93,9 +80,7 @@ public enum SCPSimulator {
 
     /// Reads the SCP path from Organizations and evaluates; the partition is the caller's (from its ARN).
     public static func simulate(_ request: Request, client: AWSClient) async throws -> SCPEvaluator.Result {
-        let identity = try await client.sts().getCallerIdentity()
-        let partition =
-            identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? client.configuration.region.partition.name
+        let partition = try await client.callerIdentity().partition
         let levels = try await SCPPathCollector(client: client).levels(account: request.account.rawValue)
         var context = RequestContext.root(
             account: request.account, partition: partition, action: request.action,

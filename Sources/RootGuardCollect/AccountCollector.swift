@@ -34,15 +34,11 @@ public struct AccountCollector: Sendable {
 
     public func collect() async throws -> Snapshot {
         let started = Date()
-        let identity = try await client.sts().getCallerIdentity()
-        guard let text = identity.account, let accountID = AccountID(rawValue: text), let arn = identity.arn else {
-            throw AWSError(
-                kind: .malformedResponse, code: "NoIdentity", message: "GetCallerIdentity returned no 12-digit account",
-                service: "sts", operation: "GetCallerIdentity")
-        }
-        let partition = arn.split(separator: ":", maxSplits: 2).dropFirst().first.map(String.init) ?? "aws"
+        let identity = try await client.callerIdentity()
+        let accountID = identity.account
         let account = AccountIdentity(
-            accountID: accountID, partition: partition, callerARN: arn, region: client.configuration.region.rawValue)
+            accountID: accountID, partition: identity.partition, callerARN: identity.arn.rawValue,
+            region: client.configuration.region.rawValue)
 
         async let summary = gather { try await client.iam().getAccountSummary().summaryMap ?? [:] }
         async let report = gather { try await credentialReport() }

@@ -89,7 +89,7 @@ public struct MonitoringCollector: Sendable {
 
     func trailFacts(regions: [String]) async throws -> [TrailFacts] {
         var seen: [String: CloudTrail.Trail] = [:]
-        var lastError: Error?
+        var lastError: (any Error)?
         for region in regions {
             do {
                 for trail in try await client.cloudTrail(region: AWSRegion(region)).describeTrails(
@@ -132,9 +132,11 @@ public struct MonitoringCollector: Sendable {
 
     /// `arn:aws:logs:eu-west-1:111122223333:log-group:name:*` → (name, region, account).
     static func parseLogGroupARN(_ arn: String) -> (name: String, region: String, account: String)? {
-        let parts = arn.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count >= 7, parts[0] == "arn", parts[2] == "logs", parts[5] == "log-group" else { return nil }
-        return (parts[6], parts[3], parts[4])
+        guard let parsed = ARN(rawValue: arn), parsed.service == "logs", parsed.resource.hasPrefix("log-group:") else {
+            return nil
+        }
+        let name = parsed.resource.dropFirst("log-group:".count).split(separator: ":", omittingEmptySubsequences: false)
+        return (String(name.first ?? ""), parsed.region, parsed.accountField)
     }
 
     func coverage(arn: String, region: AWSRegion) async throws -> ManagementEventCoverage {
@@ -217,9 +219,9 @@ public struct MonitoringCollector: Sendable {
         for alarm in found {
             let actions = alarm.alarmActions ?? []
             var topics: [TopicFacts] = []
-            for action in actions
-            where action.hasPrefix("arn:") && action.split(separator: ":").dropFirst(2).first == "sns" {
-                let topicRegion = AWSRegion(String(action.split(separator: ":")[3]))
+            for action in actions {
+                guard let topicARN = ARN(rawValue: action), topicARN.service == "sns" else { continue }
+                let topicRegion = AWSRegion(topicARN.region)
                 topics.append(
                     TopicFacts(
                         arn: action,

@@ -109,7 +109,7 @@ public struct OrganizationCollector: Sendable {
     /// A member whose collection did not finish in time: every fact not evaluated, with the reason.
     func timedOut(_ id: AccountID, _ account: Organizations.Account, after seconds: Double) -> MemberFacts {
         let reason = Unavailable(
-            kind: .timeout,
+            kind: .memberDeadline,
             reason:
                 "this member's calls did not finish within \(Int(seconds)) s (--member-timeout); the other members were audited"
         )

@@ -17,14 +17,14 @@ public struct SCPPathCollector: Sendable {
     /// Policies attached at the organization root and at OUs are shared by every account below them; one cache
     /// (shared by all members of an `--org` audit) reads each target's policies once.
     public actor Cache {
-        var policies: [String: Task<[SCPLevelFacts.Policy], Error>] = [:]
-        var parents: [String: Task<Organizations.Parent?, Error>] = [:]
+        var policies: [String: Task<[SCPLevelFacts.Policy], any Error>] = [:]
+        var parents: [String: Task<Organizations.Parent?, any Error>] = [:]
         /// Each SCP's JSON text by policy ID (DescribePolicy once per policy, however many targets it has).
-        var contents: [String: Task<String, Error>] = [:]
+        var contents: [String: Task<String, any Error>] = [:]
         /// For a whole-organization audit: the tree and every SCP's targets, read once (a few dozen calls
         /// instead of two per member account).
         let wholeOrganization: Bool
-        var map: Task<OrganizationMap, Error>?
+        var map: Task<OrganizationMap, any Error>?
 
         public init(wholeOrganization: Bool = false) {
             self.wholeOrganization = wholeOrganization

@@ -1,9 +1,9 @@
 import CRootGuardInflate
 import Foundation
-import RootGuard
 import RootGuardAWS
 import RootGuardChecks
 import RootGuardCollect
+import RootGuardFiles
 import RootGuardModel
 import RootGuardPatterns
 import RootGuardPolicy
@@ -141,7 +141,7 @@ public enum FuzzTargets {
     /// A snapshot that decodes is evaluated by every check: no check may trap on facts a file can hold.
     static func snapshot(_ data: UnsafeRawBufferPointer) {
         guard let snapshot = try? SnapshotFile.decode(Data(data), name: "fuzz.json") else { return }
-        _ = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+        _ = Evaluator.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
     }
 
     /// The whole hunt on one input: gzip or plain, split, decoded, detected, correlated.

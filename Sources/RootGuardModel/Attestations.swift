@@ -15,7 +15,7 @@ public struct Attestations: Codable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey { case attestations, custody, runbook }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         attestations = try container.decodeIfPresent([Attestation].self, forKey: .attestations) ?? []
         custody = try container.decodeIfPresent(CustodyPlan.self, forKey: .custody)
@@ -66,7 +66,7 @@ public struct Attestation: Codable, Sendable, Hashable {
         case practice, statement, satisfied, attestedBy, attestedAt, verification, expires
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         practice = try Self.practiceID(container.decode(String.self, forKey: .practice))
         statement = try container.decode(String.self, forKey: .statement)
@@ -74,7 +74,7 @@ public struct Attestation: Codable, Sendable, Hashable {
         evidence = try Evidence(from: decoder)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(practice, forKey: .practice)
         try container.encode(statement, forKey: .statement)
@@ -144,7 +144,7 @@ public struct CustodyPlan: Codable, Sendable, Hashable {
         self.evidence = evidence
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         passwordHolders = try container.decode([String].self, forKey: .passwordHolders)
         mfaDevices = try container.decode([Device].self, forKey: .mfaDevices)
@@ -154,7 +154,7 @@ public struct CustodyPlan: Codable, Sendable, Hashable {
         evidence = try Evidence(from: decoder)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(passwordHolders, forKey: .passwordHolders)
         try container.encode(mfaDevices, forKey: .mfaDevices)
@@ -190,7 +190,7 @@ public struct Runbook: Codable, Sendable, Hashable {
         self.evidence = evidence
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         location = try container.decode(String.self, forKey: .location)
         validators = try container.decode([String].self, forKey: .validators)
@@ -199,7 +199,7 @@ public struct Runbook: Codable, Sendable, Hashable {
         evidence = try Evidence(from: decoder)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(location, forKey: .location)
         try container.encode(validators, forKey: .validators)

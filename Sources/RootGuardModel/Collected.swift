@@ -22,7 +22,7 @@ public enum Collected<Value: Codable & Sendable>: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey { case value, unavailable }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let reason = try container.decodeIfPresent(Unavailable.self, forKey: .unavailable) {
             self = .unavailable(reason)
@@ -31,7 +31,7 @@ public enum Collected<Value: Codable & Sendable>: Codable, Sendable {
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .value(let value): try container.encode(value, forKey: .value)
@@ -54,8 +54,10 @@ public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible 
         case notVisible
         /// The enabled regions could not be listed, so an every-region claim cannot be made.
         case regionsUnknown
+        /// An organization member's whole collection ran past `--member-timeout` (the others went on).
+        case memberDeadline
 
-        public init(from decoder: Decoder) throws {
+        public init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             self = Kind(rawValue: text) ?? .error
         }

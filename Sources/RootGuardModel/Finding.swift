@@ -67,7 +67,7 @@ public struct Finding: Codable, Sendable, Hashable {
         case checkId, status, severity, accountId, region, resource, message, compliance, evidence, remediation
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(checkId, forKey: .checkId)
         try container.encode(status, forKey: .status)
@@ -102,5 +102,13 @@ public struct ReportV1: Codable, Sendable {
         self.generatedAt = generatedAt
         self.tool = tool
         self.findings = findings
+    }
+}
+
+extension ReportV1 {
+    /// `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
+    public func exitCode(failOn threshold: Severity?) -> Int32 {
+        guard let threshold else { return 0 }
+        return findings.contains { $0.status == .fail && $0.severity >= threshold } ? 2 : 0
     }
 }

@@ -22,7 +22,7 @@ public enum JSONValue: Codable, Sendable, Hashable, ExpressibleByStringLiteral, 
     public init(_ value: Bool?) { self = value.map(JSONValue.bool) ?? .null }
     public init(_ values: [String]) { self = .array(values.map(JSONValue.string)) }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() {
             self = .null
@@ -39,7 +39,7 @@ public enum JSONValue: Codable, Sendable, Hashable, ExpressibleByStringLiteral, 
         }
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
         case .string(let value): try container.encode(value)

@@ -292,6 +292,21 @@ public struct AlternateContact: Codable, Sendable, Hashable {
     }
 }
 
+/// A contact as rootguard sets it (`harden contacts`): every field given.
+public struct ContactDetails: Codable, Sendable, Hashable {
+    public var name: String
+    public var title: String
+    public var email: String
+    public var phone: String
+
+    public init(name: String, title: String, email: String, phone: String) {
+        self.name = name
+        self.title = title
+        self.email = email
+        self.phone = phone
+    }
+}
+
 public struct ContactInformation: Codable, Sendable, Hashable {
     public var fullName: String?
     public var companyName: String?

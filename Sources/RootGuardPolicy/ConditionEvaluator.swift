@@ -90,10 +90,13 @@ enum ConditionEvaluator {
 
     /// ARNs compare part by part (six colon-separated parts), each with wildcards.
     static func arnMatches(_ pattern: String, _ arn: String) -> Bool {
-        let p = pattern.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        let a = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-        guard p.count == 6, a.count == 6 else { return Wildcard.matches(pattern, arn, caseInsensitive: false) }
-        return zip(p, a).allSatisfy { Wildcard.matches(String($0), String($1), caseInsensitive: false) }
+        guard let p = ARN(rawValue: pattern), let a = ARN(rawValue: arn) else {
+            return Wildcard.matches(pattern, arn, caseInsensitive: false)
+        }
+        return [
+            (p.partition, a.partition), (p.service, a.service), (p.region, a.region),
+            (p.accountField, a.accountField), (p.resource, a.resource),
+        ].allSatisfy { Wildcard.matches($0, $1, caseInsensitive: false) }
     }
 
     static func ipMatches(_ block: String, _ address: String) -> Bool {

@@ -30,7 +30,7 @@ public struct IAMPolicy: Encodable, Sendable, Hashable {
             case sid = "Sid", effect = "Effect", actions = "Action", resources = "Resource", conditions = "Condition"
         }
 
-        public func encode(to encoder: Encoder) throws {
+        public func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encodeIfPresent(sid, forKey: .sid)
             try container.encode(effect.rawValue, forKey: .effect)
@@ -64,7 +64,7 @@ public struct IAMPolicy: Encodable, Sendable, Hashable {
 private struct OneOrMany: Encodable, Hashable {
     let values: [String]
     init(_ values: [String]) { self.values = values }
-    func encode(to encoder: Encoder) throws {
+    func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         if values.count == 1 { try container.encode(values[0]) } else { try container.encode(values) }
     }

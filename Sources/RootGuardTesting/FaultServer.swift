@@ -33,7 +33,7 @@ public final class FaultServer: Sendable {
         }
     }
 
-    let channel: Channel
+    let channel: any Channel
     let script: NIOLockedValueBox<[Behaviour]>
     let log: NIOLockedValueBox<[Received]>
     let fallback: Behaviour
@@ -86,7 +86,7 @@ public final class FaultServer: Sendable {
     }
 
     init(
-        channel: Channel, script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>,
+        channel: any Channel, script: NIOLockedValueBox<[Behaviour]>, log: NIOLockedValueBox<[Received]>,
         fallback: Behaviour
     ) {
         self.channel = channel

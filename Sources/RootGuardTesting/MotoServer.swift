@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import RootGuardAWS
 
 /// A real `moto_server` (with rootguard's root-user plugin) on 127.0.0.1 and a free port, for one test suite.
@@ -177,19 +178,5 @@ public final class MotoServer: Sendable {
                 AWSCredentials(
                     accessKeyID: accessKey, secretAccessKey: secret, sessionToken: sessionToken, source: "test")),
             transport: try AsyncHTTPClientTransport())
-    }
-}
-
-extension AWSClient {
-    /// Runs `body` and shuts the client down afterwards, whatever happens.
-    public func using<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
-        do {
-            let result = try await body(self)
-            try await shutdown()
-            return result
-        } catch {
-            try? await shutdown()
-            throw error
-        }
     }
 }

@@ -57,13 +57,13 @@ public final class ReplayServer: Sendable {
         public var unmatchedExamples: [String] = []
     }
 
-    let channel: Channel
+    let channel: any Channel
     let counters: NIOLockedValueBox<Counters>
     public var port: Int { channel.localAddress?.port ?? 0 }
     public var endpoint: String { "http://127.0.0.1:\(port)" }
     public var currentCounters: Counters { counters.withLockedValue { $0 } }
 
-    init(channel: Channel, counters: NIOLockedValueBox<Counters>) {
+    init(channel: any Channel, counters: NIOLockedValueBox<Counters>) {
         self.channel = channel
         self.counters = counters
     }

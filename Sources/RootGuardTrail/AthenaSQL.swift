@@ -439,9 +439,7 @@ public enum AthenaSQL {
         details["caller"] = value("caller")
         details["taskPolicy"] = value("taskpolicy")
         if let target = value("targetaccount") {
-            details["targetAccount"] =
-                target.split(separator: ":").first { $0.count == 12 && $0.allSatisfy(\.isNumber) }.map(String.init)
-                ?? target
+            details["targetAccount"] = ARN.firstAccount(in: target)?.rawValue ?? target
         }
         return Detection(
             eventID: value("eventid") ?? "", eventTime: time, accountId: value("recipientaccountid") ?? "",

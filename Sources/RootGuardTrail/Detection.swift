@@ -118,7 +118,7 @@ public struct Detection: Sendable, Codable, Equatable {
         case details
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         eventID = try c.decode(String.self, forKey: .eventID)
         let time = try c.decode(String.self, forKey: .eventTime)
@@ -175,7 +175,7 @@ public struct Detection: Sendable, Codable, Equatable {
     }
 
     /// Every key is written, `null` where there is no value (the jsonl contract in the README).
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(eventID, forKey: .eventID)
         try c.encode(TimeArgument.format(eventTime), forKey: .eventTime)

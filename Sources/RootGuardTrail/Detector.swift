@@ -202,10 +202,7 @@ public enum Detector {
     static func targetAccount(_ event: CloudTrailEvent) -> String? {
         if let target = event.string("requestParameters", "targetPrincipal") {
             // An account ID, or an ARN naming one.
-            if let account = target.split(separator: ":").first(where: { $0.count == 12 && $0.allSatisfy(\.isNumber) })
-            {
-                return String(account)
-            }
+            if let account = ARN.firstAccount(in: target) { return account.rawValue }
             return target
         }
         if case .array(let resources)? = event["resources"] {

@@ -123,9 +123,7 @@ enum Persistence {
                 let owner =
                     principal == "*"
                     ? "*"
-                    : principal.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(
-                        String.init)
-                        ?? principal
+                    : ARN(rawValue: principal)?.accountField ?? principal
                 if owner != account { outsiders.append(principal) }
             }
         }

@@ -37,7 +37,7 @@ public struct AccountActivity: Sendable, Codable, Equatable {
         self.mfaUsed = mfaUsed
     }
 
-    public init(from decoder: Decoder) throws {
+    public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func time(_ key: CodingKeys) throws -> Date {
             guard let date = TimeArgument.parseTimestamp(try c.decode(String.self, forKey: key)) else {
@@ -57,7 +57,7 @@ public struct AccountActivity: Sendable, Codable, Equatable {
         mfaUsed = try c.decode(String.self, forKey: .mfaUsed)
     }
 
-    public func encode(to encoder: Encoder) throws {
+    public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(accountId, forKey: .accountId)
         try c.encode(TimeArgument.format(firstSeen), forKey: .firstSeen)
@@ -263,4 +263,9 @@ public enum TrailAnalysis {
                 mfaUsed: mfa.count == 2 ? "mixed" : mfa.first.map { $0 ? "yes" : "no" } ?? "unknown")
         }.sorted { $0.accountId < $1.accountId }
     }
+}
+
+extension TrailReport {
+    /// `trail`'s exit code: 3 unexpected root activity (it wins), 4 some input could not be read, else 0.
+    public var exitCode: Int32 { !unexpected.isEmpty ? 3 : !problems.isEmpty ? 4 : 0 }
 }

@@ -3,6 +3,7 @@ import Foundation
 import RootGuard
 import RootGuardCollect
 import RootGuardCompliance
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 
@@ -76,7 +77,7 @@ struct Audit: AsyncParsableCommand {
                     partition: management.partition, region: management.region,
                     subject: "organization \(audit.organization.organizationID)", organization: audit.organization)
                 try ReportOutput.write(
-                    try output.render(report, context: context) {
+                    try Render.render(report, format: output, context: context) {
                         OrganizationMatrixRenderer.render(report, organization: audit.organization)
                     }, to: outputFile)
             } else {
@@ -95,7 +96,7 @@ struct Audit: AsyncParsableCommand {
                 context = AuditReportContext(
                     partition: account.partition, region: account.region, subject: "account \(account.accountID)")
                 try ReportOutput.write(
-                    try output.render(report, context: context) {
+                    try Render.render(report, format: output, context: context) {
                         TerminalReportRenderer(color: outputFile == nil && Output.useColor, verbose: verbose) {
                             Practices.title($0)
                         }
@@ -106,7 +107,7 @@ struct Audit: AsyncParsableCommand {
                                 collectedAt: audit.snapshot.collectedAt))
                     }, to: outputFile)
             }
-            code = Auditor.exitCode(for: report, failOn: failOn)
+            code = report.exitCode(failOn: failOn)
             if let baselineReport {
                 let diff = ReportDiff(old: baselineReport, new: report)
                 // After a text report on stdout; beside a machine format, on stderr so the document stays valid.
@@ -115,7 +116,7 @@ struct Audit: AsyncParsableCommand {
                 } else {
                     Output.stderr(DiffRenderer.text(diff))
                 }
-                if diff.hasRegression { code = 2 }
+                if diff.exitCode != 0 { code = diff.exitCode }
             }
             if importToSecurityhub {
                 let findings = ASFFRenderer.audit(report, context: context)

@@ -41,11 +41,22 @@ struct AWSConnectionOptions: ParsableArguments {
         }
     }
 
-    /// A function that configures logging once and builds the AWS client for `region` (nil: the usual chain).
-    func clientFactory(region: String?) -> @Sendable () throws -> AWSClient {
-        let options = AWSCommandLineOptions(
+    func commandLine(region: String?) -> AWSCommandLineOptions {
+        AWSCommandLineOptions(
             profile: profile, region: region, endpointURL: endpointURL, maxAttempts: maxAttempts,
             timeoutSeconds: timeout, mfaCode: mfaCode)
+    }
+
+    /// The region the AWS client uses (the option, the environment, the profile, us-east-1): the one resolver for
+    /// clients and for the region reports name. A configuration that cannot be read leaves the option or us-east-1
+    /// (the client itself then reports the configuration error).
+    func resolvedRegion(_ region: String?) -> AWSRegion {
+        (try? AWSSettings.load(options: commandLine(region: region)))?.region ?? AWSRegion(region ?? "us-east-1")
+    }
+
+    /// A function that configures logging once and builds the AWS client for `region` (nil: the usual chain).
+    func clientFactory(region: String?) -> @Sendable () throws -> AWSClient {
+        let options = commandLine(region: region)
         let debug = self.debug
         return {
             LogSetup.bootstrapOnce(debug: debug)

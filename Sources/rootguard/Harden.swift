@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardAWS
+import RootGuardFiles
+import RootGuardHarden
 import RootGuardModel
 import RootGuardReport
 
@@ -11,12 +14,71 @@ struct Harden: AsyncParsableCommand {
         discussion: """
             Every subcommand prints what it would change and changes nothing without --apply; with --apply it makes \
             the changes, touching only what rootguard creates (named rootguard-…, tagged managed-by=rootguard), and \
-            audits again. Exit codes: 0 nothing to change (or applied and the re-audit passes), 2 changes pending \
-            (dry run), 1 error, 3 applied but the re-audit still fails.
+            audits again. \(HardenDriver.exitCodes)
             """,
         subcommands: [
             Monitoring.self, HardenWatch.self, SCP.self, OrgRootAccess.self, Contacts.self, RemoveRootCredentials.self,
         ])
+}
+
+extension HardenFormat: ExpressibleByArgument {}
+
+/// The options every harden subcommand shares: how the plan is shown and whether it is applied.
+struct HardenFlags: ParsableArguments {
+    @Option(help: "plan (default), json, cloudformation or terraform, as the subcommand offers (see its help).")
+    var format: HardenFormat = .plan
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+}
+
+/// The one driver of every harden subcommand: checks the format, runs the hardener through `HardenRunner` (or
+/// prints its code) and turns the run into harden's exit code.
+enum HardenDriver {
+    static let exitCodes = """
+        Exit codes: 0 nothing to change (or applied and the re-audit passes), 2 changes pending (dry run), 1 error, \
+        3 applied but the re-audit still fails, 64 usage.
+        """
+
+    static func validate<H: Hardener>(_ type: H.Type, _ flags: HardenFlags) throws {
+        if let problem = HardenRunner.usageProblem(type, format: flags.format, apply: flags.apply) {
+            throw ValidationError(problem)
+        }
+    }
+
+    /// Runs `hardener`; `text` prints a run in the plan format when the hardener has its own (default: harden's).
+    static func run<H: Hardener>(
+        _ makeHardener: () throws -> H, flags: HardenFlags, global: GlobalOptions,
+        text: ((HardenRun<H>, Bool) -> (stdout: String, stderr: String))? = nil
+    ) async throws {
+        var code: Int32 = 0
+        try await runReportingErrors {
+            let hardener = try makeHardener()
+            if flags.format.isCode {
+                let output =
+                    H.codeNeedsClient
+                    ? try await global.withClient {
+                        try await HardenRunner.code(hardener, format: flags.format, client: $0)
+                    }
+                    : try await HardenRunner.code(hardener, format: flags.format, client: nil)
+                try Output.stdout(output)
+                return
+            }
+            let run = try await global.withClient { client in
+                try await HardenRunner.run(hardener, client: client, apply: flags.apply)
+            }
+            switch (flags.format, text) {
+            case (.json, _): try Output.stdout(try HardenRenderer.json(run.outcome))
+            case (_, let text?):
+                let (out, err) = text(run, flags.apply)
+                try Output.stdout(out)
+                Output.stderr(err)
+            default: try Output.stdout(HardenRenderer.plan(run.outcome, applying: flags.apply))
+            }
+            code = hardener.exitCode(run, applying: flags.apply)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
 }
 
 /// `rootguard harden remove-root-credentials --account ID… [--apply]`.
@@ -30,7 +92,7 @@ struct RemoveRootCredentials: AsyncParsableCommand {
             management account or IAM's delegated administrator; centralised root access (RootSessions) must be enabled. \
             Without --apply nothing is changed: the command prints exactly what would be removed. With --apply it removes \
             it and audits the account again. Exit codes: 0 done (nothing left), 1 error, 2 credentials would be removed (dry \
-            run), 3 credentials remain after --apply. --format json prints the run in harden's common plan model.
+            run), 3 credentials remain after --apply, 64 usage. --format json prints the run in harden's common plan model.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -40,51 +102,19 @@ struct RemoveRootCredentials: AsyncParsableCommand {
         transform: AccountID.argument)
     var accounts: [AccountID]
 
-    @Flag(help: "Really delete (default: dry run).")
-    var apply = false
-
-    @Option(help: "plan (default: per account, what is or would be removed) or json (harden's common plan model).")
-    var format: PlanFormat = .plan
+    @OptionGroup var flags: HardenFlags
 
     func validate() throws {
         if accounts.isEmpty { throw ValidationError("name at least one --account") }
-        if format == .cloudformation || format == .terraform {
-            throw ValidationError(
-                "remove-root-credentials has no infrastructure-code form (AWS offers no resource for it)")
-        }
+        try HardenDriver.validate(RootCredentialRemoval.self, flags)
     }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            let outcomes = try await global.withClient { client in
-                await RootCredentialRemoval.run(accounts: accounts, apply: apply, client: client)
-            }
-            if format == .json {
-                try Output.stdout(try HardenRenderer.json(RootCredentialRemoval.hardenOutcome(outcomes)))
-            } else {
-                let (out, err) = HardenRenderer.removal(outcomes)
-                try Output.stdout(out)
-                Output.stderr(err)
-            }
-            code = RootCredentialRemoval.exitCode(outcomes)
+        try await HardenDriver.run({ RootCredentialRemoval(accounts: accounts) }, flags: flags, global: global) {
+            run, applied in
+            HardenRenderer.removal(RootCredentialRemoval.outcomes(run.state, applied: applied))
         }
-        if code != 0 { throw ExitCode(code) }
     }
-}
-
-/// How a plan is shown.
-enum PlanFormat: String, ExpressibleByArgument, CaseIterable {
-    case plan, json, cloudformation, terraform
-}
-
-/// Prints a harden outcome and turns it into the exit code.
-func finish(_ outcome: HardenOutcome, format: PlanFormat, applying: Bool) throws -> Int32 {
-    switch format {
-    case .json: try Output.stdout(try HardenRenderer.json(outcome))
-    default: try Output.stdout(HardenRenderer.plan(outcome, applying: applying))
-    }
-    return outcome.exitCode(applying: applying)
 }
 
 /// `rootguard harden scp`.
@@ -95,7 +125,7 @@ struct SCP: AsyncParsableCommand {
         discussion: """
             From the management account (or a delegated administrator). The policy (rootguard-deny-root) is proven \
             with rootguard's SCP evaluator for every member before it is proposed; existing SCPs stay attached; a target \
-            that already holds 5 SCPs is refused. --format cloudformation|terraform prints infrastructure code instead.
+            that already holds 5 SCPs is refused. Formats: \(DenyRootSCP.formatList). \(HardenDriver.exitCodes)
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -105,11 +135,7 @@ struct SCP: AsyncParsableCommand {
         help: "The organization root, an OU or an account to attach to (repeatable; default: the root).")
     var targets: [String] = []
 
-    @Option(help: "plan (default), json, cloudformation or terraform.")
-    var format: PlanFormat = .plan
-
-    @Flag(help: "Make the changes (default: dry run).")
-    var apply = false
+    @OptionGroup var flags: HardenFlags
 
     func validate() throws {
         for target in targets
@@ -120,38 +146,11 @@ struct SCP: AsyncParsableCommand {
                 "--target must be a root (r-…), an OU (ou-…) or a 12-digit account id, not '\(TerminalSafe.escape(target))'"
             )
         }
-        if apply && (format == .cloudformation || format == .terraform) {
-            throw ValidationError("--apply makes the changes itself; --format \(format.rawValue) only prints code")
-        }
+        try HardenDriver.validate(DenyRootSCP.self, flags)
     }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            try await global.withClient { client in
-                let state = try await DenyRootSCP.read(client: client, targets: targets)
-                let chosen = targets.isEmpty ? [state.rootID] : targets
-                switch format {
-                case .cloudformation:
-                    try Output.stdout(try DenyRootSCP.cloudFormation(partition: state.partition, targets: chosen))
-                    return
-                case .terraform:
-                    try Output.stdout(DenyRootSCP.terraform(partition: state.partition, targets: chosen))
-                    return
-                default: break
-                }
-                let plan = try await DenyRootSCP.plan(state, targets: targets, client: client)
-                var outcome = HardenOutcome(plan: plan)
-                if apply {
-                    outcome.applied = await DenyRootSCP.apply(plan, state: state, client: client)
-                    if !outcome.applied.contains(where: { $0.error != nil }) {
-                        outcome.reaudit = try await Hardening.reauditSCP(client: client)
-                    }
-                }
-                code = try finish(outcome, format: format, applying: apply)
-            }
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await HardenDriver.run({ DenyRootSCP(targets: targets) }, flags: flags, global: global)
     }
 }
 
@@ -159,38 +158,16 @@ struct SCP: AsyncParsableCommand {
 struct OrgRootAccess: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org-root-access",
-        abstract: "Turn on centralised root access: IAM trusted access, RootCredentialsManagement, RootSessions.")
+        abstract: "Turn on centralised root access: IAM trusted access, RootCredentialsManagement, RootSessions.",
+        discussion: "Formats: \(OrganizationRootAccess.formatList). \(HardenDriver.exitCodes)")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var flags: HardenFlags
 
-    @Option(help: "plan (default) or json.")
-    var format: PlanFormat = .plan
-
-    @Flag(help: "Make the changes (default: dry run).")
-    var apply = false
-
-    func validate() throws {
-        if format == .cloudformation || format == .terraform {
-            throw ValidationError("org-root-access has no infrastructure-code form (AWS offers no resource for it)")
-        }
-    }
+    func validate() throws { try HardenDriver.validate(OrganizationRootAccess.self, flags) }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            try await global.withClient { client in
-                let plan = try await OrganizationRootAccess.plan(client: client)
-                var outcome = HardenOutcome(plan: plan)
-                if apply {
-                    outcome.applied = await OrganizationRootAccess.apply(plan, client: client)
-                    if !outcome.applied.contains(where: { $0.error != nil }) {
-                        outcome.reaudit = try await OrganizationRootAccess.reaudit(client: client)
-                    }
-                }
-                code = try finish(outcome, format: format, applying: apply)
-            }
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await HardenDriver.run({ OrganizationRootAccess() }, flags: flags, global: global)
     }
 }
 
@@ -201,7 +178,8 @@ struct Contacts: AsyncParsableCommand {
         abstract: "Set the SECURITY, OPERATIONS and BILLING alternate contacts from a YAML file.",
         discussion: """
             The file: security: {name, title, email, phone}, and the same for operations and billing (any of the three). \
-            From the management account, --account sets them in members.
+            From the management account, --account sets them in members. Formats: \(AlternateContacts.formatList). \
+            \(HardenDriver.exitCodes)
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -214,44 +192,14 @@ struct Contacts: AsyncParsableCommand {
         transform: AccountID.argument)
     var accounts: [AccountID] = []
 
-    @Option(help: "plan (default), json or terraform.")
-    var format: PlanFormat = .plan
+    @OptionGroup var flags: HardenFlags
 
-    @Flag(help: "Make the changes (default: dry run).")
-    var apply = false
-
-    func validate() throws {
-        if format == .cloudformation {
-            throw ValidationError("CloudFormation has no alternate-contact resource; use --format terraform or --apply")
-        }
-        if apply && format == .terraform {
-            throw ValidationError("--apply makes the changes itself; --format terraform only prints code")
-        }
-    }
+    func validate() throws { try HardenDriver.validate(AlternateContacts.self, flags) }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            let wanted = try AlternateContacts.load(contacts)
-            if format == .terraform {
-                try Output.stdout(AlternateContacts.terraform(wanted, accounts: accounts))
-                return
-            }
-            try await global.withClient { client in
-                let plan = try await AlternateContacts.plan(client: client, contacts: wanted, accounts: accounts)
-                var outcome = HardenOutcome(plan: plan)
-                if apply {
-                    outcome.applied = await AlternateContacts.apply(plan, client: client, contacts: wanted)
-                    let identity = try await client.sts().getCallerIdentity()
-                    let own = try AccountID.parse(identity.account ?? "", what: "caller account")
-                    outcome.reaudit = await AlternateContacts.reaudit(
-                        client: client, contacts: wanted, accounts: accounts, self: own,
-                        partition: identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws")
-                }
-                code = try finish(outcome, format: format, applying: apply)
-            }
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await HardenDriver.run(
+            { AlternateContacts(contacts: try ContactsFile.load(contacts), accounts: accounts) }, flags: flags,
+            global: global)
     }
 }
 
@@ -269,7 +217,8 @@ struct Monitoring: AsyncParsableCommand {
             forward to the home region's event bus), a GuardDuty detector per region, a Config recorder with the three \
             root rules, and Security Hub with AWS Foundational Security Best Practices. Existing resources rootguard did \
             not create are never changed: when one is the broken link, a note says what to do. An e-mail subscriber \
-            stays PendingConfirmation until the person confirms it, and the re-audit says so.
+            stays PendingConfirmation until the person confirms it, and the re-audit says so. Formats: \
+            \(RootMonitoring.formatList). \(HardenDriver.exitCodes)
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -288,11 +237,7 @@ struct Monitoring: AsyncParsableCommand {
             "An existing bucket for a new trail and Config (default: rootguard creates rootguard-logs-ACCOUNT-REGION).")
     var trailBucket: String?
 
-    @Option(help: "plan (default), json, cloudformation or terraform.")
-    var format: PlanFormat = .plan
-
-    @Flag(help: "Make the changes (default: dry run).")
-    var apply = false
+    @OptionGroup var flags: HardenFlags
 
     var regionList: [String]? { regions.map(splitRegionList) }
 
@@ -300,9 +245,7 @@ struct Monitoring: AsyncParsableCommand {
         if let notify {
             do { _ = try RootMonitoring.Notify.parse(notify) } catch { throw ValidationError("\(error)") }
         }
-        if apply && (format == .cloudformation || format == .terraform) {
-            throw ValidationError("--apply makes the changes itself; --format \(format.rawValue) only prints code")
-        }
+        try HardenDriver.validate(RootMonitoring.self, flags)
         try validateRegionList(regionList)
         if let trailBucket,
             trailBucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) == nil
@@ -312,34 +255,13 @@ struct Monitoring: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            let options = RootMonitoring.Options(
-                regions: regionList, notify: try notify.map(RootMonitoring.Notify.parse),
-                trailBucket: trailBucket)
-            try await global.withClient { client in
-                let (facts, extra) = try await RootMonitoring.read(client: client, options: options)
-                let plan = try RootMonitoring.plan(facts: facts, extra: extra, options: options)
-                switch format {
-                case .cloudformation:
-                    try Output.stdout(try RootMonitoring.cloudFormation(plan))
-                    return
-                case .terraform:
-                    try Output.stdout(RootMonitoring.terraform(plan))
-                    return
-                default: break
-                }
-                var outcome = HardenOutcome(plan: plan.plan)
-                if apply {
-                    outcome.applied = await RootMonitoring.apply(plan, client: client)
-                    if !outcome.applied.contains(where: { $0.error != nil }) {
-                        outcome.reaudit = try await RootMonitoring.reaudit(client: client, plan: plan)
-                    }
-                }
-                code = try finish(outcome, format: format, applying: apply)
-            }
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await HardenDriver.run(
+            {
+                RootMonitoring(
+                    options: .init(
+                        regions: regionList, notify: try notify.map(RootMonitoring.Notify.parse),
+                        trailBucket: trailBucket))
+            }, flags: flags, global: global)
     }
 }
 
@@ -353,7 +275,8 @@ struct HardenWatch: AsyncParsableCommand {
             In the configured region: rootguard-watch (dead letters to rootguard-watch-dlq after 5 receives) with a policy \
             that lets only rootguard's rules send. In every examined region: rootguard-watch-root (root's activity) and \
             rootguard-watch-named (AssumeRoot, password recovery and primary e-mail changes by any caller); outside the \
-            queue's region they forward to its default event bus through the role rootguard-watch-forward.
+            queue's region they forward to its default event bus through the role rootguard-watch-forward. Formats: \
+            \(WatchQueue.formatList). \(HardenDriver.exitCodes)
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -361,45 +284,17 @@ struct HardenWatch: AsyncParsableCommand {
     @Option(help: "Regions to cover, comma-separated (default: the account's enabled regions).")
     var regions: String?
 
-    @Option(help: "plan (default), json or cloudformation.")
-    var format: PlanFormat = .plan
-
-    @Flag(help: "Make the changes (default: dry run).")
-    var apply = false
+    @OptionGroup var flags: HardenFlags
 
     func validate() throws {
-        if format == .terraform {
-            throw ValidationError("harden watch prints CloudFormation (--format cloudformation)")
-        }
-        if apply && format == .cloudformation {
-            throw ValidationError("--apply makes the changes itself; --format cloudformation only prints code")
-        }
+        try HardenDriver.validate(WatchQueue.self, flags)
         try validateRegionList(regionList)
     }
 
     var regionList: [String]? { regions.map(splitRegionList) }
 
     func run() async throws {
-        var code: Int32 = 0
-        try await runReportingErrors {
-            try await global.withClient { client in
-                let state = try await WatchQueue.read(client: client, regions: regionList)
-                let plan = try WatchQueue.plan(state)
-                if format == .cloudformation {
-                    try Output.stdout(try WatchQueue.cloudFormation(plan))
-                    return
-                }
-                var outcome = HardenOutcome(plan: plan.plan)
-                if apply {
-                    outcome.applied = await WatchQueue.apply(plan, client: client)
-                    if !outcome.applied.contains(where: { $0.error != nil }) {
-                        outcome.reaudit = try await WatchQueue.reaudit(client: client, plan: plan)
-                    }
-                }
-                code = try finish(outcome, format: format, applying: apply)
-            }
-        }
-        if code != 0 { throw ExitCode(code) }
+        try await HardenDriver.run({ WatchQueue(regions: regionList) }, flags: flags, global: global)
     }
 }
 

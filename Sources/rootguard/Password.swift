@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardModel
 import RootGuardReport
 
 /// `rootguard password check|generate`.

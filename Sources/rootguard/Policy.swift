@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RootGuard
 import RootGuardModel
+import RootGuardPolicy
 import RootGuardReport
 
 /// `rootguard policy`: the least-privilege IAM policy rootguard needs, and the SCP simulator.

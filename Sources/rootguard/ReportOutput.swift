@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RootGuard
 import RootGuardAWS
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 
@@ -16,23 +17,9 @@ enum ReportOutput {
     }
 }
 
-/// The audit's formats.
-enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, sarif, ocsf, asff, junit, csv, html
-
-    func render(_ report: ReportV1, context: AuditReportContext, terminal: () -> String) throws -> String {
-        switch self {
-        case .text: terminal()
-        case .json: try JSONReportRenderer.render(report) + "\n"
-        case .sarif: try SARIFRenderer.render(report, context: context)
-        case .ocsf: try OCSFRenderer.audit(report, context: context)
-        case .asff: try ASFFRenderer.document(ASFFRenderer.audit(report, context: context))
-        case .junit: JUnitRenderer.render(report, context: context)
-        case .csv: CSVRenderer.audit(report)
-        case .html: HTMLRenderer.audit(report, context: context)
-        }
-    }
-}
+extension AuditFormat: ExpressibleByArgument {}
+extension TrailFormat: ExpressibleByArgument {}
+extension DiffFormat: ExpressibleByArgument {}
 
 /// `--import-to-securityhub`: one line on stderr with the outcome; failures name the finding and the error.
 enum SecurityHubImportCommand {
@@ -59,8 +46,6 @@ struct Diff: AsyncParsableCommand {
             "Exit codes: 0 no regression, 2 NEW has a FAIL that OLD did not, 1 error (unreadable or mismatched reports)."
     )
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, html }
-
     @Argument(help: "The earlier report (rootguard audit --output json).")
     var old: String
 
@@ -68,7 +53,7 @@ struct Diff: AsyncParsableCommand {
     var new: String
 
     @Option(help: "text, json or html.")
-    var output: Format = .text
+    var output: DiffFormat = .text
 
     @Option(help: "Write the diff to this file instead of standard output.")
     var outputFile: String?
@@ -77,14 +62,8 @@ struct Diff: AsyncParsableCommand {
         var regression = false
         try await runReportingErrors {
             let diff = ReportDiff(old: try ReportFile.load(old), new: try ReportFile.load(new))
-            let text: String =
-                switch output {
-                case .text: DiffRenderer.text(diff)
-                case .json: try DiffRenderer.json(diff)
-                case .html: HTMLRenderer.diff(diff)
-                }
-            try ReportOutput.write(text, to: outputFile)
-            regression = diff.hasRegression
+            try ReportOutput.write(try Render.render(diff, format: output), to: outputFile)
+            regression = diff.exitCode != 0
         }
         if regression { throw ExitCode(2) }
     }

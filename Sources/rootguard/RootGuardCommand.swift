@@ -27,7 +27,7 @@ struct RootGuardCommand: AsyncParsableCommand {
     }
 
     static func run(_ command: inout any ParsableCommand) async throws {
-        if var asyncCommand = command as? AsyncParsableCommand {
+        if var asyncCommand = command as? any AsyncParsableCommand {
             try await asyncCommand.run()
         } else {
             try command.run()
@@ -45,7 +45,7 @@ struct RootGuardCommand: AsyncParsableCommand {
     }
 
     /// `exit(withError:)` for a command parsed on its own: its "See '… --help'" hint names the full command.
-    static func exitRouted(_ command: any ParsableCommand.Type, _ fullName: String, _ error: Error) -> Never {
+    static func exitRouted(_ command: any ParsableCommand.Type, _ fullName: String, _ error: any Error) -> Never {
         let code = command.exitCode(for: error)
         var message = command.fullMessage(for: error)
         let name = fullName.split(separator: " ").last.map(String.init) ?? fullName

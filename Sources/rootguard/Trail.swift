@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardAWS
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 import RootGuardTrail
@@ -37,17 +39,13 @@ struct Trail: AsyncParsableCommand {
     @Option(name: .customLong("region"), help: "Only this region (repeatable); for 'lookup', the regions to query.")
     var regions: [String] = []
 
-    @Option(help: "YAML file of approved root-use windows; matching detections are marked expected.")
-    var approvals: String?
-
-    @Flag(help: "Also report AWS service events and calls made by a service on root's behalf (CIS leaves them out).")
-    var includeServiceEvents = false
+    @OptionGroup var analysis: TrailAnalysisArguments
 
     @Option(
         help:
             "table (default), jsonl (one object per detection), json (the whole report), ocsf (Detection Findings), asff, csv or html."
     )
-    var output: OutputFormat = .table
+    var output: TrailFormat = .table
 
     @Option(help: "Write the report to this file (atomically) instead of standard output.")
     var outputFile: String?
@@ -64,28 +62,16 @@ struct Trail: AsyncParsableCommand {
     @Flag(help: "No progress bar (it is shown only when stderr is a terminal).")
     var noProgress = false
 
-    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst.")
-    var burstWindow: Double = 15
-
-    @Option(help: "Report a burst from this many failed sign-ins.")
-    var burstThreshold: Int = 5
-
     @OptionGroup(title: "AWS (for s3:// and lookup)") var aws: AWSConnectionOptions
 
     @Option(help: "Region of the AWS client (for s3:// buckets; default from the environment or profile).")
     var clientRegion: String?
-
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, jsonl, json, ocsf, asff, csv, html
-    }
 
     func validate() throws {
         if sources.isEmpty {
             throw ValidationError("give at least one source: a path, s3://bucket/prefix, lookup or -")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if burstThreshold < 2 { throw ValidationError("--burst-threshold must be at least 2") }
-        if burstWindow <= 0 || !burstWindow.isFinite { throw ValidationError("--burst-window must be positive") }
         do {
             _ = try typedSources()
             _ = try filter(now: Date())
@@ -110,11 +96,7 @@ struct Trail: AsyncParsableCommand {
     func run() async throws {
         var code: Int32 = 0
         try await runReportingErrors {
-            var analysis = TrailAnalysisOptions()
-            analysis.includeServiceEvents = includeServiceEvents
-            analysis.burstThreshold = burstThreshold
-            analysis.burstWindow = burstWindow * 60
-            if let approvals { analysis.approvals = try ApprovalsFile.load(approvals) }
+            let analysis = try self.analysis.options()
             if let outputFile { _ = try OutputFile.check(outputFile) }
             let progress = ProgressLine(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
             let options = TrailHuntOptions(
@@ -124,17 +106,18 @@ struct Trail: AsyncParsableCommand {
                 .hunt(try typedSources(), options: options)
             progress.clear()
             Output.stderr(TrailTableRenderer.problems(report))
-            let now = Date()
-            let partition = RequiredPolicy.partition(ofRegion: clientRegion ?? "us-east-1")
-            let region = clientRegion ?? "us-east-1"
-            let text = try Self.render(
-                report, output: output, color: outputFile == nil && Output.useColor, region: region, now: now)
-            try ReportOutput.write(text, to: outputFile)
+            let makeClient = aws.clientFactory(region: clientRegion)
+            // Findings name the region their Security Hub client imports into: the client's own.
+            let region = aws.resolvedRegion(clientRegion)
+            let context = TrailRenderContext(
+                region: region.rawValue, partition: region.partition.name, generatedAt: Date(),
+                color: outputFile == nil && Output.useColor)
+            try ReportOutput.write(try Render.render(report, format: output, context: context), to: outputFile)
             if stats { Output.stderr(TrailTableRenderer.stats(report)) }
-            code = !report.unexpected.isEmpty ? 3 : !report.problems.isEmpty ? 4 : 0
+            code = report.exitCode
             if importToSecurityhub {
-                let findings = ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region)
-                let makeClient = aws.clientFactory(region: clientRegion)
+                let findings = ASFFRenderer.trail(
+                    report, generatedAt: context.generatedAt, partition: context.partition, region: context.region)
                 if try await !SecurityHubImportCommand.run(findings, makeClient: makeClient) { code = 1 }
             }
         }
@@ -142,27 +125,33 @@ struct Trail: AsyncParsableCommand {
     }
 }
 
-extension Trail {
-    /// The report in the chosen format (also `trail athena`'s).
-    static func render(
-        _ report: TrailReport, output: OutputFormat, color: Bool, region: String, now: Date
-    ) throws
-        -> String
-    {
-        let partition = RequiredPolicy.partition(ofRegion: region)
-        switch output {
-        case .table: return TrailTableRenderer.render(report, color: color)
-        case .jsonl: return try TrailJSONRenderer.jsonl(report)
-        case .json: return try TrailJSONRenderer.json(report)
-        case .ocsf:
-            return try OCSFRenderer.trail(
-                report, generatedAt: now, version: RootGuardVersion.current, partition: partition)
-        case .asff:
-            return try ASFFRenderer.document(
-                ASFFRenderer.trail(report, generatedAt: now, partition: partition, region: region))
-        case .csv: return CSVRenderer.trail(report)
-        case .html: return HTMLRenderer.trail(report, generatedAt: now, version: RootGuardVersion.current)
-        }
+/// How detections are triaged, shared by `trail` and `trail athena`.
+struct TrailAnalysisArguments: ParsableArguments {
+    @Option(help: "YAML file of approved root-use windows; matching detections are marked expected.")
+    var approvals: String?
+
+    @Flag(help: "Also report AWS service events and calls made by a service on root's behalf (CIS leaves them out).")
+    var includeServiceEvents = false
+
+    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst.")
+    var burstWindow: Double = 15
+
+    @Option(help: "Report a burst from this many failed sign-ins.")
+    var burstThreshold: Int = 5
+
+    func validate() throws {
+        if burstThreshold < 2 { throw ValidationError("--burst-threshold must be at least 2") }
+        if burstWindow <= 0 || !burstWindow.isFinite { throw ValidationError("--burst-window must be positive") }
+    }
+
+    /// The options, with the approvals file read and checked.
+    func options() throws -> TrailAnalysisOptions {
+        var analysis = TrailAnalysisOptions()
+        analysis.includeServiceEvents = includeServiceEvents
+        analysis.burstThreshold = burstThreshold
+        analysis.burstWindow = burstWindow * 60
+        if let approvals { analysis.approvals = try ApprovalsFile.load(approvals) }
+        return analysis
     }
 }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuard
+import RootGuardAWS
 import RootGuardModel
 import RootGuardReport
 import RootGuardTrail
@@ -62,20 +63,10 @@ struct TrailAthena: AsyncParsableCommand {
     @Option(help: "Only records at or before this time.")
     var until: String?
 
-    @Flag(help: "Also report AWS service events and calls services make on root's behalf.")
-    var includeServiceEvents = false
-
-    @Option(help: "YAML file of approved root-use windows.")
-    var approvals: String?
+    @OptionGroup var analysis: TrailAnalysisArguments
 
     @Option(help: "table (default), jsonl, json, ocsf, asff, csv or html.")
-    var output: Trail.OutputFormat = .table
-
-    @Option(help: "Failed root sign-ins of an account at most this many minutes apart form a burst.")
-    var burstWindow: Double = 15
-
-    @Option(help: "Report a burst from this many failed sign-ins.")
-    var burstThreshold: Int = 5
+    var output: TrailFormat = .table
 
     @OptionGroup(title: "AWS (to run the query)") var aws: AWSConnectionOptions
 
@@ -102,7 +93,6 @@ struct TrailAthena: AsyncParsableCommand {
         } catch let error as TimeArgument.Invalid {
             throw ValidationError(error.description)
         }
-        if burstThreshold < 2 { throw ValidationError("--burst-threshold must be at least 2") }
     }
 
     func ddl() throws -> String {
@@ -118,7 +108,7 @@ struct TrailAthena: AsyncParsableCommand {
             filters: .init(
                 since: try since.map { try TimeArgument.parse($0, now: now, flag: "--since") },
                 until: try until.map { try TimeArgument.parse($0, now: now, flag: "--until") },
-                accounts: accounts, regions: regions, includeServiceEvents: includeServiceEvents))
+                accounts: accounts, regions: regions, includeServiceEvents: analysis.includeServiceEvents))
     }
 
     func run() async throws {
@@ -127,27 +117,21 @@ struct TrailAthena: AsyncParsableCommand {
             if printDdl { return try Output.stdout(try ddl()) }
             let query = try sql(now: Date())
             if printSql { return try Output.stdout(query) }
-            var analysis = TrailAnalysisOptions()
-            analysis.includeServiceEvents = includeServiceEvents
-            analysis.burstThreshold = burstThreshold
-            analysis.burstWindow = burstWindow * 60
-            if let approvals { analysis.approvals = try ApprovalsFile.load(approvals) }
-            let client = try aws.clientFactory(region: clientRegion)()
-            let result: AthenaHunt.Result
-            do {
-                result = try await AthenaHunt.run(
-                    sql: query, database: database, workgroup: workgroup, outputLocation: outputLocation,
-                    client: client, analysis: analysis)
-                try? await client.shutdown()
-            } catch {
-                try? await client.shutdown()
-                throw error
+            let analysis = try self.analysis.options()
+            let (result, region) = try await Auditor.withClient(aws.clientFactory(region: clientRegion)) { client in
+                (
+                    try await AthenaHunt.run(
+                        sql: query, database: database, workgroup: workgroup, outputLocation: outputLocation,
+                        client: client, analysis: analysis),
+                    client.configuration.region
+                )
             }
-            let region = clientRegion ?? client.configuration.region.rawValue
-            try Output.stdout(
-                try Trail.render(result.report, output: output, color: Output.useColor, region: region, now: Date()))
+            let context = TrailRenderContext(
+                region: region.rawValue, partition: region.partition.name, generatedAt: Date(),
+                color: Output.useColor)
+            try Output.stdout(try Render.render(result.report, format: output, context: context))
             Output.stderr(TrailAthenaRenderer.summary(result))
-            code = result.report.unexpected.isEmpty ? 0 : 3
+            code = result.report.exitCode
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -71,8 +71,7 @@ struct Watch: AsyncParsableCommand {
             }
         }
         for topic in snsTopics {
-            let parts = topic.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count == 6, parts[0] == "arn", parts[2] == "sns" else {
+            guard let arn = ARN(rawValue: topic), arn.isSNSTopic else {
                 throw ValidationError("--sns-topic must be a topic ARN, not '\(TerminalSafe.escape(topic))'")
             }
         }

@@ -1,7 +1,9 @@
 import Foundation
 import RootGuard
 import RootGuardAWS
+import RootGuardModel
 import RootGuardTesting
+import RootGuardTrail
 import Testing
 
 /// `trail athena`: the printed SQL, run by DuckDB on a generated organization corpus loaded in Athena's CloudTrail
@@ -161,7 +163,7 @@ struct AthenaCLITests {
 extension AthenaCLITests {
     @Test func everyCallOfTrailAthenaAndWatchIsInThePrintedPolicy() async throws {
         let moto = try await MotoServer.fresh()
-        let calls = HardenCalls()
+        let calls = Calls()
         try await moto.client().using { client in
             let observed = client.with(observer: { service, operation in
                 calls.add("\(AWSError.iamPrefixForTests(service.name)):\(AWSError.iamActionName(operation.name))")

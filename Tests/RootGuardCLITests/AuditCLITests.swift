@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import RootGuard
 import RootGuardAWS
 import RootGuardCollect
+import RootGuardModel
 import RootGuardTesting
 import Testing
 
@@ -154,7 +155,7 @@ struct AuditCLITests {
         }
         let calls = Calls()
         _ = try await moto.client().using { client in
-            try await Auditor.collect(
+            try await SnapshotCollector.collect(
                 client: client.with(observer: { service, operation in
                     calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
                 }), reportWait: .seconds(20), regions: ["us-east-1", "eu-west-1"], prove: true)
@@ -268,19 +269,5 @@ struct AuditOfflineTests {
         let actions = ((document?["Statement"] as? [[String: Any]])?.first?["Action"] as? [String]) ?? []
         #expect(actions.contains("iam:GetAccountSummary"))
         #expect(actions.allSatisfy { !$0.contains("*") && !$0.hasPrefix("iam:Delete") && !$0.hasPrefix("iam:Create") })
-    }
-}
-
-final class Calls: Sendable {
-    private let box = NIOLockedValueBox<Set<String>>([])
-    func add(_ call: String) { box.withLockedValue { _ = $0.insert(call) } }
-    var all: Set<String> { box.withLockedValue { $0 } }
-}
-
-extension AWSError {
-    /// The IAM prefix of a botocore service name (what `iamAction` uses).
-    static func iamPrefixForTests(_ service: String) -> String {
-        AWSError(kind: .client, code: "", message: "", service: service, operation: "X").iamAction.dropLast(2)
-            .description
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import RootGuard
 import RootGuardAWS
+import RootGuardHarden
+import RootGuardModel
 import RootGuardTesting
 import Testing
 
@@ -233,18 +235,16 @@ extension HardenMonitoringCLITests {
     @Test func everyCallOfHardenMonitoringIsInThePrintedPolicy() async throws {
         let moto = try await MotoServer.fresh()
         try await MotoScenarios.insecure(moto)
-        let calls = HardenCalls()
+        let calls = Calls()
         let findings = try await moto.client().using { client in
             let observed = client.with(observer: { service, operation in
                 calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
             })
-            let options = RootMonitoring.Options(
-                regions: ["us-east-1", "eu-west-1"], notify: .email("secops@example.com"))
-            let (facts, extra) = try await RootMonitoring.read(client: observed, options: options)
-            let plan = try RootMonitoring.plan(facts: facts, extra: extra, options: options)
-            let applied = await RootMonitoring.apply(plan, client: observed)
-            #expect(applied.allSatisfy { $0.error == nil })
-            return try await RootMonitoring.reaudit(client: observed, plan: plan)
+            let hardener = RootMonitoring(
+                options: .init(regions: ["us-east-1", "eu-west-1"], notify: .email("secops@example.com")))
+            let run = try await HardenRunner.run(hardener, client: observed, apply: true)
+            #expect(run.outcome.applied.allSatisfy { $0.error == nil })
+            return run.outcome.reaudit
         }
         #expect(findings.allSatisfy { $0.status == .pass })
         let printed = try CLI.run(["policy", "--with-harden"], environment: [:])

@@ -1,6 +1,8 @@
 import Foundation
 import RootGuard
 import RootGuardAWS
+import RootGuardHarden
+import RootGuardModel
 import RootGuardTesting
 import Testing
 
@@ -213,22 +215,19 @@ struct HardenOrganizationCLITests {
     @Test func everyCallTheHardenCommandsMakeIsInThePrintedPolicy() async throws {
         let moto = try await MotoServer.fresh()
         let org = try await Self.organization(moto)
-        let calls = HardenCalls()
+        let calls = Calls()
         try await moto.client().using { client in
             let observed = client.with(observer: { service, operation in
                 calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
             })
-            let state = try await DenyRootSCP.read(client: observed, targets: [])
-            let plan = try await DenyRootSCP.plan(state, targets: [], client: observed)
-            _ = await DenyRootSCP.apply(plan, state: state, client: observed)
-            let access = try await OrganizationRootAccess.plan(client: observed)
-            _ = await OrganizationRootAccess.apply(access, client: observed)
+            _ = try await HardenRunner.run(DenyRootSCP(), client: observed, apply: true)
+            _ = try await HardenRunner.run(OrganizationRootAccess(), client: observed, apply: true)
             let contacts = [
-                "SECURITY": AlternateContacts.Contact(name: "S", title: "T", email: "s@example.com", phone: "1")
+                "SECURITY": ContactDetails(name: "S", title: "T", email: "s@example.com", phone: "1")
             ]
-            let contactPlan = try await AlternateContacts.plan(
-                client: observed, contacts: contacts, accounts: [.init(stringLiteral: org.members[0])])
-            _ = await AlternateContacts.apply(contactPlan, client: observed, contacts: contacts)
+            _ = try await HardenRunner.run(
+                AlternateContacts(contacts: contacts, accounts: [.init(stringLiteral: org.members[0])]),
+                client: observed, apply: true)
         }
         let printed = try CLI.run(["policy", "--with-harden"], environment: [:])
         let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
@@ -237,12 +236,4 @@ struct HardenOrganizationCLITests {
         #expect(calls.all.count >= 8)
         #expect(calls.all.isSubset(of: allowed), "not in the policy: \(calls.all.subtracting(allowed).sorted())")
     }
-}
-
-/// The calls an observed client made.
-final class HardenCalls: @unchecked Sendable {
-    private let lock = NSLock()
-    private var calls: Set<String> = []
-    func add(_ call: String) { lock.withLock { _ = calls.insert(call) } }
-    var all: Set<String> { lock.withLock { calls } }
 }

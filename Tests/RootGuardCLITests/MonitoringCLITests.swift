@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardModel
 import RootGuardTesting
 import Testing
 

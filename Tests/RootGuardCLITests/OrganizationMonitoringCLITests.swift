@@ -1,5 +1,6 @@
 import Foundation
 import RootGuardAWS
+import RootGuardModel
 import RootGuardTesting
 import Testing
 

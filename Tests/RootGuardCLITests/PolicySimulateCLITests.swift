@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardAWS
 import RootGuardTesting
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import RootGuard
 import RootGuardAWS
+import RootGuardFiles
 import RootGuardModel
 import RootGuardTesting
 import Testing

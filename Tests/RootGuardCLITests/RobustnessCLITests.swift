@@ -300,7 +300,7 @@ struct RobustnessCLITests {
 
     @Test func aFractionWhereAWholeNumberBelongsIsNamedAsSuch() throws {
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/RootGuard/Examples/insecure-account.json")
+            .deletingLastPathComponent().appendingPathComponent("Sources/RootGuardFiles/Examples/insecure-account.json")
         var object = try JSONSerialization.jsonObject(with: Data(contentsOf: examples)) as! [String: Any]
         var summary = object["accountSummary"] as! [String: Any]
         var value = summary["value"] as! [String: Any]

@@ -1,3 +1,4 @@
+import RootGuardModel
 import Testing
 
 @testable import RootGuardPatterns

@@ -1,5 +1,6 @@
 import Foundation
-import RootGuard
+import RootGuardChecks
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 import RootGuardTrail
@@ -10,7 +11,7 @@ import Testing
 enum Reports {
     static func account(_ example: SnapshotFile.Example) throws -> (ReportV1, AuditReportContext) {
         let snapshot = try SnapshotFile.example(example)
-        let report = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+        let report = Evaluator.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
         return (
             report,
             .init(partition: "aws", region: snapshot.account.region, subject: "account \(snapshot.account.accountID)")
@@ -28,7 +29,7 @@ enum Reports {
         snapshot.organization = .unavailable(denied)
         snapshot.contactInformation = .unavailable(denied)
         snapshot.monitoring = .unavailable(denied)
-        let report = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+        let report = Evaluator.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
         return (report, .init(partition: "aws", region: "us-east-1", subject: "account \(snapshot.account.accountID)"))
     }
 
@@ -52,7 +53,7 @@ enum Reports {
                     accountID: "333333333333", name: "sandbox", email: "aws-sandbox@example.com", state: "ACTIVE",
                     scpLevels: .unavailable(denied), rootCredentials: .unavailable(denied), snapshot: nil),
             ])
-        let report = Auditor.evaluate(organization, context: .init(now: management.collectedAt))
+        let report = Evaluator.evaluate(organization, context: .init(now: management.collectedAt))
         return (
             report,
             .init(
@@ -73,12 +74,17 @@ enum Reports {
         }
     }
 
-    /// The bundled example CloudTrail logs (Panther's compromised-root scenario), through the real hunter.
+    /// The bundled example CloudTrail logs (Panther's compromised-root scenario), through the real local scan and
+    /// analysis (what `trail` runs on a folder).
     static func trail() async -> TrailReport {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Examples/cloudtrail")
-        return await TrailHunter(makeClient: { throw CancellationError() }).hunt(
-            [.path(folder.path)], options: TrailHuntOptions(jobs: 1))
+        var problems: [InputProblem] = []
+        let files = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
+        var scan = LocalScan.scan(
+            files: files.map(\.path), sizes: files.map(\.size), jobs: 1, filter: TrailFilter(), progress: { _ in })
+        scan.problems += problems
+        return TrailAnalysis.analyse(scan, options: TrailAnalysisOptions())
     }
 }
 

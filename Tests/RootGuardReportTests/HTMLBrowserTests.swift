@@ -1,5 +1,6 @@
 import Foundation
-import RootGuard
+import RootGuardChecks
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 import RootGuardTrail

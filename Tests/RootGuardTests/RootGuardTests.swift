@@ -1,6 +1,8 @@
 import Foundation
 import RootGuard
+import RootGuardChecks
 import RootGuardCollect
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 import Testing
@@ -57,38 +59,6 @@ struct RootPasswordTests {
     }
 }
 
-@Suite("Credential report CSV")
-struct CredentialReportParserTests {
-    // The documented column order; the root row as AWS writes it (booleans upper-case in the docs).
-    static let csv = """
-        user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,mfa_active,access_key_1_active,access_key_1_last_rotated,access_key_1_last_used_date,access_key_1_last_used_region,access_key_1_last_used_service,access_key_2_active,access_key_2_last_rotated,access_key_2_last_used_date,access_key_2_last_used_region,access_key_2_last_used_service,cert_1_active,cert_1_last_rotated,cert_2_active,cert_2_last_rotated,a_future_column
-        <root_account>,arn:aws:iam::111122223333:root,2019-03-01T09:00:00+00:00,not_supported,2026-11-01T10:00:00+00:00,not_supported,not_supported,TRUE,FALSE,2020-01-01T00:00:00+00:00,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A,x
-        "user,with,commas",arn:aws:iam::111122223333:user/u,2020-01-01T00:00:00+00:00,true,no_information,N/A,N/A,false,false,N/A,N/A,N/A,N/A,false,N/A,N/A,N/A,N/A,false,N/A,false,N/A,y
-
-        """
-
-    @Test func theRootRowIsParsedByColumnName() throws {
-        let report = try CredentialReportParser.parse(Self.csv, generatedAt: nil)
-        let root = try #require(report.root)
-        #expect(report.userCount == 1)
-        #expect(root.passwordEnabled == nil)
-        #expect(root.passwordEnabledRaw == "not_supported")
-        #expect(root.mfaActive == true)
-        #expect(root.passwordLastUsed.date == ISO8601DateFormatter().date(from: "2026-11-01T10:00:00Z"))
-        #expect(root.accessKeys[0].active == false)
-        #expect(root.accessKeys[0].exists)  // inactive but rotated: a key exists
-        #expect(!root.accessKeys[1].exists)
-        #expect(root.accessKeys[0].lastUsed == .notApplicable)
-        #expect(root.certificates.allSatisfy { !$0.exists })
-    }
-
-    @Test func aReportWithoutAHeaderIsAnError() {
-        #expect(throws: CredentialReportParser.ParseError.self) {
-            try CredentialReportParser.parse("garbage", generatedAt: nil)
-        }
-    }
-}
-
 @Suite("Report contract, attestations file, snapshots")
 struct ContractTests {
     @Test func theJSONReportHasExactlyTheContractKeys() throws {
@@ -122,10 +92,10 @@ struct ContractTests {
             checkId: "x", status: .fail, severity: .medium, accountId: "111122223333", resource: "r", message: "m",
             compliance: [:], remediation: "r")
         let report = ReportV1(generatedAt: Date(), tool: .init(version: "t"), findings: [fail])
-        #expect(Auditor.exitCode(for: report, failOn: .high) == 0)
-        #expect(Auditor.exitCode(for: report, failOn: .medium) == 2)
-        #expect(Auditor.exitCode(for: report, failOn: .low) == 2)
-        #expect(Auditor.exitCode(for: report, failOn: nil) == 0)
+        #expect(report.exitCode(failOn: .high) == 0)
+        #expect(report.exitCode(failOn: .medium) == 2)
+        #expect(report.exitCode(failOn: .low) == 2)
+        #expect(report.exitCode(failOn: nil) == 0)
     }
 
     @Test func theDocumentedAttestationsExampleParses() throws {
@@ -154,7 +124,7 @@ struct ContractTests {
             let snapshot = try SnapshotFile.example(name)
             let again = try SnapshotFile.decode(try SnapshotFile.encode(snapshot), name: name.rawValue)
             #expect(try SnapshotFile.encode(again) == SnapshotFile.encode(snapshot))
-            let report = Auditor.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
+            let report = Evaluator.evaluate(snapshot, context: .init(now: snapshot.collectedAt))
             #expect(report.findings.count > 20)
             // Every ROOT-BP practice appears in the report, covered or explicitly not evaluated.
             #expect(Set(report.findings.compactMap { $0.compliance["ROOT-BP"]?.first }).count == 21)
@@ -179,7 +149,7 @@ struct OrganizationEvaluationTests {
             for index in trails.indices { change(&trails[index]) }
             facts.trails = .value(trails)
             management.monitoring = .value(facts)
-            let report = Auditor.evaluate(
+            let report = Evaluator.evaluate(
                 OrganizationSnapshot(management: management, organizationID: "o-test", members: [member]),
                 context: .init(now: management.collectedAt))
             return report.findings.first { $0.checkId == "member-root-activity-monitored" }
@@ -222,7 +192,7 @@ struct OrganizationEvaluationTests {
                 member("666666666666", "aws-root@other.example"),
                 member("777777777777", nil),
             ])
-        let report = Auditor.evaluate(
+        let report = Evaluator.evaluate(
             organization,
             context: .init(now: management.collectedAt, emailPolicy: .init(companyDomains: ["example.com"])))
         func status(_ account: AccountID) -> Status? {
@@ -272,7 +242,7 @@ struct OrganizationEvaluationTests {
                     account: "333333333333", loginProfile: false, accessKeys: [], signingCertificates: [],
                     mfaDevices: [])),
             snapshot: nil)
-        let report = Auditor.evaluate(
+        let report = Evaluator.evaluate(
             OrganizationSnapshot(management: management, organizationID: "o-test", members: [unreachable, clean]),
             context: .init(now: management.collectedAt, emailPolicy: .init(companyDomains: ["example.com"])))
         let unreachableFindings = report.findings.filter { $0.accountId == "222222222222" }
@@ -293,7 +263,7 @@ struct OrganizationEvaluationTests {
         var broken = clean
         broken.accountID = "444444444444"
         broken.scpLevels = .value([SCPLevelFacts(target: "r-1", policies: [.init(name: "Garbled", content: "{oops")])])
-        let brokenReport = Auditor.evaluate(
+        let brokenReport = Evaluator.evaluate(
             OrganizationSnapshot(management: management, organizationID: "o-test", members: [broken]),
             context: .init(now: management.collectedAt))
         let verdict = brokenReport.findings.first {

@@ -98,8 +98,7 @@ public struct SNSSink: AlertSink {
     }
 
     public func send(_ detection: Detection) async throws {
-        let parts = topicARN.split(separator: ":", omittingEmptySubsequences: false)
-        let region = parts.count > 3 ? AWSRegion(String(parts[3])) : nil
+        let region = ARN(rawValue: topicARN).map { AWSRegion($0.region) }
         do {
             _ = try await client.sns(region: region).publish(
                 .init(

@@ -1,5 +1,6 @@
 import Foundation
 import RootGuardAWS
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 import RootGuardTrail

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardFiles
 import RootGuardModel
 
 /// What `watch` already delivered, so a redelivered message (or the same record in two messages) is alerted once

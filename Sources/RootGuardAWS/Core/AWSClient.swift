@@ -328,7 +328,7 @@ public final class AWSClient: Sendable {
         try JSONDecoder().decode(Output.self, from: Data("{}".utf8))
     }
 
-    static func describe(_ error: Error) -> String {
+    static func describe(_ error: any Error) -> String {
         switch error {
         case DecodingError.dataCorrupted(let context), DecodingError.typeMismatch(_, let context),
             DecodingError.valueNotFound(_, let context):
@@ -371,5 +371,19 @@ public final class AWSClient: Sendable {
                 ? "\(name)=<redacted>" : String(item)
         }
         return url[..<mark] + "?" + query.joined(separator: "&")
+    }
+}
+
+extension AWSClient {
+    /// Runs `body` and shuts the client down afterwards, whatever happens: the one way a client is closed.
+    public func using<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(self)
+            try? await shutdown()  // the work is done; a failed shutdown changes nothing the caller can act on
+            return result
+        } catch {
+            try? await shutdown()
+            throw error
+        }
     }
 }

@@ -68,7 +68,7 @@ public actor CachingCredentialProvider: CredentialProvider {
     let mandatory: TimeInterval
     let now: @Sendable () -> Date
     var cached: AWSCredentials?
-    var inFlight: Task<AWSCredentials, Error>?
+    var inFlight: Task<AWSCredentials, any Error>?
     /// How many times the base provider was asked (for tests and `--debug`).
     public private(set) var refreshCount = 0
 

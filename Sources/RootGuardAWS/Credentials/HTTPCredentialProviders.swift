@@ -71,7 +71,7 @@ public struct ContainerCredentialProvider: CredentialProvider {
         } else if let token = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"], !token.isEmpty {
             headers.append(("Authorization", token))
         }
-        var lastError: Error = CredentialError("container credentials: no attempt made")
+        var lastError: any Error = CredentialError("container credentials: no attempt made")
         for attempt in 1...3 {
             do {
                 let (status, body) = try await CredentialHTTP.send(

@@ -72,7 +72,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         let head = AWSHTTPResponseHead(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
-        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, Error>.makeStream()
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         let body = response.body
         let task = Task {
             do {

@@ -29,9 +29,9 @@ public struct AWSHTTPResponse: Sendable {
 /// A streamed body.
 public struct AWSHTTPBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
-    let stream: AsyncThrowingStream<ByteBuffer, Error>
+    let stream: AsyncThrowingStream<ByteBuffer, any Error>
 
-    public init(stream: AsyncThrowingStream<ByteBuffer, Error>) { self.stream = stream }
+    public init(stream: AsyncThrowingStream<ByteBuffer, any Error>) { self.stream = stream }
 
     /// A body already in memory.
     public init(bytes: [UInt8]) {
@@ -41,7 +41,7 @@ public struct AWSHTTPBody: AsyncSequence, Sendable {
         }
     }
 
-    public func makeAsyncIterator() -> AsyncThrowingStream<ByteBuffer, Error>.AsyncIterator {
+    public func makeAsyncIterator() -> AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator {
         stream.makeAsyncIterator()
     }
 

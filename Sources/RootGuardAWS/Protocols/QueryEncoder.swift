@@ -40,14 +40,16 @@ extension Dictionary: QueryMap where Key == String, Value: Encodable {
 private struct QueryValueEncoder: Encoder {
     let storage: QueryEncoder.Storage
     let path: String
-    var codingPath: [CodingKey] { [] }
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         KeyedEncodingContainer(QueryKeyedContainer<Key>(storage: storage, path: path))
     }
-    func unkeyedContainer() -> UnkeyedEncodingContainer { QueryUnkeyedContainer(storage: storage, path: path) }
-    func singleValueContainer() -> SingleValueEncodingContainer { QuerySingleContainer(storage: storage, path: path) }
+    func unkeyedContainer() -> any UnkeyedEncodingContainer { QueryUnkeyedContainer(storage: storage, path: path) }
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        QuerySingleContainer(storage: storage, path: path)
+    }
 
     func encodeValue<T: Encodable>(_ value: T) throws {
         switch value {
@@ -57,7 +59,7 @@ private struct QueryValueEncoder: Encoder {
         case let data as Data: storage.pairs.append((path, data.base64EncodedString()))
         case let int as Int: storage.pairs.append((path, String(int)))
         case let double as Double: storage.pairs.append((path, String(double)))
-        case let map as QueryMap: try map.encodeEntries(storage: storage, path: path)
+        case let map as any QueryMap: try map.encodeEntries(storage: storage, path: path)
         default: try value.encode(to: self)
         }
     }
@@ -66,7 +68,7 @@ private struct QueryValueEncoder: Encoder {
 private struct QueryKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let storage: QueryEncoder.Storage
     let path: String
-    var codingPath: [CodingKey] { [] }
+    var codingPath: [any CodingKey] { [] }
 
     func child(_ key: Key) -> String { path.isEmpty ? key.stringValue : "\(path).\(key.stringValue)" }
 
@@ -83,18 +85,18 @@ private struct QueryKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtoc
     )
         -> KeyedEncodingContainer<NestedKey>
     { KeyedEncodingContainer(QueryKeyedContainer<NestedKey>(storage: storage, path: child(key))) }
-    mutating func nestedUnkeyedContainer(forKey key: Key) -> UnkeyedEncodingContainer {
+    mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
         QueryUnkeyedContainer(storage: storage, path: child(key))
     }
-    mutating func superEncoder() -> Encoder { QueryValueEncoder(storage: storage, path: path) }
-    mutating func superEncoder(forKey key: Key) -> Encoder { QueryValueEncoder(storage: storage, path: child(key)) }
+    mutating func superEncoder() -> any Encoder { QueryValueEncoder(storage: storage, path: path) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder { QueryValueEncoder(storage: storage, path: child(key)) }
 }
 
 private struct QueryUnkeyedContainer: UnkeyedEncodingContainer {
     let storage: QueryEncoder.Storage
     let path: String
     var count = 0
-    var codingPath: [CodingKey] { [] }
+    var codingPath: [any CodingKey] { [] }
 
     init(storage: QueryEncoder.Storage, path: String) {
         self.storage = storage
@@ -114,16 +116,16 @@ private struct QueryUnkeyedContainer: UnkeyedEncodingContainer {
     )
         -> KeyedEncodingContainer<NestedKey>
     { KeyedEncodingContainer(QueryKeyedContainer<NestedKey>(storage: storage, path: nextPath())) }
-    mutating func nestedUnkeyedContainer() -> UnkeyedEncodingContainer {
+    mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
         QueryUnkeyedContainer(storage: storage, path: nextPath())
     }
-    mutating func superEncoder() -> Encoder { QueryValueEncoder(storage: storage, path: nextPath()) }
+    mutating func superEncoder() -> any Encoder { QueryValueEncoder(storage: storage, path: nextPath()) }
 }
 
 private struct QuerySingleContainer: SingleValueEncodingContainer {
     let storage: QueryEncoder.Storage
     let path: String
-    var codingPath: [CodingKey] { [] }
+    var codingPath: [any CodingKey] { [] }
     mutating func encodeNil() throws {}
     mutating func encode<T: Encodable>(_ value: T) throws {
         try QueryValueEncoder(storage: storage, path: path).encodeValue(value)

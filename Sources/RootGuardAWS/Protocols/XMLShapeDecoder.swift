@@ -12,7 +12,7 @@ package enum XMLShapeDecoder {
 
 private struct XMLValueDecoder: Decoder {
     let nodes: [XMLNode]
-    let codingPath: [CodingKey]
+    let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     var first: XMLNode? { nodes.first }
@@ -21,11 +21,11 @@ private struct XMLValueDecoder: Decoder {
         KeyedDecodingContainer(XMLKeyedContainer<Key>(node: first, codingPath: codingPath))
     }
 
-    func unkeyedContainer() throws -> UnkeyedDecodingContainer {
+    func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         XMLUnkeyedContainer(items: listItems(), codingPath: codingPath)
     }
 
-    func singleValueContainer() throws -> SingleValueDecodingContainer {
+    func singleValueContainer() throws -> any SingleValueDecodingContainer {
         XMLSingleValueContainer(decoder: self)
     }
 
@@ -75,7 +75,7 @@ private struct XMLValueDecoder: Decoder {
 
 private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let node: XMLNode?
-    let codingPath: [CodingKey]
+    let codingPath: [any CodingKey]
 
     /// `<entry><key>K</key><value>V</value></entry>` children make this container a map.
     var entries: [(String, XMLNode)]? {
@@ -134,24 +134,26 @@ private struct XMLKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol
             XMLKeyedContainer<NestedKey>(node: nodes(for: key).first, codingPath: codingPath + [key]))
     }
 
-    func nestedUnkeyedContainer(forKey key: Key) throws -> UnkeyedDecodingContainer {
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
         XMLUnkeyedContainer(
             items: XMLValueDecoder(nodes: nodes(for: key), codingPath: codingPath).listItems(),
             codingPath: codingPath + [key])
     }
 
-    func superDecoder() throws -> Decoder { XMLValueDecoder(nodes: node.map { [$0] } ?? [], codingPath: codingPath) }
-    func superDecoder(forKey key: Key) throws -> Decoder {
+    func superDecoder() throws -> any Decoder {
+        XMLValueDecoder(nodes: node.map { [$0] } ?? [], codingPath: codingPath)
+    }
+    func superDecoder(forKey key: Key) throws -> any Decoder {
         XMLValueDecoder(nodes: nodes(for: key), codingPath: codingPath + [key])
     }
 }
 
 private struct XMLUnkeyedContainer: UnkeyedDecodingContainer {
     let items: [XMLNode]
-    let codingPath: [CodingKey]
+    let codingPath: [any CodingKey]
     var currentIndex = 0
 
-    init(items: [XMLNode], codingPath: [CodingKey]) {
+    init(items: [XMLNode], codingPath: [any CodingKey]) {
         self.items = items
         self.codingPath = codingPath
     }
@@ -182,13 +184,13 @@ private struct XMLUnkeyedContainer: UnkeyedDecodingContainer {
     ) throws
         -> KeyedDecodingContainer<NestedKey>
     { try next().container(keyedBy: type) }
-    mutating func nestedUnkeyedContainer() throws -> UnkeyedDecodingContainer { try next().unkeyedContainer() }
-    mutating func superDecoder() throws -> Decoder { try next() }
+    mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer { try next().unkeyedContainer() }
+    mutating func superDecoder() throws -> any Decoder { try next() }
 }
 
 private struct XMLSingleValueContainer: SingleValueDecodingContainer {
     let decoder: XMLValueDecoder
-    var codingPath: [CodingKey] { decoder.codingPath }
+    var codingPath: [any CodingKey] { decoder.codingPath }
     func decodeNil() -> Bool { decoder.first == nil }
     func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeValue(T.self) }
     func decode(_ type: Bool.Type) throws -> Bool { try decoder.decodeValue(Bool.self) }

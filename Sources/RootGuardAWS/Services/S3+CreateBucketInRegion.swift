@@ -17,11 +17,11 @@ extension S3 {
 
         enum CodingKeys: CodingKey {}
 
-        public init(from decoder: Decoder) throws {
+        public init(from decoder: any Decoder) throws {
             bucket = ""
             region = ""
         }
-        public func encode(to encoder: Encoder) throws {}
+        public func encode(to encoder: any Encoder) throws {}
 
         public func bind(_ binding: inout AWSHTTPBinding) {
             binding.uri["Bucket"] = AWSHTTPBinding.text(bucket)

@@ -13,8 +13,8 @@ extension SecurityHub {
 
         enum CodingKeys: CodingKey {}
 
-        public init(from decoder: Decoder) throws { findings = [] }
-        public func encode(to encoder: Encoder) throws {}
+        public init(from decoder: any Decoder) throws { findings = [] }
+        public func encode(to encoder: any Encoder) throws {}
 
         public func bind(_ binding: inout AWSHTTPBinding) {
             var body = Array(#"{"Findings":["#.utf8)

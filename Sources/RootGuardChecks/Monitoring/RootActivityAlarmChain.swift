@@ -137,7 +137,7 @@ public struct RootActivityAlarmChain: Check {
                     let subscriptions = try needed(topic.subscriptions)
                     if let confirmed = subscriptions.first(where: \.isConfirmed) {
                         progress.links.append("alarm \(alarm.name)")
-                        progress.links.append("topic \(topic.arn.split(separator: ":").last ?? "")")
+                        progress.links.append("topic \(ARN(rawValue: topic.arn)?.resourceName ?? topic.arn)")
                         progress.links.append("\(confirmed.protocol) subscriber")
                         progress.evidence["alarm"] = .string(alarm.name)
                         progress.evidence["topic"] = .string(topic.arn)

@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// The account summary and the credential report must tell the same story about root; when they do not,

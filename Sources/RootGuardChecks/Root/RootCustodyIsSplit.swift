@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// ROOT-BP 12: nobody holds both the root password and an MFA device.

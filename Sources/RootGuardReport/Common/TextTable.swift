@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// Column-aligned text for terminal renderers. Every cell is passed through `TerminalSafe.escape` here, so a

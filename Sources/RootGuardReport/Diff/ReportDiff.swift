@@ -115,9 +115,7 @@ public enum DiffRenderer {
     }
 
     public static func json(_ diff: ReportDiff) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = JSONText.encoder(.pretty)
         return String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n"
     }
 }

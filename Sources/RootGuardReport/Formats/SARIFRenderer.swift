@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardChecks
 import RootGuardModel
 
 /// SARIF 2.1.0 for GitHub code scanning: one rule per check that produced a finding (with `security-severity`

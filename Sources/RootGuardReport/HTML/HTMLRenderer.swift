@@ -65,8 +65,7 @@ public enum HTMLRenderer {
     }
 
     static func evidenceText(_ evidence: [String: JSONValue]) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.pretty)
         return (try? String(decoding: encoder.encode(evidence), as: UTF8.self)) ?? ""
     }
 

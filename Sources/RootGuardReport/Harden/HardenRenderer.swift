@@ -76,9 +76,7 @@ public enum HardenRenderer {
 
     /// `--format json`: the plan (and outcome) as data.
     public static func json(_ outcome: HardenOutcome) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = JSONText.encoder(.pretty)
         return String(decoding: try encoder.encode(outcome), as: UTF8.self) + "\n"
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// The organization summary: one row per account, one column per practice, the worst status in each cell.

@@ -5,8 +5,7 @@ import RootGuardPolicy
 /// `rootguard policy`: the IAM policy as JSON, and the SCP simulation statement by statement.
 public enum PolicyRenderer {
     public static func json(_ policy: IAMPolicy) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.pretty)
         return String(decoding: try encoder.encode(policy), as: UTF8.self) + "\n"
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardModel
 import RootGuardTrail
 
 /// `rootguard trail --output json` (the whole report) and `--output jsonl` (one detection a line). Values are
@@ -35,14 +36,12 @@ public enum TrailJSONRenderer {
     }
 
     public static func json(_ report: TrailReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.pretty)
         return String(decoding: try encoder.encode(Document(report: report)), as: UTF8.self) + "\n"
     }
 
     public static func jsonl(_ report: TrailReport) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.compact)
         var out = ""
         for detection in report.detections {
             out += String(decoding: try encoder.encode(detection), as: UTF8.self) + "\n"

@@ -7,8 +7,7 @@ import RootGuardTrail
 /// is escaped in every human-readable form; JSON keeps the values and its escaping makes them safe.
 public enum AlertRenderer {
     static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.compact)
         return encoder
     }()
 

@@ -1,5 +1,4 @@
 import Foundation
-import RootGuardModel
 
 /// AWS's rules for the root user's password, and a generator that always satisfies them.
 public enum RootPassword {

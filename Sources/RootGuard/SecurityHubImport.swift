@@ -2,41 +2,6 @@ import Foundation
 import RootGuardAWS
 import RootGuardModel
 
-/// Reading a report rootguard wrote with `--output json` (for `diff` and `--baseline`).
-public enum ReportFile {
-    public struct LoadError: Error, CustomStringConvertible {
-        public let description: String
-    }
-
-    public static func load(_ path: String) throws -> ReportV1 {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LoadError(description: "\(path): cannot read the file")
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw LoadError(
-                description: "\(path): not a JSON object; give a report written by `rootguard audit --output json`")
-        }
-        if object["detections"] != nil && object["findings"] == nil {
-            throw LoadError(
-                description: "\(path): a trail report; diff compares audit reports (`rootguard audit --output json`)")
-        }
-        guard let version = object["schemaVersion"] as? Int else {
-            throw LoadError(description: "\(path): no schemaVersion; not a rootguard audit report")
-        }
-        guard version == 1 else {
-            throw LoadError(
-                description: "\(path): report schema version \(version); this rootguard reads version 1")
-        }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        do {
-            return try decoder.decode(ReportV1.self, from: data)
-        } catch let error as DecodingError {
-            throw LoadError(description: "\(path): invalid report: \(SnapshotFile.describe(error))")
-        }
-    }
-}
-
 /// Sends ASFF findings to Security Hub (`BatchImportFindings`, at most 100 a call), retrying the findings Security
 /// Hub names as failed, a bounded number of times.
 public enum SecurityHubImport {
@@ -51,8 +16,7 @@ public enum SecurityHubImport {
 
     public static func run(_ findings: [JSONValue], client: AWSClient, attempts: Int = 3) async throws -> Outcome {
         var outcome = Outcome()
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let encoder = JSONText.encoder(.compact)
         var pending: [(id: String, body: Data)] = try findings.map { finding in
             var id = ""
             if case .object(let fields) = finding, case .string(let text)? = fields["Id"] { id = text }

@@ -3,24 +3,6 @@ import RootGuardAWS
 import RootGuardModel
 
 extension RootMonitoring {
-    /// Carries out the plan in order; stops at the first failure (what follows may depend on it) and reports exactly
-    /// what was done. Running again plans only what is still missing.
-    public static func apply(_ plan: Plan, client: AWSClient) async -> [AppliedChange] {
-        var applied: [AppliedChange] = []
-        for (step, change) in zip(plan.steps, plan.plan.changes) {
-            do {
-                try await run(step, plan: plan, client: client)
-                applied.append(.init(change: change, error: nil))
-            } catch {
-                applied.append(.init(change: change, error: "\(error)"))
-                break
-            }
-        }
-        return applied
-    }
-
-    static var iamTags: [IAM.Tag] { [.init(key: tag.key, value: tag.value)] }
-
     static func run(_ step: Step, plan: Plan, client: AWSClient) async throws {
         let home = AWSRegion(plan.home)
         switch step {
@@ -34,8 +16,9 @@ extension RootMonitoring {
             _ = try await iam.createRole(
                 .init(
                     roleName: name,
-                    assumeRolePolicyDocument: .init(json: trustPolicy(service: service, account: plan.account)),
-                    description: "rootguard: root-activity monitoring", tags: iamTags))
+                    assumeRolePolicyDocument: .init(
+                        json: PolicyJSON.serviceTrust(service: service, account: plan.account)),
+                    description: "rootguard: root-activity monitoring", tags: ManagedTag.iam))
             switch name {
             case configRoleName:
                 _ = try await iam.attachRolePolicy(
@@ -47,17 +30,17 @@ extension RootMonitoring {
             }
         case .createLogGroup:
             _ = try await client.cloudWatchLogs(region: home).createLogGroup(
-                .init(logGroupName: logGroupName, tags: [tag.key: tag.value]))
+                .init(logGroupName: logGroupName, tags: ManagedTag.map))
         case .createTrail(let bucket):
             // A new role takes a few seconds to be usable by CloudTrail: retried while AWS says so.
-            try await retryingPropagation {
+            try await Propagation.retrying {
                 _ = try await client.cloudTrail(region: home).createTrail(
                     .init(
                         name: trailName, s3BucketName: bucket, includeGlobalServiceEvents: true,
                         isMultiRegionTrail: true, enableLogFileValidation: true,
                         cloudWatchLogsLogGroupArn: plan.logGroupARN,
                         cloudWatchLogsRoleArn: plan.roleARN(trailRoleName),
-                        tagsList: [.init(key: tag.key, value: tag.value)]))
+                        tagsList: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
             }
         case .putEventSelectors:
             _ = try await client.cloudTrail(region: home).putEventSelectors(
@@ -77,7 +60,7 @@ extension RootMonitoring {
             _ = try await client.sns(region: home).createTopic(
                 .init(
                     name: topicName, attributes: ["Policy": topicPolicy(plan: plan)],
-                    tags: [.init(key: tag.key, value: tag.value)]))
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
         case .subscribe(let proto, let endpoint):
             _ = try await client.sns(region: home).subscribe(
                 .init(topicArn: plan.topicARN, protocol: proto, endpoint: endpoint))
@@ -88,32 +71,31 @@ extension RootMonitoring {
                     actionsEnabled: true, alarmActions: [topic], metricName: metricName, namespace: metricNamespace,
                     statistic: "Sum", period: 300, evaluationPeriods: 1, threshold: 1,
                     comparisonOperator: "GreaterThanOrEqualToThreshold", treatMissingData: "notBreaching",
-                    tags: [.init(key: tag.key, value: tag.value)]))
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
         case .putRule(let region, let kind, let forward):
             let events = client.eventBridge(region: AWSRegion(region))
             _ = try await events.putRule(
                 .init(
                     name: kind.name, eventPattern: kind.pattern, state: "ENABLED",
                     description: "rootguard: \(kind == .signIn ? "root console sign-in" : "root API calls")",
-                    tags: [.init(key: tag.key, value: tag.value)]))
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
             let target: EventBridge.Target =
                 forward
                 ? .init(id: "rootguard-home-bus", arn: plan.homeBusARN, roleArn: plan.roleARN(forwardRoleName))
                 : .init(id: "rootguard-topic", arn: plan.topicARN)
-            try await retryingPropagation {
+            try await Propagation.retrying {
                 let result = try await events.putTargets(.init(rule: kind.name, targets: [target]))
                 if let failed = result.failedEntries?.first, (result.failedEntryCount ?? 0) > 0 {
-                    throw Failure(
-                        description:
-                            "events PutTargets \(kind.name) (\(region)): \(failed.errorCode ?? "") \(failed.errorMessage ?? "")"
+                    throw HardenFailure(
+                        "events PutTargets \(kind.name) (\(region)): \(failed.errorCode ?? "") \(failed.errorMessage ?? "")"
                     )
                 }
             }
         case .createDetector(let region):
             _ = try await client.guardDuty(region: AWSRegion(region)).createDetector(
-                .init(enable: true, tags: [tag.key: tag.value]))
+                .init(enable: true, tags: ManagedTag.map))
         case .putConfigurationRecorder:
-            try await retryingPropagation {
+            try await Propagation.retrying {
                 _ = try await client.configService(region: home).putConfigurationRecorder(
                     .init(
                         configurationRecorder: .init(
@@ -121,7 +103,7 @@ extension RootMonitoring {
                             recordingGroup: .init(allSupported: true, includeGlobalResourceTypes: true))))
             }
         case .putDeliveryChannel(let bucket):
-            try await retryingPropagation {
+            try await Propagation.retrying {
                 _ = try await client.configService(region: home).putDeliveryChannel(
                     .init(deliveryChannel: .init(name: recorderName, s3BucketName: bucket, s3KeyPrefix: "config")))
             }
@@ -135,53 +117,19 @@ extension RootMonitoring {
                         configRuleName: configRuleName(identifier),
                         description: "rootguard: ROOT-BP 20",
                         source: .init(owner: "AWS", sourceIdentifier: identifier)),
-                    tags: [.init(key: tag.key, value: tag.value)]))
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
         case .enableSecurityHub:
             _ = try await client.securityHub(region: AWSRegion(plan.hubRegion)).enableSecurityHub(
-                .init(tags: [tag.key: tag.value], enableDefaultStandards: false))
+                .init(tags: ManagedTag.map, enableDefaultStandards: false))
         case .enableFSBP:
             _ = try await client.securityHub(region: AWSRegion(plan.hubRegion)).batchEnableStandards(
                 .init(standardsSubscriptionRequests: [.init(standardsArn: plan.fsbpARN)]))
         }
     }
 
-    /// Retries while AWS has not yet propagated a just-created role or bucket policy (about 30 s at most).
-    static func retryingPropagation(_ body: () async throws -> Void) async throws {
-        let propagation: Set<String> = [
-            "InvalidCloudWatchLogsRoleArnException", "InvalidCloudWatchLogsLogGroupArnException",
-            "InsufficientS3BucketPolicyException", "InsufficientDeliveryPolicyException", "InvalidRoleException",
-            "InsufficientEncryptionPolicyException",
-        ]
-        var delay = 1.0
-        for attempt in 1... {
-            do {
-                return try await body()
-            } catch let error as AWSError where propagation.contains(error.code) && attempt < 6 {
-                try await Task.sleep(for: .seconds(delay))
-                delay *= 2
-            }
-        }
-    }
-
     // MARK: - Policies
 
-    static func json(_ value: JSONValue) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
-    }
-
-    static func trustPolicy(service: String, account: AccountID) -> String {
-        json([
-            "Version": "2012-10-17",
-            "Statement": [
-                [
-                    "Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole",
-                    "Condition": ["StringEquals": ["aws:SourceAccount": .string(account.rawValue)]],
-                ]
-            ],
-        ])
-    }
+    static func json(_ value: JSONValue) -> String { PolicyJSON.text(value) }
 
     /// The inline policy of the trail's and the forwarder's roles.
     static func rolePolicy(_ name: String, plan: Plan) -> String {

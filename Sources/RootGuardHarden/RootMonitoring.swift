@@ -15,8 +15,9 @@ import RootGuardPatterns
 /// rootguard's pattern engines first. Everything it creates is named `rootguard-…` and tagged
 /// `managed-by=rootguard`; an existing resource it did not create is never changed — when one is the broken link,
 /// the plan says so in a note.
-public enum RootMonitoring {
-    public static let tag = (key: "managed-by", value: "rootguard")
+public struct RootMonitoring: Hardener {
+    public static let subcommand = "monitoring"
+    public static let formats: Set<HardenFormat> = [.plan, .json, .cloudformation, .terraform]
     public static let trailName = "rootguard-trail"
     public static let logGroupName = "rootguard-cloudtrail"
     public static let trailRoleName = "rootguard-cloudtrail-to-logs"
@@ -76,9 +77,9 @@ public enum RootMonitoring {
             let value = String(text[text.index(after: colon)...])
             switch scheme {
             case "sns":
-                guard value.hasPrefix("arn:"), value.split(separator: ":", omittingEmptySubsequences: false).count == 6,
-                    value.split(separator: ":")[2] == "sns"
-                else { throw Invalid(description: "--notify sns: needs a topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)") }
+                guard let arn = ARN(rawValue: value), arn.isSNSTopic else {
+                    throw Invalid(description: "--notify sns: needs a topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
+                }
                 return .sns(value)
             case "email":
                 let parts = value.split(separator: "@", omittingEmptySubsequences: false)
@@ -120,8 +121,37 @@ public enum RootMonitoring {
         }
     }
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
+    public var options: Options
+
+    public init(options: Options) { self.options = options }
+
+    /// The monitoring facts (as `audit` collects them) and what else the plan needs to know.
+    public struct State: Sendable {
+        public var facts: MonitoringFacts
+        public var extra: Extra
+    }
+
+    public func read(client: AWSClient) async throws -> State {
+        let (facts, extra) = try await Self.read(client: client, options: options)
+        return State(facts: facts, extra: extra)
+    }
+
+    public func plan(_ state: State, client: AWSClient) async throws -> Plan {
+        try Self.plan(facts: state.facts, extra: state.extra, options: options)
+    }
+
+    public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {
+        try await Self.run(step, plan: plan, client: client)
+    }
+
+    public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
+        try await Self.reaudit(client: client, plan: plan)
+    }
+
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+        guard let client else { throw HardenFailure("harden monitoring reads the account for its code") }
+        let plan = try await self.plan(try await read(client: client), client: client)
+        return format == .terraform ? Self.terraform(plan) : try Self.cloudFormation(plan)
     }
 
     /// One change, as the plan carries it out.
@@ -182,7 +212,8 @@ public enum RootMonitoring {
     }
 
     /// The plan, with what it needs to be carried out.
-    public struct Plan: Sendable {
+    public struct Plan: OneChangePerStepPlan {
+        public typealias Step = RootMonitoring.Step
         public var plan: HardenPlan
         public var steps: [Step]
         /// Where the log group, alarm, topic and Config go.
@@ -235,12 +266,11 @@ public enum RootMonitoring {
         // Root sign-in events arrive in us-east-1 only: it is always examined (and given its sign-in rule).
         let regions = options.regions.map { $0.contains("us-east-1") ? $0 : ["us-east-1"] + $0 }
         guard case .value(let facts) = await MonitoringCollector(client: client, regions: regions).collect()
-        else { throw Failure(description: "the monitoring facts could not be collected") }
-        let identity = try await client.sts().getCallerIdentity()
-        let account = try AccountID.parse(identity.account ?? "", what: "sts GetCallerIdentity account")
-        let partition = identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws"
+        else { throw HardenFailure("the monitoring facts could not be collected") }
+        let identity = try await client.callerIdentity()
+        let account = identity.account
         let region = client.configuration.region.rawValue
-        var extra = Extra(account: account, partition: partition, region: region)
+        var extra = Extra(account: account, partition: identity.partition, region: region)
         for name in [trailRoleName, forwardRoleName, configRoleName] {
             do {
                 _ = try await client.iam().getRole(.init(roleName: name))
@@ -260,9 +290,9 @@ public enum RootMonitoring {
         if case .sns(let given) = options.notify {
             topic = given
         } else {
-            topic = "arn:\(partition):sns:\(home):\(account):\(topicName)"
+            topic = "arn:\(identity.partition):sns:\(home):\(account):\(topicName)"
         }
-        let sns = client.sns(region: AWSRegion(String(topic.split(separator: ":")[3])))
+        let sns = client.sns(region: AWSRegion(ARN(rawValue: topic)?.region ?? home))
         do {
             let attributes = try await sns.getTopicAttributes(.init(topicArn: topic)).attributes ?? [:]
             extra.topicExists = true
@@ -277,7 +307,7 @@ public enum RootMonitoring {
             }
         } catch let error as AWSError where error.code == "NotFound" || error.kind == .notFound {
             if case .sns = options.notify {
-                throw Failure(description: "--notify topic \(topic) does not exist (sns GetTopicAttributes: NotFound)")
+                throw HardenFailure("--notify topic \(topic) does not exist (sns GetTopicAttributes: NotFound)")
             }
         }
         extra.deliveryChannels =
@@ -300,7 +330,7 @@ public enum RootMonitoring {
         switch collected {
         case .value(let value): return value
         case .unavailable(let reason):
-            throw Failure(description: "cannot plan: \(what) could not be read: \(reason.reason)")
+            throw HardenFailure("cannot plan: \(what) could not be read: \(reason.reason)")
         }
     }
 
@@ -341,16 +371,14 @@ public enum RootMonitoring {
         var bucketNeeded = false
         var topicARN = "arn:\(extra.partition):sns:\(home):\(extra.account):\(topicName)"
         if case .sns(let given) = options.notify {
-            let parts = given.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts[1] == Substring(extra.partition) else {
-                throw Failure(
-                    description:
-                        "--notify topic \(given) is in partition \(parts[1]), this account in \(extra.partition)")
+            let arn = try ARN.parse(given, what: "--notify topic")
+            guard arn.partition == extra.partition else {
+                throw HardenFailure(
+                    "--notify topic \(given) is in partition \(arn.partition), this account in \(extra.partition)")
             }
-            guard parts[3] == Substring(home) else {
-                throw Failure(
-                    description:
-                        "--notify topic \(given) is in \(parts[3]), but the alarm and the rules' topic must be in \(home) (CloudWatch alarms and EventBridge notify SNS topics in their own region)"
+            guard arn.region == home else {
+                throw HardenFailure(
+                    "--notify topic \(given) is in \(arn.region), but the alarm and the rules' topic must be in \(home) (CloudWatch alarms and EventBridge notify SNS topics in their own region)"
                 )
             }
             topicARN = given
@@ -382,9 +410,8 @@ public enum RootMonitoring {
                 if !(coverage.read && coverage.write) { steps.append((.putEventSelectors, why16)) }
                 if !status.isLogging { steps.append((.startLogging, why16)) }
                 if ours.logGroup == nil || !ours.isMultiRegion {
-                    throw Failure(
-                        description:
-                            "\(trailName) exists but is \(ours.isMultiRegion ? "not delivering to CloudWatch Logs" : "single-region"); delete it and run again"
+                    throw HardenFailure(
+                        "\(trailName) exists but is \(ours.isMultiRegion ? "not delivering to CloudWatch Logs" : "single-region"); delete it and run again"
                     )
                 }
                 group = ours.logGroup.map { ($0.name, $0.region) }
@@ -407,7 +434,7 @@ public enum RootMonitoring {
         if chainBroken, let group {
             let verdict = RootPatternVerdicts.metricFilter(metricFilterPattern)
             guard verdict.isProven, verdict.noisy.isEmpty else {
-                throw Failure(description: "internal: the generated metric filter is not proven: \(verdict.summary)")
+                throw HardenFailure("internal: the generated metric filter is not proven: \(verdict.summary)")
             }
             let existing = facts.trails.value?.compactMap(\.logGroup).first { $0.name == group.name }
             let filters = existing?.metricFilters.value ?? []
@@ -466,7 +493,7 @@ public enum RootMonitoring {
         }
         for kind in RuleKind.allCases {
             guard RootPatternVerdicts.coveredCategories(ofEventRule: kind.pattern).contains(kind.category) else {
-                throw Failure(description: "internal: the generated \(kind.name) pattern is not proven")
+                throw HardenFailure("internal: the generated \(kind.name) pattern is not proven")
             }
         }
         if !ruleSteps.isEmpty {
@@ -573,7 +600,7 @@ public enum RootMonitoring {
         }
 
         let result = Plan(
-            plan: HardenPlan(subcommand: "monitoring", changes: [], notes: notes), steps: steps.map(\.0), home: home,
+            plan: HardenPlan(subcommand: subcommand, changes: [], notes: notes), steps: steps.map(\.0), home: home,
             hubRegion: extra.region,
             account: extra.account, partition: extra.partition, topicARN: topicARN, regions: facts.regions,
             regionsGiven: facts.regionsSource == "--regions")
@@ -581,7 +608,8 @@ public enum RootMonitoring {
         described.plan.changes = steps.map { describe($0.0, why: $0.1, in: result, hubRegion: hubRegion) }
         if !steps.isEmpty {
             described.plan.notes.append(
-                "everything created is named rootguard-… and tagged \(tag.key)=\(tag.value); nothing else is changed")
+                "everything created is named rootguard-… and tagged \(ManagedTag.key)=\(ManagedTag.value); nothing else is changed"
+            )
         }
         return described
     }
@@ -742,11 +770,10 @@ public enum RootMonitoring {
     public static func reaudit(client: AWSClient, plan: Plan) async throws -> [Finding] {
         let facts = await MonitoringCollector(client: client, regions: plan.regionsGiven ? plan.regions : nil)
             .collect()
-        let identity = try await client.sts().getCallerIdentity()
-        let account = try AccountID.parse(identity.account ?? "", what: "sts GetCallerIdentity account")
+        let account = try await client.callerIdentity().account
         let extra = Extra(account: account, partition: plan.partition, region: client.configuration.region.rawValue)
         guard case .value(let value) = facts else {
-            throw Failure(description: "the re-audit could not collect the monitoring facts")
+            throw HardenFailure("the re-audit could not collect the monitoring facts")
         }
         let snapshot = monitoringSnapshot(value, extra)
         return checks.flatMap { $0.evaluate(snapshot, EvaluationContext(now: Date())) }

@@ -1,41 +1,9 @@
-import Foundation
-import RootGuardAWS
-import RootGuardChecks
-import RootGuardCollect
 import RootGuardCompliance
 import RootGuardModel
 
-/// collect → evaluate → report, for one account.
-public enum Auditor {
-    public static var version: String { RootGuardVersion.current }
-
-    /// Collects a snapshot of the account the client's credentials belong to: the root user's own posture and,
-    /// unless `monitoring` is false, how root activity is monitored in `regions` (nil: every enabled region).
-    public static func collect(
-        client: AWSClient, reportWait: Duration = .seconds(120), monitoring: Bool = true, regions: [String]? = nil,
-        prove: Bool = false
-    ) async throws -> Snapshot {
-        async let account = AccountCollector(client: client, reportWait: reportWait, toolVersion: version).collect()
-        async let watched: Collected<MonitoringFacts>? =
-            monitoring ? MonitoringCollector(client: client, regions: regions).collect() : nil
-        var snapshot = try await account
-        var facts = await watched
-        if prove, case .value(var value)? = facts {
-            value.proofs = await PatternProver(client: client).prove(value)
-            facts = .value(value)
-        }
-        snapshot.monitoring = facts
-        return snapshot
-    }
-
-    /// Every IAM action `collect` may call (`rootguard policy`).
-    public static var requiredActions: [String] {
-        Array(
-            Set(AccountCollector.requiredActions + MonitoringCollector.requiredActions + PatternProver.requiredActions)
-        )
-        .sorted()
-    }
-
+/// Snapshot → report: every registered check, and a NOT_EVALUATED finding for each practice no check covers yet.
+/// Pure: no clock (the context carries "now"), no network; `audit`, the re-audits and the report tests share it.
+public enum Evaluator {
     /// Runs every registered check. Practices no check covers yet are reported as NOT_EVALUATED, not skipped.
     public static func evaluate(_ snapshot: Snapshot, context: EvaluationContext) -> ReportV1 {
         var findings = CheckRegistry.all.flatMap { $0.evaluate(snapshot, context) }
@@ -60,11 +28,11 @@ public enum Auditor {
                     accountId: snapshot.account.accountID,
                     resource: "arn:\(snapshot.account.partition):::\(snapshot.account.accountID)",
                     message:
-                        "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
+                        "Not evaluated: rootguard \(RootGuardVersion.current) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
                     compliance: ["ROOT-BP": [practice.id.rawValue]], evidence: [:],
                     remediation: "See \(practicesDocument) for how to verify this practice by hand."))
         }
-        return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
+        return ReportV1(generatedAt: context.now, tool: .init(version: RootGuardVersion.current), findings: findings)
     }
 
     /// An organization: the management account's checks, every member snapshot's checks, and the organization checks.
@@ -94,19 +62,13 @@ public enum Auditor {
                     checkId: .coverage(of: practice.id), status: .notEvaluated, severity: .info,
                     accountId: organization.management.account.accountID, resource: organization.organizationID,
                     message:
-                        "Not evaluated: rootguard \(version) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
+                        "Not evaluated: rootguard \(RootGuardVersion.current) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
                     compliance: ["ROOT-BP": [practice.id.rawValue]],
                     remediation: "See \(practicesDocument) for how to verify this practice by hand."))
         }
-        return ReportV1(generatedAt: context.now, tool: .init(version: version), findings: findings)
+        return ReportV1(generatedAt: context.now, tool: .init(version: RootGuardVersion.current), findings: findings)
     }
 
     /// Where the practices are explained, in rootguard's own repository.
     public static let practicesDocument = "docs/PRACTICES.md in the rootguard repository"
-
-    /// Exit code for `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
-    public static func exitCode(for report: ReportV1, failOn threshold: Severity?) -> Int32 {
-        guard let threshold else { return 0 }
-        return report.findings.contains { $0.status == .fail && $0.severity >= threshold } ? 2 : 0
-    }
 }

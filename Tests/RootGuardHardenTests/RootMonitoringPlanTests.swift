@@ -1,5 +1,5 @@
 import Foundation
-import RootGuard
+import RootGuardHarden
 import RootGuardModel
 import RootGuardPatterns
 import Testing
@@ -122,12 +122,12 @@ struct RootMonitoringPlanTests {
     }
 
     @Test func aTopicInAnotherRegionOrPartitionIsRefused() throws {
-        #expect(throws: RootMonitoring.Failure.self) {
+        #expect(throws: HardenFailure.self) {
             try RootMonitoring.plan(
                 facts: Self.facts(), extra: Self.extra(),
                 options: .init(notify: .sns("arn:aws:sns:eu-west-1:123456789012:alerts")))
         }
-        #expect(throws: RootMonitoring.Failure.self) {
+        #expect(throws: HardenFailure.self) {
             try RootMonitoring.plan(
                 facts: Self.facts(), extra: Self.extra(),
                 options: .init(notify: .sns("arn:aws-cn:sns:us-east-1:123456789012:alerts")))

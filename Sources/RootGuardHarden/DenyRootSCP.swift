@@ -9,9 +9,10 @@ import RootGuardPolicy
 /// (`aws:AssumedRoot`, so centralised root tasks keep working), attached to the organization root or the given
 /// targets. Proven with rootguard's SCP evaluator before it is proposed; only rootguard's own policy
 /// (`rootguard-deny-root`, tagged `managed-by=rootguard`) is ever created or attached, nothing is detached.
-public enum DenyRootSCP {
+public struct DenyRootSCP: Hardener {
+    public static let subcommand = "scp"
+    public static let formats: Set<HardenFormat> = [.plan, .json, .cloudformation, .terraform]
     public static let policyName = "rootguard-deny-root"
-    public static let tag = (key: "managed-by", value: "rootguard")
     /// AWS's quota of SCPs attached to one root, OU or account.
     public static let maxPoliciesPerTarget = 5
     public static let requiredActions = [
@@ -21,9 +22,10 @@ public enum DenyRootSCP {
         "organizations:AttachPolicy",
     ]
 
-    public struct Failure: Error, CustomStringConvertible {
-        public let description: String
-    }
+    /// The organization root, OUs or accounts to attach to (empty: the root).
+    public var targets: [String]
+
+    public init(targets: [String] = []) { self.targets = targets }
 
     /// The policy: deny everything to `arn:<partition>:iam::*:root` when the request is not an AssumeRoot session.
     public static func document(partition: String) -> IAMPolicy {
@@ -38,9 +40,7 @@ public enum DenyRootSCP {
     }
 
     public static func documentText(partition: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(document(partition: partition))) ?? Data(), as: UTF8.self)
+        PolicyJSON.text(document(partition: partition))
     }
 
     /// What the organization looks like to the plan.
@@ -55,10 +55,12 @@ public enum DenyRootSCP {
         public var partition: String
     }
 
+    public func read(client: AWSClient) async throws -> State { try await Self.read(client: client, targets: targets) }
+
     public static func read(client: AWSClient, targets: [String]) async throws -> State {
         let organizations = client.organizations()
         guard let root = try await organizations.listRoots(.init()).roots?.first, let rootID = root.id else {
-            throw Failure(description: "organizations ListRoots returned no root; run from the management account")
+            throw HardenFailure("organizations ListRoots returned no root; run from the management account")
         }
         let scpEnabled =
             root.policyTypes?.contains { $0.type == "SERVICE_CONTROL_POLICY" && $0.status == "ENABLED" } ?? false
@@ -85,7 +87,7 @@ public enum DenyRootSCP {
                 || error.code == "ParentNotFoundException"
                 || error.code == "AccountNotFoundException" || error.kind == .notFound
             {
-                throw Failure(description: "target \(target) does not exist in this organization")
+                throw HardenFailure("target \(target) does not exist in this organization")
             }
             attached[target] = ids
         }
@@ -93,16 +95,30 @@ public enum DenyRootSCP {
         for try await page in organizations.listAccountsPaginator(.init()) {
             members += page.accounts?.compactMap { $0.id.flatMap(AccountID.init(rawValue:)) } ?? []
         }
-        let identity = try await client.sts().getCallerIdentity()
-        let partition = identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws"
-        let management = identity.account.flatMap(AccountID.init(rawValue:))
+        let identity = try await client.callerIdentity()
         return State(
             rootID: rootID, scpEnabled: scpEnabled, policyID: policyID, attached: attached,
-            members: members.filter { $0 != management }, partition: partition)
+            members: members.filter { $0 != identity.account }, partition: identity.partition)
+    }
+
+    public struct Plan: OneChangePerStepPlan {
+        public typealias Step = DenyRootSCP.Step
+        public var plan: HardenPlan
+        public var steps: [Step]
+    }
+
+    public enum Step: Sendable, Hashable {
+        case enablePolicyType
+        case createPolicy
+        case attach(target: String)
+    }
+
+    public func plan(_ state: State, client: AWSClient) async throws -> Plan {
+        try await Self.plan(state, targets: targets, client: client)
     }
 
     /// Reads every member's SCP path, then plans.
-    public static func plan(_ state: State, targets: [String], client: AWSClient) async throws -> HardenPlan {
+    public static func plan(_ state: State, targets: [String], client: AWSClient) async throws -> Plan {
         let collector = SCPPathCollector(client: client, cache: .init(wholeOrganization: true))
         var levels: [AccountID: [SCPEvaluator.Level]] = [:]
         for member in state.members { levels[member] = try await collector.levels(account: member.rawValue) }
@@ -113,14 +129,16 @@ public enum DenyRootSCP {
     public static func plan(
         _ state: State, targets: [String], levels: [AccountID: [SCPEvaluator.Level]]
     ) throws
-        -> HardenPlan
+        -> Plan
     {
         let chosen = targets.isEmpty ? [state.rootID] : targets
+        var steps: [Step] = []
         var changes: [PlannedChange] = []
         var notes: [String] = []
         let why = "member-root-denied-by-scp (ROOT-BP 15)"
         try prove(partition: state.partition, targets: chosen, levels: levels, rootID: state.rootID)
         if !state.scpEnabled {
+            steps.append(.enablePolicyType)
             changes.append(
                 .init(
                     service: "organizations", action: "EnablePolicyType",
@@ -128,6 +146,7 @@ public enum DenyRootSCP {
                     why: why))
         }
         if state.policyID == nil {
+            steps.append(.createPolicy)
             changes.append(
                 .init(service: "organizations", action: "CreatePolicy", resource: policyName, why: why))
         }
@@ -135,21 +154,21 @@ public enum DenyRootSCP {
             let ids = state.attached[target] ?? []
             if let ours = state.policyID, ids.contains(ours) { continue }
             guard ids.count < maxPoliciesPerTarget else {
-                throw Failure(
-                    description:
-                        "target \(target) already has \(ids.count) SCPs attached, AWS's maximum; detach one (rootguard never does) or choose another target"
+                throw HardenFailure(
+                    "target \(target) already has \(ids.count) SCPs attached, AWS's maximum; detach one (rootguard never does) or choose another target"
                 )
             }
+            steps.append(.attach(target: target))
             changes.append(
                 .init(service: "organizations", action: "AttachPolicy", resource: "\(policyName) → \(target)", why: why)
             )
         }
         if !changes.isEmpty {
             notes.append(
-                "existing SCPs stay attached; only \(policyName) (tagged \(tag.key)=\(tag.value)) is created or attached"
+                "existing SCPs stay attached; only \(policyName) (tagged \(ManagedTag.key)=\(ManagedTag.value)) is created or attached"
             )
         }
-        return HardenPlan(subcommand: "scp", changes: changes, notes: notes)
+        return Plan(plan: HardenPlan(subcommand: subcommand, changes: changes, notes: notes), steps: steps)
     }
 
     /// With the policy at each chosen target, every member's root must be denied the probe actions (and AssumeRoot
@@ -169,45 +188,45 @@ public enum DenyRootSCP {
                 let result = SCPEvaluator.evaluate(
                     levels: withPolicy, .root(account: account, partition: partition, action: action))
                 guard !result.permitted else {
-                    throw Failure(
-                        description: "internal: the generated SCP would still let the root of \(account) do \(action)")
+                    throw HardenFailure(
+                        "internal: the generated SCP would still let the root of \(account) do \(action)")
                 }
             }
         }
     }
 
-    public static func apply(_ plan: HardenPlan, state: State, client: AWSClient) async -> [AppliedChange] {
+    public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {
         let organizations = client.organizations()
-        var policyID = state.policyID
-        var applied: [AppliedChange] = []
-        for change in plan.changes {
-            do {
-                switch change.action {
-                case "EnablePolicyType":
-                    _ = try await organizations.enablePolicyType(
-                        .init(rootId: state.rootID, policyType: "SERVICE_CONTROL_POLICY"))
-                case "CreatePolicy":
-                    let created = try await organizations.createPolicy(
-                        .init(
-                            content: documentText(partition: state.partition),
-                            description: "rootguard: deny the root user in member accounts, except AssumeRoot sessions",
-                            name: policyName, type: "SERVICE_CONTROL_POLICY",
-                            tags: [.init(key: tag.key, value: tag.value)]))
-                    policyID = created.policy?.policySummary?.id
-                case "AttachPolicy":
-                    guard let policyID else { throw Failure(description: "\(policyName) was not created") }
-                    let target = String(change.resource.split(separator: " ").last ?? "")
-                    _ = try await organizations.attachPolicy(.init(policyId: policyID, targetId: target))
-                default:
-                    throw Failure(description: "unknown change \(change.action)")
-                }
-                applied.append(.init(change: change, error: nil))
-            } catch {
-                applied.append(.init(change: change, error: "\(error)"))
-                break  // what follows depends on it; running again finishes the job
-            }
+        switch step {
+        case .enablePolicyType:
+            _ = try await organizations.enablePolicyType(
+                .init(rootId: state.rootID, policyType: "SERVICE_CONTROL_POLICY"))
+        case .createPolicy:
+            let created = try await organizations.createPolicy(
+                .init(
+                    content: Self.documentText(partition: state.partition),
+                    description: "rootguard: deny the root user in member accounts, except AssumeRoot sessions",
+                    name: Self.policyName, type: "SERVICE_CONTROL_POLICY",
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
+            state.policyID = created.policy?.policySummary?.id
+        case .attach(let target):
+            guard let policyID = state.policyID else { throw HardenFailure("\(Self.policyName) was not created") }
+            _ = try await organizations.attachPolicy(.init(policyId: policyID, targetId: target))
         }
-        return applied
+    }
+
+    /// ROOT-BP 15 for every member, on the organization read afresh.
+    public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
+        try await Reaudit.memberRootDeniedBySCP(client: client)
+    }
+
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+        guard let client else { throw HardenFailure("harden scp reads the organization for its code") }
+        let state = try await read(client: client)
+        let chosen = targets.isEmpty ? [state.rootID] : targets
+        return format == .terraform
+            ? Self.terraform(partition: state.partition, targets: chosen)
+            : try Self.cloudFormation(partition: state.partition, targets: chosen)
     }
 
     // MARK: - Infrastructure as code
@@ -232,15 +251,13 @@ public enum DenyRootSCP {
                         "Name": .string(policyName), "Type": "SERVICE_CONTROL_POLICY",
                         "Description": "rootguard: deny the root user in member accounts, except AssumeRoot sessions",
                         "Content": content, "TargetIds": ["Ref": "TargetIds"],
-                        "Tags": [["Key": .string(tag.key), "Value": .string(tag.value)]],
+                        "Tags": ManagedTag.cloudFormation,
                     ],
                 ]
             ],
             "Outputs": ["PolicyId": ["Value": ["Fn::GetAtt": ["RootGuardDenyRoot", "Id"]]]],
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(template), as: UTF8.self) + "\n"
+        return try CloudFormation.render(template)
     }
 
     /// Terraform (AWS provider): the policy and one attachment per target.
@@ -255,7 +272,7 @@ public enum DenyRootSCP {
                 \(documentText(partition: partition))
               POLICY
               tags = {
-                "\(tag.key)" = "\(tag.value)"
+                "\(ManagedTag.key)" = "\(ManagedTag.value)"
               }
             }
 
@@ -272,18 +289,5 @@ public enum DenyRootSCP {
                 """
         }
         return out
-    }
-}
-
-/// Re-audits after a harden run.
-public enum Hardening {
-    /// ROOT-BP 15 for every member, on the organization read afresh (members through AssumeRoot's audit session
-    /// where it is on; the SCP verdict needs only Organizations).
-    public static func reauditSCP(client: AWSClient) async throws -> [Finding] {
-        let management = try await Auditor.collect(client: client, reportWait: .seconds(30), monitoring: false)
-        let organization = try await OrganizationCollector(
-            client: client, access: .assumeRoot, toolVersion: Auditor.version
-        ).collect(management: management)
-        return MemberRootDeniedBySCP().evaluate(organization, .init(now: Date()))
     }
 }

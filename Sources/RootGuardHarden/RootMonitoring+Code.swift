@@ -30,14 +30,6 @@ extension RootMonitoring {
         return regions
     }
 
-    static func logicalSuffix(_ region: String) -> String {
-        region.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
-    }
-
-    static func jsonObject(_ text: String) -> JSONValue {
-        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
-    }
-
     // MARK: - CloudFormation
 
     /// One template for this account: deploy it (or a StackSet instance of it) in each region it names; each
@@ -48,11 +40,11 @@ extension RootMonitoring {
         var conditions: [String: JSONValue] = [:]
         var skipped: [JSONValue] = []
         func condition(_ region: String) -> String {
-            let name = "In" + logicalSuffix(region)
+            let name = "In" + CloudFormation.logicalSuffix(region)
             conditions[name] = ["Fn::Equals": [["Ref": "AWS::Region"], .string(region)]]
             return name
         }
-        let tags: JSONValue = [["Key": .string(tag.key), "Value": .string(tag.value)]]
+        let tags = ManagedTag.cloudFormation
         let created = Set(plan.steps)
         func add(
             _ name: String, _ type: String, _ region: String, _ properties: [String: JSONValue],
@@ -97,18 +89,22 @@ extension RootMonitoring {
                     "LogsBucketPolicy", "AWS::S3::BucketPolicy", plan.home,
                     [
                         "Bucket": created.contains(.createBucket(name)) ? ["Ref": "LogsBucket"] : .string(name),
-                        "PolicyDocument": jsonObject(bucketPolicy(bucket: name, plan: plan)),
+                        "PolicyDocument": PolicyJSON.object(bucketPolicy(bucket: name, plan: plan)),
                     ])
             case .createRole(let name, let service):
                 var properties: [String: JSONValue] = [
                     "RoleName": .string(name), "Tags": tags,
-                    "AssumeRolePolicyDocument": jsonObject(trustPolicy(service: service, account: plan.account)),
+                    "AssumeRolePolicyDocument": PolicyJSON.object(
+                        PolicyJSON.serviceTrust(service: service, account: plan.account)),
                 ]
                 if name == configRoleName {
                     properties["ManagedPolicyArns"] = [.string("arn:\(plan.partition):iam::aws:\(configManagedPolicy)")]
                 } else {
                     properties["Policies"] = [
-                        ["PolicyName": .string(name), "PolicyDocument": jsonObject(rolePolicy(name, plan: plan))]
+                        [
+                            "PolicyName": .string(name),
+                            "PolicyDocument": PolicyJSON.object(rolePolicy(name, plan: plan)),
+                        ]
                     ]
                 }
                 add(roleName(name), "AWS::IAM::Role", plan.home, properties)
@@ -147,7 +143,7 @@ extension RootMonitoring {
                     ], dependsOn: created.contains(.createLogGroup) ? ["TrailLogGroup"] : [])
             case .createTopic:
                 add("Topic", "AWS::SNS::Topic", plan.home, ["TopicName": .string(topicName), "Tags": tags])
-                var policy = jsonObject(topicPolicy(plan: plan))
+                var policy = PolicyJSON.object(topicPolicy(plan: plan))
                 // The template refers to the topic it creates.
                 if case .object(var document) = policy, case .array(let statements)? = document["Statement"] {
                     document["Statement"] = .array(
@@ -185,15 +181,16 @@ extension RootMonitoring {
                     ]
                     : ["Id": "rootguard-topic", "Arn": topicRef]
                 add(
-                    (kind == .signIn ? "SignInRule" : "ApiCallsRule") + logicalSuffix(region), "AWS::Events::Rule",
+                    (kind == .signIn ? "SignInRule" : "ApiCallsRule") + CloudFormation.logicalSuffix(region),
+                    "AWS::Events::Rule",
                     region,
                     [
-                        "Name": .string(kind.name), "State": "ENABLED", "EventPattern": jsonObject(kind.pattern),
+                        "Name": .string(kind.name), "State": "ENABLED", "EventPattern": PolicyJSON.object(kind.pattern),
                         "Targets": [target],
                     ])
             case .createDetector(let region):
                 add(
-                    "Detector" + logicalSuffix(region), "AWS::GuardDuty::Detector", region,
+                    "Detector" + CloudFormation.logicalSuffix(region), "AWS::GuardDuty::Detector", region,
                     ["Enable": true, "Tags": tags])
             case .putConfigurationRecorder:
                 add(
@@ -220,7 +217,7 @@ extension RootMonitoring {
             case .enableSecurityHub:
                 add(
                     "SecurityHub", "AWS::SecurityHub::Hub", plan.hubRegion,
-                    ["EnableDefaultStandards": false, "Tags": .object([tag.key: .string(tag.value)])])
+                    ["EnableDefaultStandards": false, "Tags": .object([ManagedTag.key: .string(ManagedTag.value)])])
             case .enableFSBP:
                 add(
                     "SecurityHubFSBP", "AWS::SecurityHub::Standard", plan.hubRegion,
@@ -246,16 +243,14 @@ extension RootMonitoring {
             ]
         }
         if !skipped.isEmpty { template["Metadata"] = ["RootGuardNotExpressed": .array(skipped)] }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(JSONValue.object(template)), as: UTF8.self) + "\n"
+        return try CloudFormation.render(.object(template))
     }
 
     // MARK: - Terraform
 
     /// HCL for the AWS provider: one provider alias per region, exactly the planned resources.
     public static func terraform(_ plan: Plan) -> String {
-        let hcl = AlternateContacts.hcl
+        let hcl = HCL.string
         let created = Set(plan.steps)
         func provider(_ region: String) -> String { "aws." + region.replacingOccurrences(of: "-", with: "_") }
         func heredoc(_ json: String) -> String { "<<-JSON\n    \(json)\n  JSON" }
@@ -264,7 +259,7 @@ extension RootMonitoring {
                 ? "aws_iam_role.\(name.replacingOccurrences(of: "-", with: "_")).arn" : hcl(plan.roleARN(name))
         }
         let topicRef = created.contains(.createTopic) ? "aws_sns_topic.rootguard.arn" : hcl(plan.topicARN)
-        let tags = "tags = {\n    \(hcl(tag.key)) = \(hcl(tag.value))\n  }"
+        let tags = ManagedTag.terraform
         var out = "# rootguard: root-activity monitoring (ROOT-BP 16-20) for account \(plan.account).\n"
         for region in regions(of: plan) {
             out += """
@@ -305,7 +300,7 @@ extension RootMonitoring {
                 let id = name.replacingOccurrences(of: "-", with: "_")
                 resource(
                     "aws_iam_role", id, plan.home,
-                    "  name               = \(hcl(name))\n  assume_role_policy = \(heredoc(trustPolicy(service: service, account: plan.account)))\n  \(tags)"
+                    "  name               = \(hcl(name))\n  assume_role_policy = \(heredoc(PolicyJSON.serviceTrust(service: service, account: plan.account)))\n  \(tags)"
                 )
                 if name == configRoleName {
                     resource(

@@ -10,9 +10,7 @@ public enum SnapshotFile {
     public static func encode(_ snapshot: Snapshot) throws -> Data { try encodeJSON(snapshot) }
 
     static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        let encoder = JSONText.encoder(.pretty)
         return try encoder.encode(value)
     }
 
@@ -136,7 +134,7 @@ public enum SnapshotFile {
         return try decode(data, name: "example \(example.rawValue)")
     }
 
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, let context):
             return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"

@@ -8,13 +8,33 @@ import RootGuardPatterns
 /// a queue policy letting only rootguard's EventBridge rules send, and in every examined region the two rules (root
 /// identity; the root-relevant calls other principals make). Rules outside the queue's region forward to its
 /// default event bus (an SQS target must be in the rule's region). Dry run unless `--apply`; CloudFormation form.
-public enum WatchQueue {
+public struct WatchQueue: Hardener {
+    public static let subcommand = "watch"
+    public static let formats: Set<HardenFormat> = [.plan, .json, .cloudformation]
+    public static func unsupported(_ format: HardenFormat) -> String {
+        "harden watch prints CloudFormation (--format cloudformation), not \(format.rawValue)"
+    }
+
+    /// Regions to cover (nil: the account's enabled regions).
+    public var regions: [String]?
+
+    public init(regions: [String]? = nil) { self.regions = regions }
+
+    public func read(client: AWSClient) async throws -> State { try await Self.read(client: client, regions: regions) }
+    public func plan(_ state: State, client: AWSClient) async throws -> Plan { try Self.plan(state) }
+    public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
+        try await Self.reaudit(client: client, plan: plan)
+    }
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+        guard let client else { throw HardenFailure("harden watch reads the account for its code") }
+        return try Self.cloudFormation(try Self.plan(try await read(client: client)))
+    }
+
     public static let queueName = "rootguard-watch"
     public static let deadLetterName = "rootguard-watch-dlq"
     public static let forwardRoleName = "rootguard-watch-forward"
     /// SQS moves a message to the dead-letter queue once it was received this many times (watch's --max-receives).
     public static let maxReceiveCount = 5
-    static let tag = RootMonitoring.tag
 
     static let detailTypes = [
         "AWS API Call via CloudTrail", "AWS Console Sign In via CloudTrail", "AWS Console Action via CloudTrail",
@@ -46,7 +66,8 @@ public enum WatchQueue {
         case putRule(region: String, rule: Rule)
     }
 
-    public struct Plan: Sendable {
+    public struct Plan: OneChangePerStepPlan {
+        public typealias Step = WatchQueue.Step
         public var plan: HardenPlan
         public var steps: [Step]
         public var home: String
@@ -91,9 +112,8 @@ public enum WatchQueue {
     ]
 
     public static func read(client: AWSClient, regions: [String]?) async throws -> State {
-        let identity = try await client.sts().getCallerIdentity()
-        let account = try AccountID.parse(identity.account ?? "", what: "sts GetCallerIdentity account")
-        let partition = identity.arn.flatMap(RequiredPolicy.partition(ofARN:)) ?? "aws"
+        let identity = try await client.callerIdentity()
+        let (account, partition) = (identity.account, identity.partition)
         let home = client.configuration.region.rawValue
         var examined: [String]
         if let regions, !regions.isEmpty {
@@ -101,7 +121,7 @@ public enum WatchQueue {
         } else if let listed = await MonitoringCollector.listEnabledRegions(client) {
             examined = listed
         } else {
-            throw RootMonitoring.Failure(
+            throw HardenFailure(
                 description: "the account's enabled regions cannot be listed (account:ListRegions); pass --regions")
         }
         if !examined.contains(home) { examined.insert(home, at: 0) }
@@ -146,11 +166,11 @@ public enum WatchQueue {
     public static func plan(_ state: State) throws -> Plan {
         for rule in Rule.allCases {
             guard (try? EventPattern.parse(rule.pattern)) != nil else {
-                throw RootMonitoring.Failure(description: "internal: \(rule.name)'s pattern does not parse")
+                throw HardenFailure("internal: \(rule.name)'s pattern does not parse")
             }
         }
         var result = Plan(
-            plan: HardenPlan(subcommand: "watch", changes: []), steps: [], home: state.home, regions: state.regions,
+            plan: HardenPlan(subcommand: subcommand, changes: []), steps: [], home: state.home, regions: state.regions,
             account: state.account, partition: state.partition)
         var steps: [Step] = []
         if !state.deadLetterExists { steps.append(.createDeadLetterQueue) }
@@ -217,7 +237,7 @@ public enum WatchQueue {
     }
 
     static func queuePolicy(_ plan: Plan) -> String {
-        RootMonitoring.json([
+        PolicyJSON.text([
             "Version": "2012-10-17",
             "Statement": [
                 [
@@ -230,7 +250,7 @@ public enum WatchQueue {
     }
 
     static func forwardPolicy(_ plan: Plan) -> String {
-        RootMonitoring.json([
+        PolicyJSON.text([
             "Version": "2012-10-17",
             "Statement": [["Effect": "Allow", "Action": "events:PutEvents", "Resource": .string(plan.homeBusARN)]],
         ])
@@ -239,72 +259,58 @@ public enum WatchQueue {
     static func queueAttributes(_ plan: Plan) -> [String: String] {
         [
             "VisibilityTimeout": "60", "ReceiveMessageWaitTimeSeconds": "20", "SqsManagedSseEnabled": "true",
-            "RedrivePolicy": RootMonitoring.json([
+            "RedrivePolicy": PolicyJSON.text([
                 "deadLetterTargetArn": .string(plan.deadLetterARN), "maxReceiveCount": .number(Double(maxReceiveCount)),
             ]),
         ]
     }
 
-    public static func apply(_ plan: Plan, client: AWSClient) async -> [AppliedChange] {
-        var applied: [AppliedChange] = []
+    public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {
         let sqs = client.sqs(region: AWSRegion(plan.home))
-        for (step, change) in zip(plan.steps, plan.plan.changes) {
-            do {
-                switch step {
-                case .createDeadLetterQueue:
-                    _ = try await sqs.createQueue(
-                        .init(
-                            queueName: deadLetterName,
-                            attributes: ["MessageRetentionPeriod": "1209600", "SqsManagedSseEnabled": "true"],
-                            tags: [tag.key: tag.value]))
-                case .createQueue:
-                    _ = try await sqs.createQueue(
-                        .init(queueName: queueName, attributes: queueAttributes(plan), tags: [tag.key: tag.value]))
-                case .setQueuePolicy:
-                    let url = try await sqs.getQueueUrl(.init(queueName: queueName)).queueUrl
-                    _ = try await sqs.setQueueAttributes(
-                        .init(queueUrl: url, attributes: ["Policy": queuePolicy(plan)]))
-                case .createForwardRole:
-                    let iam = client.iam()
-                    _ = try await iam.createRole(
-                        .init(
-                            roleName: forwardRoleName,
-                            assumeRolePolicyDocument: .init(
-                                json: RootMonitoring.trustPolicy(service: "events.amazonaws.com", account: plan.account)
-                            ),
-                            description: "rootguard watch: forward root activity to the queue's region",
-                            tags: RootMonitoring.iamTags))
-                    _ = try await iam.putRolePolicy(
-                        .init(
-                            roleName: forwardRoleName, policyName: forwardRoleName,
-                            policyDocument: .init(json: forwardPolicy(plan))))
-                case .putRule(let region, let rule):
-                    let events = client.eventBridge(region: AWSRegion(region))
-                    _ = try await events.putRule(
-                        .init(
-                            name: rule.name, eventPattern: rule.pattern, state: "ENABLED",
-                            description: "rootguard watch", tags: [.init(key: tag.key, value: tag.value)]))
-                    let target: EventBridge.Target =
-                        region == plan.home
-                        ? .init(id: "rootguard-watch", arn: plan.queueARN)
-                        : .init(id: "rootguard-watch-bus", arn: plan.homeBusARN, roleArn: plan.forwardRoleARN)
-                    try await RootMonitoring.retryingPropagation {
-                        let result = try await events.putTargets(.init(rule: rule.name, targets: [target]))
-                        if (result.failedEntryCount ?? 0) > 0, let failed = result.failedEntries?.first {
-                            throw RootMonitoring.Failure(
-                                description:
-                                    "events PutTargets \(rule.name) (\(region)): \(failed.errorCode ?? "") \(failed.errorMessage ?? "")"
-                            )
-                        }
-                    }
+        switch step {
+        case .createDeadLetterQueue:
+            _ = try await sqs.createQueue(
+                .init(
+                    queueName: Self.deadLetterName,
+                    attributes: ["MessageRetentionPeriod": "1209600", "SqsManagedSseEnabled": "true"],
+                    tags: ManagedTag.map))
+        case .createQueue:
+            _ = try await sqs.createQueue(
+                .init(queueName: Self.queueName, attributes: Self.queueAttributes(plan), tags: ManagedTag.map))
+        case .setQueuePolicy:
+            let url = try await sqs.getQueueUrl(.init(queueName: Self.queueName)).queueUrl
+            _ = try await sqs.setQueueAttributes(.init(queueUrl: url, attributes: ["Policy": Self.queuePolicy(plan)]))
+        case .createForwardRole:
+            let iam = client.iam()
+            _ = try await iam.createRole(
+                .init(
+                    roleName: Self.forwardRoleName,
+                    assumeRolePolicyDocument: .init(
+                        json: PolicyJSON.serviceTrust(service: "events.amazonaws.com", account: plan.account)),
+                    description: "rootguard watch: forward root activity to the queue's region", tags: ManagedTag.iam))
+            _ = try await iam.putRolePolicy(
+                .init(
+                    roleName: Self.forwardRoleName, policyName: Self.forwardRoleName,
+                    policyDocument: .init(json: Self.forwardPolicy(plan))))
+        case .putRule(let region, let rule):
+            let events = client.eventBridge(region: AWSRegion(region))
+            _ = try await events.putRule(
+                .init(
+                    name: rule.name, eventPattern: rule.pattern, state: "ENABLED", description: "rootguard watch",
+                    tags: [.init(key: ManagedTag.key, value: ManagedTag.value)]))
+            let target: EventBridge.Target =
+                region == plan.home
+                ? .init(id: "rootguard-watch", arn: plan.queueARN)
+                : .init(id: "rootguard-watch-bus", arn: plan.homeBusARN, roleArn: plan.forwardRoleARN)
+            try await Propagation.retrying {
+                let result = try await events.putTargets(.init(rule: rule.name, targets: [target]))
+                if (result.failedEntryCount ?? 0) > 0, let failed = result.failedEntries?.first {
+                    throw HardenFailure(
+                        "events PutTargets \(rule.name) (\(region)): \(failed.errorCode ?? "") \(failed.errorMessage ?? "")"
+                    )
                 }
-                applied.append(.init(change: change, error: nil))
-            } catch {
-                applied.append(.init(change: change, error: "\(error)"))
-                break
             }
         }
-        return applied
     }
 
     /// Read back: the queue with its dead-letter queue and policy, and in each region both rules enabled with the
@@ -362,11 +368,11 @@ public enum WatchQueue {
         var conditions: [String: JSONValue] = [:]
         var resources: [String: JSONValue] = [:]
         func condition(_ region: String) -> String {
-            let name = "In" + RootMonitoring.logicalSuffix(region)
+            let name = "In" + CloudFormation.logicalSuffix(region)
             conditions[name] = ["Fn::Equals": [["Ref": "AWS::Region"], .string(region)]]
             return name
         }
-        let tags: JSONValue = [["Key": .string(tag.key), "Value": .string(tag.value)]]
+        let tags = ManagedTag.cloudFormation
         let home = condition(plan.home)
         resources["DeadLetterQueue"] = [
             "Type": "AWS::SQS::Queue", "Condition": .string(home),
@@ -389,7 +395,7 @@ public enum WatchQueue {
         resources["QueuePolicy"] = [
             "Type": "AWS::SQS::QueuePolicy", "Condition": .string(home),
             "Properties": [
-                "Queues": [["Ref": "Queue"]], "PolicyDocument": RootMonitoring.jsonObject(queuePolicy(plan)),
+                "Queues": [["Ref": "Queue"]], "PolicyDocument": PolicyJSON.object(queuePolicy(plan)),
             ],
         ]
         if plan.regions.contains(where: { $0 != plan.home }) {
@@ -397,12 +403,12 @@ public enum WatchQueue {
                 "Type": "AWS::IAM::Role", "Condition": .string(home),
                 "Properties": [
                     "RoleName": .string(forwardRoleName), "Tags": tags,
-                    "AssumeRolePolicyDocument": RootMonitoring.jsonObject(
-                        RootMonitoring.trustPolicy(service: "events.amazonaws.com", account: plan.account)),
+                    "AssumeRolePolicyDocument": PolicyJSON.object(
+                        PolicyJSON.serviceTrust(service: "events.amazonaws.com", account: plan.account)),
                     "Policies": [
                         [
                             "PolicyName": .string(forwardRoleName),
-                            "PolicyDocument": RootMonitoring.jsonObject(forwardPolicy(plan)),
+                            "PolicyDocument": PolicyJSON.object(forwardPolicy(plan)),
                         ]
                     ],
                 ],
@@ -417,11 +423,11 @@ public enum WatchQueue {
                         "Id": "rootguard-watch-bus", "Arn": .string(plan.homeBusARN),
                         "RoleArn": .string(plan.forwardRoleARN),
                     ]
-                resources["\(rule == .root ? "RootRule" : "NamedRule")\(RootMonitoring.logicalSuffix(region))"] = [
+                resources["\(rule == .root ? "RootRule" : "NamedRule")\(CloudFormation.logicalSuffix(region))"] = [
                     "Type": "AWS::Events::Rule", "Condition": .string(condition(region)),
                     "Properties": [
                         "Name": .string(rule.name), "State": "ENABLED",
-                        "EventPattern": RootMonitoring.jsonObject(rule.pattern), "Targets": [target],
+                        "EventPattern": PolicyJSON.object(rule.pattern), "Targets": [target],
                     ],
                 ]
             }
@@ -436,8 +442,6 @@ public enum WatchQueue {
                 "QueueUrl": ["Condition": .string(home), "Value": ["Ref": "Queue"]]
             ],
         ]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(template), as: UTF8.self) + "\n"
+        return try CloudFormation.render(template)
     }
 }

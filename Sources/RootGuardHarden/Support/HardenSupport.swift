@@ -1,0 +1,106 @@
+import Foundation
+import RootGuardAWS
+import RootGuardModel
+
+/// The tag on everything rootguard creates; with the `rootguard-` name prefix it is how rootguard knows what it may
+/// change.
+public enum ManagedTag {
+    public static let key = "managed-by"
+    public static let value = "rootguard"
+    public static var iam: [IAM.Tag] { [.init(key: key, value: value)] }
+    public static var map: [String: String] { [key: value] }
+    /// CloudFormation's `Tags` list.
+    public static var cloudFormation: JSONValue { [["Key": .string(key), "Value": .string(value)]] }
+    /// Terraform's `tags = { … }` block, indented for a resource body.
+    public static var terraform: String { "tags = {\n    \(HCL.string(key)) = \(HCL.string(value))\n  }" }
+}
+
+/// Policy documents and templates as JSON text.
+public enum PolicyJSON {
+    /// Compact, keys sorted, slashes unescaped: how rootguard sends a policy document to AWS.
+    public static func text(_ value: some Encodable) -> String {
+        (try? JSONText.string(value, .compact)) ?? ""
+    }
+
+    public static func text(_ value: JSONValue) -> String {
+        (try? JSONText.string(value, .compact)) ?? ""
+    }
+
+    /// A policy or pattern text as a JSON value, for a template (the text itself if it does not parse).
+    public static func object(_ text: String) -> JSONValue {
+        (try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) ?? .string(text)
+    }
+
+    /// A service's trust policy for a role rootguard creates, limited to this account (`aws:SourceAccount`).
+    public static func serviceTrust(service: String, account: AccountID) -> String {
+        let document: JSONValue = [
+            "Version": "2012-10-17",
+            "Statement": [
+                [
+                    "Effect": "Allow", "Principal": ["Service": .string(service)], "Action": "sts:AssumeRole",
+                    "Condition": ["StringEquals": ["aws:SourceAccount": .string(account.rawValue)]],
+                ]
+            ],
+        ]
+        return text(document)
+    }
+}
+
+/// CloudFormation helpers shared by every hardener's template.
+public enum CloudFormation {
+    /// `eu-west-1` → `EuWest1`: a logical id suffix and a condition name per region.
+    public static func logicalSuffix(_ region: String) -> String {
+        region.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// The template as pretty JSON text, ending in a line break.
+    public static func render(_ template: JSONValue) throws -> String {
+        try JSONText.string(template, .pretty) + "\n"
+    }
+}
+
+/// Terraform's HCL.
+public enum HCL {
+    /// A quoted HCL string.
+    public static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "$": out += "$$"
+            case "%": out += "%%"
+            default:
+                if scalar.value < 0x20 {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}
+
+/// Waits out IAM's eventual consistency: a just-created role or bucket policy is not usable at once.
+public enum Propagation {
+    static let codes: Set<String> = [
+        "InvalidCloudWatchLogsRoleArnException", "InvalidCloudWatchLogsLogGroupArnException",
+        "InsufficientS3BucketPolicyException", "InsufficientDeliveryPolicyException", "InvalidRoleException",
+        "InsufficientEncryptionPolicyException",
+    ]
+
+    /// Retries while AWS has not yet propagated a just-created role or bucket policy (about 30 s at most).
+    public static func retrying(_ body: () async throws -> Void) async throws {
+        var delay = 1.0
+        for attempt in 1... {
+            do {
+                return try await body()
+            } catch let error as AWSError where codes.contains(error.code) && attempt < 6 {
+                try await Task.sleep(for: .seconds(delay))
+                delay *= 2
+            }
+        }
+    }
+}
