@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import RootGuardModel
 
 /// A loopback AWS endpoint that answers an organization of any size at memory speed, for benchmarks of
 /// `audit --org` that measure rootguard and the network's latency, not moto's request rate.
@@ -594,8 +595,7 @@ final class ReplayModel: @unchecked Sendable {  // immutable after init but for 
         guard let action = form["Action"] else { return nil }
         if action == "AssumeRoot" { return form["TargetPrincipal"] }
         if action == "AssumeRole", let arn = form["RoleArn"] {
-            let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
-            return parts.count > 4 ? String(parts[4]) : nil
+            return ARN(rawValue: arn)?.accountField
         }
         return nil
     }

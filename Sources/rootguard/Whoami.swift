@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RootGuardAWS
+import RootGuardModel
 import RootGuardReport
 
 /// `rootguard whoami`: who the configured credentials belong to (STS GetCallerIdentity).
@@ -20,16 +21,17 @@ struct Whoami: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             let (identity, credentials) = try await global.withClient { client in
-                (try await client.sts().getCallerIdentity(), try await client.credentialProvider?.credentials())
+                (try await client.callerIdentity(), try await client.credentialProvider?.credentials())
             }
             switch output {
             case .json:
                 try Output.stdout(
-                    try IdentityRenderer.json(account: identity.account, arn: identity.arn, userId: identity.userId))
+                    try IdentityRenderer.json(
+                        account: identity.account.rawValue, arn: identity.arn.rawValue, userId: identity.userID))
             case .text:
                 try Output.stdout(
                     IdentityRenderer.text(
-                        account: identity.account, arn: identity.arn, userId: identity.userId,
+                        account: identity.account.rawValue, arn: identity.arn.rawValue, userId: identity.userID,
                         credentialSource: credentials?.source))
             }
         }
