@@ -51,7 +51,10 @@ public struct CheckMetadata: Sendable, Hashable {
             "kind": .string(reason.kind.rawValue), "reason": .string(reason.reason), "code": JSONValue(reason.code),
             "action": JSONValue(reason.action),
         ])
-        return finding(snapshot, .notEvaluated, "Not evaluated: \(reason).", evidence: evidence, resource: resource)
+        var result = finding(
+            snapshot, .notEvaluated, "Not evaluated: \(reason).", evidence: evidence, resource: resource)
+        result.notEvaluatedCause = reason.cause
+        return result
     }
 }
 

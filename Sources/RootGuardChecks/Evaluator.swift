@@ -19,7 +19,7 @@ public enum Evaluator {
                         message:
                             "Not evaluated here: this is the organization's management account; run `rootguard audit --org` to judge ROOT-BP \(practice.id) (\(practice.title)) for every member.",
                         compliance: ["ROOT-BP": [practice.id.rawValue]],
-                        remediation: "rootguard audit --org (see \(practicesDocument))."))
+                        remediation: "rootguard audit --org (see \(practicesDocument)).", notEvaluatedCause: .outOfScope))
                 continue
             }
             findings.append(
@@ -30,7 +30,8 @@ public enum Evaluator {
                     message:
                         "Not evaluated: rootguard \(RootGuardVersion.current) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
                     compliance: ["ROOT-BP": [practice.id.rawValue]], evidence: [:],
-                    remediation: "See \(practicesDocument) for how to verify this practice by hand."))
+                    remediation: "See \(practicesDocument) for how to verify this practice by hand.",
+                    notEvaluatedCause: .outOfScope))
         }
         return ReportV1(generatedAt: context.now, tool: .init(version: RootGuardVersion.current), findings: findings)
     }
@@ -64,7 +65,8 @@ public enum Evaluator {
                     message:
                         "Not evaluated: rootguard \(RootGuardVersion.current) has no check for ROOT-BP \(practice.id) yet (\(practice.title)).",
                     compliance: ["ROOT-BP": [practice.id.rawValue]],
-                    remediation: "See \(practicesDocument) for how to verify this practice by hand."))
+                    remediation: "See \(practicesDocument) for how to verify this practice by hand.",
+                    notEvaluatedCause: .outOfScope))
         }
         return ReportV1(generatedAt: context.now, tool: .init(version: RootGuardVersion.current), findings: findings)
     }

@@ -56,10 +56,20 @@ public struct Unavailable: Codable, Sendable, Hashable, CustomStringConvertible 
         case regionsUnknown
         /// An organization member's whole collection ran past `--member-timeout` (the others went on).
         case memberDeadline
+        /// Left out by the user's choice (`--no-monitoring`): not this run's question.
+        case skipped
 
         public init(from decoder: any Decoder) throws {
             let text = try decoder.singleValueContainer().decode(String.self)
             self = Kind(rawValue: text) ?? .error
+        }
+    }
+
+    /// Whether a finding that needed this fact is unknown (`unreadable`) or out of scope by design.
+    public var cause: NotEvaluatedCause {
+        switch kind {
+        case .notVisible, .skipped: .outOfScope
+        default: .unreadable
         }
     }
 

@@ -12,6 +12,16 @@ public enum Status: String, Codable, Sendable, CaseIterable {
     case notApplicable = "NOT_APPLICABLE"
 }
 
+/// Why a finding is NOT_EVALUATED: the difference between "unknown" and "not this command's question".
+public enum NotEvaluatedCause: String, Codable, Sendable, CaseIterable {
+    /// The data it needs could not be read (a refused permission, throttling, an error, a timeout, a fact missing
+    /// from the data). The answer is unknown: `--fail-on` treats it as failing unless `--allow-not-evaluated`.
+    case unreadable
+    /// Out of this command's scope by design: an organization practice in a single-account audit, a practice no
+    /// check covers yet, monitoring left out with `--no-monitoring`, a fact no AWS API shows.
+    case outOfScope
+}
+
 /// How bad a failure is. Ordered: `critical` is the highest.
 public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
     case critical, high, medium, low, info
@@ -42,11 +52,14 @@ public struct Finding: Codable, Sendable, Hashable {
     public var compliance: [String: [String]]
     public var evidence: [String: JSONValue]
     public var remediation: String
+    /// For NOT_EVALUATED only: whether the data could not be read or the question is out of scope (a report written
+    /// before this field existed reads as `unreadable`, the cautious answer).
+    public var notEvaluatedCause: NotEvaluatedCause?
 
     public init(
         checkId: CheckID, status: Status, severity: Severity, accountId: AccountID, region: String? = nil,
         resource: String, message: String, compliance: [String: [String]], evidence: [String: JSONValue] = [:],
-        remediation: String
+        remediation: String, notEvaluatedCause: NotEvaluatedCause? = nil
     ) {
         self.checkId = checkId
         self.status = status
@@ -58,13 +71,21 @@ public struct Finding: Codable, Sendable, Hashable {
         self.compliance = compliance
         self.evidence = evidence
         self.remediation = remediation
+        self.notEvaluatedCause = status == .notEvaluated ? (notEvaluatedCause ?? .unreadable) : nil
     }
+
+    /// NOT_EVALUATED because its data could not be read: unknown, never a pass.
+    public var isUnreadable: Bool { status == .notEvaluated && notEvaluatedCause != .outOfScope }
+
+    /// NOT_EVALUATED by design: out of this command's scope.
+    public var isOutOfScope: Bool { status == .notEvaluated && notEvaluatedCause == .outOfScope }
 
     /// The ROOT-BP practices this finding speaks to.
     public var practices: [PracticeID] { compliance["ROOT-BP"]?.compactMap(PracticeID.init(rawValue:)) ?? [] }
 
     enum CodingKeys: String, CodingKey {
         case checkId, status, severity, accountId, region, resource, message, compliance, evidence, remediation
+        case notEvaluatedCause
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -79,6 +100,9 @@ public struct Finding: Codable, Sendable, Hashable {
         try container.encode(compliance, forKey: .compliance)
         try container.encode(evidence, forKey: .evidence)
         try container.encode(remediation, forKey: .remediation)
+        if status == .notEvaluated {
+            try container.encode(notEvaluatedCause ?? .unreadable, forKey: .notEvaluatedCause)
+        }
     }
 }
 
@@ -106,9 +130,16 @@ public struct ReportV1: Codable, Sendable {
 }
 
 extension ReportV1 {
-    /// `--fail-on`: 2 when a FAIL at or above `threshold` exists, else 0.
-    public func exitCode(failOn threshold: Severity?) -> Int32 {
+    /// `--fail-on`: 2 when a FAIL at or above `threshold` exists, or (unless `allowNotEvaluated`) a finding at or
+    /// above it is NOT_EVALUATED because its data could not be read; else 0. Out-of-scope findings never fail it.
+    public func exitCode(failOn threshold: Severity?, allowNotEvaluated: Bool = false) -> Int32 {
         guard let threshold else { return 0 }
-        return findings.contains { $0.status == .fail && $0.severity >= threshold } ? 2 : 0
+        if findings.contains(where: { $0.status == .fail && $0.severity >= threshold }) { return 2 }
+        return allowNotEvaluated || unreadable(atOrAbove: threshold).isEmpty ? 0 : 2
+    }
+
+    /// The findings at or above `threshold` whose data could not be read.
+    public func unreadable(atOrAbove threshold: Severity) -> [Finding] {
+        findings.filter { $0.isUnreadable && $0.severity >= threshold }
     }
 }

@@ -13,7 +13,11 @@ struct Audit: AsyncParsableCommand {
         abstract: "Audit the root user's posture of one account (or of a saved snapshot, offline).",
         discussion: """
             Without --snapshot or --example, collects facts from AWS with the configured credentials (read-only).
-            Exit codes: 0 done (no FAIL at or above --fail-on), 1 error, 2 a FAIL at or above --fail-on.
+            Unknown is not pass: with --fail-on, a finding at or above the severity that is NOT_EVALUATED because its \
+            data could not be read fails the gate too (its reason on stderr) unless --allow-not-evaluated; findings out \
+            of this command's scope (ROOT-BP 14/15 outside --org, practices without a check) never do.
+            Exit codes: 0 done (nothing at or above --fail-on), 1 error, 2 a FAIL or an unreadable NOT_EVALUATED at or \
+            above --fail-on, or a regression against --baseline (a new FAIL, or coverage lost), 64 usage.
             """)
 
     @OptionGroup(title: "AWS") var global: GlobalOptions
@@ -34,8 +38,17 @@ struct Audit: AsyncParsableCommand {
     @Flag(help: "Also send the findings to Security Hub (ASFF, BatchImportFindings) in the client's region.")
     var importToSecurityhub = false
 
-    @Option(help: "Exit with 2 when a FAIL at or above this severity exists: critical, high, medium, low, info.")
+    @Option(
+        help:
+            "Exit with 2 when a FAIL (or a finding whose data could not be read) at or above this severity exists: critical, high, medium, low, info."
+    )
     var failOn: Severity?
+
+    @Flag(help: "With --fail-on: accept findings that are NOT_EVALUATED because their data could not be read.")
+    var allowNotEvaluated = false
+
+    @Flag(help: "With --baseline: report coverage lost (judged before, not evaluated now) without failing on it.")
+    var allowCoverageLoss = false
 
     @Flag(help: "Show the remediation of passing findings too.")
     var verbose = false
@@ -107,9 +120,12 @@ struct Audit: AsyncParsableCommand {
                                 collectedAt: audit.snapshot.collectedAt))
                     }, to: outputFile)
             }
-            code = report.exitCode(failOn: failOn)
+            code = report.exitCode(failOn: failOn, allowNotEvaluated: allowNotEvaluated)
+            if let failOn {
+                Output.stderr(Self.unreadableGate(report, failOn: failOn, allowed: allowNotEvaluated))
+            }
             if let baselineReport {
-                let diff = ReportDiff(old: baselineReport, new: report)
+                let diff = ReportDiff(old: baselineReport, new: report, allowCoverageLoss: allowCoverageLoss)
                 // After a text report on stdout; beside a machine format, on stderr so the document stays valid.
                 if output == .text && outputFile == nil {
                     try Output.stdout("\n" + DiffRenderer.text(diff))
@@ -124,6 +140,20 @@ struct Audit: AsyncParsableCommand {
             }
         }
         if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension Audit {
+    /// The gate's word on findings it could not judge: why it fails (or that they were accepted), naming them.
+    static func unreadableGate(_ report: ReportV1, failOn: Severity, allowed: Bool) -> String {
+        let unknown = report.unreadable(atOrAbove: failOn)
+        guard !unknown.isEmpty else { return "" }
+        let ids = Array(Set(unknown.map(\.checkId.rawValue))).sorted()
+        let named = ids.prefix(8).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
+        let what = "\(plural(unknown.count, "finding")) at or above \(failOn.rawValue) could not be evaluated because their data could not be read (\(named))"
+        return allowed
+            ? "fail-on: \(what); accepted with --allow-not-evaluated\n"
+            : "fail-on: \(what): unknown is not a pass, the gate fails (each reason is in the report; --allow-not-evaluated accepts them)\n"
     }
 }
 

@@ -42,8 +42,12 @@ struct Diff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
             "Compare two audit reports (--output json, one account or --org): new failures, fixed, still failing.",
-        discussion:
-            "Exit codes: 0 no regression, 2 NEW has a FAIL that OLD did not, 1 error (unreadable or mismatched reports)."
+        discussion: """
+            A finding judged in OLD (PASS or FAIL) and NOT_EVALUATED or MANUAL in NEW is coverage lost: rootguard can no \
+            longer tell (lost permissions, a skipped region, a missing attestation), and it is a regression unless \
+            --allow-coverage-loss is given. Fixed means FAIL → PASS or NOT_APPLICABLE only. Exit codes: 0 no regression, \
+            2 a regression (a new FAIL, or coverage lost), 1 error (unreadable or mismatched reports), 64 usage.
+            """
     )
 
     @Argument(help: "The earlier report (rootguard audit --output json).")
@@ -58,10 +62,14 @@ struct Diff: AsyncParsableCommand {
     @Option(help: "Write the diff to this file instead of standard output.")
     var outputFile: String?
 
+    @Flag(help: "Report coverage lost (judged before, not evaluated now) without calling it a regression.")
+    var allowCoverageLoss = false
+
     func run() async throws {
         var regression = false
         try await runReportingErrors {
-            let diff = ReportDiff(old: try ReportFile.load(old), new: try ReportFile.load(new))
+            let diff = ReportDiff(
+                old: try ReportFile.load(old), new: try ReportFile.load(new), allowCoverageLoss: allowCoverageLoss)
             try ReportOutput.write(try Render.render(diff, format: output), to: outputFile)
             regression = diff.exitCode != 0
         }

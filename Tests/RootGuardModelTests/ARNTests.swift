@@ -69,3 +69,42 @@ import Testing
             try JSONText.string(Sample(), .pretty) == "{\n  \"a\" : \"1970-01-01T00:00:00Z\",\n  \"b\" : \"x/y\"\n}")
     }
 }
+
+@Suite struct NotEvaluatedCauseTests {
+    static func finding(_ status: Status, _ severity: Severity = .high, cause: NotEvaluatedCause? = nil) -> Finding {
+        Finding(
+            checkId: "c", status: status, severity: severity, accountId: "111122223333", resource: "r", message: "m",
+            compliance: [:], remediation: "", notEvaluatedCause: cause)
+    }
+
+    @Test func aNotEvaluatedFindingWithoutACauseIsUnknownAndOthersHaveNone() {
+        #expect(Self.finding(.notEvaluated).notEvaluatedCause == .unreadable)
+        #expect(Self.finding(.notEvaluated).isUnreadable)
+        #expect(Self.finding(.notEvaluated, cause: .outOfScope).isOutOfScope)
+        #expect(Self.finding(.pass, cause: .outOfScope).notEvaluatedCause == nil)
+        #expect(!Self.finding(.fail).isUnreadable)
+    }
+
+    @Test func theCauseIsInTheJSONOnlyForNotEvaluatedAndAnOldReportReadsAsUnknown() throws {
+        let encoded = try JSONText.string([Self.finding(.notEvaluated, cause: .outOfScope), Self.finding(.pass)], .compact)
+        #expect(encoded.components(separatedBy: "notEvaluatedCause").count == 2)
+        #expect(encoded.contains(#""notEvaluatedCause":"outOfScope""#))
+        let old = #"{"checkId":"c","status":"NOT_EVALUATED","severity":"high","accountId":"111122223333","region":null,"resource":"r","message":"m","compliance":{},"evidence":{},"remediation":""}"#
+        let decoded = try JSONDecoder().decode(Finding.self, from: Data(old.utf8))
+        #expect(decoded.isUnreadable)
+    }
+
+    @Test func theGateFailsOnUnknownAtOrAboveItsSeverityUnlessAccepted() {
+        let report = ReportV1(
+            generatedAt: Date(), tool: .init(version: "t"),
+            findings: [
+                Self.finding(.pass), Self.finding(.notEvaluated, .medium),
+                Self.finding(.notEvaluated, .critical, cause: .outOfScope),
+            ])
+        #expect(report.exitCode(failOn: .high) == 0)  // the unknown one is below high; out of scope never counts
+        #expect(report.exitCode(failOn: .medium) == 2)
+        #expect(report.exitCode(failOn: .medium, allowNotEvaluated: true) == 0)
+        #expect(report.exitCode(failOn: nil) == 0)
+        #expect(report.unreadable(atOrAbove: .low).count == 1)
+    }
+}

@@ -175,16 +175,63 @@ struct FormatTests {
             #expect(
                 try document.nodes(forXPath: "//testcase/failure").count
                     == report.findings.filter { $0.status == .fail }.count)
-            #expect(
-                try document.nodes(forXPath: "//testcase/error").count
-                    == report.findings.filter { $0.status == .notEvaluated }.count)
+            // <error> only for what could not be read; out of scope is skipped with its reason.
+            #expect(try document.nodes(forXPath: "//testcase/error").count == report.findings.filter(\.isUnreadable).count)
             #expect(
                 try document.nodes(forXPath: "//testcase/skipped").count
-                    == report.findings.filter { $0.status == .manual || $0.status == .notApplicable }.count)
+                    == report.findings.filter {
+                        $0.status == .manual || $0.status == .notApplicable || $0.isOutOfScope
+                    }.count)
+            let outOfScope = try document.nodes(forXPath: "//testcase/skipped/@message").compactMap(\.stringValue)
+                .filter { $0.hasPrefix("NOT_EVALUATED (out of scope): ") }
+            #expect(outOfScope.count == report.findings.filter(\.isOutOfScope).count)
             for case let testcase as XMLElement in try document.nodes(forXPath: "//testcase") {
                 #expect(testcase.attribute(forName: "classname")?.stringValue?.hasPrefix("ROOT-BP") == true)
             }
         }
+    }
+
+    @Test func securityHubKeepsWhatRootguardCouldNotJudgeOpen() throws {
+        var seen: Set<Status> = []
+        for (name, report, context) in try Reports.all {
+            for (finding, asff) in zip(report.findings, ASFFRenderer.audit(report, context: context)) {
+                guard case .object(let fields) = asff, case .object(let workflow)? = fields["Workflow"],
+                    case .object(let compliance)? = fields["Compliance"]
+                else {
+                    Issue.record("\(name): no Workflow or Compliance")
+                    continue
+                }
+                seen.insert(finding.status)
+                let open = finding.status == .fail || finding.status == .manual || finding.status == .notEvaluated
+                #expect(workflow["Status"] == .string(open ? "NEW" : "RESOLVED"), "\(name) \(finding.checkId)")
+                let expected: String =
+                    switch finding.status {
+                    case .pass: "PASSED"
+                    case .fail: "FAILED"
+                    case .manual: "WARNING"
+                    case .notEvaluated, .notApplicable: "NOT_AVAILABLE"
+                    }
+                #expect(compliance["Status"] == .string(expected))
+            }
+        }
+        #expect(seen == Set(Status.allCases), "the fixtures cover every status")
+    }
+
+    @Test func sarifReportsUnreadableFindingsAsToolNotificationsNotSilence() throws {
+        let (report, context) = try Reports.notEvaluatedHeavy()
+        let object = try JSONSerialization.jsonObject(with: Data(try SARIFRenderer.render(report, context: context).utf8))
+        let run = ((object as? [String: Any])?["runs"] as? [[String: Any]])?.first
+        let invocation = (run?["invocations"] as? [[String: Any]])?.first
+        #expect(invocation?["executionSuccessful"] as? Bool == false)
+        let notifications = invocation?["toolExecutionNotifications"] as? [[String: Any]] ?? []
+        #expect(notifications.count == report.findings.filter(\.isUnreadable).count)
+        #expect(!notifications.isEmpty)
+        let (clean, cleanContext) = try Reports.account(.hardened)
+        let cleanRun = try JSONSerialization.jsonObject(
+            with: Data(try SARIFRenderer.render(clean, context: cleanContext).utf8))
+        let cleanInvocation = (((cleanRun as? [String: Any])?["runs"] as? [[String: Any]])?.first?["invocations"]
+            as? [[String: Any]])?.first
+        #expect(cleanInvocation?["executionSuccessful"] as? Bool == clean.findings.filter(\.isUnreadable).isEmpty)
     }
 
     /// A small RFC 4180 reader for the tests.

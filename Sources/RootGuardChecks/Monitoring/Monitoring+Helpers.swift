@@ -5,7 +5,7 @@ extension Needs {
     func monitoring() throws(NotEvaluated) -> MonitoringFacts {
         guard let collected = snapshot.monitoring else {
             throw missing(
-                Unavailable(kind: .missing, reason: "the snapshot was taken without monitoring facts (ROOT-BP 16–20)"))
+                Unavailable(kind: .skipped, reason: "the snapshot was taken without monitoring facts (ROOT-BP 16–20)"))
         }
         return try self(collected)
     }

@@ -55,7 +55,12 @@ public struct TerminalReportRenderer: Sendable {
         let score = Score(report.findings)
         out += "\n" + bold("Summary") + "  "
         out += Status.allCases.compactMap { status in
-            score.counts[status].map { "\($0) \(status.rawValue)" }
+            score.counts[status].map { count in
+                guard status == .notEvaluated else { return "\(count) \(status.rawValue)" }
+                // Unknown and out of scope are different answers: say how many of each.
+                let unreadable = report.findings.filter(\.isUnreadable).count
+                return "\(count) \(status.rawValue) (\(unreadable) could not be read, \(count - unreadable) out of scope)"
+            }
         }.joined(separator: ", ")
         if !score.failuresBySeverity.isEmpty {
             let order: [Severity] = [.critical, .high, .medium, .low, .info]
@@ -67,7 +72,9 @@ public struct TerminalReportRenderer: Sendable {
         }
         out +=
             "\n" + bold("Score") + "    " + (score.value.map { "\($0)/100" } ?? "n/a")
-            + " (PASS weight over PASS+FAIL; critical 10, high 5, medium 3, low 1)\n"
+            + " (PASS weight over PASS+FAIL; critical 10, high 5, medium 3, low 1)"
+        let unknown = report.findings.filter(\.isUnreadable).count
+        out += unknown == 0 ? "\n" : "; not scored: \(plural(unknown, "finding")) that could not be read\n"
         return out
     }
 

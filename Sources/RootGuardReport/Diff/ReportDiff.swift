@@ -21,24 +21,30 @@ public struct ReportDiff: Codable, Sendable {
         public var newFailures: Int
         public var fixed: Int
         public var stillFailing: Int
+        public var coverageLost: Int
     }
 
     public var oldGeneratedAt: Date
     public var newGeneratedAt: Date
     /// FAIL in the new report, not FAIL (or absent) in the old one: regressions.
     public var newFailures: [Entry]
-    /// FAIL in the old report, reported and not FAIL in the new one.
+    /// FAIL in the old report, PASS or NOT_APPLICABLE in the new one: fixed, and nothing else is.
     public var fixed: [Entry]
+    /// PASS or FAIL in the old report, NOT_EVALUATED or MANUAL in the new one: rootguard can no longer tell (lost
+    /// permissions, a skipped region, a missing attestation). A regression unless accepted.
+    public var coverageLost: [Entry]
+    /// `--allow-coverage-loss`: coverage lost is reported but is no regression.
+    public var coverageLossAccepted: Bool
     /// FAIL in both.
     public var stillFailing: [Entry]
     /// FAIL in the old report and absent from the new one (an account left, a check was not run).
     public var noLongerReported: [Entry]
     public var accounts: [AccountSummary]
 
-    /// A FAIL that the old report did not have.
-    public var hasRegression: Bool { !newFailures.isEmpty }
+    /// A FAIL that the old report did not have, or (unless accepted) a finding rootguard can no longer judge.
+    public var hasRegression: Bool { !newFailures.isEmpty || (!coverageLossAccepted && !coverageLost.isEmpty) }
 
-    public init(old: ReportV1, new: ReportV1) {
+    public init(old: ReportV1, new: ReportV1, allowCoverageLoss: Bool = false) {
         func key(_ f: Finding) -> [String] { FormatSupport.identity(f) }
         let before = Dictionary(old.findings.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
         let after = Dictionary(new.findings.map { (key($0), $0) }, uniquingKeysWith: { a, _ in a })
@@ -50,6 +56,7 @@ public struct ReportDiff: Codable, Sendable {
         var newFailures: [Entry] = []
         var stillFailing: [Entry] = []
         var fixed: [Entry] = []
+        var lost: [Entry] = []
         var gone: [Entry] = []
         for (k, f) in after where f.status == .fail {
             if before[k]?.status == .fail {
@@ -58,10 +65,14 @@ public struct ReportDiff: Codable, Sendable {
                 newFailures.append(entry(f, old: before[k], new: f))
             }
         }
-        for (k, f) in before where f.status == .fail {
+        for (k, f) in before where f.status == .fail || f.status == .pass {
             if let now = after[k] {
-                if now.status != .fail { fixed.append(entry(now, old: f, new: now)) }
-            } else {
+                switch (f.status, now.status) {
+                case (.fail, .pass), (.fail, .notApplicable): fixed.append(entry(now, old: f, new: now))
+                case (_, .notEvaluated), (_, .manual): lost.append(entry(now, old: f, new: now))
+                default: break
+                }
+            } else if f.status == .fail {
                 gone.append(entry(f, old: f, new: nil))
             }
         }
@@ -75,6 +86,8 @@ public struct ReportDiff: Codable, Sendable {
         self.newGeneratedAt = new.generatedAt
         self.newFailures = sorted(newFailures)
         self.fixed = sorted(fixed)
+        self.coverageLost = sorted(lost)
+        self.coverageLossAccepted = allowCoverageLoss
         self.stillFailing = sorted(stillFailing)
         self.noLongerReported = sorted(gone)
         let accounts = Set(old.findings.map(\.accountId)).union(new.findings.map(\.accountId)).sorted()
@@ -82,7 +95,8 @@ public struct ReportDiff: Codable, Sendable {
             AccountSummary(
                 accountId: account, newFailures: newFailures.filter { $0.accountId == account }.count,
                 fixed: fixed.filter { $0.accountId == account }.count,
-                stillFailing: stillFailing.filter { $0.accountId == account }.count)
+                stillFailing: stillFailing.filter { $0.accountId == account }.count,
+                coverageLost: lost.filter { $0.accountId == account }.count)
         }
     }
 }
@@ -103,15 +117,28 @@ public enum DiffRenderer {
             }
         }
         section("New failures", diff.newFailures)
+        section("Coverage lost: judged before, not evaluated now", diff.coverageLost)
         section("Fixed", diff.fixed)
         section("Still failing", diff.stillFailing)
         if !diff.noLongerReported.isEmpty { section("Failing before, not reported now", diff.noLongerReported) }
         out += "\nBy account\n"
         for a in diff.accounts {
-            out += "  \(a.accountId)  \(a.newFailures) new, \(a.fixed) fixed, \(a.stillFailing) still failing\n"
+            out +=
+                "  \(a.accountId)  \(a.newFailures) new, \(a.coverageLost) coverage lost, \(a.fixed) fixed, \(a.stillFailing) still failing\n"
         }
-        out += diff.hasRegression ? "\nRegression: \(diff.newFailures.count) new FAIL.\n" : "\nNo regression.\n"
+        out += "\n" + summary(diff) + "\n"
         return out
+    }
+
+    /// One line: regression or not, and why.
+    public static func summary(_ diff: ReportDiff) -> String {
+        var reasons: [String] = []
+        if !diff.newFailures.isEmpty { reasons.append("\(diff.newFailures.count) new FAIL") }
+        let lost = diff.coverageLost.count
+        let lostText = "\(plural(lost, "finding")) lost coverage (judged before, NOT_EVALUATED or MANUAL now)"
+        if lost > 0 && !diff.coverageLossAccepted { reasons.append(lostText) }
+        if !reasons.isEmpty { return "Regression: " + reasons.joined(separator: ", ") + "." }
+        return lost > 0 ? "No regression; \(lostText), accepted with --allow-coverage-loss." : "No regression."
     }
 
     public static func json(_ diff: ReportDiff) throws -> String {

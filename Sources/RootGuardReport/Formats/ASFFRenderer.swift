@@ -18,12 +18,23 @@ public enum ASFFRenderer {
         }
     }
 
+    /// Compliance.Status as AWS documents it: WARNING where a human must judge, NOT_AVAILABLE where the check could
+    /// not run or does not apply.
     static func complianceStatus(_ status: Status) -> String {
         switch status {
         case .pass: "PASSED"
         case .fail: "FAILED"
         case .manual: "WARNING"
         case .notEvaluated, .notApplicable: "NOT_AVAILABLE"
+        }
+    }
+
+    /// Workflow.Status: only what was judged fine is RESOLVED. FAIL, MANUAL and NOT_EVALUATED stay NEW, so a Security
+    /// Hub view of open findings shows what rootguard could not judge too.
+    static func workflowStatus(_ status: Status) -> String {
+        switch status {
+        case .pass, .notApplicable: "RESOLVED"
+        case .fail, .manual, .notEvaluated: "NEW"
         }
     }
 
@@ -77,7 +88,7 @@ public enum ASFFRenderer {
                     ]
                 ],
                 "RecordState": "ACTIVE",
-                "Workflow": ["Status": .string(finding.status == .fail ? "NEW" : "RESOLVED")],
+                "Workflow": ["Status": .string(workflowStatus(finding.status))],
                 "ProductFields": [
                     "rootguard/status": .string(finding.status.rawValue),
                     "rootguard/checkId": .string(finding.checkId.rawValue),

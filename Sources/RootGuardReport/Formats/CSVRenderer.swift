@@ -9,7 +9,7 @@ public enum CSVRenderer {
         var rows = [
             [
                 "account_id", "check_id", "status", "severity", "practices", "region", "resource", "message",
-                "remediation", "compliance",
+                "remediation", "compliance", "not_evaluated_cause",
             ]
         ]
         for f in report.findings {
@@ -19,6 +19,7 @@ public enum CSVRenderer {
                 f.remediation,
                 f.compliance.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.joined(separator: ", "))" }
                     .joined(separator: "; "),
+                f.notEvaluatedCause?.rawValue ?? "",
             ])
         }
         return table(rows)

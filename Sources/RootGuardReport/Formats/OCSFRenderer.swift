@@ -75,9 +75,12 @@ public enum OCSFRenderer {
                         "region": .string(finding.region ?? context.region),
                     ]
                 ],
-                "unmapped": [
-                    "rootguard_status": .string(finding.status.rawValue), "evidence": .object(finding.evidence),
-                ],
+                "unmapped": .object(
+                    [
+                        "rootguard_status": .string(finding.status.rawValue), "evidence": .object(finding.evidence),
+                    ].merging(
+                        finding.notEvaluatedCause.map { ["rootguard_not_evaluated_cause": .string($0.rawValue)] } ?? [:],
+                        uniquingKeysWith: { a, _ in a })),
             ])
         }
         return try FormatSupport.json(.array(events))

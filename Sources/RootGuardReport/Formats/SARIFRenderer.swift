@@ -32,6 +32,7 @@ public enum SARIFRenderer {
         _ report: ReportV1, context: AuditReportContext, location: ((Finding) -> String?)? = nil
     ) throws -> String {
         let failures = report.findings.filter { $0.status == .fail }
+        let unreadable = report.findings.filter(\.isUnreadable)
         let ruleIDs = Array(Set(report.findings.map(\.checkId))).sorted()
         let ruleIndex = Dictionary(uniqueKeysWithValues: ruleIDs.enumerated().map { ($1, $0) })
         let rules: [JSONValue] = ruleIDs.map { id in
@@ -92,10 +93,22 @@ public enum SARIFRenderer {
                 ]
             ],
             "automationDetails": ["id": .string("rootguard/audit/\(context.subject)/")],
+            // What could not be read is no result, and no silence either: the run was not fully successful, and each
+            // unknown finding is a notification code scanning shows on the tool's status.
             "invocations": [
                 [
-                    "executionSuccessful": true,
+                    "executionSuccessful": .bool(unreadable.isEmpty),
                     "endTimeUtc": .string(FormatSupport.iso(report.generatedAt)),
+                    "toolExecutionNotifications": .array(
+                        unreadable.map { finding in
+                            [
+                                "level": "error", "descriptor": ["id": .string(finding.checkId.rawValue)],
+                                "message": [
+                                    "text": .string(
+                                        "\(finding.checkId) in account \(finding.accountId): \(finding.message)")
+                                ],
+                            ]
+                        }),
                 ]
             ],
             "results": .array(results),

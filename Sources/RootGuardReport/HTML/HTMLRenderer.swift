@@ -45,7 +45,12 @@ public enum HTMLRenderer {
             }) {
                 body +=
                     "<tr data-status=\"\(f.status.rawValue)\" data-severity=\"\(f.severity.rawValue)\" data-check=\"\(H.escape(f.checkId.rawValue))\">"
-                body += "<td><span class=\"badge \(f.status.rawValue)\">\(f.status.rawValue)</span></td>"
+                body += "<td><span class=\"badge \(f.status.rawValue)\">\(f.status.rawValue)</span>"
+                if let cause = f.notEvaluatedCause {
+                    body +=
+                        "<br><span class=\"muted\" data-cause=\"\(cause.rawValue)\">\(cause == .unreadable ? "could not be read" : "out of scope")</span>"
+                }
+                body += "</td>"
                 body +=
                     "<td class=\"sev-\(f.severity.rawValue)\">\(f.severity.rawValue)</td><td>\(f.accountId)\(f.region.map { "<br><span class=\"muted\">\(H.escape($0))</span>" } ?? "")</td>"
                 body +=
@@ -177,9 +182,11 @@ public enum HTMLRenderer {
         var body =
             "<header><h1>rootguard diff</h1><div class=\"muted\">\(FormatSupport.iso(diff.oldGeneratedAt)) → \(FormatSupport.iso(diff.newGeneratedAt))</div></header>"
         body +=
-            "<div class=\"cards\"><div class=\"card\">New failures<b id=\"new-failures\">\(diff.newFailures.count)</b></div><div class=\"card\">Fixed<b>\(diff.fixed.count)</b></div><div class=\"card\">Still failing<b>\(diff.stillFailing.count)</b></div></div>"
+            "<div class=\"cards\"><div class=\"card\">New failures<b id=\"new-failures\">\(diff.newFailures.count)</b></div><div class=\"card\">Coverage lost<b id=\"coverage-lost\">\(diff.coverageLost.count)</b></div><div class=\"card\">Fixed<b>\(diff.fixed.count)</b></div><div class=\"card\">Still failing<b>\(diff.stillFailing.count)</b></div></div>"
+        body += "<p id=\"verdict\">\(H.escape(DiffRenderer.summary(diff)))</p>"
         for (title, entries) in [
-            ("New failures", diff.newFailures), ("Fixed", diff.fixed), ("Still failing", diff.stillFailing),
+            ("New failures", diff.newFailures), ("Coverage lost: judged before, not evaluated now", diff.coverageLost),
+            ("Fixed", diff.fixed), ("Still failing", diff.stillFailing),
             ("Failing before, not reported now", diff.noLongerReported),
         ] {
             body +=
