@@ -11,7 +11,7 @@ public enum RequiredPolicy {
     public static var readActions: [String] {
         Array(
             Set(
-                SnapshotCollector.requiredActions + SCPPathCollector.requiredActions
+                SnapshotCollector.requiredActions + SCPSimulator.requiredActions
                     + OrganizationCollector.requiredActions
                     + TrailHunter.requiredActions)
         ).sorted()
@@ -78,8 +78,41 @@ public enum SCPSimulator {
         }
     }
 
-    /// Reads the SCP path from Organizations and evaluates; the partition is the caller's (from its ARN).
-    public static func simulate(_ request: Request, client: AWSClient) async throws -> SCPEvaluator.Result {
+    public static let requiredActions = ["organizations:DescribeOrganization"] + SCPPathCollector.requiredActions
+
+    /// What the simulation found: SCPs never apply to the organization's management account, so for it there is no
+    /// SCP path to evaluate and nothing SCPs could deny.
+    public struct Simulation: Sendable {
+        public var request: Request
+        /// The organization's management account (from `DescribeOrganization`).
+        public var managementAccount: AccountID
+        /// The SCP evaluation; nil for the management account.
+        public var result: SCPEvaluator.Result?
+
+        public var scpsApply: Bool { request.account != managementAccount }
+        public var permitted: Bool { result?.permitted ?? true }
+        public var explanation: String {
+            guard let result else {
+                return
+                    "SCPs do not apply to the organization's management account \(managementAccount): nothing here restricts its root user (protect it with MFA, no access keys and alarms instead)"
+            }
+            return result.explanation
+        }
+    }
+
+    /// Reads the organization and, for a member, the SCP path from Organizations and evaluates; the partition is the
+    /// caller's (from its ARN).
+    public static func simulate(_ request: Request, client: AWSClient) async throws -> Simulation {
+        let organization = try await client.organizations().describeOrganization().organization
+        guard let management = organization?.masterAccountId.flatMap(AccountID.init(rawValue:)) else {
+            throw AWSError(
+                kind: .malformedResponse, code: "NoManagementAccount",
+                message: "DescribeOrganization named no 12-digit management account", service: "organizations",
+                operation: "DescribeOrganization")
+        }
+        guard request.account != management else {
+            return Simulation(request: request, managementAccount: management, result: nil)
+        }
         let partition = try await client.callerIdentity().partition
         let levels = try await SCPPathCollector(client: client).levels(account: request.account.rawValue)
         var context = RequestContext.root(
@@ -89,6 +122,7 @@ public enum SCPSimulator {
             context.keys["aws:principalarn"] = [principal]
             context.keys["aws:principaltype"] = [principal.contains(":assumed-role/") ? "AssumedRole" : "User"]
         }
-        return SCPEvaluator.evaluate(levels: levels, context)
+        return Simulation(
+            request: request, managementAccount: management, result: SCPEvaluator.evaluate(levels: levels, context))
     }
 }

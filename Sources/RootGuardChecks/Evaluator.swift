@@ -19,7 +19,8 @@ public enum Evaluator {
                         message:
                             "Not evaluated here: this is the organization's management account; run `rootguard audit --org` to judge ROOT-BP \(practice.id) (\(practice.title)) for every member.",
                         compliance: ["ROOT-BP": [practice.id.rawValue]],
-                        remediation: "rootguard audit --org (see \(practicesDocument)).", notEvaluatedCause: .outOfScope))
+                        remediation: "rootguard audit --org (see \(practicesDocument)).", notEvaluatedCause: .outOfScope
+                    ))
                 continue
             }
             findings.append(

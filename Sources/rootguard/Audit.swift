@@ -150,7 +150,8 @@ extension Audit {
         guard !unknown.isEmpty else { return "" }
         let ids = Array(Set(unknown.map(\.checkId.rawValue))).sorted()
         let named = ids.prefix(8).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
-        let what = "\(plural(unknown.count, "finding")) at or above \(failOn.rawValue) could not be evaluated because their data could not be read (\(named))"
+        let what =
+            "\(plural(unknown.count, "finding")) at or above \(failOn.rawValue) could not be evaluated because their data could not be read (\(named))"
         return allowed
             ? "fail-on: \(what); accepted with --allow-not-evaluated\n"
             : "fail-on: \(what): unknown is not a pass, the gate fails (each reason is in the report; --allow-not-evaluated accepts them)\n"

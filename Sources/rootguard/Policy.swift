@@ -67,7 +67,7 @@ struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Evaluate the SCPs on the path root → OUs → account for one action, statement by statement.",
         discussion:
-            "Run from the management account (or a delegated administrator). Exit codes: 0 permitted, 2 denied, 1 error."
+            "Run from the management account (or a delegated administrator). SCPs never apply to the management account itself: for it the answer is PERMITTED with that reason. Exit codes: 0 permitted, 2 denied, 1 error, 64 usage."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -87,6 +87,11 @@ struct Simulate: AsyncParsableCommand {
     @Flag(help: "Simulate an AssumeRoot privileged session (sets aws:AssumedRoot).")
     var assumedRoot = false
 
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    @Option(help: "text (default) or json.")
+    var output: Format = .text
+
     func validate() throws {
         guard action.contains(":") else { throw ValidationError("--action must look like service:Action") }
     }
@@ -97,11 +102,22 @@ struct Simulate: AsyncParsableCommand {
             let request = SCPSimulator.Request(
                 account: account, principal: principal == "root" ? nil : principal, action: action,
                 resource: resource, assumedRoot: assumedRoot)
-            let result = try await global.withClient { try await SCPSimulator.simulate(request, client: $0) }
-            try Output.stdout(
-                PolicyRenderer.simulation(
-                    result, action: action, principal: principal == "root" ? "root of \(account)" : principal))
-            permitted = result.permitted
+            let simulation = try await global.withClient { try await SCPSimulator.simulate(request, client: $0) }
+            let who = principal == "root" ? "root of \(account)" : principal
+            switch output {
+            case .text:
+                try Output.stdout(
+                    PolicyRenderer.simulation(
+                        simulation.result, permitted: simulation.permitted, explanation: simulation.explanation,
+                        action: action, principal: who))
+            case .json:
+                try Output.stdout(
+                    try PolicyRenderer.simulationJSON(
+                        simulation.result, account: account, managementAccount: simulation.managementAccount,
+                        permitted: simulation.permitted, explanation: simulation.explanation, action: action,
+                        resource: resource, principal: who, assumedRoot: assumedRoot))
+            }
+            permitted = simulation.permitted
         }
         if !permitted { throw ExitCode(2) }
     }

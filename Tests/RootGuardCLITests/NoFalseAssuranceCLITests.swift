@@ -24,8 +24,10 @@ struct NoFalseAssuranceCLITests {
         let monday = folder.appendingPathComponent("monday.json")
         let admin = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
         let run = try CLI.run(
-            ["audit", "--endpoint-url", moto.endpoint, "--output", "json", "--output-file", monday.path,
-             "--regions", "us-east-1", "--report-wait", "20"],
+            [
+                "audit", "--endpoint-url", moto.endpoint, "--output", "json", "--output-file", monday.path,
+                "--regions", "us-east-1", "--report-wait", "20",
+            ],
             environment: admin)
         #expect(run.status == 0, "\(run.stderr)")
         let keys = try await moto.client().using { client -> (String, String) in
@@ -64,7 +66,8 @@ struct NoFalseAssuranceCLITests {
         let report = try JSONDecoder().decode(Report.self, from: Data(json.stdout.utf8))
         let notEvaluated = report.findings.filter { $0.status == "NOT_EVALUATED" }
         #expect(notEvaluated.count >= 10)
-        #expect(notEvaluated.allSatisfy { $0.notEvaluatedCause == "unreadable" || $0.notEvaluatedCause == "outOfScope" })
+        #expect(
+            notEvaluated.allSatisfy { $0.notEvaluatedCause == "unreadable" || $0.notEvaluatedCause == "outOfScope" })
         #expect(notEvaluated.contains { $0.notEvaluatedCause == "unreadable" && $0.severity != "info" })
         #expect(report.findings.filter { $0.status != "NOT_EVALUATED" }.allSatisfy { $0.notEvaluatedCause == nil })
         #expect(!report.findings.contains { $0.status == "PASS" })

@@ -70,7 +70,10 @@ struct ReportsCLITests {
         let object = try JSONSerialization.jsonObject(with: Data(better.stdout.utf8)) as? [String: Any]
         #expect(((object?["fixed"] as? [[String: Any]]) ?? []).count >= 10)
         let lost = (object?["coverageLost"] as? [[String: Any]]) ?? []
-        #expect(Set(lost.compactMap { $0["checkId"] as? String }) == ["securityhub-root-controls", "root-mfa-multiple-devices"])
+        #expect(
+            Set(lost.compactMap { $0["checkId"] as? String }) == [
+                "securityhub-root-controls", "root-mfa-multiple-devices",
+            ])
         let accepted = try CLI.run(["diff", insecure, hardened, "--allow-coverage-loss"], environment: [:])
         #expect(accepted.status == 0)
         let html = try CLI.run(["diff", hardened, insecure, "--output", "html"], environment: [:])

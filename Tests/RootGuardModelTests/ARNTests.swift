@@ -86,10 +86,12 @@ import Testing
     }
 
     @Test func theCauseIsInTheJSONOnlyForNotEvaluatedAndAnOldReportReadsAsUnknown() throws {
-        let encoded = try JSONText.string([Self.finding(.notEvaluated, cause: .outOfScope), Self.finding(.pass)], .compact)
+        let encoded = try JSONText.string(
+            [Self.finding(.notEvaluated, cause: .outOfScope), Self.finding(.pass)], .compact)
         #expect(encoded.components(separatedBy: "notEvaluatedCause").count == 2)
         #expect(encoded.contains(#""notEvaluatedCause":"outOfScope""#))
-        let old = #"{"checkId":"c","status":"NOT_EVALUATED","severity":"high","accountId":"111122223333","region":null,"resource":"r","message":"m","compliance":{},"evidence":{},"remediation":""}"#
+        let old =
+            #"{"checkId":"c","status":"NOT_EVALUATED","severity":"high","accountId":"111122223333","region":null,"resource":"r","message":"m","compliance":{},"evidence":{},"remediation":""}"#
         let decoded = try JSONDecoder().decode(Finding.self, from: Data(old.utf8))
         #expect(decoded.isUnreadable)
     }

@@ -176,7 +176,8 @@ struct FormatTests {
                 try document.nodes(forXPath: "//testcase/failure").count
                     == report.findings.filter { $0.status == .fail }.count)
             // <error> only for what could not be read; out of scope is skipped with its reason.
-            #expect(try document.nodes(forXPath: "//testcase/error").count == report.findings.filter(\.isUnreadable).count)
+            #expect(
+                try document.nodes(forXPath: "//testcase/error").count == report.findings.filter(\.isUnreadable).count)
             #expect(
                 try document.nodes(forXPath: "//testcase/skipped").count
                     == report.findings.filter {
@@ -219,7 +220,8 @@ struct FormatTests {
 
     @Test func sarifReportsUnreadableFindingsAsToolNotificationsNotSilence() throws {
         let (report, context) = try Reports.notEvaluatedHeavy()
-        let object = try JSONSerialization.jsonObject(with: Data(try SARIFRenderer.render(report, context: context).utf8))
+        let object = try JSONSerialization.jsonObject(
+            with: Data(try SARIFRenderer.render(report, context: context).utf8))
         let run = ((object as? [String: Any])?["runs"] as? [[String: Any]])?.first
         let invocation = (run?["invocations"] as? [[String: Any]])?.first
         #expect(invocation?["executionSuccessful"] as? Bool == false)
@@ -229,7 +231,8 @@ struct FormatTests {
         let (clean, cleanContext) = try Reports.account(.hardened)
         let cleanRun = try JSONSerialization.jsonObject(
             with: Data(try SARIFRenderer.render(clean, context: cleanContext).utf8))
-        let cleanInvocation = (((cleanRun as? [String: Any])?["runs"] as? [[String: Any]])?.first?["invocations"]
+        let cleanInvocation =
+            (((cleanRun as? [String: Any])?["runs"] as? [[String: Any]])?.first?["invocations"]
             as? [[String: Any]])?.first
         #expect(cleanInvocation?["executionSuccessful"] as? Bool == clean.findings.filter(\.isUnreadable).isEmpty)
     }

@@ -156,7 +156,9 @@ import Testing
             #"{"Statement":[{"Sid":"Deny\u001b[2J","Effect":"Deny","Action":"*","Resource":"*"}]}"#)
         let levels = [SCPEvaluator.Level(target: "r-\(h)", policies: [.init(name: "scp \(h)", document: scp)])]
         let result = SCPEvaluator.evaluate(levels: levels, .root(account: "222222222222", action: "s3:GetObject"))
-        let simulation = PolicyRenderer.simulation(result, action: "s3:GetObject\(h)", principal: "p\(h)")
+        let simulation = PolicyRenderer.simulation(
+            result, permitted: result.permitted, explanation: result.explanation, action: "s3:GetObject\(h)",
+            principal: "p\(h)")
         #expect(Golden.actionableCharacters(in: simulation).isEmpty)
         #expect(simulation.contains("\\x1b[2J"))
         try Golden.check(simulation, "hostile-simulation.txt")

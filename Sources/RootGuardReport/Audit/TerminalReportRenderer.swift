@@ -59,7 +59,8 @@ public struct TerminalReportRenderer: Sendable {
                 guard status == .notEvaluated else { return "\(count) \(status.rawValue)" }
                 // Unknown and out of scope are different answers: say how many of each.
                 let unreadable = report.findings.filter(\.isUnreadable).count
-                return "\(count) \(status.rawValue) (\(unreadable) could not be read, \(count - unreadable) out of scope)"
+                return
+                    "\(count) \(status.rawValue) (\(unreadable) could not be read, \(count - unreadable) out of scope)"
             }
         }.joined(separator: ", ")
         if !score.failuresBySeverity.isEmpty {

@@ -79,7 +79,8 @@ public enum OCSFRenderer {
                     [
                         "rootguard_status": .string(finding.status.rawValue), "evidence": .object(finding.evidence),
                     ].merging(
-                        finding.notEvaluatedCause.map { ["rootguard_not_evaluated_cause": .string($0.rawValue)] } ?? [:],
+                        finding.notEvaluatedCause.map { ["rootguard_not_evaluated_cause": .string($0.rawValue)] }
+                            ?? [:],
                         uniquingKeysWith: { a, _ in a })),
             ])
         }
