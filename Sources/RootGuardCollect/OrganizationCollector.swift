@@ -79,10 +79,22 @@ public struct OrganizationCollector: Sendable {
             if case .value(let facts)? = management.monitoring {
                 .some(facts.regionsSource == "--regions" ? facts.regions : nil)
             } else { .none }
+        // AssumeRoot needs centralised root sessions: when the management account's features say they are off, no
+        // member's root credentials can be read, and that (not a permission) is the reason given.
+        let sessionsOff: Unavailable? =
+            if case .value(let features) = management.organizationFeatures, !features.contains("RootSessions") {
+                Unavailable(
+                    kind: .notEnabled,
+                    reason:
+                        "sts:AssumeRoot needs centralised root sessions (RootSessions), which are off in this organization (iam:ListOrganizationsFeatures: \(features.isEmpty ? "no feature enabled" : features.sorted().joined(separator: ", "))); `rootguard harden org-root-access` turns them on",
+                    code: "RootSessionsNotEnabled", action: "iam:EnableOrganizationsRootSessions")
+            } else { nil }
         let timeout = memberTimeout
         await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) { member in
             await withDeadline(seconds: timeout) {
-                await self.member(member.id, member.account, scpCache: scpCache, monitoringRegions: memberRegions)
+                await self.member(
+                    member.id, member.account, scpCache: scpCache, monitoringRegions: memberRegions,
+                    rootSessionsOff: sessionsOff)
             } onTimeout: {
                 self.timedOut(member.id, member.account, after: timeout)
             }
@@ -128,7 +140,7 @@ public struct OrganizationCollector: Sendable {
 
     func member(
         _ id: AccountID, _ account: Organizations.Account, scpCache: SCPPathCollector.Cache,
-        monitoringRegions: [String]?? = .none
+        monitoringRegions: [String]?? = .none, rootSessionsOff: Unavailable? = nil
     ) async
         -> MemberFacts
     {
@@ -136,7 +148,10 @@ public struct OrganizationCollector: Sendable {
         async let scps = gather {
             try await SCPPathCollector(client: client, cache: scpCache).facts(account: id.rawValue)
         }
-        async let root = gather { try await RootSessions(client: client).inventory(account: id) }
+        async let root: Collected<RootCredentialInventory> =
+            if let rootSessionsOff { .unavailable(rootSessionsOff) } else {
+                await gather { try await RootSessions(client: client).inventory(account: id) }
+            }
         var snapshot: Collected<Snapshot>?
         if case .assumeRole(let role) = access {
             snapshot = await gather {

@@ -31,11 +31,29 @@ public struct OrganizationRootAccess: Hardener {
         public var features: [String]
     }
 
+    /// Refuses at once what cannot succeed: an account outside any organization, or (for the trusted-access step,
+    /// which only the management account may take) a caller that is not its management account.
     public func read(client: AWSClient) async throws -> State {
+        let organization: Organizations.Organization?
+        do {
+            organization = try await client.organizations().describeOrganization().organization
+        } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
+            throw HardenFailure(
+                "this account is not in an organization (organizations DescribeOrganization: \(error.code)): centralised root access is an Organizations feature; run harden org-root-access from an organization's management account"
+            )
+        }
         let trusted =
             try await client.organizations().listAWSServiceAccessForOrganization()
             .enabledServicePrincipals?.compactMap(\.servicePrincipal) ?? []
         let features = (try? await client.iam().listOrganizationsFeatures().enabledFeatures) ?? []
+        if !trusted.contains("iam.amazonaws.com"), let management = organization?.masterAccountId {
+            let caller = try await client.callerIdentity().account
+            guard caller.rawValue == management else {
+                throw HardenFailure(
+                    "IAM's trusted access in Organizations is off and only the management account (\(management)) may turn it on (organizations:EnableAWSServiceAccess); this is \(caller)"
+                )
+            }
+        }
         return State(trustedServices: trusted, features: features)
     }
 

@@ -177,6 +177,49 @@ struct HardenOrganizationCLITests {
         #expect((plan?["changes"] as? [Any])?.isEmpty == true)
     }
 
+    /// A standalone account has no organization to turn features on in: the plan is refused before any change,
+    /// instead of applying one step and failing for good on the next.
+    @Test func orgRootAccessIsRefusedAtPlanTimeOnAStandaloneAccount() async throws {
+        let moto = try await MotoServer.fresh()
+        for arguments in [["org-root-access"], ["org-root-access", "--apply"]] {
+            let result = try run(moto, arguments)
+            #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("error: this account is not in an organization"))
+            #expect(result.stderr.contains("AWSOrganizationsNotInUseException"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        let trusted = try await moto.client().using { client in
+            try? await client.organizations().listAWSServiceAccessForOrganization().enabledServicePrincipals
+        }
+        #expect(trusted == nil || trusted?.isEmpty == true)
+    }
+
+    /// With centralised root sessions off, a member's ROOT-BP 14 names that cause, not a missing permission.
+    @Test func memberRootCredentialsNameRootSessionsBeingOffAsTheReason() async throws {
+        let moto = try await MotoServer.fresh()
+        let org = try await Self.organization(moto)
+        let result = try CLI.run(
+            [
+                "audit", "--org", "--via", "assume-root", "--endpoint-url", moto.endpoint, "--output", "json",
+                "--no-monitoring", "--report-wait", "20",
+            ],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let findings = (object?["findings"] as? [[String: Any]]) ?? []
+        let removed = findings.filter {
+            $0["checkId"] as? String == "member-root-credentials-removed"
+                && $0["accountId"] as? String == org.members[0]
+        }
+        #expect(removed.count == 1)
+        let message = removed.first?["message"] as? String ?? ""
+        #expect(removed.first?["status"] as? String == "NOT_EVALUATED")
+        #expect(message.contains("centralised root sessions (RootSessions), which are off"), "\(message)")
+        #expect(message.contains("rootguard harden org-root-access"))
+        #expect(!message.contains("missing permission"))
+    }
+
     @Test func contactsAreSetInMembersAndBadFilesRefused() async throws {
         let moto = try await MotoServer.fresh()
         let org = try await Self.organization(moto)
