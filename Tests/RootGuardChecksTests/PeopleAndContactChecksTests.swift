@@ -41,6 +41,24 @@ struct PeopleAndContactChecksTests {
         #expect(violated.message == "Separation of duties violated: bob (password and YubiKey-A).")
     }
 
+    /// A plan that splits custody of MFA devices proves nothing when root has no MFA device at all.
+    @Test func custodyIsNotSplitWhenRootHasNoMFADevice() {
+        var builder = SnapshotBuilder()
+        builder.context.attestations = Attestations(custody: TestAttestations.custody())
+        builder.summary = .value(["AccountPasswordPresent": 1, "AccountMFAEnabled": 0])
+        let finding = RootCustodyIsSplit().run(builder)
+        #expect(finding.status == .fail)
+        #expect(finding.message.hasPrefix("Root has no MFA device"))
+        // Unknown MFA state: unknown custody, never a pass.
+        builder.summary = .unavailable(.init(kind: .accessDenied, reason: "denied", action: "iam:GetAccountSummary"))
+        builder.reportUnavailable = .init(kind: .accessDenied, reason: "denied")
+        #expect(RootCustodyIsSplit().run(builder).status == .notEvaluated)
+        // No credentials at all (removed centrally): nothing to hold.
+        builder.summary = .value(["AccountPasswordPresent": 0, "AccountMFAEnabled": 0])
+        builder.reportUnavailable = nil
+        #expect(RootCustodyIsSplit().run(builder).status != .pass)
+    }
+
     @Test func recoveryChannelsMustBeHeldByDifferentGroups() {
         var builder = SnapshotBuilder()
         builder.context.attestations = Attestations(custody: TestAttestations.custody())
@@ -51,6 +69,11 @@ struct PeopleAndContactChecksTests {
         #expect(
             RecoveryChannelsSeparated().run(builder).message
                 == "bob can reach both the root inbox and the phone number.")
+        // Different group names prove nothing when nobody is named behind them.
+        builder.context.attestations = Attestations(custody: TestAttestations.custody(phoneHolders: []))
+        let unnamed = RecoveryChannelsSeparated().run(builder)
+        #expect(unnamed.status == .fail)
+        #expect(unnamed.message.hasPrefix("The custody plan must name who"))
     }
 
     @Test func theRunbookNeedsValidatorsAndAnApprovalsFile() {
@@ -105,11 +128,53 @@ struct PeopleAndContactChecksTests {
                     Self.principal(
                         .role, "Finance",
                         inline: [
-                            #"{"Statement":[{"Effect":"Allow","Action":["aws-portal:ViewBilling"],"Resource":"*"}]}"#
+                            #"{"Statement":[{"Effect":"Allow","Action":["aws-portal:ModifyPaymentMethods"],"Resource":"*"}]}"#
                         ])
                 ],
                 managedPolicyDocuments: [:]))
         #expect(BillingAccessDelegated().run(builder).status == .pass)
+        #expect(AdministrativeIdentityExists().run(builder).status == .fail)
+    }
+
+    /// Billing is delegated only to an identity that can act on it; reading bills is not enough, and a Deny wins.
+    @Test func readOnlyAuditorsAreNoBillingDelegationAndDeniesCount() {
+        var builder = SnapshotBuilder()
+        let readOnly = [
+            #"{"Statement":[{"Effect":"Allow","Action":["aws-portal:ViewBilling","ce:Get*","account:GetAlternateContact","budgets:ViewBudget"],"Resource":"*"}]}"#
+        ]
+        builder.authorization = .value(
+            .init(
+                principals: [
+                    Self.principal(
+                        .role, "Auditor", inline: readOnly,
+                        attached: [
+                            "arn:aws:iam::aws:policy/SecurityAudit",
+                            "arn:aws:iam::aws:policy/job-function/ViewOnlyAccess",
+                            "arn:aws:iam::aws:policy/AWSBillingReadOnlyAccess",
+                        ])
+                ], managedPolicyDocuments: [:]))
+        let auditor = BillingAccessDelegated().run(builder)
+        #expect(auditor.status == .fail, "\(auditor.message)")
+        builder.authorization = .value(
+            .init(
+                principals: [
+                    Self.principal(.role, "Finance", attached: ["arn:aws:iam::aws:policy/job-function/Billing"])
+                ], managedPolicyDocuments: [:]))
+        #expect(BillingAccessDelegated().run(builder).status == .pass)
+        let denied =
+            #"{"Statement":[{"Effect":"Deny","Action":["aws-portal:*","billing:*","payments:*"],"Resource":"*"}]}"#
+        builder.authorization = .value(
+            .init(
+                principals: [
+                    Self.principal(
+                        .role, "Finance", inline: [denied], attached: ["arn:aws:iam::aws:policy/job-function/Billing"])
+                ], managedPolicyDocuments: [:]))
+        #expect(BillingAccessDelegated().run(builder).status == .fail)
+        // An administrator whose IAM writes are denied administers nothing.
+        let star = #"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+        let noIAM = #"{"Statement":[{"Effect":"Deny","Action":"iam:*","Resource":"*"}]}"#
+        builder.authorization = .value(
+            .init(principals: [Self.principal(.role, "Boxed", inline: [star, noIAM])], managedPolicyDocuments: [:]))
         #expect(AdministrativeIdentityExists().run(builder).status == .fail)
     }
 

@@ -1,14 +1,13 @@
 import Foundation
 import RootGuardModel
+import RootGuardPolicy
 
-/// Reads allow statements out of policy documents (a coarse reading; the full evaluator is RootGuardPolicy).
+/// What a principal's policies grant, judged by the policy evaluator (RootGuardPolicy) on the actions that make a
+/// claim true.
 enum PolicyGrants {
     /// AWS-managed policies by the part after the partition (`arn:<partition>` varies).
     static let administratorPolicies = [":iam::aws:policy/AdministratorAccess"]
-    static let billingPolicies = [
-        ":iam::aws:policy/job-function/Billing", ":iam::aws:policy/AWSBillingConductorFullAccess",
-        ":iam::aws:policy/AWSBillingReadOnlyAccess",
-    ]
+    static let billingPolicies = [":iam::aws:policy/job-function/Billing"]
 
     /// Principals whose attached, inline or group policies grant what `predicate` looks for.
     static func principals(
@@ -32,40 +31,55 @@ enum PolicyGrants {
         }
     }
 
-    static func isAdministrator(_ documents: [String], _ arns: [String]) -> Bool {
-        if arns.contains(where: { arn in administratorPolicies.contains { arn.hasSuffix($0) } }) { return true }
-        return documents.contains {
-            allows($0) { actions, resources in actions.contains { $0 == "*" || $0 == "*:*" } && resources.contains("*")
-            }
+    /// What an administrator can do: create and empower identities, run and expose resources. All of them must be
+    /// allowed (an explicit Deny of any makes the principal no administrator).
+    static let administratorProbes = [
+        "iam:CreateRole", "iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:CreateUser", "ec2:RunInstances",
+        "s3:PutBucketPolicy", "kms:CreateKey",
+    ]
+
+    /// Acting on billing: changing payment methods or billing preferences. Reading bills (`aws-portal:ViewBilling`,
+    /// `ce:Get*`, AWSBillingReadOnlyAccess, ViewOnlyAccess, SecurityAudit) is not delegating billing.
+    static let billingActions = [
+        "aws-portal:ModifyBilling", "aws-portal:ModifyPaymentMethods", "billing:UpdateBillingPreferences",
+        "payments:UpdatePaymentPreferences", "payments:CreatePaymentInstrument",
+    ]
+
+    /// The documents of AWS-managed policies that GetAccountAuthorizationDetails may leave out, as far as these checks
+    /// need them.
+    static func knownManagedDocument(_ arn: String) -> String? {
+        if administratorPolicies.contains(where: arn.hasSuffix) {
+            return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         }
+        if billingPolicies.contains(where: arn.hasSuffix) {
+            let actions = billingActions.map { "\"\($0)\"" }.joined(separator: ",")
+            return #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":[\#(actions)],"Resource":"*"}]}"#
+        }
+        return nil
+    }
+
+    /// Whether the policies, evaluated together by the policy evaluator (Deny wins, conditions with keys the
+    /// request cannot carry do not apply), allow every one of `required` (or, with `any`, at least one).
+    static func allows(_ documents: [String], _ arns: [String], _ actions: [String], all: Bool) -> Bool {
+        var texts = documents
+        for arn in arns {
+            if let known = knownManagedDocument(arn) { texts.append(known) }
+        }
+        let policies = texts.enumerated().compactMap { index, text in
+            (try? PolicyDocument.parse(text)).map { (name: "policy \(index)", document: $0) }
+        }
+        guard !policies.isEmpty else { return false }
+        let allowed = { (action: String) in
+            PolicyEvaluator.evaluate(policies, RequestContext(action: action, resource: "*")).decision == .allow
+        }
+        return all ? actions.allSatisfy(allowed) : actions.contains(where: allowed)
+    }
+
+    static func isAdministrator(_ documents: [String], _ arns: [String]) -> Bool {
+        allows(documents, arns, administratorProbes, all: true)
     }
 
     static func canManageBilling(_ documents: [String], _ arns: [String]) -> Bool {
-        if isAdministrator(documents, arns) { return true }
-        if arns.contains(where: { arn in billingPolicies.contains { arn.hasSuffix($0) } }) { return true }
-        let billingPrefixes = ["aws-portal:", "billing:", "account:", "payments:", "ce:", "cur:", "budgets:"]
-        return documents.contains {
-            allows($0) { actions, _ in
-                actions.contains { action in billingPrefixes.contains { action.lowercased().hasPrefix($0) } }
-            }
-        }
-    }
-
-    /// Whether any unconditional Allow statement satisfies `test(actions, resources)`.
-    static func allows(_ document: String, _ test: ([String], [String]) -> Bool) -> Bool {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(document.utf8))) as? [String: Any] else {
-            return false
-        }
-        let statements: [[String: Any]] =
-            (object["Statement"] as? [[String: Any]]) ?? ((object["Statement"] as? [String: Any]).map { [$0] } ?? [])
-        return statements.contains { statement in
-            guard (statement["Effect"] as? String) == "Allow", statement["Condition"] == nil else { return false }
-            return test(strings(statement["Action"]), strings(statement["Resource"]))
-        }
-    }
-
-    static func strings(_ value: Any?) -> [String] {
-        if let text = value as? String { return [text] }
-        return value as? [String] ?? []
+        allows(documents, arns, billingActions, all: false)
     }
 }

@@ -37,6 +37,16 @@ public struct RecoveryChannelsSeparated: Check {
                     evidence: evidence)
             ]
         }
+        // "Nobody reaches both" needs to know who reaches each.
+        let named = { (holders: [String]) in holders.contains { !RootCustodyIsSplit.normalise($0).isEmpty } }
+        if !named(plan.emailInbox.holders) || !named(plan.phone.holders) {
+            return [
+                m.finding(
+                    snapshot, .fail,
+                    "The custody plan must name who can read the root inbox and who holds the phone number; without them the channels cannot be shown to be separate.",
+                    evidence: evidence)
+            ]
+        }
         let inbox = Set(plan.emailInbox.holders.map(RootCustodyIsSplit.normalise))
         let shared = plan.phone.holders.filter { inbox.contains(RootCustodyIsSplit.normalise($0)) }
         if RootCustodyIsSplit.normalise(plan.emailInbox.group) == RootCustodyIsSplit.normalise(plan.phone.group) {

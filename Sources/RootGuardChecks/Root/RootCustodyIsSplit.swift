@@ -58,6 +58,23 @@ public struct RootCustodyIsSplit: Check {
                     evidence: evidence)
             ]
         }
+        // The plan speaks of MFA devices; the account must have them, or there is no custody to split.
+        if let noDevice = m.rootMFAPrelude(
+            snapshot,
+            noMFA:
+                "Root has no MFA device, so the attested split of password and MFA custody does not exist: whoever holds the password holds root."
+        ) {
+            return [noDevice]
+        }
+        if plan.passwordHolders.contains(where: { Self.normalise($0).isEmpty })
+            || plan.mfaDevices.contains(where: { $0.holders.allSatisfy { Self.normalise($0).isEmpty } })
+        {
+            return [
+                m.finding(
+                    snapshot, .fail, "The custody plan leaves a password holder or an MFA device's holders unnamed.",
+                    evidence: evidence)
+            ]
+        }
         return [
             m.finding(
                 snapshot, .pass,
