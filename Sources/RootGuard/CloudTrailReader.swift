@@ -66,6 +66,11 @@ public struct CloudTrailReader: Sendable {
     public func scanS3(bucket: String, prefix: String, progress: (@Sendable (Int) -> Void)? = nil) async -> ScanOutput {
         var output = ScanOutput()
         let keys = await listKeys(bucket: bucket, prefix: prefix, problems: &output.problems)
+        if keys.isEmpty && output.problems.isEmpty {
+            // As for a local folder: an empty answer is said, never a silent "nothing found".
+            output.problems.append(
+                InputProblem(input: "s3://\(bucket)/\(prefix)", message: LocalScan.noLogFiles(filter: filter)))
+        }
         output.stats.problems += output.problems.count
         let s3 = client.s3()
         let filter = self.filter

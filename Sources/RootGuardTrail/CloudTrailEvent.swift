@@ -15,11 +15,19 @@ public struct CloudTrailEvent: Sendable {
         if case .object(let detail)? = object["detail"], object["detail-type"] != nil {
             record = .object(detail)
         }
-        guard case .object(let fields) = record, fields["eventName"] != nil,
-            fields["eventTime"] != nil || fields["@timestamp"] != nil
-        else { return nil }
+        // A record without a time is still a record: analysed with its time marked unknown, like one whose time
+        // cannot be parsed.
+        guard case .object(let fields) = record, fields["eventName"] != nil else { return nil }
         self.record = record
         self.source = source
+    }
+
+    /// Whether `json` (a record or an EventBridge envelope) has the fields every CloudTrail record has, whatever its
+    /// eventVersion (1.0 records have no eventID).
+    public static func hasRequiredFields(_ json: JSONValue) -> Bool {
+        guard case .object(var fields) = json else { return false }
+        if case .object(let detail)? = fields["detail"], fields["detail-type"] != nil { fields = detail }
+        return ["eventVersion", "eventSource", "eventName", "eventTime"].allSatisfy { fields[$0] != nil }
     }
 
     public subscript(_ path: String...) -> JSONValue? { record.value(at: path) }

@@ -230,6 +230,12 @@ public enum Detector {
             title: kind.title, expected: false, approval: nil, source: event.source,
             sourceIPAddress: event.sourceIPAddress, userAgent: event.userAgent, mfaUsed: mfa, credential: credential,
             accessKeyId: event.accessKeyId.flatMap { $0.isEmpty ? nil : $0 }, outcome: outcome,
-            errorCode: event.errorCode, details: [:])
+            errorCode: event.errorCode,
+            details: event.eventTime == nil
+                ? [
+                    "timeUnknown": event.eventTimeText.isEmpty
+                        ? "no eventTime" : "eventTime '\(event.eventTimeText.prefix(40))'"
+                ]
+                : [:])
     }
 }

@@ -12,6 +12,11 @@ public enum LocalScan {
     /// (a link back to a parent is reported, not walked forever); FIFOs, sockets and devices are reported and
     /// skipped (reading a FIFO would block); a folder holding no log file at all is reported. Sorted, so runs
     /// repeat; sizes come from the same walk.
+    /// What every source says when it holds no log file (inside the filter): a folder, an S3 prefix.
+    public static func noLogFiles(filter: TrailFilter) -> String {
+        "no CloudTrail log files here (\(logSuffixes.joined(separator: ", ")), optionally .gz)\(filter.isEmpty ? "" : " inside the filter")"
+    }
+
     public static func files(
         under paths: [String], filter: TrailFilter, problems: inout [InputProblem]
     ) -> [(path: String, size: Int)] {
@@ -35,8 +40,7 @@ public enum LocalScan {
                     problems.append(
                         InputProblem(
                             input: path,
-                            message:
-                                "no CloudTrail log files here (\(logSuffixes.joined(separator: ", ")), optionally .gz)\(filter.isEmpty ? "" : " inside the filter")"
+                            message: noLogFiles(filter: filter)
                         ))
                 }
                 result += found.sorted { $0.path < $1.path }

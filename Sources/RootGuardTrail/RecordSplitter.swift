@@ -38,6 +38,8 @@ package struct RecordSplitter {
     /// A top-level record spanned several lines (pretty-printed records one after another): never lines mode.
     private var multiLine = false
     private var newlineInRecord = false
+    /// In JSON lines: a raw line break inside a top-level value, not yet known to be a cut line or pretty printing.
+    private var lineBreakPending = false
     /// The last byte outside strings that was not white space.
     private var lastSignificant: UInt8 = 0
 
@@ -154,7 +156,24 @@ package struct RecordSplitter {
                 i += 1
                 continue
             }
-            if c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09 { lastSignificant = c }
+            if c != 0x20 && c != 0x0a && c != 0x0d && c != 0x09 {
+                // After a line break inside a value in JSON lines: an object that cannot continue the value (not after
+                // `:`, `[` or an array's `,`) means the line was cut and a new record starts here; anything else was
+                // a pretty-printed document between the lines (any mix of containers reads as the files would).
+                if lineBreakPending {
+                    lineBreakPending = false
+                    let inArray = stack.last == 0x5b
+                    let canOpen =
+                        lastSignificant == 0x3a || lastSignificant == 0x5b || (lastSignificant == 0x2c && inArray)
+                    if c == 0x7b, !stack.isEmpty, !canOpen {
+                        restart(
+                            "line ending before byte \(consumed + i) holds an incomplete record; resumed at the next line"
+                        )
+                        startInChunk = nil
+                    }
+                }
+                lastSignificant = c
+            }
             switch c {
             case 0x22:
                 inString = true
@@ -199,6 +218,15 @@ package struct RecordSplitter {
                     return
                 }
                 stack.removeLast()
+                defer {
+                    // A top-level value ended: the next one is a container of its own (a `{"Records"}` document
+                    // followed by envelope lines, an array then a document), judged afresh.
+                    if stack.isEmpty && failure == nil {
+                        recordsArrayDepth = nil
+                        lastKey = []
+                        expectingKey = false
+                    }
+                }
                 if let depth = captureDepth, stack.count == depth {
                     // Records one per line at the top level, not in an array: JSON lines.
                     if depth == 0, recordsArrayDepth == nil {
@@ -220,10 +248,7 @@ package struct RecordSplitter {
                 if stack.count == 1 { expectingKey = false }
             case 0x0a:
                 if !stack.isEmpty { newlineInRecord = true }
-                if linesMode && !stack.isEmpty {
-                    restart("line ending at byte \(consumed + i) holds an incomplete record; resumed at the next line")
-                    startInChunk = nil
-                }
+                if linesMode && !stack.isEmpty { lineBreakPending = true }
             case 0x20, 0x0d, 0x09:
                 break
             default:
@@ -280,6 +305,7 @@ package struct RecordSplitter {
         lastKey = []
         lastSignificant = 0
         newlineInRecord = false
+        lineBreakPending = false
     }
 
     private mutating func appendKey(_ c: UInt8) {

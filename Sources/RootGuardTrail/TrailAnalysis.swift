@@ -112,7 +112,7 @@ public enum TrailAnalysis {
                     InputProblem(
                         input: event.source,
                         message:
-                            "record \(event.eventID.isEmpty ? "(no eventID)" : event.eventID): eventTime '\(event.eventTimeText.prefix(40))' is not a time; its detections are shown at 1970-01-01T00:00:00Z"
+                            "record \(event.eventID.isEmpty ? "(no eventID)" : event.eventID): \(event.has("eventTime") || event.has("@timestamp") ? "eventTime '\(event.eventTimeText.prefix(40))' is not a time" : "no eventTime"); analysed with its time unknown (shown at 1970-01-01T00:00:00Z, detail timeUnknown)"
                     ))
             }
             // CloudTrail delivers some records twice, identical. Time and name are part of the key

@@ -36,7 +36,8 @@ public struct TrailFilter: Sendable {
         }
         if !regions.isEmpty, !regions.contains(event.region) { return false }
         if since != nil || until != nil {
-            guard let time = event.eventTime else { return false }
+            // A record whose time is unknown may be inside the window: it is kept (and reported), never dropped.
+            guard let time = event.eventTime else { return true }
             if let since, time < since { return false }
             if let until, time > until { return false }
         }
@@ -354,8 +355,13 @@ public final class TrailBufferScanner {
             return
         }
         if records == 0, !Self.isEmptyLog(json) {
-            problem(name, "is not CloudTrail JSON (no records)", into: &result)
-            return
+            // No `"eventID"` key: records of eventVersion 1.0 have none. Recognise them by the fields every
+            // CloudTrail record has instead (only these inputs pay for the split).
+            records = Self.countRecordsByFields(json)
+            guard records > 0 else {
+                problem(name, "is not CloudTrail JSON (no records)", into: &result)
+                return
+            }
         }
         result.stats.records += records
     }
@@ -464,6 +470,19 @@ public final class TrailBufferScanner {
         j -= 1
         while j > 0, ByteSearch.isSpace(json[j]) { j -= 1 }
         return json[j] == 0x5d
+    }
+
+    /// The records in `json` that carry CloudTrail's required fields (eventVersion, eventSource, eventName, eventTime),
+    /// bare or in an EventBridge envelope.
+    static func countRecordsByFields(_ json: UnsafeRawBufferPointer) -> Int {
+        var splitter = RecordSplitter(maxRecordBytes: 16 << 20)
+        var count = 0
+        splitter.feed(json) { record, _ in
+            guard let value = try? RecordParser.parse(record), CloudTrailEvent.hasRequiredFields(value) else { return }
+            count += 1
+        }
+        splitter.finish()
+        return count
     }
 
     private static func isEmptyLog(_ json: UnsafeRawBufferPointer) -> Bool {

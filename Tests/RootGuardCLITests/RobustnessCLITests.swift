@@ -130,12 +130,26 @@ struct RobustnessCLITests {
         #expect(result.stderr.contains("no CloudTrail log files here"))
     }
 
-    @Test func aRootRecordWithoutItsTimeIsReportedNotDropped() throws {
+    /// A root record without a time and one whose time cannot be read are treated alike: analysed, the time marked
+    /// unknown, and named on stderr — also inside a time filter, which cannot rule them out.
+    @Test func aRootRecordWithoutItsTimeIsAnalysedWithTheTimeUnknown() throws {
         let noTime = Self.record("t1").replacingOccurrences(of: #""eventTime":"2026-11-02T10:00:00Z","#, with: "")
-        let folder = try TrailFixture.folder(["a.json": #"{"Records":[\#(noTime)]}"#])
-        let result = try CLI.run(["trail", folder.path], environment: [:])
-        #expect(result.status == 4)
-        #expect(result.stderr.contains("has no eventTime"))
+        let badTime = Self.record("t2").replacingOccurrences(
+            of: #""eventTime":"2026-11-02T10:00:00Z""#, with: #""eventTime":"yesterday""#)
+        let folder = try TrailFixture.folder(["a.json": #"{"Records":[\#(noTime),\#(badTime)]}"#])
+        for extra in [[], ["--since", "2026-11-01"]] {
+            let result = try CLI.run(["trail", folder.path, "--output", "jsonl"] + extra, environment: [:])
+            #expect(result.status == 3, "\(extra): \(result.stderr)")
+            #expect(result.stderr.contains("record t1: no eventTime; analysed with its time unknown"))
+            #expect(
+                result.stderr.contains("record t2: eventTime 'yesterday' is not a time; analysed with its time unknown")
+            )
+            let detections = try TrailFixture.detections(result.stdout)
+            let unknown = detections.compactMap { ($0["details"] as? [String: Any])?["timeUnknown"] as? String }
+            #expect(
+                Set(detections.compactMap { $0["eventId"] as? String ?? $0["eventID"] as? String }) == ["t1", "t2"])
+            #expect(unknown.contains("no eventTime") && unknown.contains("eventTime 'yesterday'"))
+        }
     }
 
     @Test(arguments: [

@@ -190,6 +190,57 @@ struct TrailAWSCLITests {
         #expect(try comparable(one.stdout).allSatisfy { $0.contains("\"accountId\":\"\(account)\"") })
     }
 
+    /// The same time/account filter that leaves nothing says so for every source: exit 4 and the same line.
+    @Test func anEmptyFilterResultIsReportedTheSameForFilesAndS3() async throws {
+        let moto = try await MotoServer.fresh()
+        let corpus = try TrailFixture.corpus(sizeMB: 0.5)
+        let files = FileManager.default.enumerator(atPath: corpus.path)!.compactMap { $0 as? String }
+            .filter { $0.hasPrefix("AWSLogs/") && $0.hasSuffix(".json.gz") }
+        try await moto.client().using { client in
+            _ = try await client.s3().createBucket(.init(bucket: "org-trail"))
+            for file in files {
+                let body = try Data(contentsOf: corpus.appendingPathComponent(file))
+                _ = try await client.s3().putObject(.init(body: body, bucket: "org-trail", key: file))
+            }
+        }
+        let filter = ["--account", "999999999999", "--since", "2020-01-01", "--until", "2020-01-02"]
+        let local = try CLI.run(["trail", corpus.appendingPathComponent("AWSLogs").path] + filter, environment: [:])
+        let remote = try CLI.run(
+            ["trail", "s3://org-trail/AWSLogs/", "--endpoint-url", moto.endpoint] + filter,
+            environment: Self.environment)
+        #expect(local.status == 4)
+        #expect(remote.status == 4, "\(remote.stdout)\(remote.stderr)")
+        #expect(local.stderr.contains("no CloudTrail log files here"), "\(local.stderr)")
+        #expect(local.stderr.contains("inside the filter"))
+        #expect(remote.stderr.contains("s3://org-trail/AWSLogs/: no CloudTrail log files here"), "\(remote.stderr)")
+        #expect(remote.stderr.contains("inside the filter"))
+    }
+
+    /// Standard input carrying a log file and then an EventBridge envelope line (and the reverse, with a
+    /// pretty-printed document) gives exactly the detections the same two files give.
+    @Test func anyMixOfContainersOnStandardInputIsReadAsTheFilesWouldBe() throws {
+        let login = TrailFixture.login("mix-1", time: "2026-11-02T10:00:00Z")
+        let call =
+            #"{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2026-11-02T11:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli","eventID":"mix-2","eventType":"AwsApiCall","recipientAccountId":"111122223333"}"#
+        let document = #"{"Records":[\#(login)]}"#
+        let envelope =
+            #"{"version":"0","id":"e","detail-type":"AWS API Call via CloudTrail","source":"aws.iam","account":"111122223333","time":"2026-11-02T11:00:00Z","region":"us-east-1","detail":\#(call)}"#
+        let pretty = try String(
+            decoding: JSONSerialization.data(
+                withJSONObject: JSONSerialization.jsonObject(with: Data(document.utf8)), options: [.prettyPrinted]),
+            as: UTF8.self)
+        let folder = try TrailFixture.folder(["a.json": document, "b.jsonl": envelope + "\n"])
+        let files = try CLI.run(["trail", folder.path, "--output", "jsonl"], environment: [:])
+        let expected = Set(try TrailFixture.detections(files.stdout).compactMap { $0["eventID"] as? String })
+        #expect(expected == ["mix-1", "mix-2"])
+        for input in [document + "\n" + envelope + "\n", envelope + "\n" + pretty + "\n"] {
+            let piped = try CLI.runWithInput(["trail", "-", "--output", "jsonl"], input: input)
+            #expect(piped.status == files.status, "\(piped.stderr)")
+            #expect(piped.stderr.isEmpty, "\(piped.stderr)")
+            #expect(Set(try TrailFixture.detections(piped.stdout).compactMap { $0["eventID"] as? String }) == expected)
+        }
+    }
+
     @Test func aDownloadCutShortIsReadAgain() async throws {
         let listing = FaultServer.Behaviour.respond(
             status: 200, headers: [("Content-Type", "application/xml")],

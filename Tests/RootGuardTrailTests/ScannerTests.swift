@@ -136,6 +136,70 @@ struct SplitterTests {
         }
     }
 
+    /// Standard input may carry any mix of the documented containers, one after another: each top-level value is read
+    /// as the same file would be, whatever the chunking, and nothing is reported as broken.
+    @Test("a mix of containers one after another is read as the files would be", arguments: [1, 7, 64, 1 << 20])
+    func mixedContainers(_ chunk: Int) throws {
+        let record = #"{"eventVersion":"1.08","eventTime":"t","eventName":"A","eventID":"a"}"#
+        let second = #"{"eventVersion":"1.08","eventTime":"t","eventName":"B","eventID":"b"}"#
+        let envelope = #"{"version":"0","detail-type":"AWS API Call via CloudTrail","detail":\#(second)}"#
+        let pretty =
+            "{\n  \"Records\": [\n    {\n      \"eventID\": \"c\",\n      \"eventName\": \"C\"\n    }\n  ]\n}\n"
+        let cases: [(String, [String])] = [
+            ("{\"Records\":[\(record)]}\n\(envelope)\n", ["a", "b"]),  // a document, then an envelope line
+            ("\(envelope)\n\(pretty)", ["b", "c"]),  // an envelope line, then a pretty-printed document
+            ("\(envelope)\n[\(record)]\n\(pretty)\(record)\n", ["b", "a", "c", "a"]),
+        ]
+        for (text, expected) in cases {
+            var splitter = RecordSplitter(maxRecordBytes: 1 << 20)
+            var ids: [String] = []
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBytes { all in
+                var offset = 0
+                while offset < all.count {
+                    let size = min(chunk, all.count - offset)
+                    splitter.feed(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + size)])) { part, _ in
+                        guard case .object(var object)? = try? RecordParser.parse(part) else { return }
+                        if case .object(let detail)? = object["detail"] { object = detail }
+                        if case .string(let id)? = object["eventID"] { ids.append(id) }
+                    }
+                    offset += size
+                }
+            }
+            splitter.finish()
+            #expect(splitter.failure == nil, "\(text)")
+            #expect(splitter.skipped.isEmpty, "\(splitter.skipped)")
+            #expect(ids == expected, "chunk \(chunk): \(text)")
+        }
+        // A JSON line really cut short is still found and the split resumes at the next line.
+        var splitter = RecordSplitter(maxRecordBytes: 1 << 20)
+        var ids: [String] = []
+        let cutAfterValue = #"{"eventID":"x","eventName":"X""#
+        let cutInString = #"{"eventID":"y","eventName":"Y"#
+        Array("\(record)\n\(cutAfterValue)\n\(second)\n\(cutInString)\n\(record)\n".utf8).withUnsafeBytes {
+            splitter.feed($0) { part, _ in
+                if case .object(let object)? = try? RecordParser.parse(part), case .string(let id)? = object["eventID"]
+                {
+                    ids.append(id)
+                }
+            }
+        }
+        #expect(ids == ["a", "b", "a"])
+        #expect(splitter.skipped.count == 2, "\(splitter.skipped)")
+    }
+
+    /// eventVersion 1.0 records have no eventID (AWS's own documentation shows them so): they are CloudTrail records.
+    @Test("records without eventID are recognised by their required fields")
+    func eventVersionOne() {
+        let record =
+            #"{"eventVersion":"1.0","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/Alice","accountId":"123456789012"},"eventTime":"2014-03-06T21:22:54Z","eventSource":"ec2.amazonaws.com","eventName":"StartInstances","awsRegion":"us-east-2","sourceIPAddress":"205.251.233.176"}"#
+        let report = analyse(#"{"Records":[\#(record),\#(record)]}"#)
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.stats.records == 2)
+        let notCloudTrail = analyse(#"{"Records":[{"name":"x"}]}"#)
+        #expect(notCloudTrail.problems.map(\.message) == ["is not CloudTrail JSON (no records)"])
+    }
+
     @Test("EventBridge envelopes are unwrapped")
     func envelope() {
         let envelope =
