@@ -56,7 +56,10 @@ OPERATIONS = {
     "guardduty": [
         "ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter", "ListMembers",
     ],
-    "securityhub": ["DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards", "ListMembers"],
+    "securityhub": [
+        "DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards", "ListMembers",
+        "ListTagsForResource",
+    ],
     "config": [
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",
         "PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder", "PutConfigRule",

@@ -15,7 +15,7 @@ public struct MonitoringCollector: Sendable {
         "events:ListRules", "events:ListTargetsByRule",
         "guardduty:ListDetectors", "guardduty:GetDetector", "guardduty:ListFilters", "guardduty:GetFilter",
         "config:DescribeConfigurationRecorderStatus", "config:DescribeConfigRules",
-        "securityhub:DescribeHub", "securityhub:GetEnabledStandards",
+        "securityhub:DescribeHub", "securityhub:GetEnabledStandards", "securityhub:ListTagsForResource",
     ]
 
     public let client: AWSClient
@@ -291,7 +291,9 @@ public struct MonitoringCollector: Sendable {
                     }
                     return result
                 }
-                facts.append(DetectorFacts(id: id, status: detector.status ?? "UNKNOWN", filters: filters))
+                facts.append(
+                    DetectorFacts(
+                        id: id, status: detector.status ?? "UNKNOWN", filters: filters, tags: detector.tags ?? [:]))
             }
         }
         return facts
@@ -314,8 +316,9 @@ public struct MonitoringCollector: Sendable {
 
     func securityHubFacts(_ region: AWSRegion) async throws -> SecurityHubFacts {
         let hub = client.securityHub(region: region)
+        let hubARN: String?
         do {
-            _ = try await hub.describeHub()
+            hubARN = try await hub.describeHub().hubArn
         } catch let error as AWSError where error.code == "InvalidAccessException" {
             return SecurityHubFacts(enabled: false, standards: .value([]))
         }
@@ -329,6 +332,9 @@ public struct MonitoringCollector: Sendable {
             }
             return arns
         }
-        return SecurityHubFacts(enabled: true, standards: standards)
+        // Who enabled it (rootguard tags what it enables); unknown when the tags cannot be read.
+        var tags: [String: String]?
+        if let hubARN { tags = (try? await hub.listTagsForResource(.init(resourceArn: hubARN)))?.tags ?? nil }
+        return SecurityHubFacts(enabled: true, standards: standards, tags: tags)
     }
 }

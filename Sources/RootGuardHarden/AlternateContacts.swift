@@ -137,8 +137,12 @@ public struct AlternateContacts: Hardener {
 }
 
 extension AlternateContacts {
-    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
-        Self.terraform(contacts, accounts: accounts)
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
+        HardenCode(
+            Self.terraform(contacts, accounts: accounts),
+            notes: [
+                "alternate contacts always exist as account settings: `terraform apply` takes them over and sets them as written"
+            ])
     }
 
     /// Terraform (AWS provider `aws_account_alternate_contact`), one resource per contact and account.

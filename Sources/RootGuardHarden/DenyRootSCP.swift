@@ -220,13 +220,23 @@ public struct DenyRootSCP: Hardener {
         try await Reaudit.memberRootDeniedBySCP(client: client)
     }
 
-    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
         guard let client else { throw HardenFailure("harden scp reads the organization for its code") }
         let state = try await read(client: client)
         let chosen = targets.isEmpty ? [state.rootID] : targets
-        return format == .terraform
+        var notes: [String] = []
+        if let id = state.policyID {
+            notes.append(
+                format == .terraform
+                    ? "\(Self.policyName) exists (\(id)): `terraform import aws_organizations_policy.rootguard_deny_root \(id)` before apply"
+                    : "\(Self.policyName) exists (\(id)): import it into the stack (resource RootGuardDenyRoot, PolicyId \(id)) instead of creating it"
+            )
+        }
+        let text =
+            format == .terraform
             ? Self.terraform(partition: state.partition, targets: chosen)
             : try Self.cloudFormation(partition: state.partition, targets: chosen)
+        return HardenCode(text, notes: notes)
     }
 
     // MARK: - Infrastructure as code

@@ -56,8 +56,11 @@ public protocol Hardener: Sendable {
     var reauditsAfterFailure: Bool { get }
     /// The checks of the findings the plan fixes, on facts read afresh.
     func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding]
-    /// CloudFormation or Terraform (only for `formats`); `client` is nil when `codeNeedsClient` is false.
-    func code(_ format: HardenFormat, client: AWSClient?) async throws -> String
+    /// CloudFormation or Terraform (only for `formats`): the desired state of everything this hardener manages,
+    /// independent of what exists now (regenerated after a deployment it is the same, so a stack update deletes
+    /// nothing), with notes naming what already exists and must be imported. `client` is nil when `codeNeedsClient`
+    /// is false.
+    func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode
     /// Whether `code` reads the account (default: yes).
     static var codeNeedsClient: Bool { get }
     /// harden's exit codes for a run (default: `HardenOutcome.exitCode`).
@@ -75,7 +78,7 @@ extension Hardener {
     public func laterStepsDepend(on step: Plan.Step) -> Bool { true }
     public var reauditsAfterFailure: Bool { false }
     public static var codeNeedsClient: Bool { true }
-    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
         throw HardenFailure(Self.unsupported(format))
     }
     public func exitCode(_ run: HardenRun<Self>, applying: Bool) -> Int32 {
@@ -158,7 +161,7 @@ public enum HardenRunner {
     public static func code<H: Hardener>(
         _ hardener: H, format: HardenFormat, client: AWSClient?
     ) async throws
-        -> String
+        -> HardenCode
     {
         if let problem = usageProblem(H.self, format: format, apply: false) { throw HardenFailure(problem) }
         return try await hardener.code(format, client: client)

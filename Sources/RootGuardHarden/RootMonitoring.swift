@@ -148,10 +148,103 @@ public struct RootMonitoring: Hardener {
         try await Self.reaudit(client: client, plan: plan)
     }
 
-    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+    /// The code of everything rootguard manages for this account, planned as if none of rootguard's own resources
+    /// existed yet (so a template regenerated after its stack was deployed is the same, and an update deletes
+    /// nothing); what of it exists already is named for import. Resources that are not rootguard's (a qualifying trail,
+    /// someone's detector) are reused exactly as the plan does.
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
         guard let client else { throw HardenFailure("harden monitoring reads the account for its code") }
-        let plan = try await self.plan(try await read(client: client), client: client)
-        return format == .terraform ? Self.terraform(plan) : try Self.cloudFormation(plan)
+        let state = try await read(client: client)
+        let (facts, extra, existing) = Self.withoutRootguardResources(state.facts, state.extra, options: options)
+        let plan = try Self.plan(facts: facts, extra: extra, options: options)
+        let notes =
+            existing.isEmpty
+            ? []
+            : [
+                "these rootguard resources already exist: \(format == .terraform ? "`terraform import` them" : "import them into the stack (create-change-set --change-set-type IMPORT)") instead of creating them: \(existing.joined(separator: ", "))"
+            ]
+        return HardenCode(
+            format == .terraform ? Self.terraform(plan) : try Self.cloudFormation(plan), notes: notes)
+    }
+
+    /// The facts with every resource rootguard created taken out (by its `rootguard-…` name, or its
+    /// `managed-by=rootguard` tag for GuardDuty detectors), and what was taken out.
+    static func withoutRootguardResources(
+        _ facts: MonitoringFacts, _ extra: Extra, options: Options
+    ) -> (MonitoringFacts, Extra, existing: [String]) {
+        var facts = facts
+        var extra = extra
+        var existing: [String] = []
+        func ours(_ name: String) -> Bool { name.hasPrefix("rootguard") }
+        for role in extra.existingRoles.sorted() where ours(role) { existing.append("role \(role)") }
+        extra.existingRoles = extra.existingRoles.filter { !ours($0) }
+        if extra.bucketExists && options.trailBucket == nil {
+            existing.append("bucket \(defaultBucket(account: extra.account, region: homeRegion(facts, extra)))")
+            extra.bucketExists = false
+        }
+        if extra.logGroupExists { existing.append("log group \(logGroupName)") }
+        extra.logGroupExists = false
+        if case .sns = options.notify {
+        } else {
+            if extra.topicExists { existing.append("topic \(topicName)") }
+            extra.topicExists = false
+            extra.subscriptions = []
+            extra.topicPolicy = nil
+        }
+        extra.deliveryChannels = extra.deliveryChannels.filter { !ours($0) }
+        facts.trails = facts.trails.map { trails in
+            trails.compactMap { trail in
+                if trail.name == trailName {
+                    existing.append("trail \(trailName)")
+                    return nil
+                }
+                var trail = trail
+                // A reused log group (someone else's trail): rootguard's filter and alarm in it are rootguard's.
+                if var group = trail.logGroup {
+                    group.metricFilters = group.metricFilters.map { filters in
+                        filters.filter { !ours($0.name) }.map { filter in
+                            var filter = filter
+                            filter.alarms = filter.alarms.map { $0.filter { !ours($0.name) } }
+                            return filter
+                        }
+                    }
+                    trail.logGroup = group
+                }
+                return trail
+            }
+        }
+        for (region, rules) in facts.eventRules {
+            if let names = rules.value?.filter({ ours($0.name) }).map(\.name), !names.isEmpty {
+                existing += names.map { "rule \($0) (\(region))" }
+            }
+            facts.eventRules[region] = rules.map { $0.filter { !ours($0.name) } }
+        }
+        for (region, detectors) in facts.guardDuty {
+            let mine = { (d: DetectorFacts) in d.tags?[ManagedTag.key] == ManagedTag.value }
+            if let ids = detectors.value?.filter(mine).map(\.id), !ids.isEmpty {
+                existing += ids.map { "GuardDuty detector \($0) (\(region))" }
+            }
+            facts.guardDuty[region] = detectors.map { $0.filter { !mine($0) } }
+        }
+        for (region, hub) in facts.securityHub {
+            guard case .value(let value) = hub, value.enabled, value.tags?[ManagedTag.key] == ManagedTag.value else {
+                continue
+            }
+            existing.append("Security Hub (\(region))")
+            facts.securityHub[region] = .value(SecurityHubFacts(enabled: false, standards: .value([])))
+        }
+        for (region, config) in facts.config {
+            facts.config[region] = config.map { config in
+                var config = config
+                if config.recorders.keys.contains(where: ours) {
+                    existing.append("Config recorder \(recorderName) (\(region))")
+                }
+                config.recorders = config.recorders.filter { !ours($0.key) }
+                config.rules = config.rules.filter { !ours($0.key) }
+                return config
+            }
+        }
+        return (facts, extra, existing.sorted())
     }
 
     /// One change, as the plan carries it out.

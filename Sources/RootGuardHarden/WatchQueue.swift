@@ -25,9 +25,35 @@ public struct WatchQueue: Hardener {
     public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
         try await Self.reaudit(client: client, plan: plan)
     }
-    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> String {
+    /// The template of everything `harden watch` manages (all of it is rootguard's, by name), whatever exists now;
+    /// what exists is named for import.
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
         guard let client else { throw HardenFailure("harden watch reads the account for its code") }
-        return try Self.cloudFormation(try Self.plan(try await read(client: client)))
+        let state = try await read(client: client)
+        var desired = state
+        desired.queueURL = nil
+        desired.queueAttributes = [:]
+        desired.deadLetterExists = false
+        desired.forwardRoleExists = false
+        desired.rules = [:]
+        var existing: [String] = []
+        if let url = state.queueURL { existing.append("Queue (\(url))") }
+        if state.deadLetterExists { existing.append("DeadLetterQueue (\(Self.deadLetterName))") }
+        if state.forwardRoleExists { existing.append("ForwardRole (\(Self.forwardRoleName))") }
+        for (region, rules) in state.rules.sorted(by: { $0.key < $1.key }) {
+            for rule in rules.keys.sorted(by: { $0.rawValue < $1.rawValue }) {
+                existing.append(
+                    "\(rule == .root ? "RootRule" : "NamedRule")\(CloudFormation.logicalSuffix(region)) (\(rule.name) in \(region))"
+                )
+            }
+        }
+        let notes =
+            existing.isEmpty
+            ? []
+            : [
+                "these already exist: import them into the stack (create-change-set --change-set-type IMPORT) instead of creating them: \(existing.joined(separator: ", "))"
+            ]
+        return HardenCode(try Self.cloudFormation(try Self.plan(desired)), notes: notes)
     }
 
     public static let queueName = "rootguard-watch"

@@ -216,11 +216,14 @@ public struct DetectorFacts: Codable, Sendable, Hashable {
     public var id: String
     public var status: String
     public var filters: Collected<[Filter]>
+    /// The detector's tags (`managed-by=rootguard` marks one rootguard created); nil in older snapshots.
+    public var tags: [String: String]?
 
-    public init(id: String, status: String, filters: Collected<[Filter]>) {
+    public init(id: String, status: String, filters: Collected<[Filter]>, tags: [String: String]? = nil) {
         self.id = id
         self.status = status
         self.filters = filters
+        self.tags = tags
     }
 }
 
@@ -239,10 +242,13 @@ public struct SecurityHubFacts: Codable, Sendable, Hashable {
     public var enabled: Bool
     /// Enabled standards' ARNs (READY or PENDING).
     public var standards: Collected<[String]>
+    /// The hub's tags (`managed-by=rootguard` marks one rootguard enabled); nil when unread or in older snapshots.
+    public var tags: [String: String]?
 
-    public init(enabled: Bool, standards: Collected<[String]>) {
+    public init(enabled: Bool, standards: Collected<[String]>, tags: [String: String]? = nil) {
         self.enabled = enabled
         self.standards = standards
+        self.tags = tags
     }
 }
 

@@ -55,13 +55,14 @@ enum HardenDriver {
         try await runReportingErrors {
             let hardener = try makeHardener()
             if flags.format.isCode {
-                let output =
+                let code =
                     H.codeNeedsClient
                     ? try await global.withClient {
                         try await HardenRunner.code(hardener, format: flags.format, client: $0)
                     }
                     : try await HardenRunner.code(hardener, format: flags.format, client: nil)
-                try Output.stdout(output)
+                try Output.stdout(code.text)
+                for note in code.notes { Output.stderr("note: \(TerminalSafe.escape(note))\n") }
                 return
             }
             let run = try await global.withClient { client in

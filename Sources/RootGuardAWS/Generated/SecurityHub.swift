@@ -190,6 +190,37 @@ public enum SecurityHub {
         }
     }
 
+    public struct ListTagsForResourceRequest: AWSShape, Equatable {
+        /// The ARN of the resource to retrieve tags for.
+        public var resourceArn: Swift.String?
+
+        public init(resourceArn: Swift.String? = nil) {
+            self.resourceArn = resourceArn
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["ResourceArn"] = resourceArn.map { AWSHTTPBinding.text($0) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+    }
+
+    public struct ListTagsForResourceResponse: AWSShape, Equatable {
+        /// The tags associated with a resource.
+        public var tags: [Swift.String: Swift.String]?
+
+        public init(tags: [Swift.String: Swift.String]? = nil) {
+            self.tags = tags
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case tags = "Tags"
+        }
+    }
+
     /// The details about a member account.
     public struct Member: AWSShape, Equatable {
         /// The Amazon Web Services account ID of the member account.
@@ -301,6 +332,7 @@ public enum SecurityHub {
         public static let enableSecurityHub = AWSOperationDescriptor(name: "EnableSecurityHub", method: "POST", requestURI: "/accounts", resultWrapper: nil)
         public static let batchEnableStandards = AWSOperationDescriptor(name: "BatchEnableStandards", method: "POST", requestURI: "/standards/register", resultWrapper: nil)
         public static let listMembers = AWSOperationDescriptor(name: "ListMembers", method: "GET", requestURI: "/members", resultWrapper: nil)
+        public static let listTagsForResource = AWSOperationDescriptor(name: "ListTagsForResource", method: "GET", requestURI: "/tags/{ResourceArn}", resultWrapper: nil)
     }
 }
 
@@ -362,6 +394,11 @@ extension SecurityHub {
                     next.nextToken = token
                     return next
                 })
+        }
+
+        /// Returns a list of tags associated with a resource.
+        public func listTagsForResource(_ input: ListTagsForResourceRequest) async throws -> ListTagsForResourceResponse {
+            try await client.execute(SecurityHub.service, SecurityHub.Operations.listTagsForResource, input: input, region: region)
         }
     }
 }

@@ -53,9 +53,34 @@ public enum CloudFormation {
         region.split(separator: "-").map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
-    /// The template as pretty JSON text, ending in a line break.
+    /// The template as pretty JSON text, ending in a line break. Every resource is retained (`DeletionPolicy` and
+    /// `UpdateReplacePolicy` `Retain`): a stack update or deletion never deletes monitoring or guardrails, even when
+    /// a later template no longer names a resource.
     public static func render(_ template: JSONValue) throws -> String {
-        try JSONText.string(template, .pretty) + "\n"
+        var template = template
+        if case .object(var fields) = template, case .object(var resources)? = fields["Resources"] {
+            for (name, resource) in resources {
+                guard case .object(var body) = resource else { continue }
+                body["DeletionPolicy"] = "Retain"
+                body["UpdateReplacePolicy"] = "Retain"
+                resources[name] = .object(body)
+            }
+            fields["Resources"] = .object(resources)
+            template = .object(fields)
+        }
+        return try JSONText.string(template, .pretty) + "\n"
+    }
+}
+
+/// Infrastructure code and what the user must know to deploy it (printed on stderr): resources that already exist
+/// and must be imported rather than created.
+public struct HardenCode: Sendable {
+    public var text: String
+    public var notes: [String]
+
+    public init(_ text: String, notes: [String] = []) {
+        self.text = text
+        self.notes = notes
     }
 }
 

@@ -163,6 +163,7 @@ class Plugin:
         self.pending_topics = set()
         self.iam_trusted = {}  # organization id -> enabled date
         self.hub_standards = {}  # (account, region) -> [standards ARN] while Security Hub is enabled
+        self.hub_tags = {}  # (account, region) -> the tags EnableSecurityHub was given (moto keeps none)
         self.org_config_rules = {}  # (administrator account, region) -> {name: rule dict}
         # access key id -> account. moto finds a key's account by walking every account's IAM and STS backends
         # on each request, which makes it crawl with a thousand accounts. The answer is remembered here and handed
@@ -752,11 +753,21 @@ class Plugin:
                 with self.lock:
                     self.hub_standards[key] = (self.default_standards(region)
                                                if payload.get("EnableDefaultStandards", True) else [])
+                    self.hub_tags[key] = dict(payload.get("Tags") or {})
             return self.replay(start_response, status, headers, moto_body)
         if path == "/accounts" and method == "DELETE":
             with self.lock:
                 self.hub_standards.pop(key, None)
+                self.hub_tags.pop(key, None)
             return None
+        if path.startswith("/tags/") and method == "GET":
+            # ListTagsForResource on the hub (moto has none): the tags it was enabled with.
+            if key not in self.hub_standards:
+                return self.respond(start_response, 404, json.dumps({
+                    "Code": "ResourceNotFoundException", "Message": "The hub does not exist"}),
+                    "application/json", [("x-amzn-ErrorType", "ResourceNotFoundException")])
+            return self.respond(start_response, 200, json.dumps({"Tags": self.hub_tags.get(key, {})}),
+                                "application/json")
         if path == "/members" and method == "GET":
             return self.securityhub_list_members(start_response, environ, account, region)
         if path not in ("/standards/get", "/standards/register"):
