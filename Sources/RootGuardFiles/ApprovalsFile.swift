@@ -60,8 +60,12 @@ public enum ApprovalsFile {
             let detail = String(describing: error).split(separator: "\n").first.map(String.init) ?? ""
             throw LoadError(description: "\(name): invalid YAML: \(detail)")
         }
+        // Where each entry (and each of its sourceIPs) stands in the file, for errors a user can go to.
+        let entries = (try? Yams.compose(yaml: text))?["approvals"]?.sequence.map { Array($0) } ?? []
+        func line(_ node: Node?) -> String { node?.mark.map { ":\($0.line)" } ?? "" }
         return try file.approvals.enumerated().map { index, entry in
-            let place = "\(name): approvals[\(index)]"
+            let node = index < entries.count ? entries[index] : nil
+            let place = "\(name)\(line(node)): approvals[\(index)]"
             guard let from = TimeArgument.parseTimestamp(entry.from) else {
                 throw LoadError(description: "\(place): 'from' is not an ISO 8601 time: \(entry.from)")
             }
@@ -72,10 +76,13 @@ public enum ApprovalsFile {
             guard entry.account == "*" || (entry.account.count == 12 && entry.account.allSatisfy(\.isNumber)) else {
                 throw LoadError(description: "\(place): 'account' must be a 12-digit account ID or \"*\"")
             }
-            for block in entry.sourceIPs ?? [] where !Self.isAddressOrBlock(block) {
+            for (position, block) in (entry.sourceIPs ?? []).enumerated() where !Self.isAddressOrBlock(block) {
+                let blocks = node?["sourceIPs"]?.sequence.map { Array($0) } ?? []
+                let at = position < blocks.count ? line(blocks[position]) : line(node)
                 throw LoadError(
                     description:
-                        "\(place): sourceIPs: '\(TerminalSafe.escape(block))' is not an IP address or CIDR block")
+                        "\(name)\(at): approvals[\(index)]: sourceIPs: '\(TerminalSafe.escape(block))' is not an IP address or CIDR block"
+                )
             }
             for action in entry.actions ?? [] where action.isEmpty {
                 throw LoadError(description: "\(place): actions: an empty action would match nothing")

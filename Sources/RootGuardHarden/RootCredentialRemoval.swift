@@ -149,8 +149,9 @@ public struct RootCredentialRemoval: Hardener {
         }
     }
 
-    /// harden's exit codes: 1 when anything failed (an account unreadable, a removal refused), else 2 when
-    /// credentials would be removed (dry run), 3 when credentials remain after `--apply`, else 0.
+    /// harden's exit codes: 1 when an account's credentials could not be read (before or after), else 3 when
+    /// credentials remain after `--apply` (a refused removal included: the re-check names what is left), else 2 when
+    /// credentials would be removed (dry run), else 0.
     public func exitCode(_ run: HardenRun<Self>, applying: Bool) -> Int32 {
         Self.exitCode(Self.outcomes(run.state, applied: applying))
     }
@@ -165,8 +166,10 @@ public struct RootCredentialRemoval: Hardener {
             case .nothingToRemove: break
             case .wouldRemove: pending = true
             case .applied(_, let removals, let left, let error):
-                if error != nil || removals.contains(where: { $0.error != nil }) { failed = true }
-                if left.map({ !$0.isEmpty }) ?? true { remaining = true }
+                if error != nil { failed = true }
+                if left.map({ !$0.isEmpty }) ?? true || removals.contains(where: { $0.error != nil }) {
+                    remaining = true
+                }
             }
         }
         return failed ? 1 : remaining ? 3 : pending ? 2 : 0

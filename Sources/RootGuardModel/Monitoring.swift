@@ -15,7 +15,7 @@ public struct MonitoringFacts: Codable, Sendable {
 
     /// A region name as AWS writes them (`eu-west-1`, `us-gov-west-1`): what `--regions` and `--region` accept.
     public static func isRegionName(_ text: String) -> Bool {
-        text.range(of: #"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#, options: .regularExpression) != nil
+        text.matchesWhole(#"^[a-z]{2}(-[a-z]+)+-[0-9]+$"#)
     }
     /// Every trail visible from any examined region (shadow and organization trails included), deduplicated by ARN.
     public var trails: Collected<[TrailFacts]>

@@ -44,7 +44,7 @@ public enum AthenaSQL {
     // MARK: - Validation: nothing the user typed reaches the SQL unchecked.
 
     public static func validateIdentifier(_ name: String, what: String) throws -> String {
-        guard name.range(of: #"^[a-z_][a-z0-9_]{0,127}$"#, options: .regularExpression) != nil else {
+        guard name.matchesWhole(#"^[a-z_][a-z0-9_]{0,127}$"#) else {
             throw Invalid(
                 description:
                     "\(what) '\(TerminalSafe.escape(name))' must be lower-case letters, digits and underscores (Athena's rule)"
@@ -54,13 +54,13 @@ public enum AthenaSQL {
     }
 
     public static func validateBucket(_ name: String) throws {
-        guard name.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) != nil,
+        guard name.matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#),
             !name.contains("..")
         else { throw Invalid(description: "--bucket '\(TerminalSafe.escape(name))' is not an S3 bucket name") }
     }
 
     public static func validatePrefix(_ prefix: String) throws {
-        guard prefix.range(of: #"^[A-Za-z0-9!_.*()/-]*$"#, options: .regularExpression) != nil, !prefix.contains("'")
+        guard prefix.matchesWhole(#"^[A-Za-z0-9!_.*()/-]*$"#), !prefix.contains("'")
         else {
             throw Invalid(
                 description:
@@ -70,7 +70,7 @@ public enum AthenaSQL {
     }
 
     public static func validateOrganization(_ id: String) throws {
-        guard id.range(of: #"^o-[a-z0-9]{10,32}$"#, options: .regularExpression) != nil else {
+        guard id.matchesWhole(#"^o-[a-z0-9]{10,32}$"#) else {
             throw Invalid(description: "--org-id '\(TerminalSafe.escape(id))' is not an organization id (o-…)")
         }
     }

@@ -92,7 +92,7 @@ struct RemoveRootCredentials: AsyncParsableCommand {
             Uses sts:AssumeRoot (IAMAuditRootUserCredentials to list, IAMDeleteRootUserCredentials to delete) from the \
             management account or IAM's delegated administrator; centralised root access (RootSessions) must be enabled. \
             Without --apply nothing is changed: the command prints exactly what would be removed. With --apply it removes \
-            it and audits the account again. Exit codes: 0 done (nothing left), 1 error, 2 credentials would be removed (dry \
+            it and audits the account again. Exit codes: 0 done (nothing left), 1 error (credentials unreadable), 2 credentials would be removed (dry \
             run), 3 credentials remain after --apply, 64 usage. --format json prints the run in harden's common plan model.
             """)
 
@@ -140,9 +140,7 @@ struct SCP: AsyncParsableCommand {
 
     func validate() throws {
         for target in targets
-        where target.range(
-            of: #"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|\d{12})$"#, options: .regularExpression) == nil
-        {
+        where target.matchesWhole(#"^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|[0-9]{12})$"#) == false {
             throw ValidationError(
                 "--target must be a root (r-…), an OU (ou-…) or a 12-digit account id, not '\(TerminalSafe.escape(target))'"
             )
@@ -249,7 +247,7 @@ struct Monitoring: AsyncParsableCommand {
         try HardenDriver.validate(RootMonitoring.self, flags)
         try validateRegionList(regionList)
         if let trailBucket,
-            trailBucket.range(of: #"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#, options: .regularExpression) == nil
+            trailBucket.matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#) == false
         {
             throw ValidationError("--trail-bucket '\(TerminalSafe.escape(trailBucket))' is not a valid S3 bucket name")
         }

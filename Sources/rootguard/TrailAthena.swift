@@ -85,7 +85,7 @@ struct TrailAthena: AsyncParsableCommand {
             if let outputLocation, !outputLocation.hasPrefix("s3://") {
                 throw ValidationError("--output-location must be an s3:// URI")
             }
-            if workgroup.range(of: #"^[a-zA-Z0-9._-]{1,128}$"#, options: .regularExpression) == nil {
+            if workgroup.matchesWhole(#"^[a-zA-Z0-9._-]{1,128}$"#) == false {
                 throw ValidationError("--workgroup '\(TerminalSafe.escape(workgroup))' is not a workgroup name")
             }
         } catch let error as AthenaSQL.Invalid {

@@ -34,9 +34,19 @@ struct AuditCLITests {
     static let environment = ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"]
 
     func audit(_ moto: MotoServer, _ extra: [String] = []) throws -> (CLI.Result, Report) {
+        // Generous per-call time and attempts: the whole suite shares two cores with moto, and a call that times out
+        // is (rightly) NOT_EVALUATED, which is not what these expectations are about.
         let result = try CLI.run(
-            ["audit", "--endpoint-url", moto.endpoint, "--output", "json", "--report-wait", "20"] + extra,
+            [
+                "audit", "--endpoint-url", moto.endpoint, "--output", "json", "--report-wait", "20", "--timeout", "120",
+                "--max-attempts", "5",
+            ] + extra,
             environment: Self.environment)
+        if !result.stdout.isEmpty, result.stdout.contains("NOT_EVALUATED") {
+            // Say why, should an expectation below fail on a NOT_EVALUATED finding.
+            let reasons = result.stdout.split(separator: "\n").filter { $0.contains("Not evaluated:") }.prefix(5)
+            if !reasons.isEmpty { print("audit NOT_EVALUATED reasons:\n" + reasons.joined(separator: "\n")) }
+        }
         let report = try JSONDecoder().decode(Report.self, from: Data(result.stdout.utf8))
         return (result, report)
     }

@@ -194,7 +194,9 @@ struct RobustnessCLITests {
         let cidr = try CLI.run(
             ["trail", folder.path, "--approvals", folder.appendingPathComponent("cidr.yaml").path], environment: [:])
         #expect(cidr.status == 1)
-        #expect(cidr.stderr.contains("'1.2.3.4/99' is not an IP address or CIDR block"))
+        #expect(
+            cidr.stderr.contains(
+                "cidr.yaml:5: approvals[0]: sourceIPs: '1.2.3.4/99' is not an IP address or CIDR block"))
         let empty = try CLI.run(
             ["audit", "--example", "insecure", "--attestations", folder.appendingPathComponent("empty.yaml").path],
             environment: [:])

@@ -86,18 +86,24 @@ public struct HardenCode: Sendable {
 
 /// Terraform's HCL.
 public enum HCL {
-    /// A quoted HCL string.
+    /// A quoted HCL string, escaped as HashiCorp's hclwrite escapes one: `\\`, `"`, `\n`, `\r`, `\t`, other control
+    /// characters as `\uXXXX`, and only the template sequences `${` and `%{` (as `$${` and `%%{`); a lone `$` or `%`
+    /// stays as it is (`a%20b` is still `a%20b` to Terraform).
     public static func string(_ text: String) -> String {
         var out = "\""
-        for scalar in text.unicodeScalars {
+        let scalars = Array(text.unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             switch scalar {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
-            case "$": out += "$$"
-            case "%": out += "%%"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "$" where next == "{": out += "$$"
+            case "%" where next == "{": out += "%%"
             default:
-                if scalar.value < 0x20 {
+                if scalar.value < 0x20 || scalar.value == 0x7F {
                     out += String(format: "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)

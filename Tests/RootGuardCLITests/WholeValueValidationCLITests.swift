@@ -1,0 +1,47 @@
+import Foundation
+import RootGuardModel
+import Testing
+
+/// Options validated by a pattern are validated whole: a trailing line break (which ICU's `$` lets through) never
+/// reaches a DDL's LOCATION, a Terraform file or a request.
+@Suite struct WholeValueValidationCLITests {
+    @Test(arguments: [
+        ["trail", "athena", "--print-ddl", "--bucket", "org-trail\n"],
+        ["trail", "athena", "--print-ddl", "--bucket", "org-trail", "--org-id", "o-abcdefghij\n"],
+        ["trail", "athena", "--print-sql", "--table", "cloudtrail_logs\n"],
+        ["trail", "athena", "--print-sql", "--database", "default\n"],
+        ["trail", "athena", "--print-sql", "--region", "us-east-1\n", "--account", "111122223333"],
+        ["trail", "athena", "--workgroup", "primary\n"],
+        ["harden", "monitoring", "--trail-bucket", "org-trail\n"],
+        ["harden", "monitoring", "--regions", "us-east-1\n"],
+        ["harden", "scp", "--target", "r-abcd\n"],
+        ["harden", "scp", "--target", "١١١١٢٢٢٢٣٣٣٣"],
+    ])
+    func aTrailingLineBreakOrForeignDigitsAreAUsageError(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments, environment: [:])
+        #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
+        #expect(!result.stdout.contains("org-trail\n"))
+    }
+
+    @Test func theWholeValueMustMatch() {
+        #expect("org-trail".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
+        #expect(!"org-trail\n".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
+        #expect(!"x org-trail".matchesWhole(#"[a-z-]+"#))
+        #expect(MonitoringFacts.isRegionName("eu-west-1") && !MonitoringFacts.isRegionName("eu-west-1\n"))
+    }
+}
+
+/// A usage error about a webhook never repeats the URL: its path is often the secret.
+@Suite struct WebhookSecretCLITests {
+    @Test func anInvalidWebhookIsRefusedWithoutEchoingIt() throws {
+        let result = try CLI.run(
+            [
+                "watch", "--queue-url", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--webhook",
+                "hooks.example.com/services/T000/B000/supersecrettoken",
+            ],
+            environment: [:])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--webhook must be an http(s) URL"))
+        #expect(!result.stderr.contains("supersecrettoken") && !result.stdout.contains("supersecrettoken"))
+    }
+}
