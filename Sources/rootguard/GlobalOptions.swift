@@ -192,9 +192,11 @@ enum Output {
         }
     }
 
-    /// Colour only on a terminal, and never under NO_COLOR.
+    /// Colour only on a terminal that can show it: not when TERM is `dumb`, and not when NO_COLOR is set to a
+    /// non-empty value (no-color.org: an empty NO_COLOR does not count).
     static var useColor: Bool {
-        isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        let environment = ProcessInfo.processInfo.environment
+        return isatty(STDOUT_FILENO) != 0 && environment["TERM"] != "dumb" && (environment["NO_COLOR"] ?? "").isEmpty
     }
 }
 

@@ -45,3 +45,18 @@ import Testing
         #expect(!result.stderr.contains("supersecrettoken") && !result.stdout.contains("supersecrettoken"))
     }
 }
+
+/// Colour on a terminal only when it can show it: TERM=dumb turns it off, and NO_COLOR only when set and non-empty.
+@Suite struct TerminalColourCLITests {
+    @Test(arguments: [
+        (["TERM": "xterm"], true), (["TERM": "dumb"], false), (["TERM": "xterm", "NO_COLOR": "1"], false),
+        (["TERM": "xterm", "NO_COLOR": ""], true),
+    ])
+    func colourFollowsTheConventions(_ environment: [String: String], _ coloured: Bool) throws {
+        let result = try CLI.runOnTerminal(
+            ["audit", "--example", "insecure"],
+            environment: environment.merging(["PATH": "/usr/bin:/bin"]) { a, _ in a })
+        #expect(result.stdout.contains("ROOT-BP 01"), "\(result.stdout.prefix(200))")
+        #expect(result.stdout.contains("\u{1B}[") == coloured, "\(environment)")
+    }
+}

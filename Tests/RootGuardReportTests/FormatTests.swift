@@ -41,7 +41,15 @@ struct FormatTests {
                 }
                 #expect(["9.5", "8.0", "5.5", "3.0", "1.0"].contains(severity))
                 #expect(rule.at("help.text") != nil)
+                // SARIF1001: a rule's name is a friendly name, not its id again.
+                if case .string(let id)? = rule.at("id"), case .string(let ruleName)? = rule.at("name") {
+                    #expect(ruleName != id && !ruleName.contains("-") && ruleName.first?.isUppercase == true)
+                } else {
+                    Issue.record("rule without id or name")
+                }
             }
+            // GitHub's upload takes the category from `category:` only when the file names no automationDetails.id.
+            #expect(run["automationDetails"] == nil, "\(name)")
             for result in results {
                 #expect(result.at("message.text") != nil)
                 guard case .array(let locations)? = result.at("locations"), let location = locations.first,

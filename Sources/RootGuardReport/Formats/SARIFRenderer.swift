@@ -27,7 +27,17 @@ public enum SARIFRenderer {
         }
     }
 
+    /// The rule's friendly name: the check id in PascalCase.
+    static func ruleName(_ id: CheckID) -> String {
+        id.rawValue.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map {
+            $0.prefix(1).uppercased() + $0.dropFirst()
+        }
+        .joined()
+    }
+
     /// `location`: the artefact a finding points at (nil: the pseudo-path).
+    /// No `automationDetails.id`: GitHub code scanning then takes the run's category from the upload's `category:`
+    /// (it ignores that setting when the file names one).
     public static func render(
         _ report: ReportV1, context: AuditReportContext, location: ((Finding) -> String?)? = nil
     ) throws -> String {
@@ -43,7 +53,8 @@ public enum SARIFRenderer {
             let practices =
                 metadata?.practices.map { "ROOT-BP-\($0)" } ?? sample?.practices.map { "ROOT-BP-\($0)" } ?? []
             return .object([
-                "id": .string(id.rawValue), "name": .string(id.rawValue),
+                // A friendly name distinct from the id (SARIF1001): `root-mfa-enabled` → `RootMfaEnabled`.
+                "id": .string(id.rawValue), "name": .string(ruleName(id)),
                 "shortDescription": ["text": .string(AuditReportContext.title(id))],
                 "fullDescription": ["text": .string(metadata?.risk ?? AuditReportContext.title(id))],
                 "help": [
@@ -92,7 +103,6 @@ public enum SARIFRenderer {
                     "informationUri": "https://github.com/rootguard/rootguard", "rules": .array(rules),
                 ]
             ],
-            "automationDetails": ["id": .string("rootguard/audit/\(context.subject)/")],
             // What could not be read is no result, and no silence either: the run was not fully successful, and each
             // unknown finding is a notification code scanning shows on the tool's status.
             "invocations": [
