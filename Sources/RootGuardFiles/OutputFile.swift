@@ -30,12 +30,54 @@ public enum OutputFile {
         return resolved
     }
 
-    public static func write(_ data: Data, to path: String) throws {
+    /// Writes `data` to `path` atomically (a temporary file beside it, renamed over it). An existing file keeps its
+    /// mode and owner (a 0600 report stays 0600, also through a link); a new one gets `newFileMode` (nil: 0666 less
+    /// the umask, as other tools create files).
+    public static func write(_ data: Data, to path: String, newFileMode: mode_t? = nil) throws {
         let target = try check(path)
-        do {
-            try data.write(to: URL(fileURLWithPath: target), options: .atomic)
-        } catch {
-            throw Failure(description: "\(path): cannot write: \(error.localizedDescription)")
+        func fail(_ what: String) -> Failure {
+            Failure(description: "\(path): cannot write: \(what): \(String(cString: strerror(errno)))")
         }
+        var existing = stat()
+        let exists = stat(target, &existing) == 0
+        let folder = (target as NSString).deletingLastPathComponent
+        var template = Array(((folder.isEmpty ? "." : folder) + "/.rootguard-XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { throw fail("cannot create a temporary file beside it") }
+        let temporary = String(cString: template)
+        var renamed = false
+        defer {
+            if !renamed { unlink(temporary) }
+        }
+        do {
+            defer { close(descriptor) }
+            let mode: mode_t
+            if exists {
+                mode = existing.st_mode & 0o7777
+                // Keep the owner where we may (root, or the same owner: then this changes nothing).
+                _ = fchown(descriptor, existing.st_uid, existing.st_gid)
+            } else if let newFileMode {
+                mode = newFileMode
+            } else {
+                let mask = umask(0)
+                umask(mask)
+                mode = 0o666 & ~mask
+            }
+            guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set its mode") }
+            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
+                var offset = 0
+                while offset < buffer.count {
+                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        throw fail("write failed")
+                    }
+                    offset += written
+                }
+            }
+            guard fsync(descriptor) == 0 else { throw fail("cannot flush it") }
+        }
+        guard rename(temporary, target) == 0 else { throw fail("cannot replace it") }
+        renamed = true
     }
 }

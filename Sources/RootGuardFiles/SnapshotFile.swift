@@ -66,7 +66,7 @@ public enum SnapshotFile {
 
     public static func save(_ snapshot: Snapshot, to path: String) throws {
         do {
-            try OutputFile.write(try encode(snapshot), to: path)
+            try OutputFile.write(try encode(snapshot), to: path, newFileMode: 0o600)
         } catch let error as OutputFile.Failure {
             throw LoadError(description: "cannot save the snapshot: \(error)")
         }
@@ -112,7 +112,7 @@ public enum SnapshotFile {
 
     public static func save(_ organization: OrganizationSnapshot, to path: String) throws {
         do {
-            try OutputFile.write(try encode(organization), to: path)
+            try OutputFile.write(try encode(organization), to: path, newFileMode: 0o600)
         } catch let error as OutputFile.Failure {
             throw LoadError(description: "cannot save the snapshot: \(error)")
         }
