@@ -110,3 +110,13 @@ import Testing
         #expect(report.unreadable(atOrAbove: .low).count == 1)
     }
 }
+
+@Suite struct JSONInvisibleTests {
+    @Test func c1LineSeparatorsAndBidiAreEscapedAndTheValueIsKept() throws {
+        let hostile = "a\u{9B}31m\u{202E}b\u{2028}c\u{2066}d\u{7F}"
+        let text = try JSONText.string(["k": hostile], .compact)
+        #expect(!text.unicodeScalars.contains { ($0.value >= 0x7F && $0.value <= 0x9F) || $0.value == 0x202E })
+        #expect(text.contains(#"\u009b"#) && text.contains(#"\u202e"#) && text.contains(#"\u2028"#))
+        #expect(try JSONDecoder().decode([String: String].self, from: Data(text.utf8)) == ["k": hostile])
+    }
+}

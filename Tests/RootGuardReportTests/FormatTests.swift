@@ -245,6 +245,24 @@ struct FormatTests {
         #expect(cleanInvocation?["executionSuccessful"] as? Bool == clean.findings.filter(\.isUnreadable).isEmpty)
     }
 
+    /// OWASP's CSV-injection rule at every delimiter a spreadsheet may split on, and no control byte in any cell.
+    @Test(arguments: [
+        ("1.2.3.4;@SUM(1+9)*cmd|' /C calc'!A0", ";'@SUM"), ("x\t=1+1", "x\\t=1+1"), ("a|-2+3", "a|'-2+3"),
+        ("a, =1+1", ", '=1+1"), ("=cmd", "'=cmd"),
+    ])
+    func csvNeutralisesFormulasAfterEveryDelimiter(_ value: String, _ expected: String) {
+        let cell = CSVRenderer.cell(value)
+        #expect(cell.contains(expected), "\(cell)")
+        #expect(!cell.unicodeScalars.contains { $0 == "\t" })
+    }
+
+    @Test func csvCellsCarryNoControlC1OrBidiCharacters() {
+        let hostile = "ok\u{1B}]52;c;ZXZpbA==\u{07}\u{9B}31m\u{202E}evil\u{2066}"
+        let cell = CSVRenderer.cell(hostile)
+        #expect(Golden.actionableCharacters(in: cell).isEmpty, "\(cell)")
+        #expect(cell.contains("\\x1b"), "\(cell)")
+    }
+
     /// A small RFC 4180 reader for the tests.
     static func parseCSV(_ text: String) -> [[String]] {
         var rows: [[String]] = []
@@ -297,7 +315,8 @@ struct FormatTests {
             if let first = cell.unicodeScalars.first { #expect(!["=", "+", "-", "@"].contains(first), "\(cell)") }
         }
         #expect(parsed[1].contains("'=HYPERLINK(\"http://x\",\"y\")"))
-        #expect(parsed[1].contains("'+1,\"2\"\r\n@3"))
+        // The line break is escaped (no raw control byte in a cell), so `@3` starts no line or cell.
+        #expect(parsed[1].contains("'+1,\"2\"\\r\\n@3"))
     }
 
     @Test func aReportFileIsRefusedWhenItIsATrailReportOrAnotherSchemaVersion() throws {

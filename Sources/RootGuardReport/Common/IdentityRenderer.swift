@@ -16,8 +16,7 @@ public enum IdentityRenderer {
     }
 
     public static func json(account: String?, arn: String?, userId: String?) throws -> String {
-        let encoder = JSONText.encoder(.compact)
         let object = ["Account": account ?? "", "Arn": arn ?? "", "UserId": userId ?? ""]
-        return String(decoding: try encoder.encode(object), as: UTF8.self) + "\n"
+        return try JSONText.string(object, .compact) + "\n"
     }
 }

@@ -142,7 +142,6 @@ public enum DiffRenderer {
     }
 
     public static func json(_ diff: ReportDiff) throws -> String {
-        let encoder = JSONText.encoder(.pretty)
-        return String(decoding: try encoder.encode(diff), as: UTF8.self) + "\n"
+        try JSONText.string(diff, .pretty) + "\n"
     }
 }

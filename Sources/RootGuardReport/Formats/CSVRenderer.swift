@@ -48,10 +48,18 @@ public enum CSVRenderer {
         rows.map { $0.map(cell).joined(separator: ",") + "\r\n" }.joined()
     }
 
-    static func cell(_ value: String) -> String {
-        var text = value
-        if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            text = "'" + text
+    /// One field: control, C1 and bidi characters escaped as the terminal renderers show them (`\x1b`, `\n`: a
+    /// spreadsheet or terminal that shows the file cannot be driven by them), then OWASP's CSV-injection rule applied
+    /// at every place a spreadsheet may start a cell: the start, and after each delimiter it may split on (`,` `;`
+    /// tab `|`) — a formula trigger (`=` `+` `-` `@`) there gets a `'` before it. Quoted when it holds `,` or `"`.
+    public static func cell(_ value: String) -> String {
+        let escaped = TerminalSafe.escape(value)
+        var text = ""
+        var atCellStart = true
+        for scalar in escaped.unicodeScalars {
+            if atCellStart, ["=", "+", "-", "@"].contains(scalar) { text += "'" }
+            text.unicodeScalars.append(scalar)
+            atCellStart = [",", ";", "\t", "|"].contains(scalar) || (atCellStart && scalar == " ")
         }
         if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) {
             return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""

@@ -60,8 +60,7 @@ enum FormatSupport {
 
     /// Pretty, key-sorted JSON with a final newline.
     static func json(_ value: JSONValue) throws -> String {
-        let encoder = JSONText.encoder(.pretty)
-        return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+        try JSONText.string(value, .pretty) + "\n"
     }
 
     /// Text cut to `limit` characters (AWS's field limits), marked when cut.

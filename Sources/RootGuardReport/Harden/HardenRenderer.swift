@@ -76,7 +76,6 @@ public enum HardenRenderer {
 
     /// `--format json`: the plan (and outcome) as data.
     public static func json(_ outcome: HardenOutcome) throws -> String {
-        let encoder = JSONText.encoder(.pretty)
-        return String(decoding: try encoder.encode(outcome), as: UTF8.self) + "\n"
+        try JSONText.string(outcome, .pretty) + "\n"
     }
 }

@@ -23,8 +23,7 @@ public enum PolicyRenderer {
     }
 
     public static func json(_ policy: IAMPolicy) throws -> String {
-        let encoder = JSONText.encoder(.pretty)
-        return String(decoding: try encoder.encode(policy), as: UTF8.self) + "\n"
+        try JSONText.string(policy, .pretty) + "\n"
     }
 
     /// The verdict line, then each level of the SCP path with its statements. SCP names, Sids and conditions come

@@ -36,15 +36,14 @@ public enum TrailJSONRenderer {
     }
 
     public static func json(_ report: TrailReport) throws -> String {
-        let encoder = JSONText.encoder(.pretty)
-        return String(decoding: try encoder.encode(Document(report: report)), as: UTF8.self) + "\n"
+        try JSONText.string(Document(report: report), .pretty) + "\n"
     }
 
     public static func jsonl(_ report: TrailReport) throws -> String {
         let encoder = JSONText.encoder(.compact)
         var out = ""
         for detection in report.detections {
-            out += String(decoding: try encoder.encode(detection), as: UTF8.self) + "\n"
+            out += JSONText.escapeInvisible(String(decoding: try encoder.encode(detection), as: UTF8.self)) + "\n"
         }
         return out
     }

@@ -13,7 +13,8 @@ public enum AlertRenderer {
 
     /// `--output jsonl`: the detection, one line.
     public static func jsonLine(_ detection: Detection) -> String {
-        String(decoding: (try? encoder.encode(detection)) ?? Data("{}".utf8), as: UTF8.self) + "\n"
+        JSONText.escapeInvisible(String(decoding: (try? encoder.encode(detection)) ?? Data("{}".utf8), as: UTF8.self))
+            + "\n"
     }
 
     /// One sentence for chat and e-mail subjects: severity, what, where, from where, and whether it was approved.
