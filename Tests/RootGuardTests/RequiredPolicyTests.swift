@@ -19,3 +19,25 @@ import Testing
         #expect(!china.contains("arn:aws:"))
     }
 }
+
+/// watch reads the containers trail reads: a message body holding `{"Records":[…]}` or a bare array gives every
+/// record in it, not none.
+@Suite struct WatchMessageBodyTests {
+    static let record =
+        #"{"eventVersion":"1.08","userIdentity":{"type":"Root","arn":"arn:aws:iam::111122223333:root","accountId":"111122223333"},"eventTime":"2026-11-02T10:00:00Z","eventSource":"iam.amazonaws.com","eventName":"CreateAccessKey","awsRegion":"us-east-1","eventID":"ID","recipientAccountId":"111122223333"}"#
+
+    static func record(_ id: String) -> String { record.replacingOccurrences(of: #""ID""#, with: "\"\(id)\"") }
+
+    @Test func aRecordsContainerAndABareArrayGiveEveryRecord() throws {
+        let container = try RootWatch.decode(#"{"Records":[\#(Self.record("a")),\#(Self.record("b"))]}"#, id: "m1")
+        #expect(container.map(\.eventID) == ["a", "b"])
+        let array = try RootWatch.decode("[\(Self.record("c"))]", id: "m2")
+        #expect(array.map(\.eventID) == ["c"])
+        let sns = try JSONSerialization.data(
+            withJSONObject: ["Type": "Notification", "Message": #"{"Records":[\#(Self.record("d"))]}"#])
+        #expect(try RootWatch.decode(String(decoding: sns, as: UTF8.self), id: "m3").map(\.eventID) == ["d"])
+        #expect(try RootWatch.decode(Self.record("e"), id: "m4").map(\.eventID) == ["e"])
+        #expect(throws: RootWatch.BadMessage.self) { try RootWatch.decode(#"{"Records":[{"x":1}]}"#, id: "m5") }
+        #expect(throws: RootWatch.BadMessage.self) { try RootWatch.decode(#"{"Records":[]}"#, id: "m6") }
+    }
+}

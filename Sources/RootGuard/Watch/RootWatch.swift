@@ -132,9 +132,9 @@ public final class RootWatch: @unchecked Sendable {
         count { $0.received += 1 }
         let id = message.messageId ?? "?"
         let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
-        let event: CloudTrailEvent
+        let events: [CloudTrailEvent]
         do {
-            event = try Self.decode(message.body ?? "", id: id)
+            events = try Self.decode(message.body ?? "", id: id)
         } catch {
             count { $0.bad += 1 }
             log(
@@ -142,7 +142,7 @@ public final class RootWatch: @unchecked Sendable {
                     + (options.keepBad ? "left for the dead-letter queue (--keep-bad)" : "deleted"))
             return !options.keepBad
         }
-        let detections = lock.withLock { analysis.analyse(event) }
+        let detections = lock.withLock { events.flatMap { analysis.analyse($0) } }
         var failed: [String] = []
         for detection in detections {
             if options.onlyUnexpected && (detection.expected || detection.severity <= .info) {
@@ -281,9 +281,9 @@ public final class RootWatch: @unchecked Sendable {
         public let description: String
     }
 
-    /// The CloudTrail record in a message body: an EventBridge envelope (`detail`), that envelope inside an SNS
-    /// notification (`Message`), or the record itself.
-    public static func decode(_ body: String, id: String) throws -> CloudTrailEvent {
+    /// The CloudTrail records in a message body: an EventBridge envelope (`detail`), that envelope inside an SNS
+    /// notification (`Message`), the record itself, or the containers `trail` reads (`{"Records":[…]}`, a bare array).
+    public static func decode(_ body: String, id: String) throws -> [CloudTrailEvent] {
         guard let json = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)) else {
             throw BadMessage(description: "not JSON")
         }
@@ -296,13 +296,24 @@ public final class RootWatch: @unchecked Sendable {
             }
             value = decoded
         }
+        var many: [JSONValue]?
+        if case .array(let list) = value { many = list }
+        if case .object(let object) = value, case .array(let list)? = object["Records"] { many = list }
+        if let many {
+            let events = many.compactMap { CloudTrailEvent(json: $0, source: "sqs:\(id)") }
+            guard !events.isEmpty || many.isEmpty else {
+                throw BadMessage(description: "a container of \(many.count) values, none a CloudTrail record")
+            }
+            guard !many.isEmpty else { throw BadMessage(description: "an empty container of records") }
+            return events
+        }
         guard case .object(let object) = value else { throw BadMessage(description: "not a JSON object") }
         if object["detail-type"] != nil, object["detail"] == nil {
             throw BadMessage(description: "an EventBridge envelope without detail")
         }
         guard let event = CloudTrailEvent(json: value, source: "sqs:\(id)") else {
-            throw BadMessage(description: "not a CloudTrail record (no eventName and eventTime)")
+            throw BadMessage(description: "not a CloudTrail record (no eventName)")
         }
-        return event
+        return [event]
     }
 }
