@@ -39,10 +39,13 @@ public struct CloudTrailReader: Sendable {
         var pending = [prefix]
         while let folder = pending.popLast() {
             do {
-                let pages = s3.listObjectsV2Paginator(.init(bucket: bucket, delimiter: "/", prefix: folder))
+                // URL-encoded keys (as the AWS CLI asks for them): a key holding a control character would otherwise
+                // make the whole listing unparsable XML and hide every other file under the prefix.
+                let pages = s3.listObjectsV2Paginator(
+                    .init(bucket: bucket, delimiter: "/", encodingType: "url", prefix: folder))
                 for try await page in pages {
                     for object in page.contents ?? [] {
-                        guard let key = object.key, LocalScan.isLogName(key) else { continue }
+                        guard let key = object.key.flatMap(Self.urlDecoded), LocalScan.isLogName(key) else { continue }
                         if let parsed = CloudTrailKey.parse(key) {
                             guard parsed.isEventLog, parsed.mayContain(filter) else { continue }
                         } else if key.contains("CloudTrail-Digest") {
@@ -51,7 +54,9 @@ public struct CloudTrailReader: Sendable {
                         keys.append(key)
                     }
                     for common in page.commonPrefixes ?? [] {
-                        guard let sub = common.prefix, CloudTrailKey.folderMayContain(sub, filter) else { continue }
+                        guard let sub = common.prefix.flatMap(Self.urlDecoded),
+                            CloudTrailKey.folderMayContain(sub, filter)
+                        else { continue }
                         pending.append(sub)
                     }
                 }
@@ -60,6 +65,11 @@ public struct CloudTrailReader: Sendable {
             }
         }
         return keys.sorted()
+    }
+
+    /// A key or prefix S3 returned with `encoding-type=url` (a space as `+`, everything else percent-encoded).
+    static func urlDecoded(_ text: String) -> String? {
+        text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding
     }
 
     /// Scans every log file under `s3://bucket/prefix`.

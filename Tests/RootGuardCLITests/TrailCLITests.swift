@@ -241,6 +241,32 @@ struct TrailAWSCLITests {
         }
     }
 
+    /// A key holding a control character no longer makes the listing unparsable and hides the prefix: keys are listed
+    /// URL-encoded and decoded, and the odd key is read like any other.
+    @Test func anOddKeyHidesNothingElseUnderItsPrefix() async throws {
+        let moto = try await MotoServer.fresh()
+        let login = TrailFixture.login("odd-1", time: "2026-11-02T10:00:00Z")
+        let other = TrailFixture.login("odd-2", time: "2026-11-02T11:00:00Z")
+        try await moto.client().using { client in
+            _ = try await client.s3().createBucket(.init(bucket: "odd-trail"))
+            _ = try await client.s3().putObject(
+                .init(body: Data(#"{"Records":[\#(login)]}"#.utf8), bucket: "odd-trail", key: "logs/a normal+file.json")
+            )
+            _ = try await client.s3().putObject(
+                .init(body: Data(#"{"Records":[\#(other)]}"#.utf8), bucket: "odd-trail", key: "logs/odd\u{01}name.json")
+            )
+        }
+        let result = try CLI.run(
+            ["trail", "s3://odd-trail/logs/", "--endpoint-url", moto.endpoint, "--output", "jsonl"],
+            environment: Self.environment)
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(!result.stderr.contains("cannot be listed"), "\(result.stderr)")
+        #expect(
+            Set(try TrailFixture.detections(result.stdout).compactMap { $0["eventID"] as? String }) == [
+                "odd-1", "odd-2",
+            ])
+    }
+
     @Test func aDownloadCutShortIsReadAgain() async throws {
         let listing = FaultServer.Behaviour.respond(
             status: 200, headers: [("Content-Type", "application/xml")],
