@@ -70,6 +70,8 @@ struct Audit: AsyncParsableCommand {
         try await runReportingErrors {
             let settings = try evaluation.settings(asOf: snapshots.asOfDate())
             let baselineReport = try baseline.map(ReportFile.load)
+            // Every input file is read and checked before the first AWS call: a typo must not cost a whole collection.
+            if let attestations = evaluation.attestations { _ = try AttestationsFile.load(attestations) }
             if let outputFile { _ = try OutputFile.check(outputFile) }
             let report: ReportV1
             let context: AuditReportContext

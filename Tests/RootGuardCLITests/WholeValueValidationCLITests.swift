@@ -60,3 +60,19 @@ import Testing
         #expect(result.stdout.contains("\u{1B}[") == coloured, "\(environment)")
     }
 }
+
+/// Input files are read before any AWS call: with an endpoint nothing answers on, the error is the file's.
+@Suite struct InputsBeforeWorkCLITests {
+    @Test func aBadAttestationsFileFailsBeforeAnyCollection() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-inputs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("attestations.yaml")
+        try Data("attestations:\n  - practise: \"06\"\n".utf8).write(to: file)
+        let result = try CLI.run(
+            ["audit", "--endpoint-url", "http://127.0.0.1:9", "--attestations", file.path, "--max-attempts", "1"],
+            environment: ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("attestations.yaml"), "\(result.stderr)")
+        #expect(!result.stderr.contains("127.0.0.1"), "the file is named, not a connection: \(result.stderr)")
+    }
+}
