@@ -21,8 +21,15 @@ package struct RecordSplitter {
     package private(set) var records = 0
     /// The first structural problem; once set, the rest of the input is ignored.
     package private(set) var failure: String?
-    /// Problems that did not stop the split (records over the size limit).
+    /// Problems that did not stop the split (records over the size or nesting limit, resume points): the first
+    /// `maxListedProblems`; `unlisted` counts the rest, so hostile input cannot grow the list without bound.
     package private(set) var skipped: [String] = []
+    package private(set) var unlisted = 0
+    package static let maxListedProblems = 100
+    /// Deeper nesting than any CloudTrail record has (the record decoder's own limit): the record is cut here.
+    package static let maxDepth = 512
+    /// How deep the split is inside the current value (bounded by `maxDepth`).
+    package var depth: Int { stack.count }
     /// When set, the split stops after the first record that ends beyond this offset (the caller knows nothing
     /// after it needs decoding); `stoppedAt` then says where.
     package var stopAfter: Int?
@@ -181,10 +188,17 @@ package struct RecordSplitter {
                     capturingKey = true
                     key.removeAll(keepingCapacity: true)
                 }
+            case 0x7b where stack.count >= Self.maxDepth, 0x5b where stack.count >= Self.maxDepth:
+                // An unfinished structure nested past any real record (`yes '{'`): cut it, report it, resume at the
+                // top level, so memory stays flat whatever the input.
+                restart(
+                    "value at byte \(consumed + i) is nested deeper than \(Self.maxDepth) levels; cut there and resumed"
+                )
+                startInChunk = nil
             case 0x7b:  // {
                 let depth = stack.count
                 if depth == 1, stack[0] == 0x7b, lastKey == Self.recordsKey, !expectingKey {
-                    skipped.append(
+                    note(
                         "\"Records\" at byte \(consumed + i) is an object, not an array of records; not examined")
                 }
                 if depth == 0 || depth == recordsArrayDepth {
@@ -290,7 +304,7 @@ package struct RecordSplitter {
 
     /// Gives up on the unfinished record or document and starts afresh at the top level.
     private mutating func restart(_ message: String) {
-        skipped.append(message)
+        note(message)
         resumed += 1
         stack.removeAll(keepingCapacity: true)
         inString = false
@@ -306,6 +320,14 @@ package struct RecordSplitter {
         lastSignificant = 0
         newlineInRecord = false
         lineBreakPending = false
+    }
+
+    private mutating func note(_ message: String) {
+        if skipped.count < Self.maxListedProblems {
+            skipped.append(message)
+        } else {
+            unlisted += 1
+        }
     }
 
     private mutating func appendKey(_ c: UInt8) {
@@ -337,7 +359,7 @@ package struct RecordSplitter {
             emit(UnsafeRawBufferPointer(start: bytes + start, count: end - start), captureStart)
         }
         if oversized {
-            skipped.append(
+            note(
                 "record at byte \(captureStart) is larger than \(maxRecordBytes / 1_048_576) MiB; not examined")
         }
         carry.removeAll(keepingCapacity: carry.capacity <= 1 << 20)

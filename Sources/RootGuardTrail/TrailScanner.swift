@@ -334,7 +334,7 @@ public final class TrailBufferScanner {
             var tailRecords = 0
             _ = rg_scan(json.baseAddress! + stop, json.count - stop, &tailRecords)
             result.stats.records += splitter.records + tailRecords
-            for message in splitter.skipped { problem(name, message, into: &result) }
+            reportSkipped(splitter, name: name, into: &result)
             if let failure = splitter.failure {
                 problem(name, failure, into: &result)
             } else if !Self.closesProperly(json, first: first, last: last) {
@@ -435,11 +435,25 @@ public final class TrailBufferScanner {
 
     fileprivate func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {
         result.stats.records += splitter.records
-        for message in splitter.skipped { problem(name, message, into: &result) }
+        reportSkipped(splitter, name: name, into: &result)
         if let failure = splitter.failure {
             problem(name, failure, into: &result)
         } else if splitter.records == 0, !splitter.sawRecordsArray {
             problem(name, "is not CloudTrail JSON (no records)", into: &result)
+        }
+    }
+
+    /// The split's own problems; past the listed ones, one line says how many more there were (each is counted).
+    private func reportSkipped(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {
+        for message in splitter.skipped { problem(name, message, into: &result) }
+        if splitter.unlisted > 0 {
+            result.problems.append(
+                InputProblem(
+                    input: name,
+                    message:
+                        "\(splitter.unlisted) further problems like the ones above (only the first \(RecordSplitter.maxListedProblems) are listed)"
+                ))
+            result.stats.problems += splitter.unlisted
         }
     }
 

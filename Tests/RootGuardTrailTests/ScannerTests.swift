@@ -188,6 +188,42 @@ struct SplitterTests {
         #expect(splitter.skipped.count == 2, "\(splitter.skipped)")
     }
 
+    /// `yes '{' | rootguard trail -` once grew by a byte of nesting state per brace (2 GB in 15 s) and by a message
+    /// per cut line: depth and the problem list are bounded now, and a record after the flood is still found.
+    @Test("an endless unfinished structure keeps the split's memory flat", arguments: ["{\n", "[", "{\"a\":"])
+    func endlessNesting(_ unit: String) {
+        let flood = Array(String(repeating: unit, count: 400_000).utf8)
+        for prefix in ["", Self.login + "\n"] {
+            var splitter = RecordSplitter(maxRecordBytes: 1 << 20)
+            var found = 0
+            var deepest = 0
+            let input = Array(prefix.utf8) + flood
+            input.withUnsafeBytes { all in
+                var offset = 0
+                while offset < all.count {
+                    let size = min(1 << 16, all.count - offset)
+                    splitter.feed(UnsafeRawBufferPointer(rebasing: all[offset..<(offset + size)])) { _, _ in found += 1
+                    }
+                    deepest = max(deepest, splitter.depth)
+                    offset += size
+                }
+            }
+            #expect(deepest <= RecordSplitter.maxDepth, "\(unit) after \(prefix.count) bytes")
+            #expect(splitter.skipped.count <= RecordSplitter.maxListedProblems)
+            #expect(splitter.skipped.count + splitter.unlisted > 100, "every cut is counted")
+            #expect(found == (prefix.isEmpty ? 0 : 1))
+        }
+        // Through the scanner: the cuts are reported (the first hundred listed, the rest counted on one line) and the
+        // root sign-in on the line after the flood is a detection.
+        let report = analyse(
+            Self.login + "\n" + String(repeating: "{\n", count: 50_000) + "\n"
+                + Self.login.replacingOccurrences(of: #""e1""#, with: #""e2""#) + "\n")
+        #expect(report.detections.count == 2)
+        #expect(report.problems.count == RecordSplitter.maxListedProblems + 1)
+        #expect(report.problems.last?.message.contains("further problems") == true)
+        #expect(report.stats.problems > 1_000)
+    }
+
     /// eventVersion 1.0 records have no eventID (AWS's own documentation shows them so): they are CloudTrail records.
     @Test("records without eventID are recognised by their required fields")
     func eventVersionOne() {
