@@ -169,7 +169,7 @@ struct JSONPatternParser {
             }
             guard position < characters.count else { throw error("unterminated string") }
             position += 1
-            return classify(text, quoted: true)
+            return try classify(text, quoted: true)
         }
         var text = ""
         while position < characters.count {
@@ -180,12 +180,16 @@ struct JSONPatternParser {
             position += 1
         }
         guard !text.isEmpty else { throw error("expected a value") }
-        return classify(text, quoted: false)
+        return try classify(text, quoted: false)
     }
 
-    func classify(_ text: String, quoted: Bool) -> PatternValue {
+    func classify(_ text: String, quoted: Bool) throws -> PatternValue {
         if text.count >= 2, text.hasPrefix("%"), text.hasSuffix("%") {
-            return .regex(String(text.dropFirst().dropLast()))
+            do {
+                return .regex(try FilterRegex(String(text.dropFirst().dropLast())))
+            } catch let problem as FilterRegex.SyntaxError {
+                throw error("regular expression \(text): \(problem)")
+            }
         }
         if !quoted, let number = Double(text) { return .number(number, text: text) }
         return .string(text)

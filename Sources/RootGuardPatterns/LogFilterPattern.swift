@@ -172,8 +172,8 @@ public struct JSONSelector: Sendable, Hashable, CustomStringConvertible {
 public enum PatternValue: Sendable, Hashable {
     case string(String)
     case number(Double, text: String)
-    /// `%regex%`.
-    case regex(String)
+    /// `%regex%`, matched in linear time (a metric filter's regex is written by whoever may create one).
+    case regex(FilterRegex)
 
     var number: Double? {
         if case .number(let value, _) = self { return value }
@@ -187,7 +187,7 @@ public enum PatternValue: Sendable, Hashable {
             return actual.text == text
         case .regex(let expression):
             guard let text = actual.text else { return false }
-            return text.range(of: expression, options: .regularExpression) != nil
+            return expression.matches(text)
         case .string(let expected):
             guard let text = actual.text else { return false }
             return expected.contains("*") ? Glob.matches(expected, text) : text == expected

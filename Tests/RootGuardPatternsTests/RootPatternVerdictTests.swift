@@ -19,6 +19,19 @@ struct RootPatternVerdictTests {
         #expect(!verdict.catchesLegacyConsoleActions)
     }
 
+    /// Anyone who may create a metric filter can plant a regex; judging it costs time linear in the events (it stalled
+    /// audit for 71 s, or forever with twelve `.*`, under a backtracking engine).
+    @Test func aPlantedCatastrophicRegexIsJudgedAtOnce() {
+        let planted = String(repeating: ".*", count: 12) + "X"
+        let verdict = RootPatternVerdicts.metricFilter(
+            #"{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" && $.userAgent != %\#(planted)% }"#
+        )
+        #expect(verdict.isProven, "\(verdict.summary)")
+        let invalid = RootPatternVerdicts.metricFilter(#"{ $.userIdentity.type = %Ro[ot% }"#)
+        #expect(!invalid.isProven)
+        #expect(invalid.summary.contains("regular expression %Ro[ot%: unterminated"), "\(invalid.summary)")
+    }
+
     @Test func parenthesesAndReorderingStillPass() {
         // Security Hub's exact-text check rejects these (quickstart-compliance-cis-benchmark #32).
         let verdict = RootPatternVerdicts.metricFilter(
