@@ -142,9 +142,7 @@ public struct TrailHunter: Sendable {
             let threads = options.jobs ?? ProcessInfo.processInfo.activeProcessorCount
             let progress = options.progress
             scan.merge(
-                LocalScan.scan(
-                    files: files.map(\.path), sizes: files.map(\.size), jobs: threads, filter: options.filter
-                ) {
+                LocalScan.scan(files: files, jobs: threads, filter: options.filter) {
                     progress?($0, total)
                 })
         }

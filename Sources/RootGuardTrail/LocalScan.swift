@@ -4,6 +4,62 @@ import Foundation
     import Glibc
 #endif
 
+/// A file to scan: the path as the file system knows it (any bytes; Linux file names need not be UTF-8) and the
+/// same path for people, where a byte that is not UTF-8 reads `\xNN`.
+public struct LocalFile: Sendable, Hashable {
+    /// The path's bytes, as the folder listing returned them (opened by these, never by `path`).
+    public let bytes: [UInt8]
+    /// The path for reports and messages.
+    public let path: String
+    /// The size the walk saw, when known.
+    public let size: Int
+
+    public init(bytes: [UInt8], size: Int) {
+        self.bytes = bytes
+        self.path = Self.display(bytes)
+        self.size = size
+    }
+
+    public init(path: String, size: Int = -1) {
+        self.init(bytes: Array(path.utf8), size: size)
+    }
+
+    /// Opens the file by its bytes.
+    func open(_ flags: Int32) -> Int32 {
+        (bytes + [0]).withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { Glibc.open($0.baseAddress!, flags) }
+        }
+    }
+
+    /// UTF-8 as it is; any byte that does not begin a valid UTF-8 sequence is written `\xNN`.
+    static func display(_ bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var result = ""
+        var i = 0
+        while i < bytes.count {
+            let lead = bytes[i]
+            let length =
+                lead < 0x80
+                ? 1
+                : lead >= 0xC2 && lead <= 0xDF
+                    ? 2
+                    : lead >= 0xE0 && lead <= 0xEF
+                        ? 3
+                        : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0
+            if length > 0, i + length <= bytes.count,
+                let scalar = String(validating: bytes[i..<(i + length)], as: UTF8.self)
+            {
+                result += scalar
+                i += length
+            } else {
+                result += "\\x" + String(lead, radix: 16, uppercase: true)
+                i += 1
+            }
+        }
+        return result
+    }
+}
+
 /// Finds the CloudTrail files under the paths given and scans them on several threads.
 public enum LocalScan {
     /// The files to read: every path given as a file, and under each directory every CloudTrail-looking file
@@ -19,8 +75,8 @@ public enum LocalScan {
 
     public static func files(
         under paths: [String], filter: TrailFilter, problems: inout [InputProblem]
-    ) -> [(path: String, size: Int)] {
-        var result: [(path: String, size: Int)] = []
+    ) -> [LocalFile] {
+        var result: [LocalFile] = []
         var visited: Set<FileIdentity> = []
         for path in paths {
             var info = stat()
@@ -31,10 +87,10 @@ public enum LocalScan {
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
-                var found: [(path: String, size: Int)] = []
+                var found: [LocalFile] = []
                 let folder = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
                 walk(
-                    folder, identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
+                    Array(folder.utf8), identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
                     problems: &problems)
                 if found.isEmpty {
                     problems.append(
@@ -43,9 +99,9 @@ public enum LocalScan {
                             message: noLogFiles(filter: filter)
                         ))
                 }
-                result += found.sorted { $0.path < $1.path }
+                result += found.sorted { $0.bytes.lexicographicallyPrecedes($1.bytes) }
             case S_IFREG:
-                result.append((path, Int(info.st_size)))
+                result.append(LocalFile(path: path, size: Int(info.st_size)))
             default:
                 problems.append(
                     InputProblem(input: path, message: "not a regular file or folder (\(kind(info))); skipped"))
@@ -74,30 +130,36 @@ public enum LocalScan {
         }
     }
 
+    /// Walks a folder by the bytes of its path: entries are opened by the names the listing returned, so a name that is
+    /// not UTF-8 is read like any other (and shown with `\xNN` for its odd bytes).
     private static func walk(
-        _ directory: String, identity: FileIdentity, filter: TrailFilter, visited: inout Set<FileIdentity>,
-        into found: inout [(path: String, size: Int)], problems: inout [InputProblem]
+        _ directory: [UInt8], identity: FileIdentity, filter: TrailFilter, visited: inout Set<FileIdentity>,
+        into found: inout [LocalFile], problems: inout [InputProblem]
     ) {
+        let shown = LocalFile.display(directory)
         guard visited.insert(identity).inserted else {
             problems.append(
                 InputProblem(
-                    input: directory,
+                    input: shown,
                     message: "folder loop: this folder was already read (a link back to it); not read again"))
             return
         }
-        guard let handle = opendir(directory) else {
+        guard
+            let handle = (directory + [0]).withUnsafeBufferPointer({
+                $0.withMemoryRebound(to: CChar.self) { opendir($0.baseAddress!) }
+            })
+        else {
             problems.append(
-                InputProblem(input: directory, message: "cannot be listed: \(String(cString: strerror(errno)))"))
+                InputProblem(input: shown, message: "cannot be listed: \(String(cString: strerror(errno)))"))
             return
         }
         defer { closedir(handle) }
         let folder = dirfd(handle)
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name == "." || name == ".." { continue }
-            let full = directory + "/" + name
+            let raw = withUnsafeBytes(of: entry.pointee.d_name) { name in Array(name.prefix { $0 != 0 }) }
+            if raw == [0x2e] || raw == [0x2e, 0x2e] { continue }
+            let name = LocalFile.display(raw)
+            let full = directory + [0x2f] + raw
             let type = Int32(entry.pointee.d_type)
             // Only what is, or may be through a link, a folder or a log file is looked at closer.
             guard type == Int32(DT_DIR) || type == Int32(DT_LNK) || type == Int32(DT_UNKNOWN) || isLogName(name) else {
@@ -105,23 +167,31 @@ public enum LocalScan {
             }
             // Relative to the open folder: the kernel resolves one name, not the whole path again.
             var info = stat()
-            guard fstatat(folder, name, &info, 0) == 0 else {
+            let status = (raw + [0]).withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { fstatat(folder, $0.baseAddress!, &info, 0) }
+            }
+            guard status == 0 else {
                 problems.append(
-                    InputProblem(input: full, message: "cannot be read: \(String(cString: strerror(errno)))"))
+                    InputProblem(
+                        input: LocalFile.display(full), message: "cannot be read: \(String(cString: strerror(errno)))"))
                 continue
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR:
                 if name.hasPrefix("CloudTrail-Digest") || name == "CloudTrail-Insight" { continue }
-                if !filter.isEmpty, !CloudTrailKey.folderMayContain(full + "/", filter) { continue }
+                if !filter.isEmpty, !CloudTrailKey.folderMayContain(LocalFile.display(full) + "/", filter) { continue }
                 walk(
                     full, identity: FileIdentity(info), filter: filter, visited: &visited, into: &found,
                     problems: &problems)
             case S_IFREG:
-                if isLogName(name), !isDigestName(name) { found.append((full, Int(info.st_size))) }
+                if isLogName(name), !isDigestName(name) {
+                    found.append(LocalFile(bytes: full, size: Int(info.st_size)))
+                }
             default:
                 if isLogName(name) {
-                    problems.append(InputProblem(input: full, message: "not a regular file (\(kind(info))); skipped"))
+                    problems.append(
+                        InputProblem(
+                            input: LocalFile.display(full), message: "not a regular file (\(kind(info))); skipped"))
                 }
             }
         }
@@ -153,18 +223,18 @@ public enum LocalScan {
     /// Scans the files with `jobs` threads. `progress` is called with the bytes read so far.
     /// `sizes`, when given, are the files' sizes as the walk saw them (saves a `fstat` per file).
     public static func scan(
-        files: [String], sizes: [Int]? = nil, jobs: Int, filter: TrailFilter, progress: (@Sendable (Int) -> Void)? = nil
+        files: [LocalFile], jobs: Int, filter: TrailFilter, progress: (@Sendable (Int) -> Void)? = nil
     ) -> ScanOutput {
-        let state = SharedState(files: files, sizes: sizes)
+        let state = SharedState(files: files)
         let workers = max(1, min(jobs, files.count))
         let threads = (0..<workers).map { _ in
             Thread {
                 let scanner = TrailBufferScanner(filter: filter)
                 var local = ScanOutput()
                 let buffer = FileBuffer()
-                while let (file, size) = state.next() {
+                while let file = state.next() {
                     let before = local.stats.bytesRead
-                    scanFile(file, size: size, scanner: scanner, buffer: buffer, into: &local)
+                    scanFile(file, scanner: scanner, buffer: buffer, into: &local)
                     let total = state.addBytes(local.stats.bytesRead - before)
                     progress?(total)
                 }
@@ -181,10 +251,11 @@ public enum LocalScan {
 
     /// Reads one file (whole, or streamed when large) into the scanner.
     public static func scanFile(
-        _ path: String, size known: Int? = nil, scanner: TrailBufferScanner, buffer: FileBuffer,
-        into result: inout ScanOutput
+        _ file: LocalFile, scanner: TrailBufferScanner, buffer: FileBuffer, into result: inout ScanOutput
     ) {
-        let fd = open(path, O_RDONLY)
+        let path = file.path
+        let known: Int? = file.size >= 0 ? file.size : nil
+        let fd = file.open(O_RDONLY)
         guard fd >= 0 else {
             result.stats.inputs += 1
             result.problems.append(
@@ -258,24 +329,22 @@ public enum LocalScan {
 
     private final class SharedState: @unchecked Sendable {
         private let lock = NSCondition()
-        private let files: [String]
-        private let sizes: [Int]?
+        private let files: [LocalFile]
         private var index = 0
         private var bytes = 0
         private var done = 0
         private(set) var output = ScanOutput()
 
-        init(files: [String], sizes: [Int]?) {
+        init(files: [LocalFile]) {
             self.files = files
-            self.sizes = sizes?.count == files.count ? sizes : nil
         }
 
-        func next() -> (String, Int?)? {
+        func next() -> LocalFile? {
             lock.lock()
             defer { lock.unlock() }
             guard index < files.count else { return nil }
             index += 1
-            return (files[index - 1], sizes?[index - 1])
+            return files[index - 1]
         }
 
         func addBytes(_ count: Int) -> Int {

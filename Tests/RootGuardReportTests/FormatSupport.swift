@@ -82,7 +82,7 @@ enum Reports {
         var problems: [InputProblem] = []
         let files = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
         var scan = LocalScan.scan(
-            files: files.map(\.path), sizes: files.map(\.size), jobs: 1, filter: TrailFilter(), progress: { _ in })
+            files: files, jobs: 1, filter: TrailFilter(), progress: { _ in })
         scan.problems += problems
         return TrailAnalysis.analyse(scan, options: TrailAnalysisOptions())
     }

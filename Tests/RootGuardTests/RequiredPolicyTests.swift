@@ -1,6 +1,7 @@
 import Foundation
 import RootGuard
 import RootGuardReport
+import RootGuardTrail
 import Testing
 
 /// The printed least-privilege policy (`rootguard policy`) against its golden file in the report fixtures.

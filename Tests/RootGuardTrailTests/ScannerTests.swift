@@ -17,7 +17,7 @@ struct DatasetTests {
         let files = LocalScan.files(
             under: [Fixture.cloudtrail.appendingPathComponent(set).path], filter: TrailFilter(), problems: &problems)
         #expect(!files.isEmpty)
-        let output = LocalScan.scan(files: files.map(\.path), jobs: 2, filter: TrailFilter())
+        let output = LocalScan.scan(files: files, jobs: 2, filter: TrailFilter())
         let report = TrailAnalysis.analyse(output, options: TrailAnalysisOptions())
         #expect(report.detections.isEmpty)
         #expect(report.problems.isEmpty, "\(report.problems)")
@@ -263,6 +263,39 @@ struct BadInputTests {
         return try Data(contentsOf: folder.appendingPathComponent("x.json.gz"))
     }
 
+    /// Linux file names are bytes: `root\xff\x9b.json` could not be opened (its name was repaired to U+FFFD on the
+    /// way), and its folder was reported as holding no CloudTrail files, so its root records were lost.
+    @Test("a file whose name is not UTF-8 is read, and shown with \\x escapes")
+    func nonUTF8FileName() throws {
+        let folder = try Fixture.temporaryFolder()
+        let nested = folder.appendingPathComponent("sub")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        let record = Array(#"{"Records":[\#(SplitterTests.login)]}"#.utf8)
+        // A file with an odd name, inside a folder with an odd name too.
+        let oddFolder = Array(nested.path.utf8) + [0x2f, 0x64, 0xfe]
+        #expect(
+            (oddFolder + [0]).withUnsafeBufferPointer {
+                $0.withMemoryRebound(to: CChar.self) { mkdir($0.baseAddress!, 0o700) }
+            } == 0)
+        let name = oddFolder + Array("/root".utf8) + [0xff, 0x9b] + Array(".json".utf8)
+        let fd = (name + [0]).withUnsafeBufferPointer {
+            $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) }
+        }
+        #expect(fd >= 0)
+        _ = record.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        var problems: [InputProblem] = []
+        let files = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
+        #expect(problems.isEmpty, "\(problems)")
+        #expect(files.map(\.bytes) == [name])
+        #expect(files.first?.path == nested.path + "/d\\xFE/root\\xFF\\x9B.json")
+        let report = TrailAnalysis.analyse(
+            LocalScan.scan(files: files, jobs: 1, filter: TrailFilter()), options: TrailAnalysisOptions())
+        #expect(report.problems.isEmpty, "\(report.problems)")
+        #expect(report.detections.map(\.detection) == ["root-console-login-no-mfa"])
+        #expect(LocalFile.display(Array("é\u{202E}".utf8) + [0xc3]) == "é\u{202E}\\xC3")
+    }
+
     @Test("each bad input is one clear line, and the scan goes on")
     func badInputs() throws {
         let folder = try Fixture.temporaryFolder()
@@ -283,7 +316,7 @@ struct BadInputTests {
             atPath: folder.appendingPathComponent("dangling.json").path, withDestinationPath: "/nonexistent/x.json")
         var problems: [InputProblem] = []
         let found = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
-        var output = LocalScan.scan(files: found.map(\.path), jobs: 2, filter: TrailFilter())
+        var output = LocalScan.scan(files: found, jobs: 2, filter: TrailFilter())
         output.problems += problems
         let report = TrailAnalysis.analyse(output, options: TrailAnalysisOptions())
         let byFile = Dictionary(grouping: report.problems) { URL(fileURLWithPath: $0.input).lastPathComponent }
@@ -358,7 +391,7 @@ struct CorpusTests {
         var problems: [InputProblem] = []
         let files = LocalScan.files(under: [folder.path], filter: TrailFilter(), problems: &problems)
         let report = TrailAnalysis.analyse(
-            LocalScan.scan(files: files.map(\.path), jobs: 2, filter: TrailFilter()), options: TrailAnalysisOptions())
+            LocalScan.scan(files: files, jobs: 2, filter: TrailFilter()), options: TrailAnalysisOptions())
         let expected = Set(truth.flatMap { t in t.detections.map { "\(t.eventID) \($0)" } })
         let found = Set(report.detections.map { "\($0.eventID) \($0.detection)" })
         let labels = Dictionary(truth.map { ($0.eventID, $0.label) }, uniquingKeysWith: { a, _ in a })
