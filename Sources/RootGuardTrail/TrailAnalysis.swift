@@ -137,6 +137,21 @@ public enum TrailAnalysis {
         inflater: String = Inflater.name
     ) -> TrailReport {
         var detections = detections
+        var stats = stats
+        var problems = problems
+        // A record naming something other than an AWS account (a hostile or mangled log): its detections stay in the
+        // report, and the odd account is said once per record, since outputs keyed by account ID (ASFF) leave it out.
+        var oddAccounts = Set<String>()
+        for detection in detections where AccountID(rawValue: detection.accountId) == nil {
+            guard oddAccounts.insert(detection.eventID + "/" + detection.accountId).inserted else { continue }
+            stats.problems += 1
+            problems.append(
+                InputProblem(
+                    input: detection.source,
+                    message:
+                        "record \(detection.eventID.isEmpty ? "(no eventID)" : detection.eventID) names account '\(detection.accountId.prefix(40))', not a 12-digit AWS account ID: reported, but left out of ASFF findings"
+                ))
+        }
         detections += bursts(detections, options: options)
         triage(&detections, approvals: options.approvals)
         let order = Dictionary(

@@ -173,6 +173,20 @@ struct FormatTests {
             "trail", compliance: false)
     }
 
+    /// A hostile record's account (`12345`, escape sequences) was copied into AwsAccountId and ProductArn, which
+    /// Security Hub refuses: such a detection stays in every other format and is left out of ASFF.
+    @Test func asffLeavesOutDetectionsWhoseAccountIsNotAnAccountID() async throws {
+        var trail = await Reports.trail()
+        try #require(trail.detections.count > 1)
+        trail.detections[0].accountId = "12345\u{1b}[31m"
+        let findings = ASFFRenderer.trail(trail, generatedAt: Date(), partition: "aws", region: "us-east-1")
+        #expect(findings.count == trail.detections.count - 1)
+        for finding in findings {
+            guard case .string(let account)? = finding.at("AwsAccountId") else { continue }
+            #expect(AccountID(rawValue: account) != nil)
+        }
+    }
+
     @Test func junitIsWellFormedWithOneSuitePerAccountAndTheStatusMapping() throws {
         for (name, report, context) in try Reports.all {
             let text = JUnitRenderer.render(report, context: context)

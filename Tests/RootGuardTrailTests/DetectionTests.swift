@@ -90,8 +90,11 @@ struct DocumentedExampleTests {
         #expect(ids(report) == detections.sorted(), "\(label) \(name)")
         #expect(report.detections.allSatisfy { $0.eventName == name })
         if case .string(let time)? = example.record.value(at: ["eventTime"]), TimeArgument.parseTimestamp(time) == nil {
-            // AWS's documentation redacts some examples' times: still detected, and the bad time is reported.
-            #expect(report.problems.count == 1)
+            // AWS's documentation redacts some examples' times (and accounts): still detected, and the bad time (and
+            // account) is reported.
+            let accountProblems = report.problems.filter { $0.message.contains("not a 12-digit AWS account ID") }
+            #expect(accountProblems.count == (example.record.value(at: ["recipientAccountId"]) == "redacted" ? 1 : 0))
+            #expect(report.problems.count == 1 + accountProblems.count)
             #expect(report.problems.first?.message.contains("is not a time") == true)
             #expect(report.detections.allSatisfy { $0.eventTime == Date(timeIntervalSince1970: 0) })
         } else {

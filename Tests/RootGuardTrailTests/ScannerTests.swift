@@ -296,6 +296,18 @@ struct BadInputTests {
         #expect(LocalFile.display(Array("é\u{202E}".utf8) + [0xc3]) == "é\u{202E}\\xC3")
     }
 
+    @Test("a record naming something other than an account ID is reported and still analysed")
+    func oddAccount() {
+        let odd = SplitterTests.login.replacingOccurrences(
+            of: #""recipientAccountId":"111122223333""#, with: #""recipientAccountId":"12345""#)
+        let report = analyse(odd)
+        #expect(report.detections.map(\.accountId) == ["12345"])
+        #expect(
+            report.problems.map(\.message) == [
+                "record e1 names account '12345', not a 12-digit AWS account ID: reported, but left out of ASFF findings"
+            ])
+    }
+
     @Test("each bad input is one clear line, and the scan goes on")
     func badInputs() throws {
         let folder = try Fixture.temporaryFolder()

@@ -101,7 +101,9 @@ public enum ASFFRenderer {
         _ report: TrailReport, generatedAt: Date, partition: String, region: String
     ) -> [JSONValue] {
         let time = FormatSupport.iso(generatedAt)
-        return report.detections.map { d in
+        // Security Hub requires a 12-digit AwsAccountId: a detection whose record named something else is reported as
+        // an input problem by the analysis and left out here rather than refused by the import.
+        return report.detections.filter { AccountID(rawValue: $0.accountId) != nil }.map { d in
             let severity: JSONValue = ["Label": .string(label(d.severity)), "Original": .string(d.severity.rawValue)]
             let types = ["Unusual Behaviors/User/\(d.detection)"]
             var fields: [String: JSONValue] = [
