@@ -70,3 +70,66 @@ public struct Approval: Sendable, Codable, Equatable {
         return true
     }
 }
+
+/// Approvals indexed by account and window, so triage costs grow with the detections, not with detections ×
+/// approvals (2,000 approvals × 300,000 detections did not finish in 300 s when every pair was tried).
+///
+/// The answer is the one the approvals file's order gives: the first approval (in file order) that covers the
+/// detection. Only approvals of the detection's account (or `*`) whose window contains its time are tried.
+public struct ApprovalIndex: Sendable {
+    /// Per account (`*` included): approvals sorted by start, with the latest end among each prefix.
+    struct Windows: Sendable {
+        var entries: [(from: Date, until: Date, index: Int)] = []
+        var latestEnd: [Date] = []
+    }
+
+    let approvals: [Approval]
+    let byAccount: [String: Windows]
+
+    public init(_ approvals: [Approval]) {
+        self.approvals = approvals
+        var groups: [String: Windows] = [:]
+        for (index, approval) in approvals.enumerated() {
+            groups[approval.account, default: Windows()].entries.append((approval.from, approval.until, index))
+        }
+        for key in groups.keys {
+            groups[key]!.entries.sort { ($0.from, $0.index) < ($1.from, $1.index) }
+            var latest = Date.distantPast
+            groups[key]!.latestEnd = groups[key]!.entries.map {
+                latest = max(latest, $0.until)
+                return latest
+            }
+        }
+        byAccount = groups
+    }
+
+    public var isEmpty: Bool { approvals.isEmpty }
+
+    /// The first approval, in file order, that covers the detection.
+    public func approval(for detection: Detection, taskPolicy: String?) -> Approval? {
+        let subject =
+            detection.detection == DetectionCatalog.assumeRootRequested.id
+            ? detection.details["targetAccount"] ?? detection.accountId : detection.accountId
+        let time = detection.eventTime
+        var best: Int?
+        for key in subject == "*" ? ["*"] : [subject, "*"] {
+            guard let windows = byAccount[key] else { continue }
+            // The last window starting at or before the time; earlier ones are candidates while some window among
+            // them still ends at or after it.
+            var low = 0
+            var high = windows.entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if windows.entries[middle].from <= time { low = middle + 1 } else { high = middle }
+            }
+            var position = low - 1
+            while position >= 0, windows.latestEnd[position] >= time {
+                let entry = windows.entries[position]
+                position -= 1
+                guard entry.until >= time, best.map({ entry.index < $0 }) ?? true else { continue }
+                if approvals[entry.index].covers(detection, taskPolicy: taskPolicy) { best = entry.index }
+            }
+        }
+        return best.map { approvals[$0] }
+    }
+}

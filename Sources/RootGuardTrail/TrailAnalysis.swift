@@ -242,14 +242,13 @@ public enum TrailAnalysis {
     /// failure in it is.
     static func triage(_ detections: inout [Detection], approvals: [Approval]) {
         guard !approvals.isEmpty else { return }
-        for index in detections.indices
-        where detections[index].detection != DetectionCatalog.consoleLoginFailureBurst.id {
-            let detection = detections[index]
-            if let approval = approvals.first(where: {
-                $0.covers(detection, taskPolicy: detection.details["taskPolicy"])
-            }) {
-                detections[index].expected = true
-                detections[index].approval = approval.label
+        let index = ApprovalIndex(approvals)
+        for position in detections.indices
+        where detections[position].detection != DetectionCatalog.consoleLoginFailureBurst.id {
+            let detection = detections[position]
+            if let approval = index.approval(for: detection, taskPolicy: detection.details["taskPolicy"]) {
+                detections[position].expected = true
+                detections[position].approval = approval.label
             }
         }
         var failureExpected: [String: Bool] = [:]

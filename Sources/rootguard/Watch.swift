@@ -14,10 +14,10 @@ struct Watch: AsyncParsableCommand {
             Long-polls the queue (rootguard harden watch creates it and its rules), decodes each message (an EventBridge \
             envelope whose detail is a CloudTrail record, raw or wrapped by SNS), runs the detections of `trail` \
             (AssumeRoot sessions joined, bursts, approvals re-read when the file changes) and sends every detection to \
-            every sink. A message is deleted only after every sink accepted its alerts; a failing sink is retried with \
-            backoff, and after --max-receives the message is left for the queue's dead-letter queue. Alerts already \
-            delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: stop receiving, \
-            finish the message in hand, give the rest back, exit 0. SIGUSR1: print the counters on stderr.
+            every sink, each on its own (a hanging sink delays no other). A message is deleted only after every sink \
+            accepted its alerts; a failing sink is retried with backoff, and after --max-receives the message is left for the queue's dead-letter queue. Alerts already \
+            delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: cancel the long poll, \
+            give deliveries under way 3 s, release every message not done with, exit 0. SIGUSR1: print the counters on stderr.
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -150,7 +150,10 @@ struct WatchCLITests {
         #expect(watch.stderr.contains("1 duplicate") || watch.stderr.contains("3 duplicate"), "\(watch.stderr)")
         #expect(!watch.stderr.contains("secret"), "the webhook's path holds a token: never printed")
 
-        // Sent while stopped: delivered after a restart, and the state file still knows the first ones.
+        // Sent while stopped: delivered after a restart, and the state file still knows the first ones. (Sent after
+        // the cancelled long poll's own wait has passed: a message SQS hands to a poll nobody reads any more reappears
+        // only after the visibility timeout.)
+        try await Task.sleep(for: .seconds(1.5))
         try await put(moto, [Self.record("e-later", name: "CreateAccessKey"), Self.record("e-root")])
         let again = try Running(arguments, environment: Self.environment)
         #expect(try await Self.until { webhook.received.count >= 5 }, "\(again.stderr)")
@@ -162,6 +165,46 @@ struct WatchCLITests {
         #expect(later.filter { $0 == "e-root" }.count == 3, "e-root alerted once per detection across restarts")
         #expect(later.contains("e-later"))
         await webhook.stop()
+    }
+
+    /// A webhook that never answers once held up every other sink (the healthy one got an alert every ~31.5 s) and
+    /// the batch's other messages. Now each sink is delivered to on its own: the healthy webhook has every alert while
+    /// the hanging one is still being tried, and the message stays invisible meanwhile (nothing is delivered twice).
+    @Test func aHangingWebhookDelaysNoOtherSink() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let hanging = try await FaultServer.start(script: [], fallback: .hang)
+        let healthy = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", hanging.endpoint + "/hang", "--webhook", healthy.endpoint + "/ok",
+                "--wait-seconds", "1", "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        try await put(moto, [Self.record("e-1"), Self.record("e-2", name: "CreateAccessKey"), Self.record("e-3")])
+        // Three alerts for each CreateUser, two for CreateAccessKey (see above): eight, well before one hanging attempt
+        // (10 s) could have ended.
+        #expect(try await Self.until(8) { healthy.received.count >= 8 }, "\(healthy.received.count) \(watch.stderr)")
+        #expect(hanging.received.count >= 1, "the hanging webhook is being tried at the same time")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(healthy.received.count == 8, "each alert once")
+        #expect(watch.lines.count == 8)
+        #expect(watch.stop() == 0, "\(watch.stderr)")
+        await hanging.stop()
+        await healthy.stop()
+    }
+
+    /// `docker stop` sends SIGKILL 10 s after SIGTERM; watch used to wait for its 20 s long poll to end.
+    @Test func sigtermCancelsTheLongPollAtOnce() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let watch = try Running(
+            ["--queue-url", queue, "--wait-seconds", "20", "--endpoint-url", moto.endpoint],
+            environment: Self.environment)
+        try await Task.sleep(for: .seconds(2))  // inside the first long poll
+        let asked = Date()
+        let status = watch.stop()
+        #expect(status == 0, "\(watch.stderr)")
+        #expect(Date().timeIntervalSince(asked) < 5, "exited \(Date().timeIntervalSince(asked)) s after SIGTERM")
     }
 
     @Test func aFailingWebhookLosesNothingAndTheAlertArrivesAfterRecovery() async throws {

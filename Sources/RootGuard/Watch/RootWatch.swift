@@ -28,6 +28,17 @@ public final class RootWatch: @unchecked Sendable {
         /// Failed receives in a row before `watch` gives up (queue gone, access denied).
         public var receiveAttempts = 5
         public var statsEvery: Duration?
+        /// How long one sink may take to accept one alert before the attempt counts as failed.
+        public var sinkTimeout: Duration = .seconds(10)
+        /// While a message's alerts are being delivered, its visibility is extended every `heartbeat` to
+        /// `visibilityExtension` seconds, so a slow sink does not hand it to another consumer meanwhile.
+        public var heartbeat: Duration = .seconds(10)
+        public var visibilityExtension = 45
+        /// Messages whose alerts may be under delivery at once; receiving pauses while this many are.
+        public var maxInFlight = 20
+        /// After a stop, how long deliveries under way may take before they are cancelled and their messages
+        /// released.
+        public var stopGrace: Duration = .seconds(3)
 
         public init(queueURL: String) { self.queueURL = queueURL }
     }
@@ -46,6 +57,12 @@ public final class RootWatch: @unchecked Sendable {
     private var analysis: StreamingAnalysis
     private var state: WatchState
     private var approvalsStamp: Date?
+    /// The receive in flight, cancelled by `stop()`.
+    private var receiving: Task<[SQS.Message], any Error>?
+    /// Messages whose alerts are being delivered, and those done with (to be deleted).
+    private var inFlight: [Int: Task<Void, Never>] = [:]
+    private var serial = 0
+    private var finished: [SQS.Message] = []
 
     /// `log` receives each stderr line (bad messages, delivery failures, stats), unescaped: it may hold text from
     /// messages and AWS, so whoever prints it escapes it (the command line does, with `TerminalSafe`).
@@ -68,11 +85,14 @@ public final class RootWatch: @unchecked Sendable {
 
     public var stats: WatchStats { lock.withLock { _stats } }
 
-    /// Stops receiving (SIGTERM, SIGINT): the message being handled is finished, the rest of its batch released. A
-    /// long poll in flight is not cut short: SQS would still hand it messages nobody then handles, hidden for the
-    /// visibility timeout; it ends within `waitSeconds` and whatever it brings is released at once.
+    /// Stops receiving (SIGTERM, SIGINT): a long poll in flight is cancelled at once (`docker stop` allows 10 s, the
+    /// poll may last 20), deliveries under way finish without further retries, and every message not done with is
+    /// released (visibility 0) for the next consumer.
     public func stop() {
-        lock.withLock { stopRequested = true }
+        lock.withLock {
+            stopRequested = true
+            receiving?.cancel()
+        }
     }
 
     var stopped: Bool { lock.withLock { stopRequested } }
@@ -89,13 +109,27 @@ public final class RootWatch: @unchecked Sendable {
                 log(AlertRenderer.stats(stats))
                 lastStats = .now
             }
+            await flush(sqs: sqs)
+            // Deliveries run beside the receives; a slow sink holds at most `maxInFlight` messages.
+            while lock.withLock({ inFlight.count }) >= options.maxInFlight, !stopped {
+                try? await Task.sleep(for: .milliseconds(50))
+                await flush(sqs: sqs)
+            }
+            if stopped { break }
             reloadApprovalsIfChanged()
             let request = SQS.ReceiveMessageRequest(
                 queueUrl: options.queueURL, messageSystemAttributeNames: ["ApproximateReceiveCount"],
                 maxNumberOfMessages: 10, waitTimeSeconds: options.waitSeconds)
             let messages: [SQS.Message]
             do {
-                messages = try await sqs.receiveMessage(request).messages ?? []
+                let task = Task { try await sqs.receiveMessage(request).messages ?? [] }
+                let stopping = lock.withLock {
+                    receiving = task
+                    return stopRequested
+                }
+                if stopping { task.cancel() }
+                defer { lock.withLock { receiving = nil } }
+                messages = try await task.value
                 failures = 0
             } catch {
                 if stopped { break }
@@ -110,28 +144,69 @@ public final class RootWatch: @unchecked Sendable {
                 try? await Task.sleep(for: options.backoff * (1 << min(failures - 1, 6)))
                 continue
             }
-            // Handled messages are deleted together, in one DeleteMessageBatch per receive.
-            var handled: [SQS.Message] = []
-            for (index, message) in messages.enumerated() {
-                if stopped {
-                    // Not handled: back to the queue at once for the next consumer.
-                    await release(Array(messages[index...]), sqs: sqs)
-                    break
-                }
-                if await handle(message, sqs: sqs) { handled.append(message) }
+            if stopped {
+                // Received as the stop came: back to the queue at once for the next consumer.
+                await release(messages, sqs: sqs)
+                break
             }
-            // What was delivered is on disk before the messages go: a crash in between alerts nothing twice.
-            saveState()
-            await delete(handled, sqs: sqs)
+            // Records are analysed in the order received (bursts and sessions span messages); then each message's
+            // alerts are delivered on their own task, each sink on its own, so a slow sink delays neither the others
+            // nor other messages, and the next receive does not wait for them.
+            for message in messages { start(message, prepare(message), sqs: sqs) }
         }
+        // Stopping: deliveries under way get a short grace, then are cancelled; their messages are released.
+        let deadline = ContinuousClock.now + options.stopGrace
+        while lock.withLock({ !inFlight.isEmpty }), ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        let remaining = lock.withLock { Array(inFlight.values) }
+        for task in remaining { task.cancel() }
+        for task in remaining { await task.value }
+        await flush(sqs: sqs)
         if let path = options.statePath { try? state.save(path) }
     }
 
-    /// One message: decode, detect, deliver; true when it is done with (to be deleted), false when it goes back.
-    func handle(_ message: SQS.Message, sqs: SQS.Client) async -> Bool {
+    /// Delivers one prepared message on a task of its own; when done with, it joins `finished` for deletion.
+    func start(_ message: SQS.Message, _ work: Work, sqs: SQS.Client) {
+        lock.withLock {
+            let number = serial
+            serial += 1
+            // The task's last step takes the lock, so it cannot finish before it is registered here.
+            inFlight[number] = Task {
+                let done = await self.finish(message, work, sqs: sqs)
+                self.lock.withLock {
+                    self.inFlight[number] = nil
+                    if done { self.finished.append(message) }
+                }
+            }
+        }
+    }
+
+    /// Saves the state, then deletes the messages done with (what was delivered is on disk before the messages go:
+    /// a crash in between alerts nothing twice), ten per DeleteMessageBatch.
+    func flush(sqs: SQS.Client) async {
+        let done = lock.withLock {
+            defer { finished = [] }
+            return finished
+        }
+        guard !done.isEmpty else { return }
+        saveState()
+        for start in stride(from: 0, to: done.count, by: 10) {
+            await delete(Array(done[start..<min(start + 10, done.count)]), sqs: sqs)
+        }
+    }
+
+    /// What one message asks for: nothing more (a bad message, true to delete it, false to leave it), or alerts to
+    /// deliver, each with the sinks that have not had it yet.
+    enum Work {
+        case done(Bool)
+        case deliver([(detection: Detection, key: String, sinks: [any AlertSink])])
+    }
+
+    /// Decodes a message and runs the detections on its records (in order: the analysis keeps state).
+    func prepare(_ message: SQS.Message) -> Work {
         count { $0.received += 1 }
         let id = message.messageId ?? "?"
-        let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
         let events: [CloudTrailEvent]
         do {
             events = try Self.decode(message.body ?? "", id: id)
@@ -140,10 +215,10 @@ public final class RootWatch: @unchecked Sendable {
             log(
                 "watch: message \(id): \(error); "
                     + (options.keepBad ? "left for the dead-letter queue (--keep-bad)" : "deleted"))
-            return !options.keepBad
+            return .done(!options.keepBad)
         }
         let detections = lock.withLock { events.flatMap { analysis.analyse($0) } }
-        var failed: [String] = []
+        var alerts: [(detection: Detection, key: String, sinks: [any AlertSink])] = []
         for detection in detections {
             if options.onlyUnexpected && (detection.expected || detection.severity <= .info) {
                 if detection.expected { count { $0.expected += 1 } }
@@ -155,20 +230,59 @@ public final class RootWatch: @unchecked Sendable {
                 count { $0.duplicates += 1 }
                 continue
             }
-            var delivered = 0
-            for sink in pending {
-                if let error = await deliver(detection, to: sink, message: message, sqs: sqs) {
-                    failed.append(error)
-                } else {
-                    lock.withLock { state.record(key, sink: sink.name, now: Date()) }
-                    delivered += 1
+            alerts.append((detection, key, pending))
+        }
+        return .deliver(alerts)
+    }
+
+    /// Delivers a prepared message's alerts: every sink concurrently, each sink its alerts in order, while the
+    /// message's visibility is extended. True when it is done with (to be deleted), false when it goes back.
+    func finish(_ message: SQS.Message, _ work: Work, sqs: SQS.Client) async -> Bool {
+        guard case .deliver(let alerts) = work else {
+            if case .done(let delete) = work { return delete }
+            return false
+        }
+        guard !alerts.isEmpty else { return true }
+        let id = message.messageId ?? "?"
+        let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
+        let heartbeat = Task { await keepInvisible(message, sqs: sqs) }
+        defer { heartbeat.cancel() }
+        let failed: [String] = await withTaskGroup(of: [String].self) { group in
+            for sink in sinks {
+                let mine = alerts.filter { alert in alert.sinks.contains { $0.name == sink.name } }
+                guard !mine.isEmpty else { continue }
+                group.addTask {
+                    var errors: [String] = []
+                    for alert in mine {
+                        if let error = await self.deliver(alert.detection, to: sink) {
+                            errors.append(error)
+                        } else {
+                            self.lock.withLock { self.state.record(alert.key, sink: sink.name, now: Date()) }
+                        }
+                    }
+                    return errors
                 }
             }
-            if delivered == pending.count { count { $0.alerted += 1 } }
+            var all: [String] = []
+            for await errors in group { all += errors }
+            return all
         }
+        for alert in alerts {
+            let missing = alert.sinks.filter { sink in !lock.withLock { state.delivered(alert.key, to: sink.name) } }
+            if missing.isEmpty { count { $0.alerted += 1 } }
+        }
+        heartbeat.cancel()
         guard failed.isEmpty else {
             count { $0.deliveryFailures += 1 }
-            if receives >= options.maxReceives {
+            if stopped {
+                log("watch: message \(id): \(failed[0]); released for the next consumer (stopping)")
+                // Its own task: this one may be cancelled (the stop's grace ended), the release must still go out.
+                let queue = options.queueURL
+                await Task {
+                    _ = try? await sqs.changeMessageVisibility(
+                        .init(queueUrl: queue, receiptHandle: message.receiptHandle, visibilityTimeout: 0))
+                }.value
+            } else if receives >= options.maxReceives {
                 count { $0.leftForDeadLetterQueue += 1 }
                 log(
                     "watch: message \(id): delivery failed \(receives) times (\(failed[0])); left for the queue's dead-letter queue"
@@ -187,31 +301,55 @@ public final class RootWatch: @unchecked Sendable {
         return true
     }
 
-    /// Tries one sink `deliveryAttempts` times with backoff, keeping the message invisible meanwhile; nil when it
+    /// Extends a message's visibility every `heartbeat` until cancelled (its deliveries are done).
+    func keepInvisible(_ message: SQS.Message, sqs: SQS.Client) async {
+        while true {
+            do { try await Task.sleep(for: options.heartbeat) } catch { return }
+            _ = try? await sqs.changeMessageVisibility(
+                .init(
+                    queueUrl: options.queueURL, receiptHandle: message.receiptHandle,
+                    visibilityTimeout: options.visibilityExtension))
+        }
+    }
+
+    /// Tries one sink `deliveryAttempts` times with backoff, each attempt bounded by `sinkTimeout`; nil when it
     /// accepted.
-    func deliver(
-        _ detection: Detection, to sink: any AlertSink, message: SQS.Message, sqs: SQS.Client
-    ) async
-        -> String?
-    {
+    func deliver(_ detection: Detection, to sink: any AlertSink) async -> String? {
         var delay = options.backoff
         var last = ""
         for attempt in 1...max(1, options.deliveryAttempts) {
             do {
-                try await sink.send(detection)
+                try await Self.withTimeout(options.sinkTimeout, sink: sink) { try await sink.send(detection) }
                 return nil
             } catch {
                 last = "\(error)"
                 guard attempt < options.deliveryAttempts, !stopped else { break }
-                _ = try? await sqs.changeMessageVisibility(
-                    .init(
-                        queueUrl: options.queueURL, receiptHandle: message.receiptHandle,
-                        visibilityTimeout: Int(delay.inSeconds) + 30))
                 try? await Task.sleep(for: delay)
                 delay *= 2
             }
         }
         return last
+    }
+
+    /// Runs `work`, failing with a delivery error when it takes longer than `limit` (the attempt is cancelled).
+    static func withTimeout(
+        _ limit: Duration, sink: any AlertSink, _ work: @escaping @Sendable () async throws -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                try await work()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: limit)
+                return false
+            }
+            defer { group.cancelAll() }
+            guard let finished = try await group.next(), finished else {
+                let name = (sink as? WebhookSink)?.displayName ?? sink.name
+                throw DeliveryError(description: "\(name): no answer within \(limit.inSeconds) s")
+            }
+        }
     }
 
     /// Deletes the handled messages of one receive (at most ten: one DeleteMessageBatch). One that cannot be deleted
