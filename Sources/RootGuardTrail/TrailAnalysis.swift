@@ -103,28 +103,20 @@ public enum TrailAnalysis {
         var seen = Set<String>()
         var detections: [Detection] = []
         var problems = scan.problems
-        for event in scan.events {
+        for record in scan.records {
             // A root-relevant record whose time cannot be read is still analysed (shown at the Unix epoch) and
             // reported, never silently dropped.
-            if event.eventTime == nil, Detector.isRelevant(event) {
+            if let problem = record.timeProblem {
                 stats.problems += 1
-                problems.append(
-                    InputProblem(
-                        input: event.source,
-                        message:
-                            "record \(event.eventID.isEmpty ? "(no eventID)" : event.eventID): \(event.has("eventTime") || event.has("@timestamp") ? "eventTime '\(event.eventTimeText.prefix(40))' is not a time" : "no eventTime"); analysed with its time unknown (shown at 1970-01-01T00:00:00Z, detail timeUnknown)"
-                    ))
+                problems.append(InputProblem(input: record.source, message: problem))
             }
-            // CloudTrail delivers some records twice, identical. Time and name are part of the key
-            // because synthetic sets reuse event IDs.
-            if !event.eventID.isEmpty {
-                let key = [event.accountId, event.eventID, event.eventTimeText, event.eventName].joined(separator: "/")
-                if !seen.insert(key).inserted {
-                    stats.duplicates += 1
-                    continue
-                }
+            if let key = record.duplicateKey, !seen.insert(key).inserted {
+                stats.duplicates += 1
+                continue
             }
-            detections += Detector.detections(for: event, includeServiceEvents: options.includeServiceEvents)
+            detections +=
+                options.includeServiceEvents
+                ? record.detections : record.detections.filter { $0.detection != DetectionCatalog.serviceEvent.id }
         }
         joinAssumeRootSessions(&detections)
         return finish(detections, stats: stats, problems: problems, options: options)

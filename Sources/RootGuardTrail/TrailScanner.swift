@@ -93,16 +93,47 @@ public struct ScanStats: Sendable, Codable, Equatable {
 
 /// What a scan found before analysis: the relevant records, the counters and the problems.
 public struct ScanOutput: Sendable {
-    public var events: [CloudTrailEvent] = []
+    /// The root-relevant records, each reduced to its detections as soon as it is decoded.
+    public var records: [ScannedRecord] = []
     public var stats = ScanStats()
     public var problems: [InputProblem] = []
 
     public init() {}
 
+    /// Adds a decoded root-relevant record.
+    public mutating func add(_ event: CloudTrailEvent) { records.append(ScannedRecord(event)) }
+
     public mutating func merge(_ other: ScanOutput) {
-        events += other.events
+        records += other.records
         stats.add(other.stats)
         problems += other.problems
+    }
+}
+
+/// A root-relevant record reduced at once to what the analysis needs: its detections (AWS service events included;
+/// the analysis drops them unless asked), the key that finds identical deliveries, and whether its time could be read.
+/// A scan of 300,000 root records holds their detections, not 300,000 decoded JSON trees.
+public struct ScannedRecord: Sendable {
+    public var eventID: String
+    public var source: String
+    /// Account, eventID, time text and name: CloudTrail delivers some records twice, identical (nil without eventID).
+    public var duplicateKey: String?
+    public var detections: [Detection]
+    /// Why the record's time could not be read, when it could not.
+    public var timeProblem: String?
+
+    public init(_ event: CloudTrailEvent) {
+        eventID = event.eventID
+        source = event.source
+        // Time and name are part of the key because synthetic sets reuse event IDs.
+        duplicateKey =
+            event.eventID.isEmpty
+            ? nil : [event.accountId, event.eventID, event.eventTimeText, event.eventName].joined(separator: "/")
+        detections = Detector.detections(for: event, includeServiceEvents: true)
+        if event.eventTime == nil, Detector.isRelevant(event) {
+            timeProblem =
+                "record \(event.eventID.isEmpty ? "(no eventID)" : event.eventID): \(event.has("eventTime") || event.has("@timestamp") ? "eventTime '\(event.eventTimeText.prefix(40))' is not a time" : "no eventTime"); analysed with its time unknown (shown at 1970-01-01T00:00:00Z, detail timeUnknown)"
+        }
     }
 }
 
@@ -430,7 +461,7 @@ public final class TrailBufferScanner {
             return
         }
         result.stats.relevant += 1
-        result.events.append(event)
+        result.add(event)
     }
 
     fileprivate func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {

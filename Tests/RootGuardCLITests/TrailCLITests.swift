@@ -346,7 +346,7 @@ struct TrailAWSCLITests {
             })
             let hunter = CloudTrailReader(client: observed, filter: .init())
             let s3 = await hunter.scanS3(bucket: "logs", prefix: "")
-            #expect(s3.events.count == 1)
+            #expect(s3.records.count == 1)
             _ = await hunter.scanLookup(regions: await hunter.enabledRegions())
         }
         let printed = try CLI.run(["policy"], environment: [:])
@@ -374,8 +374,8 @@ struct TrailAWSCLITests {
                 bucket: "big", prefix: "")
             #expect(whole.problems.isEmpty)
             #expect(streamed.problems.isEmpty)
-            #expect(whole.events.count > 0)
-            #expect(Set(streamed.events.map(\.eventID)) == Set(whole.events.map(\.eventID)))
+            #expect(whole.records.count > 0)
+            #expect(Set(streamed.records.map(\.eventID)) == Set(whole.records.map(\.eventID)))
             #expect(streamed.stats.records == whole.stats.records)
             #expect(streamed.stats.jsonBytes == whole.stats.jsonBytes)
         }

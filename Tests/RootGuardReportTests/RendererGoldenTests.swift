@@ -47,7 +47,7 @@ import Testing
 
     static func trailReport(_ events: [CloudTrailEvent]) -> TrailReport {
         var scan = ScanOutput()
-        scan.events = events
+        for event in events { scan.add(event) }
         scan.stats.inputs = 1
         return TrailAnalysis.analyse(scan, options: TrailAnalysisOptions())
     }

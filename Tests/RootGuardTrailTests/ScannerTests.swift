@@ -357,7 +357,7 @@ struct BadInputTests {
         Array(text.utf8).withUnsafeBytes { scanner.scan($0, name: "big.json", into: &output) }
         #expect(output.problems.count == 1)
         #expect(output.problems.first?.message.contains("larger than") == true)
-        #expect(output.events.count == 1)
+        #expect(output.records.count == 1)
         // Streamed in small chunks, the same.
         var streamed = ScanOutput()
         let bytes = Array(text.utf8)
@@ -371,7 +371,7 @@ struct BadInputTests {
             return count
         }
         #expect(streamed.problems.map(\.message) == output.problems.map(\.message))
-        #expect(streamed.events.count == 1)
+        #expect(streamed.records.count == 1)
     }
 }
 
@@ -561,7 +561,7 @@ struct GzipMemberTests {
         for member in [plain, fancy] {
             let output = scan(member)
             #expect(output.problems.isEmpty, "\(output.problems)")
-            #expect(output.events.count == 1)
+            #expect(output.records.count == 1)
         }
         var badCRC = fancy
         badCRC[badCRC.count - 8] ^= 0x01
@@ -569,7 +569,7 @@ struct GzipMemberTests {
         badSize[badSize.count - 4] ^= 0x01
         for corrupt in [badCRC, badSize] {
             let output = scan(corrupt)
-            #expect(output.events.isEmpty)
+            #expect(output.records.isEmpty)
             #expect(output.problems.map(\.message) == ["corrupt gzip data"], "\(output.problems)")
         }
     }
