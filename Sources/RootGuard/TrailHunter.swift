@@ -147,7 +147,7 @@ public struct TrailHunter: Sendable {
                 })
         }
         scan.stats.seconds = Date().timeIntervalSince(started)
-        return TrailAnalysis.analyse(scan, options: options.analysis)
+        return TrailAnalysis.analyse(consume scan, options: options.analysis)
     }
 }
 

@@ -34,6 +34,16 @@ public enum OutputFile {
     /// mode and owner (a 0600 report stays 0600, also through a link); a new one gets `newFileMode` (nil: 0666 less
     /// the umask, as other tools create files).
     public static func write(_ data: Data, to path: String, newFileMode: mode_t? = nil) throws {
+        try stream(to: path, newFileMode: newFileMode) { writer in
+            try data.withUnsafeBytes { try writer.write($0) }
+        }
+    }
+
+    /// Writes through `body` what may be too large to hold (a report of 300,000 detections), with the same
+    /// guarantees as `write`: the file appears whole, by rename, or not at all.
+    public static func stream(
+        to path: String, newFileMode: mode_t? = nil, _ body: (inout Writer) throws -> Void
+    ) throws {
         let target = try check(path)
         func fail(_ what: String) -> Failure {
             Failure(description: "\(path): cannot write: \(what): \(String(cString: strerror(errno)))")
@@ -64,20 +74,54 @@ public enum OutputFile {
                 mode = 0o666 & ~mask
             }
             guard fchmod(descriptor, mode) == 0 else { throw fail("cannot set its mode") }
-            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw fail("write failed")
-                    }
-                    offset += written
-                }
-            }
+            var writer = Writer(descriptor: descriptor, path: path)
+            try body(&writer)
+            try writer.flush()
             guard fsync(descriptor) == 0 else { throw fail("cannot flush it") }
         }
         guard rename(temporary, target) == 0 else { throw fail("cannot replace it") }
         renamed = true
+    }
+
+    /// Buffered writes to the temporary file (1 MiB at a time).
+    public struct Writer {
+        let descriptor: Int32
+        let path: String
+        private var buffer: [UInt8] = []
+
+        init(descriptor: Int32, path: String) {
+            self.descriptor = descriptor
+            self.path = path
+            buffer.reserveCapacity(1 << 20)
+        }
+
+        public mutating func write(_ text: String) throws {
+            buffer.append(contentsOf: text.utf8)
+            if buffer.count >= 1 << 20 { try flush() }
+        }
+
+        public mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
+            try flush()
+            try Self.write(bytes, to: descriptor, path: path)
+        }
+
+        mutating func flush() throws {
+            guard !buffer.isEmpty else { return }
+            try buffer.withUnsafeBytes { try Self.write($0, to: descriptor, path: path) }
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw Failure(
+                        description: "\(path): cannot write: write failed: \(String(cString: strerror(errno)))")
+                }
+                offset += written
+            }
+        }
     }
 }

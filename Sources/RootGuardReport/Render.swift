@@ -55,20 +55,32 @@ public enum Render {
     /// A trail report (`trail` and `trail athena`).
     public static func render(_ report: TrailReport, format: TrailFormat, context: TrailRenderContext) throws -> String
     {
+        var sink = StringSink()
+        try render(report, format: format, context: context, into: &sink)
+        return sink.text
+    }
+
+    /// A trail report written as it is rendered: every format streams its detections one at a time (the table and the
+    /// HTML page included), so 300,000 detections are never held twice.
+    public static func render(
+        _ report: TrailReport, format: TrailFormat, context: TrailRenderContext, into sink: inout some TextSink
+    ) throws {
         switch format {
-        case .table: TrailTableRenderer.render(report, color: context.color)
-        case .jsonl: try TrailJSONRenderer.jsonl(report)
-        case .json: try TrailJSONRenderer.json(report)
+        case .table: try TrailTableRenderer.render(report, color: context.color, into: &sink)
+        case .jsonl: try TrailJSONRenderer.jsonl(report, into: &sink)
+        case .json: try TrailJSONRenderer.json(report, into: &sink)
         case .ocsf:
             try OCSFRenderer.trail(
                 report, generatedAt: context.generatedAt, version: RootGuardVersion.current,
-                partition: context.partition)
+                partition: context.partition, into: &sink)
         case .asff:
-            try ASFFRenderer.document(
-                ASFFRenderer.trail(
-                    report, generatedAt: context.generatedAt, partition: context.partition, region: context.region))
-        case .csv: CSVRenderer.trail(report)
-        case .html: HTMLRenderer.trail(report, generatedAt: context.generatedAt, version: RootGuardVersion.current)
+            try ASFFRenderer.trailDocument(
+                report, generatedAt: context.generatedAt, partition: context.partition, region: context.region,
+                into: &sink)
+        case .csv: try CSVRenderer.trail(report, into: &sink)
+        case .html:
+            try HTMLRenderer.trail(
+                report, generatedAt: context.generatedAt, version: RootGuardVersion.current, into: &sink)
         }
     }
 

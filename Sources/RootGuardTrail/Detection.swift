@@ -90,6 +90,8 @@ public struct Detection: Sendable, Codable, Equatable {
     public var eventTime: Date
     /// The account as the record names it (`recipientAccountId`); logs are untrusted, so this is kept as read.
     public var accountId: String
+    /// Not covered by an approval and above informational: what `trail` exits 3 for.
+    public var isUnexpected: Bool { !expected && severity > .info }
     public var region: String
     public var eventName: String
     public var eventSource: String

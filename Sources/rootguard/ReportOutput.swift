@@ -5,6 +5,7 @@ import RootGuardAWS
 import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
+import RootGuardTrail
 
 /// Where a report goes: standard output, or `--output-file` (written to a temporary file, then renamed).
 enum ReportOutput {
@@ -14,6 +15,36 @@ enum ReportOutput {
         } else {
             try Output.stdout(text)
         }
+    }
+
+    /// A trail report written as it is rendered (every format streams its detections).
+    static func write(_ report: TrailReport, format: TrailFormat, context: TrailRenderContext, to file: String?) throws
+    {
+        if let file {
+            try OutputFile.stream(to: file) { try Render.render(report, format: format, context: context, into: &$0) }
+        } else {
+            var sink = StandardOutputSink()
+            try Render.render(report, format: format, context: context, into: &sink)
+            try sink.flush()
+        }
+    }
+}
+
+extension OutputFile.Writer: TextSink {}
+
+/// Standard output in pieces of 256 KiB.
+struct StandardOutputSink: TextSink {
+    private var buffer = ""
+
+    mutating func write(_ text: String) throws {
+        buffer += text
+        if buffer.utf8.count >= 1 << 18 { try flush() }
+    }
+
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        try Output.stdout(buffer)
+        buffer = ""
     }
 }
 

@@ -112,7 +112,7 @@ struct Trail: AsyncParsableCommand {
             let context = TrailRenderContext(
                 region: region.rawValue, partition: region.partition.name, generatedAt: Date(),
                 color: outputFile == nil && Output.useColor)
-            try ReportOutput.write(try Render.render(report, format: output, context: context), to: outputFile)
+            try ReportOutput.write(report, format: output, context: context, to: outputFile)
             if stats { Output.stderr(TrailTableRenderer.stats(report)) }
             code = report.exitCode
             if importToSecurityhub {

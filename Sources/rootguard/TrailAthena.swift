@@ -129,7 +129,7 @@ struct TrailAthena: AsyncParsableCommand {
             let context = TrailRenderContext(
                 region: region.rawValue, partition: region.partition.name, generatedAt: Date(),
                 color: Output.useColor)
-            try Output.stdout(try Render.render(result.report, format: output, context: context))
+            try ReportOutput.write(result.report, format: output, context: context, to: nil)
             Output.stderr(TrailAthenaRenderer.summary(result))
             code = result.report.exitCode
         }

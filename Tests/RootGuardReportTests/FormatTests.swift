@@ -2,9 +2,10 @@ import Foundation
 import RootGuardChecks
 import RootGuardFiles
 import RootGuardModel
-import RootGuardReport
 import RootGuardTrail
 import Testing
+
+@testable import RootGuardReport
 
 #if canImport(FoundationXML)
     import FoundationXML
@@ -171,6 +172,36 @@ struct FormatTests {
             try ASFFRenderer.document(
                 ASFFRenderer.trail(trail, generatedAt: Date(), partition: "aws", region: "us-east-1")),
             "trail", compliance: false)
+    }
+
+    /// Streaming writes each detection as it is rendered; the bytes are those of encoding the whole document at once
+    /// (checked on the example trail, on a report with no detection, and through a sink that sees small pieces).
+    @Test func streamedTrailFormatsAreByteForByteTheWholeDocument() async throws {
+        let full = await Reports.trail()
+        var empty = full
+        empty.detections = []
+        empty.accounts = []
+        empty.problems = []
+        let time = Date(timeIntervalSince1970: 1_790_000_000)
+        for report in [full, empty] {
+            #expect(
+                try TrailJSONRenderer.json(report) == JSONText.string(
+                    TrailJSONRenderer.Document(report: report), .pretty) + "\n")
+            let events = report.detections.map {
+                OCSFRenderer.detectionFinding($0, generatedAt: time, version: "1", partition: "aws")
+            }
+            #expect(
+                try OCSFRenderer.trail(report, generatedAt: time, version: "1")
+                    == JSONText.string(JSONValue.array(events), .pretty) + "\n")
+            var asff = StringSink()
+            try ASFFRenderer.trailDocument(
+                report, generatedAt: time, partition: "aws", region: "us-east-1", into: &asff)
+            #expect(
+                asff.text
+                    == (try ASFFRenderer.document(
+                        ASFFRenderer.trail(report, generatedAt: time, partition: "aws", region: "us-east-1"))))
+        }
+        #expect(!full.detections.isEmpty)
     }
 
     /// A hostile record's account (`12345`, escape sequences) was copied into AwsAccountId and ProductArn, which

@@ -28,6 +28,32 @@ struct TextTable {
     }
 }
 
+/// A table too long to hold as rows (300,000 detections): rows are made twice, once for the column widths and once
+/// to write them, and never kept.
+struct StreamedTable {
+    let header: [String]
+    let count: Int
+    let row: (Int) -> [String]
+
+    func write(into sink: inout some TextSink, paint: ((Int, Int, String) -> String)? = nil) throws {
+        var widths = header.map(\.count)
+        for index in 0..<count {
+            for (i, cell) in row(index).enumerated() { widths[i] = max(widths[i], TerminalSafe.escape(cell).count) }
+        }
+        func line(_ cells: [String], _ index: Int) -> String {
+            var line = ""
+            for (i, cell) in cells.enumerated() {
+                let last = i == cells.count - 1
+                let padded = last ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                line += (index > 0 ? paint?(index, i, padded) ?? padded : padded) + (last ? "" : "  ")
+            }
+            return line.trimmingCharacters(in: .whitespaces) + "\n"
+        }
+        try sink.write(line(header, 0))
+        for index in 0..<count { try sink.write(line(row(index).map(TerminalSafe.escape), index + 1)) }
+    }
+}
+
 /// Shared wording.
 enum Wording {
     static func plural(_ count: Int, _ noun: String) -> String { RootGuardModel.plural(count, noun) }

@@ -100,10 +100,28 @@ public enum ASFFRenderer {
     public static func trail(
         _ report: TrailReport, generatedAt: Date, partition: String, region: String
     ) -> [JSONValue] {
+        trailFindings(report, generatedAt: generatedAt, partition: partition, region: region).map { $0 }
+    }
+
+    /// `{"Findings":[…]}` written one finding at a time.
+    public static func trailDocument(
+        _ report: TrailReport, generatedAt: Date, partition: String, region: String, into sink: inout some TextSink
+    ) throws {
+        try sink.write("{\n  \"Findings\" : ")
+        try PrettyJSONStream().array(
+            trailFindings(report, generatedAt: generatedAt, partition: partition, region: region), depth: 1,
+            into: &sink)
+        try sink.write("\n}\n")
+    }
+
+    /// The findings, made as they are read. Security Hub requires a 12-digit AwsAccountId: a detection whose record
+    /// named something else is reported as an input problem by the analysis and left out here rather than refused by
+    /// the import.
+    static func trailFindings(
+        _ report: TrailReport, generatedAt: Date, partition: String, region: String
+    ) -> some Sequence<JSONValue> {
         let time = FormatSupport.iso(generatedAt)
-        // Security Hub requires a 12-digit AwsAccountId: a detection whose record named something else is reported as
-        // an input problem by the analysis and left out here rather than refused by the import.
-        return report.detections.filter { AccountID(rawValue: $0.accountId) != nil }.map { d in
+        return report.detections.lazy.filter { AccountID(rawValue: $0.accountId) != nil }.map { d -> JSONValue in
             let severity: JSONValue = ["Label": .string(label(d.severity)), "Original": .string(d.severity.rawValue)]
             let types = ["Unusual Behaviors/User/\(d.detection)"]
             var fields: [String: JSONValue] = [

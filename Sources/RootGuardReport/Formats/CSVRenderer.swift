@@ -26,26 +26,35 @@ public enum CSVRenderer {
     }
 
     public static func trail(_ report: TrailReport) -> String {
-        var rows = [
-            [
-                "event_time", "account_id", "region", "severity", "detection", "event_name", "event_source", "expected",
-                "approval", "source_ip", "user_agent", "mfa_used", "credential", "outcome", "error_code", "event_id",
-                "source",
-            ]
-        ]
-        for d in report.detections {
-            rows.append([
+        trailHeader + trailRows(report).joined()
+    }
+
+    /// One row at a time.
+    public static func trail(_ report: TrailReport, into sink: inout some TextSink) throws {
+        try sink.write(trailHeader)
+        for row in trailRows(report) { try sink.write(row) }
+    }
+
+    static let trailHeader = line([
+        "event_time", "account_id", "region", "severity", "detection", "event_name", "event_source", "expected",
+        "approval", "source_ip", "user_agent", "mfa_used", "credential", "outcome", "error_code", "event_id", "source",
+    ])
+
+    static func trailRows(_ report: TrailReport) -> LazyMapSequence<[Detection], String> {
+        report.detections.lazy.map { d in
+            line([
                 TimeArgument.format(d.eventTime), d.accountId, d.region, d.severity.rawValue, d.detection, d.eventName,
                 d.eventSource, d.expected ? "true" : "false", d.approval ?? "", d.sourceIPAddress ?? "",
                 d.userAgent ?? "", d.mfaUsed.map { $0 ? "true" : "false" } ?? "", d.credential.rawValue,
                 d.outcome.rawValue, d.errorCode ?? "", d.eventID, d.source,
             ])
         }
-        return table(rows)
     }
 
+    static func line(_ row: [String]) -> String { row.map(cell).joined(separator: ",") + "\r\n" }
+
     static func table(_ rows: [[String]]) -> String {
-        rows.map { $0.map(cell).joined(separator: ",") + "\r\n" }.joined()
+        rows.map(line).joined()
     }
 
     /// One field: control, C1 and bidi characters escaped as the terminal renderers show them (`\x1b`, `\n`: a

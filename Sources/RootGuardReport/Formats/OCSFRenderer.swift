@@ -90,43 +90,59 @@ public enum OCSFRenderer {
     public static func trail(
         _ report: TrailReport, generatedAt: Date, version: String, partition: String = "aws"
     ) throws -> String {
-        let events: [JSONValue] = report.detections.map { d in
-            let uid = "rootguard-" + FormatSupport.fingerprint(FormatSupport.identity(d))
-            var evidence: [String: JSONValue] = [
-                "api": ["operation": .string(d.eventName), "service": ["name": .string(d.eventSource)]],
-                "actor": ["user": ["type": "Root", "uid": .string("arn:\(partition):iam::\(d.accountId):root")]],
-            ]
-            if let ip = d.sourceIPAddress { evidence["src_endpoint"] = ["ip": .string(ip)] }
-            if let agent = d.userAgent { evidence["http_request"] = ["user_agent": .string(agent)] }
-            return .object([
-                "activity_id": 1, "activity_name": "Create", "category_uid": 2, "category_name": "Findings",
-                "class_uid": 2004, "class_name": "Detection Finding", "type_uid": 200401,
-                "type_name": "Detection Finding: Create",
-                "severity_id": .number(Double(severityID(d.severity))),
-                "severity": .string(d.severity.rawValue.capitalized),
-                "status_id": 1, "status": "New", "is_alert": .bool(!d.expected && d.severity > .info),
-                "time": .number(Double(FormatSupport.millis(d.eventTime))),
-                "message": .string(d.title),
-                "metadata": metadata(version, uid: uid),
-                "finding_info": [
-                    "uid": .string(uid), "title": .string(d.title), "types": [.string(d.detection)],
-                    "first_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
-                    "last_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
-                    "src_url": .string(d.source),
-                ],
-                "evidences": [.object(evidence)],
-                "cloud": ["provider": "AWS", "account": ["uid": .string(d.accountId)], "region": .string(d.region)],
-                "resources": [
-                    ["uid": .string("arn:\(partition):iam::\(d.accountId):root"), "type": "AWS Account Root User"]
-                ],
-                "unmapped": [
-                    "event_id": .string(d.eventID), "expected": .bool(d.expected), "approval": JSONValue(d.approval),
-                    "credential": .string(d.credential.rawValue), "outcome": .string(d.outcome.rawValue),
-                    "mfa_used": JSONValue(d.mfaUsed), "details": .object(d.details.mapValues(JSONValue.string)),
-                    "generated_at": .string(FormatSupport.iso(generatedAt)),
-                ],
-            ])
+        var sink = StringSink()
+        try trail(report, generatedAt: generatedAt, version: version, partition: partition, into: &sink)
+        return sink.text
+    }
+
+    /// The Detection Findings as a JSON array, written one finding at a time.
+    public static func trail(
+        _ report: TrailReport, generatedAt: Date, version: String, partition: String = "aws",
+        into sink: inout some TextSink
+    ) throws {
+        let events = report.detections.lazy.map {
+            detectionFinding($0, generatedAt: generatedAt, version: version, partition: partition)
         }
-        return try FormatSupport.json(.array(events))
+        try PrettyJSONStream().array(events, depth: 0, into: &sink)
+        try sink.write("\n")
+    }
+
+    /// One detection as an OCSF Detection Finding.
+    static func detectionFinding(_ d: Detection, generatedAt: Date, version: String, partition: String) -> JSONValue {
+        let uid = "rootguard-" + FormatSupport.fingerprint(FormatSupport.identity(d))
+        var evidence: [String: JSONValue] = [
+            "api": ["operation": .string(d.eventName), "service": ["name": .string(d.eventSource)]],
+            "actor": ["user": ["type": "Root", "uid": .string("arn:\(partition):iam::\(d.accountId):root")]],
+        ]
+        if let ip = d.sourceIPAddress { evidence["src_endpoint"] = ["ip": .string(ip)] }
+        if let agent = d.userAgent { evidence["http_request"] = ["user_agent": .string(agent)] }
+        return .object([
+            "activity_id": 1, "activity_name": "Create", "category_uid": 2, "category_name": "Findings",
+            "class_uid": 2004, "class_name": "Detection Finding", "type_uid": 200401,
+            "type_name": "Detection Finding: Create",
+            "severity_id": .number(Double(severityID(d.severity))),
+            "severity": .string(d.severity.rawValue.capitalized),
+            "status_id": 1, "status": "New", "is_alert": .bool(!d.expected && d.severity > .info),
+            "time": .number(Double(FormatSupport.millis(d.eventTime))),
+            "message": .string(d.title),
+            "metadata": metadata(version, uid: uid),
+            "finding_info": [
+                "uid": .string(uid), "title": .string(d.title), "types": [.string(d.detection)],
+                "first_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
+                "last_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
+                "src_url": .string(d.source),
+            ],
+            "evidences": [.object(evidence)],
+            "cloud": ["provider": "AWS", "account": ["uid": .string(d.accountId)], "region": .string(d.region)],
+            "resources": [
+                ["uid": .string("arn:\(partition):iam::\(d.accountId):root"), "type": "AWS Account Root User"]
+            ],
+            "unmapped": [
+                "event_id": .string(d.eventID), "expected": .bool(d.expected), "approval": JSONValue(d.approval),
+                "credential": .string(d.credential.rawValue), "outcome": .string(d.outcome.rawValue),
+                "mfa_used": JSONValue(d.mfaUsed), "details": .object(d.details.mapValues(JSONValue.string)),
+                "generated_at": .string(FormatSupport.iso(generatedAt)),
+            ],
+        ])
     }
 }

@@ -22,6 +22,11 @@ enum HTMLPage {
     }
 
     static func page(title: String, body: String) -> String {
+        pageHead(title: title) + body + pageTail
+    }
+
+    /// The page up to the start of its body (a long page is written in pieces between this and `pageTail`).
+    static func pageHead(title: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en">
@@ -33,7 +38,13 @@ enum HTMLPage {
         <style>\(css)</style>
         </head>
         <body>
-        \(body)
+
+        """
+    }
+
+    static var pageTail: String {
+        """
+
         <script>\(script)</script>
         </body>
         </html>

@@ -107,11 +107,21 @@ public enum HTMLRenderer {
     }
 
     public static func trail(_ report: TrailReport, generatedAt: Date, version: String) -> String {
+        var sink = StringSink()
+        try? trail(report, generatedAt: generatedAt, version: version, into: &sink)  // a StringSink does not fail
+        return sink.text
+    }
+
+    /// The page written in pieces: the detections table row by row.
+    public static func trail(
+        _ report: TrailReport, generatedAt: Date, version: String, into sink: inout some TextSink
+    ) throws {
+        try sink.write(H.pageHead(title: "rootguard trail"))
         var body = "<header><h1>rootguard trail · root activity</h1>"
         body +=
             "<div class=\"muted\">Generated \(H.escape(FormatSupport.iso(generatedAt))) by rootguard \(H.escape(version)) · \(report.stats.inputs) inputs, \(report.stats.records) records</div></header>"
         body += "<div class=\"cards\"><div class=\"card\">Detections<b>\(report.detections.count)</b></div>"
-        body += "<div class=\"card\">Unexpected<b id=\"unexpected\">\(report.unexpected.count)</b></div>"
+        body += "<div class=\"card\">Unexpected<b id=\"unexpected\">\(report.unexpectedCount)</b></div>"
         body += "<div class=\"card\">Accounts<b>\(report.accounts.count)</b></div>"
         body += "<div class=\"card\">Inputs with problems<b>\(Set(report.problems.map(\.input)).count)</b></div></div>"
         body += "<h2>Timeline</h2>" + timeline(report)
@@ -124,17 +134,10 @@ public enum HTMLRenderer {
         body += "</tbody></table><h2>Detections</h2>"
         body +=
             "<table><thead><tr><th>Time (UTC)</th><th>Account</th><th>Severity</th><th>Detection</th><th>Event</th><th>Expected</th><th>Source IP</th><th>User agent</th><th>MFA</th></tr></thead><tbody>"
+        try sink.write(body)
+        body = ""
         for d in report.detections {
-            let status = d.expected ? "PASS" : "FAIL"
-            body +=
-                "<tr data-status=\"\(status)\" data-severity=\"\(d.severity.rawValue)\" data-detection=\"\(H.escape(d.detection))\">"
-            body +=
-                "<td>\(FormatSupport.iso(d.eventTime))</td><td><code>\(H.escape(d.accountId))</code><br><span class=\"muted\">\(H.escape(d.region))</span></td>"
-            body +=
-                "<td class=\"sev-\(d.severity.rawValue)\">\(d.severity.rawValue)</td><td><code>\(H.escape(d.detection))</code><br>\(H.escape(d.title))</td>"
-            body += "<td>\(H.escape(d.eventName))<br><span class=\"muted\">\(H.escape(d.eventSource))</span></td>"
-            body +=
-                "<td>\(d.expected ? "yes (\(H.escape(d.approval ?? "")))" : "<b>NO</b>")</td><td>\(H.escape(d.sourceIPAddress ?? "-"))</td><td>\(H.escape(d.userAgent ?? "-"))</td><td>\(d.mfaUsed.map { $0 ? "yes" : "no" } ?? "-")</td></tr>"
+            try sink.write(row(d))
         }
         body += "</tbody></table>"
         if !report.problems.isEmpty {
@@ -144,7 +147,23 @@ public enum HTMLRenderer {
             }
             body += "</tbody></table>"
         }
-        return H.page(title: "rootguard trail", body: body)
+        try sink.write(body + H.pageTail)
+    }
+
+    /// One detection's row in the trail page's table.
+    static func row(_ d: Detection) -> String {
+        var body = ""
+        let status = d.expected ? "PASS" : "FAIL"
+        body +=
+            "<tr data-status=\"\(status)\" data-severity=\"\(d.severity.rawValue)\" data-detection=\"\(H.escape(d.detection))\">"
+        body +=
+            "<td>\(FormatSupport.iso(d.eventTime))</td><td><code>\(H.escape(d.accountId))</code><br><span class=\"muted\">\(H.escape(d.region))</span></td>"
+        body +=
+            "<td class=\"sev-\(d.severity.rawValue)\">\(d.severity.rawValue)</td><td><code>\(H.escape(d.detection))</code><br>\(H.escape(d.title))</td>"
+        body += "<td>\(H.escape(d.eventName))<br><span class=\"muted\">\(H.escape(d.eventSource))</span></td>"
+        body +=
+            "<td>\(d.expected ? "yes (\(H.escape(d.approval ?? "")))" : "<b>NO</b>")</td><td>\(H.escape(d.sourceIPAddress ?? "-"))</td><td>\(H.escape(d.userAgent ?? "-"))</td><td>\(d.mfaUsed.map { $0 ? "yes" : "no" } ?? "-")</td></tr>"
+        return body
     }
 
     /// One row per account, one dot per detection at its time, coloured by severity.

@@ -24,9 +24,9 @@ public enum TrailJSONRenderer {
 
         public init(report: TrailReport) {
             summary = Summary(
-                detections: report.detections.count, unexpected: report.unexpected.count,
+                detections: report.detections.count, unexpected: report.unexpectedCount,
                 accounts: report.accounts.count,
-                byDetection: Dictionary(grouping: report.detections, by: \.detection).mapValues(\.count),
+                byDetection: report.detections.reduce(into: [:]) { $0[$1.detection, default: 0] += 1 },
                 inputsWithProblems: Set(report.problems.map(\.input)).count, inflater: report.inflater)
             accounts = report.accounts
             detections = report.detections
@@ -36,15 +36,34 @@ public enum TrailJSONRenderer {
     }
 
     public static func json(_ report: TrailReport) throws -> String {
-        try JSONText.string(Document(report: report), .pretty) + "\n"
+        var sink = StringSink()
+        try json(report, into: &sink)
+        return sink.text
+    }
+
+    /// The document written member by member, the detections one at a time (the same bytes as encoding it whole).
+    public static func json(_ report: TrailReport, into sink: inout some TextSink) throws {
+        let document = Document(report: report)
+        let stream = PrettyJSONStream()
+        try sink.write(
+            "{\n  \"accounts\" : " + (try stream.text(document.accounts, depth: 1)) + ",\n  \"detections\" : ")
+        try stream.array(document.detections, depth: 1, into: &sink)
+        try sink.write(",\n  \"problems\" : " + (try stream.text(document.problems, depth: 1)))
+        try sink.write(",\n  \"stats\" : " + (try stream.text(document.stats, depth: 1)))
+        try sink.write(",\n  \"summary\" : " + (try stream.text(document.summary, depth: 1)) + "\n}\n")
     }
 
     public static func jsonl(_ report: TrailReport) throws -> String {
+        var sink = StringSink()
+        try jsonl(report, into: &sink)
+        return sink.text
+    }
+
+    public static func jsonl(_ report: TrailReport, into sink: inout some TextSink) throws {
         let encoder = JSONText.encoder(.compact)
-        var out = ""
         for detection in report.detections {
-            out += JSONText.escapeInvisible(String(decoding: try encoder.encode(detection), as: UTF8.self)) + "\n"
+            try sink.write(
+                JSONText.escapeInvisible(String(decoding: try encoder.encode(detection), as: UTF8.self)) + "\n")
         }
-        return out
     }
 }

@@ -6,22 +6,34 @@ import RootGuardTrail
 /// clear or retitle the analyst's terminal).
 public enum TrailTableRenderer {
     public static func render(_ report: TrailReport, color: Bool) -> String {
+        var sink = StringSink()
+        try? render(report, color: color, into: &sink)  // a StringSink does not fail
+        return sink.text
+    }
+
+    /// The timeline is written row by row (its column widths from a first pass), never held whole.
+    public static func render(_ report: TrailReport, color: Bool, into sink: inout some TextSink) throws {
         var out = ""
         if report.detections.isEmpty {
             out += "No root activity found.\n"
         } else {
-            out += "Root activity timeline (UTC)\n"
-            var rows = TextTable(header: [
-                "TIME", "ACCOUNT", "REGION", "SEVERITY", "DETECTION", "EVENT", "EXPECTED", "SOURCE IP", "MFA", "DETAIL",
-            ])
-            for d in report.detections {
-                rows.append([
+            try sink.write("Root activity timeline (UTC)\n")
+            let detections = report.detections
+            let timeline = StreamedTable(
+                header: [
+                    "TIME", "ACCOUNT", "REGION", "SEVERITY", "DETECTION", "EVENT", "EXPECTED", "SOURCE IP", "MFA",
+                    "DETAIL",
+                ],
+                count: detections.count
+            ) { index in
+                let d = detections[index]
+                return [
                     TimeArgument.format(d.eventTime), d.accountId, d.region, d.severity.rawValue, d.detection,
                     d.eventName, d.expected ? "yes (\(d.approval ?? ""))" : "NO", d.sourceIPAddress ?? "-",
                     d.mfaUsed.map { $0 ? "yes" : "no" } ?? "-", detail(d),
-                ])
+                ]
             }
-            out += rows.render { _, column, cell in
+            try timeline.write(into: &sink) { _, column, cell in
                 guard color, column == 3 else { return cell }
                 let code = ["critical": "1;31", "high": "31", "medium": "33"][cell.trimmingCharacters(in: .whitespaces)]
                 return "\u{1B}[\(code ?? "2")m\(cell)\u{1B}[0m"
@@ -41,7 +53,7 @@ public enum TrailTableRenderer {
             }
             out += accounts.render()
         }
-        let unexpected = report.unexpected.count
+        let unexpected = report.unexpectedCount
         out += "\n\(Wording.plural(report.detections.count, "detection")), \(unexpected) unexpected, in "
         out +=
             "\(Wording.plural(report.accounts.count, "account")); \(Wording.plural(report.stats.inputs, "input")) read"
@@ -49,7 +61,7 @@ public enum TrailTableRenderer {
             out += ", \(Set(report.problems.map(\.input)).count) with problems (listed on stderr)"
         }
         out += ".\n"
-        return out
+        try sink.write(out)
     }
 
     static func detail(_ d: Detection) -> String {
