@@ -63,6 +63,7 @@ struct Audit: AsyncParsableCommand {
         if snapshots.snapshot != nil && snapshots.example != nil {
             throw ValidationError("use either --snapshot or --example, not both")
         }
+        try validateRegionList(monitoring.regions.map(splitRegionList), global: global)
     }
 
     func run() async throws {

@@ -245,7 +245,7 @@ struct Monitoring: AsyncParsableCommand {
             do { _ = try RootMonitoring.Notify.parse(notify) } catch { throw ValidationError("\(error)") }
         }
         try HardenDriver.validate(RootMonitoring.self, flags)
-        try validateRegionList(regionList)
+        try validateRegionList(regionList, global: global)
         if let trailBucket,
             trailBucket.matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#) == false
         {
@@ -287,7 +287,7 @@ struct HardenWatch: AsyncParsableCommand {
 
     func validate() throws {
         try HardenDriver.validate(WatchQueue.self, flags)
-        try validateRegionList(regionList)
+        try validateRegionList(regionList, global: global)
     }
 
     var regionList: [String]? { regions.map(splitRegionList) }
@@ -302,8 +302,13 @@ func splitRegionList(_ text: String) -> [String] {
     text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
-func validateRegionList(_ regions: [String]?) throws {
-    for region in regions ?? [] where !MonitoringFacts.isRegionName(region) {
+/// Every name a region of the partition the configured region belongs to (checked before anything is planned).
+func validateRegionList(_ regions: [String]?, global: GlobalOptions) throws {
+    guard let regions else { return }
+    for region in regions where !MonitoringFacts.isRegionName(region) {
         throw ValidationError("--regions: '\(TerminalSafe.escape(region))' is not a region name (like eu-west-1)")
+    }
+    if let problem = global.connection.resolvedRegion(global.region).partition.problem(with: regions) {
+        throw ValidationError("--regions: \(TerminalSafe.escape(problem))")
     }
 }

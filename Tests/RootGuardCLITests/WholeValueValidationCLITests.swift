@@ -1,4 +1,5 @@
 import Foundation
+import RootGuardAWS
 import RootGuardModel
 import Testing
 
@@ -28,6 +29,36 @@ import Testing
         #expect(!"org-trail\n".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
         #expect(!"x org-trail".matchesWhole(#"[a-z-]+"#))
         #expect(MonitoringFacts.isRegionName("eu-west-1") && !MonitoringFacts.isRegionName("eu-west-1\n"))
+    }
+}
+
+/// Regions are checked against the partition of the configured region (botocore's list) before anything is planned:
+/// `cn-north-1` or `us-gov-west-1` cannot be reached with `aws` credentials, and a typo is no region.
+@Suite struct PartitionRegionCLITests {
+    @Test(arguments: [
+        (
+            ["harden", "monitoring", "--regions", "us-east-1,cn-north-1"],
+            "'cn-north-1' is a region of partition aws-cn"
+        ),
+        (["harden", "watch", "--regions", "us-gov-west-1"], "'us-gov-west-1' is a region of partition aws-us-gov"),
+        (["audit", "--example", "insecure", "--regions", "us-east-7"], "'us-east-7' is not a region of partition aws"),
+        (
+            ["harden", "watch", "--region", "cn-north-1", "--regions", "cn-north-1,eu-west-1"],
+            "'eu-west-1' is a region of partition aws,"
+        ),
+    ])
+    func aRegionOfAnotherPartitionIsAUsageError(_ arguments: [String], _ message: String) throws {
+        let result = try CLI.run(
+            arguments, environment: ["AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "x"])
+        #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
+    @Test func everyPartitionKnowsItsRegions() {
+        #expect(AWSPartition.aws.problem(with: ["us-east-1", "eu-west-1", "ap-southeast-7"]) == nil)
+        #expect(AWSPartition.awsCN.problem(with: ["cn-north-1", "cn-northwest-1"]) == nil)
+        #expect(AWSPartition.awsUSGov.problem(with: ["us-gov-east-1"]) == nil)
+        #expect(AWSPartition.aws.regions.count > 30)
     }
 }
 

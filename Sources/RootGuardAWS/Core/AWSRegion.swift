@@ -61,3 +61,24 @@ public struct AWSPartition: Hashable, Sendable, CustomStringConvertible {
         [.aws, .awsCN, .awsUSGov, .awsISO, .awsISOB].first { $0.name == name }
     }
 }
+
+extension AWSPartition {
+    /// The partition's regions (botocore's list); empty for a partition rootguard does not know.
+    public var regions: [AWSRegion] { (Self.knownRegions[name] ?? []).map { AWSRegion($0) } }
+
+    /// Why `regions` cannot be planned for an account reached through this partition, or nil: every name must be a
+    /// region of this very partition (`cn-north-1` is unreachable with `aws` credentials; a typo is no region).
+    public func problem(with regions: [String]) -> String? {
+        let known = Set(Self.knownRegions[name] ?? [])
+        for region in regions where !known.contains(region) {
+            let other = AWSRegion(region).partition
+            if other != self, Set(Self.knownRegions[other.name] ?? []).contains(region) {
+                return
+                    "'\(region)' is a region of partition \(other.name), not of \(name) (the partition of the configured region)"
+            }
+            return
+                "'\(region)' is not a region of partition \(name) (known: \(Self.knownRegions[name]?.joined(separator: ", ") ?? "none"))"
+        }
+        return nil
+    }
+}
