@@ -14,7 +14,11 @@ struct TrailAthena: AsyncParsableCommand {
             "Hunt root activity where the logs are: the CloudTrail table DDL, the detections as SQL, or run on Athena.",
         discussion: """
             --print-ddl prints CREATE EXTERNAL TABLE in the schema AWS documents for CloudTrail in Athena, with partition \
-            projection over account, region and day (organization layout with --org-id). --print-sql prints one Trino \
+            projection over account, region and day (organization layout with --org-id). Regions are enumerated (the \
+            --region values, or every region of the partition); accounts are enumerated from --account, or from the \
+            organization with --org-id --list-accounts (Organizations ListAccounts), else injected: Athena then \
+            refuses any query that does not name them. So --print-sql and a run need --account (the accounts to hunt) \
+            or --all-accounts (the table enumerates its accounts). --print-sql prints one Trino \
             SELECT returning one row per detection of `trail` (partition predicates from --since/--until/--account/\
             --region so Athena reads only those days, accounts and regions). Without either, it runs the query \
             (StartQueryExecution, GetQueryExecution with backoff, GetQueryResults), applies bursts and approvals, \
@@ -44,6 +48,12 @@ struct TrailAthena: AsyncParsableCommand {
 
     @Option(name: .customLong("region"), help: "A region (repeatable): projection values, and a filter.")
     var regions: [String] = []
+
+    @Flag(help: "With --print-ddl --org-id: enumerate the organization's accounts (Organizations ListAccounts).")
+    var listAccounts = false
+
+    @Flag(help: "Hunt every account: the table enumerates its accounts (its DDL named them), so no account is named.")
+    var allAccounts = false
 
     @Option(help: "The table name.")
     var table: String = "cloudtrail_logs"
@@ -76,6 +86,11 @@ struct TrailAthena: AsyncParsableCommand {
     func validate() throws {
         if printDdl && printSql { throw ValidationError("choose --print-ddl or --print-sql") }
         if printDdl && bucket == nil { throw ValidationError("--print-ddl needs --bucket") }
+        if listAccounts && (!printDdl || orgId == nil) {
+            throw ValidationError("--list-accounts goes with --print-ddl --org-id")
+        }
+        if listAccounts && !accounts.isEmpty { throw ValidationError("choose --account or --list-accounts") }
+        if allAccounts && !accounts.isEmpty { throw ValidationError("choose --account or --all-accounts") }
         do {
             if printDdl {
                 _ = try ddl()
@@ -93,13 +108,38 @@ struct TrailAthena: AsyncParsableCommand {
         } catch let error as TimeArgument.Invalid {
             throw ValidationError(error.description)
         }
+        if let problem = aws.resolvedRegion(clientRegion).partition.problem(with: regions) {
+            throw ValidationError("--region: \(TerminalSafe.escape(problem))")
+        }
+        // Athena refuses a query on an injected projection column without a static condition on it
+        // (CONSTRAINT_VIOLATION); rootguard's DDL injects `account` unless it enumerated the accounts.
+        if !printDdl && accounts.isEmpty && !allAccounts {
+            throw ValidationError(
+                "name the accounts to hunt with --account (Athena refuses a query that does not name the values of the table's injected account column), or --all-accounts when the table's DDL enumerated them"
+            )
+        }
     }
 
-    func ddl() throws -> String {
-        try AthenaSQL.ddl(
+    /// The DDL; `listed` are the organization's accounts when --list-accounts read them.
+    func ddl(listed: [AccountID] = []) throws -> String {
+        // Regions are always enumerated (given, or the partition's): no query then has to name them.
+        let enumerated = regions.isEmpty ? aws.resolvedRegion(clientRegion).partition.regions.map(\.rawValue) : regions
+        return try AthenaSQL.ddl(
             table: table, database: database,
             location: .init(
-                bucket: bucket ?? "", prefix: prefix, organizationID: orgId, accounts: accounts, regions: regions))
+                bucket: bucket ?? "", prefix: prefix, organizationID: orgId, accounts: accounts + listed,
+                regions: enumerated))
+    }
+
+    /// The organization's accounts, for --list-accounts.
+    func organizationAccounts() async throws -> [AccountID] {
+        try await Auditor.withClient(aws.clientFactory(region: clientRegion)) { client in
+            var found: [AccountID] = []
+            for try await page in client.organizations().listAccountsPaginator(.init()) {
+                found += (page.accounts ?? []).compactMap { $0.id.flatMap(AccountID.init(rawValue:)) }
+            }
+            return found.sorted()
+        }
     }
 
     func sql(now: Date) throws -> String {
@@ -114,7 +154,9 @@ struct TrailAthena: AsyncParsableCommand {
     func run() async throws {
         var code: Int32 = 0
         try await runReportingErrors {
-            if printDdl { return try Output.stdout(try ddl()) }
+            if printDdl {
+                return try Output.stdout(try ddl(listed: listAccounts ? try await organizationAccounts() : []))
+            }
             let query = try sql(now: Date())
             if printSql { return try Output.stdout(query) }
             let analysis = try self.analysis.options()

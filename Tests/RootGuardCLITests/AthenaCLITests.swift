@@ -39,12 +39,18 @@ struct AthenaCLITests {
     static func duckdb(_ corpus: URL, _ filters: [String]) throws -> [[String: String]] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-athena-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let sql = try CLI.run(["trail", "athena", "--print-sql"] + filters, environment: [:])
+        // Every account hunted: the table enumerates the corpus's accounts, as --list-accounts would.
+        let sql = try CLI.run(
+            ["trail", "athena", "--print-sql"]
+                + (filters.contains("--account") ? filters : filters + ["--all-accounts"]),
+            environment: [:])
         #expect(sql.status == 0, "\(sql.stderr)")
         let ddl = try CLI.run(
-            ["trail", "athena", "--print-ddl", "--bucket", "org-trail-logs", "--org-id", "o-a1b2c3d4e5"],
+            ["trail", "athena", "--print-ddl", "--bucket", "org-trail-logs", "--org-id", "o-a1b2c3d4e5"]
+                + TrailFixture.corpusAccounts.flatMap { ["--account", $0] },
             environment: [:])
         #expect(ddl.status == 0)
+        #expect(AthenaProjectionRule.violations(ddl: ddl.stdout, sql: sql.stdout) == [])
         try Data(sql.stdout.utf8).write(to: folder.appendingPathComponent("hunt.sql"))
         try Data(ddl.stdout.utf8).write(to: folder.appendingPathComponent("table.ddl"))
         let run = try CLI.run(
@@ -113,6 +119,7 @@ struct AthenaCLITests {
             [
                 "trail", "athena", "--database", "default", "--table", "cloudtrail_logs", "--workgroup", "primary",
                 "--output-location", "s3://athena-results/", "--output", "jsonl", "--endpoint-url", moto.endpoint,
+                "--all-accounts",
             ], environment: Self.environment)
         #expect(ran.status == 3, "\(ran.stderr)")
         #expect(ran.stderr.contains("athena query "))
@@ -138,12 +145,34 @@ struct AthenaCLITests {
             ),
         ])
         let result = try CLI.run(
-            ["trail", "athena", "--endpoint-url", server.endpoint, "--max-attempts", "1"],
+            ["trail", "athena", "--endpoint-url", server.endpoint, "--max-attempts", "1", "--account", "111122223333"],
             environment: Self.environment)
         await server.stop()
         #expect(result.status == 1)
         #expect(result.stderr.contains("athena query q-1 FAILED: TABLE_NOT_FOUND"), "\(result.stderr)")
         #expect(result.stderr.split(separator: "\n").count == 1)
+    }
+
+    /// `--list-accounts` enumerates the organization's accounts in the DDL (Organizations ListAccounts), so a query
+    /// over every account needs no account condition.
+    @Test func theDDLCanEnumerateTheOrganizationsAccounts() async throws {
+        let moto = try await MotoServer.fresh()
+        let member = try await moto.client().using { client in
+            _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
+            return try #require(
+                try await client.organizations().createAccount(
+                    .init(email: "member@example.com", accountName: "member")
+                ).createAccountStatus?.accountId)
+        }
+        let ddl = try CLI.run(
+            [
+                "trail", "athena", "--print-ddl", "--bucket", "org-trail-logs", "--org-id", "o-a1b2c3d4e5",
+                "--list-accounts", "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        #expect(ddl.status == 0, "\(ddl.stderr)")
+        #expect(ddl.stdout.contains("'projection.account.type'='enum'"))
+        #expect(ddl.stdout.contains(member) && ddl.stdout.contains(MotoServer.defaultAccount))
+        #expect(AthenaProjectionRule.injectedColumns(ddl.stdout) == [])
     }
 
     @Test func badNamesAreRefusedBeforeAnyQuery() throws {
@@ -152,6 +181,9 @@ struct AthenaCLITests {
             (["--print-ddl", "--bucket", "b-1", "--org-id", "o-x'y"], "is not an organization id"),
             (["--print-sql", "--table", "logs; DROP TABLE x"], "must be lower-case letters"),
             (["--print-sql", "--region", "us-east-1' OR '1'='1"], "is not a region name"),
+            (["--print-sql"], "name the accounts to hunt with --account"),
+            (["--print-sql", "--account", "111122223333", "--region", "cn-north-1"], "region of partition aws-cn"),
+            (["--print-ddl", "--bucket", "b-1", "--list-accounts"], "--list-accounts goes with --print-ddl --org-id"),
         ] {
             let result = try CLI.run(["trail", "athena"] + arguments, environment: [:])
             #expect(result.status == 64, "\(arguments)")

@@ -21,6 +21,9 @@ enum TrailFixture {
     }
 
     /// A small generated corpus in the S3 layout (Benchmarks/gen_cloudtrail.py).
+    /// The accounts Benchmarks/gen_cloudtrail.py writes logs for (members and the management account).
+    static let corpusAccounts = ["111122223333", "222233334444", "333344445555", "444455556666", "999988887777"]
+
     static func corpus(sizeMB: Double = 2) throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-corpus-\(UUID().uuidString)")
         let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
