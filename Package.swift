@@ -193,7 +193,7 @@ let package = Package(
                 "RootGuardHarden", "RootGuardFiles", "RootGuardTrail", "RootGuardChecks", "RootGuardReport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            exclude: ["Fixtures/athena_duckdb.py"],
+            exclude: ["Fixtures/athena_duckdb.py", "Fixtures/ocsf_validate.py"],
             resources: [.copy("Fixtures/attestations.yaml")]
         ),
     ],

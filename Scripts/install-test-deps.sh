@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beyond the Swift toolchain: moto's server, jsonschema, cfn-lint and python-hcl2
-# (PyPI) for the AWS tests, the report schemas and the infrastructure code, duckdb and sqlglot for the Athena SQL, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
+# (PyPI) for the AWS tests, the report schemas and the infrastructure code, ocsf-json-schema and py-ocsf-models for OCSF, duckdb and sqlglot for the Athena SQL, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 python="${ROOTGUARD_PYTHON:-python3}"
@@ -24,6 +24,11 @@ fi
 if ! "$python" -c 'import hcl2' >/dev/null 2>&1; then
     echo "Installing python-hcl2 from PyPI…" >&2
     "$python" -m pip install --quiet --disable-pip-version-check 'python-hcl2>=4'
+fi
+# Two independent OCSF consumers check the OCSF outputs: the official 1.6.0 schema as JSON Schema, and Prowler's models.
+if ! "$python" -c 'import ocsf_json_schema, py_ocsf_models' >/dev/null 2>&1; then
+    echo "Installing ocsf-json-schema and py-ocsf-models from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'ocsf-json-schema>=1.2,<2' 'py-ocsf-models>=0.10,<1'
 fi
 # DuckDB runs the Athena SQL of `trail athena` on a generated corpus; sqlglot transpiles it from Trino and parses the DDL.
 if ! "$python" -c 'import duckdb, sqlglot' >/dev/null 2>&1; then

@@ -17,6 +17,27 @@ public enum OCSFRenderer {
         }
     }
 
+    /// OCSF's severity captions (1 is "Informational", not "Info").
+    static func severityLabel(_ severity: Severity) -> String {
+        switch severity {
+        case .info: "Informational"
+        case .low: "Low"
+        case .medium: "Medium"
+        case .high: "High"
+        case .critical: "Critical"
+        }
+    }
+
+    /// Where CloudTrail's `sourceIPAddress` goes in an OCSF network endpoint: an address in `ip` (whose schema pattern
+    /// allows only addresses), a service's host name (`billingconsole.amazonaws.com`) in `hostname`, anything else
+    /// (`AWS Internal`) in `svc_name`.
+    static func sourceEndpoint(_ source: String) -> JSONValue {
+        if IPNetwork.bytes(source) != nil { return ["ip": .string(source)] }
+        let hostname = source.matchesWhole(
+            #"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"#)
+        return hostname ? ["hostname": .string(source)] : ["svc_name": .string(source)]
+    }
+
     static func metadata(_ version: String, uid: String) -> JSONValue {
         [
             "version": .string(Self.version), "uid": .string(uid),
@@ -49,7 +70,7 @@ public enum OCSFRenderer {
                 "class_uid": 2003, "class_name": "Compliance Finding", "type_uid": 200301,
                 "type_name": "Compliance Finding: Create",
                 "severity_id": .number(Double(severityID(finding.severity))),
-                "severity": .string(finding.severity.rawValue.capitalized),
+                "severity": .string(severityLabel(finding.severity)),
                 "status_id": 1, "status": "New",
                 "time": .number(Double(FormatSupport.millis(report.generatedAt))),
                 "message": .string(finding.message),
@@ -111,29 +132,39 @@ public enum OCSFRenderer {
     static func detectionFinding(_ d: Detection, generatedAt: Date, version: String, partition: String) -> JSONValue {
         let uid = "rootguard-" + FormatSupport.fingerprint(FormatSupport.identity(d))
         var evidence: [String: JSONValue] = [
-            "api": ["operation": .string(d.eventName), "service": ["name": .string(d.eventSource)]],
+            // CloudTrail names the service by its endpoint (also its uid); a record carries no service version.
+            "api": [
+                "operation": .string(d.eventName),
+                "service": ["name": .string(d.eventSource), "uid": .string(d.eventSource), "version": ""],
+            ],
             "actor": ["user": ["type": "Root", "uid": .string("arn:\(partition):iam::\(d.accountId):root")]],
         ]
-        if let ip = d.sourceIPAddress { evidence["src_endpoint"] = ["ip": .string(ip)] }
+        if let source = d.sourceIPAddress { evidence["src_endpoint"] = sourceEndpoint(source) }
         if let agent = d.userAgent { evidence["http_request"] = ["user_agent": .string(agent)] }
+        let time = JSONValue.number(Double(FormatSupport.millis(d.eventTime)))
+        var info: [String: JSONValue] = [
+            "uid": .string(uid), "title": .string(d.title), "types": [.string(d.detection)], "first_seen_time": time,
+            "last_seen_time": time,
+        ]
+        // A URL only: a local file's path is no URL (it stays in unmapped.source).
+        if d.source.hasPrefix("s3://") { info["src_url"] = .string(d.source) }
+        // A log names no account name: the id stands for it (py-ocsf-models requires one); type 10 is an AWS account.
+        let account: JSONValue = [
+            "uid": .string(d.accountId), "name": .string(d.accountId), "type_id": 10, "type": "AWS Account",
+        ]
         return .object([
             "activity_id": 1, "activity_name": "Create", "category_uid": 2, "category_name": "Findings",
             "class_uid": 2004, "class_name": "Detection Finding", "type_uid": 200401,
             "type_name": "Detection Finding: Create",
             "severity_id": .number(Double(severityID(d.severity))),
-            "severity": .string(d.severity.rawValue.capitalized),
+            "severity": .string(severityLabel(d.severity)),
             "status_id": 1, "status": "New", "is_alert": .bool(!d.expected && d.severity > .info),
-            "time": .number(Double(FormatSupport.millis(d.eventTime))),
+            "time": time,
             "message": .string(d.title),
             "metadata": metadata(version, uid: uid),
-            "finding_info": [
-                "uid": .string(uid), "title": .string(d.title), "types": [.string(d.detection)],
-                "first_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
-                "last_seen_time": .number(Double(FormatSupport.millis(d.eventTime))),
-                "src_url": .string(d.source),
-            ],
+            "finding_info": .object(info),
             "evidences": [.object(evidence)],
-            "cloud": ["provider": "AWS", "account": ["uid": .string(d.accountId)], "region": .string(d.region)],
+            "cloud": ["provider": "AWS", "region": .string(d.region), "account": account],
             "resources": [
                 ["uid": .string("arn:\(partition):iam::\(d.accountId):root"), "type": "AWS Account Root User"]
             ],
@@ -141,7 +172,7 @@ public enum OCSFRenderer {
                 "event_id": .string(d.eventID), "expected": .bool(d.expected), "approval": JSONValue(d.approval),
                 "credential": .string(d.credential.rawValue), "outcome": .string(d.outcome.rawValue),
                 "mfa_used": JSONValue(d.mfaUsed), "details": .object(d.details.mapValues(JSONValue.string)),
-                "generated_at": .string(FormatSupport.iso(generatedAt)),
+                "generated_at": .string(FormatSupport.iso(generatedAt)), "source": .string(d.source),
             ],
         ])
     }
