@@ -158,10 +158,17 @@ public enum TrailAnalysis {
         triage(&detections, approvals: options.approvals)
         let order = Dictionary(
             uniqueKeysWithValues: DetectionCatalog.all.enumerated().map { ($0.element.id, $0.offset) })
-        detections.sort {
-            ($0.eventTime, $0.accountId, $0.eventID, order[$0.detection] ?? 0)
-                < ($1.eventTime, $1.accountId, $1.eventID, order[$1.detection] ?? 0)
+        // Sorted by position with each detection's catalog rank looked up once (not twice per comparison).
+        let ranks = detections.map { order[$0.detection] ?? 0 }
+        let sorted = detections.indices.sorted { a, b in
+            let x = detections[a]
+            let y = detections[b]
+            if x.eventTime != y.eventTime { return x.eventTime < y.eventTime }
+            if x.accountId != y.accountId { return x.accountId < y.accountId }
+            if x.eventID != y.eventID { return x.eventID < y.eventID }
+            return ranks[a] < ranks[b]
         }
+        detections = sorted.map { detections[$0] }
         return TrailReport(
             detections: detections, accounts: summarise(detections), stats: stats, problems: problems,
             inflater: inflater)
