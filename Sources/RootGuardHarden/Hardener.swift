@@ -164,7 +164,10 @@ public enum HardenRunner {
         -> HardenCode
     {
         if let problem = usageProblem(H.self, format: format, apply: false) { throw HardenFailure(problem) }
-        return try await hardener.code(format, client: client)
+        var code = try await hardener.code(format, client: client)
+        // Every hardener's Terraform laid out as `terraform fmt` would (a test runs `terraform fmt -check` on each).
+        if format == .terraform { code.text = HCL.format(code.text) }
+        return code
     }
 }
 

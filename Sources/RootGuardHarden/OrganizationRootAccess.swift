@@ -13,6 +13,9 @@ public struct OrganizationRootAccess: Hardener {
         "iam:EnableOrganizationsRootCredentialsManagement", "iam:EnableOrganizationsRootSessions",
     ]
 
+    /// CloudFormation has no resource for these features; Terraform's AWS provider has `aws_iam_organizations_features`.
+    public static let formats: Set<HardenFormat> = [.plan, .json, .terraform]
+
     public init() {}
 
     public enum Step: Sendable, Hashable {
@@ -102,4 +105,39 @@ public struct OrganizationRootAccess: Hardener {
         let snapshot = try await Reaudit.accountSnapshot(client: client)
         return CentralizedRootAccessEnabled().evaluate(snapshot, .init(now: Date()))
     }
+
+    /// Terraform: the centralised root access features. IAM's trusted access in Organizations is part of the
+    /// organization's own resource (`aws_service_access_principals`), which rootguard does not write (it would manage
+    /// the whole organization): when it is off, a note says so.
+    public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
+        guard let client else { throw HardenFailure("harden org-root-access reads the organization for its code") }
+        let state = try await read(client: client)
+        var notes: [String] = []
+        if !state.trustedServices.contains("iam.amazonaws.com") {
+            notes.append(
+                "IAM's trusted access in Organizations is off: add \"iam.amazonaws.com\" to aws_service_access_principals of your aws_organizations_organization (or run `rootguard harden org-root-access --apply`) before applying this"
+            )
+        }
+        let enabled = Set(state.features).intersection(["RootCredentialsManagement", "RootSessions"])
+        if !enabled.isEmpty {
+            let organization =
+                try await client.organizations().describeOrganization().organization?.id ?? "ORGANIZATION_ID"
+            notes.append(
+                "centralised root access is partly or wholly on (\(enabled.sorted().joined(separator: ", "))): `terraform import aws_iam_organizations_features.rootguard \(organization)` before apply"
+            )
+        }
+        return HardenCode(Self.terraform, notes: notes)
+    }
+
+    public static let terraform = """
+        # rootguard: centralised root access for member accounts (ROOT-BP 13): rootguard and AWS can then remove a member's
+        # root credentials and run privileged root sessions (sts:AssumeRoot) from the management account.
+        resource "aws_iam_organizations_features" "rootguard" {
+          enabled_features = [
+            "RootCredentialsManagement",
+            "RootSessions",
+          ]
+        }
+
+        """
 }

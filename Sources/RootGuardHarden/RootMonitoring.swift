@@ -375,7 +375,12 @@ public struct RootMonitoring: Hardener {
         do {
             _ = try await client.s3(region: AWSRegion(home)).headBucket(.init(bucket: bucket))
             extra.bucketExists = true
-        } catch let error as AWSError where error.kind == .notFound || error.httpStatus == 404 {}
+        } catch let error as AWSError where error.kind == .notFound || error.httpStatus == 404 {
+        } catch var error as AWSError where error.kind == .accessDenied {
+            // HEAD answers carry no error document: say which bucket.
+            error.operation += " \(bucket)"
+            throw error
+        }
         let groups = try await client.cloudWatchLogs(region: AWSRegion(home)).describeLogGroups(
             .init(logGroupNamePrefix: logGroupName))
         extra.logGroupExists = groups.logGroups?.contains { $0.logGroupName == logGroupName } ?? false

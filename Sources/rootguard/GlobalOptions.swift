@@ -134,7 +134,9 @@ enum LogSetup {
 /// Prints `error: <one line>` to stderr and exits 1: no stack traces, and text from AWS or files escaped.
 /// Exit codes and argument errors pass through to ArgumentParser; a reader that went away (EPIPE, `| head`)
 /// ends the command quietly with 141, as other command-line tools do after SIGPIPE.
-func runReportingErrors(_ body: () async throws -> Void) async throws {
+/// Runs a command's body: one `error:` line for what fails. A denied AWS call says "access denied", the IAM action it
+/// needed, and the `rootguard policy` command that prints every permission the command needs (`policy`).
+func runReportingErrors(policy: String = "rootguard policy", _ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as ExitCode {
@@ -145,6 +147,10 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
         throw ExitCode.success
     } catch is Output.BrokenPipe {
         throw ExitCode(141)
+    } catch let error as AWSError where error.kind == .accessDenied {
+        Output.error(
+            "access denied: \(error) (needs \(error.iamAction); `\(policy)` prints every permission this needs)")
+        throw ExitCode.failure
     } catch {
         Output.error("\(error)")
         throw ExitCode.failure

@@ -52,7 +52,7 @@ enum HardenDriver {
         text: ((HardenRun<H>, Bool) -> (stdout: String, stderr: String))? = nil
     ) async throws {
         var code: Int32 = 0
-        try await runReportingErrors {
+        try await runReportingErrors(policy: "rootguard policy --with-harden") {
             let hardener = try makeHardener()
             if flags.format.isCode {
                 let code =

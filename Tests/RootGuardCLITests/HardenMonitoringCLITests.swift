@@ -157,6 +157,7 @@ struct HardenMonitoringCLITests {
         #expect(hcl.status == 0)
         let hclPath = folder.appendingPathComponent("monitoring.tf")
         try Data(hcl.stdout.utf8).write(to: hclPath)
+        try HardenOrganizationCLITests.terraformAccepts(hcl.stdout)
         let parsed = try CLI.run(
             [
                 "-c",

@@ -129,6 +129,20 @@ struct HardenOrganizationCLITests {
             parsed.stdout.contains("aws_organizations_policy")
                 && parsed.stdout.contains("aws_organizations_policy_attachment"))
         #expect(parsed.stdout.contains(org.root))
+        try Self.terraformAccepts(hcl.stdout)
+    }
+
+    /// `terraform fmt -check` and, with the AWS provider installed here, `terraform validate` accept the HCL.
+    static func terraformAccepts(_ hcl: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        guard let outcome = try Terraform.check(hcl) else { return }
+        #expect(
+            outcome.fmt.status == 0, "terraform fmt: \(outcome.fmt.stdout)\(outcome.fmt.stderr)",
+            sourceLocation: sourceLocation)
+        if let validate = outcome.validate {
+            #expect(
+                validate.status == 0, "terraform validate: \(validate.stdout)\(validate.stderr)",
+                sourceLocation: sourceLocation)
+        }
     }
 
     @Test func aFullTargetAnUnknownTargetAndABadIdAreRefused() async throws {
@@ -175,6 +189,13 @@ struct HardenOrganizationCLITests {
         let object = try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any]
         let plan = object?["plan"] as? [String: Any]
         #expect((plan?["changes"] as? [Any])?.isEmpty == true)
+        // Its Terraform form: aws_iam_organizations_features, to import now that the features are on.
+        let hcl = try run(moto, ["org-root-access", "--format", "terraform"])
+        #expect(hcl.status == 0, "\(hcl.stderr)")
+        #expect(hcl.stdout.contains(#"resource "aws_iam_organizations_features" "rootguard""#))
+        #expect(hcl.stderr.contains("terraform import aws_iam_organizations_features.rootguard o-"), "\(hcl.stderr)")
+        try Self.terraformAccepts(hcl.stdout)
+        #expect(try run(moto, ["org-root-access", "--format", "cloudformation"]).status == 64)
     }
 
     /// A standalone account has no organization to turn features on in: the plan is refused before any change,
@@ -241,6 +262,10 @@ struct HardenOrganizationCLITests {
         let again = try run(moto, ["contacts", "--contacts", file.path, "--account", org.members[0], "--apply"])
         #expect(again.status == 0)
         #expect(again.stdout.hasPrefix("harden contacts: nothing to change."))
+        let hcl = try run(
+            moto, ["contacts", "--contacts", file.path, "--account", org.members[1], "--format", "terraform"])
+        #expect(hcl.status == 0, "\(hcl.stderr)")
+        try Self.terraformAccepts(hcl.stdout)
 
         let missing = folder.appendingPathComponent("missing.yaml")
         try Data("security: {name: Security team, title: Security, email: security@example.com}\n".utf8).write(

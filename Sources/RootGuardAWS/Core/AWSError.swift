@@ -70,7 +70,8 @@ public struct AWSError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Operations IAM authorises under another action's name.
     public static func iamActionName(_ operation: String) -> String {
         switch operation {
-        case "ListObjectsV2": return "ListBucket"
+        case "ListObjectsV2", "HeadBucket": return "ListBucket"
+        case "HeadObject": return "GetObject"
         case "DeleteMessageBatch": return "DeleteMessage"
         case "SendMessageBatch": return "SendMessage"
         case "ChangeMessageVisibilityBatch": return "ChangeMessageVisibility"

@@ -53,7 +53,9 @@ package enum ErrorDecoding {
             let detail =
                 kind == .notImplemented
                 ? "the endpoint does not implement this operation (HTTP \(status), non-AWS error page)"
-                : "HTTP \(status) without an AWS error document"
+                : kind == .accessDenied
+                    ? "access denied (HTTP 403 without an AWS error document, as HEAD requests are answered)"
+                    : "HTTP \(status) without an AWS error document"
             return AWSError(
                 kind: kind, code: "HTTP\(status)", message: detail, requestID: requestID, httpStatus: status,
                 service: service.name, operation: operation.name)

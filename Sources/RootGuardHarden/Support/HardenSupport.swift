@@ -114,6 +114,62 @@ public enum HCL {
     }
 }
 
+extension HCL {
+    /// The layout `terraform fmt` gives: in each run of consecutive one-line attributes at one indentation, the `=`
+    /// signs aligned one space after the longest name (hclwrite's rule). A run ends at a blank line, a comment, a block
+    /// or object that opens on the line (`tags = {`, itself written `name = {`), a closing brace, and a heredoc's body;
+    /// a heredoc's first line (`policy = <<-JSON`) belongs to the run before it, its body is left as it is.
+    public static func format(_ text: String) -> String {
+        var lines = text.components(separatedBy: "\n")
+        var run: [(index: Int, indent: String, name: String, value: String)] = []
+        func flush() {
+            let width = run.map(\.name.count).max() ?? 0
+            for item in run {
+                lines[item.index] =
+                    item.indent + item.name + String(repeating: " ", count: width - item.name.count) + " = "
+                    + item.value
+            }
+            run = []
+        }
+        var heredoc: String?
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if let marker = heredoc {
+                if trimmed == marker { heredoc = nil }
+                continue
+            }
+            let indent = String(line.prefix { $0 == " " })
+            guard let attribute = Self.attribute(trimmed) else {
+                flush()
+                continue
+            }
+            if let last = run.last, last.indent != indent { flush() }
+            if let open = attribute.value.last, "{[(".contains(open) {
+                flush()
+                lines[index] = indent + attribute.name + " = " + attribute.value
+                continue
+            }
+            run.append((index, indent, attribute.name, attribute.value))
+            if let range = attribute.value.range(of: #"^<<-?([A-Za-z_]+)$"#, options: .regularExpression) {
+                heredoc = String(attribute.value[range].drop { $0 == "<" || $0 == "-" })
+                flush()
+            }
+        }
+        flush()
+        return lines.joined(separator: "\n")
+    }
+
+    /// `name = value` on one line (a name is an identifier or a quoted string); nil for anything else.
+    static func attribute(_ line: String) -> (name: String, value: String)? {
+        guard !line.hasPrefix("#"), !line.hasPrefix("//"),
+            let match = line.range(of: #"^("[^"]*"|[A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"#, options: .regularExpression),
+            !line[match.upperBound...].hasPrefix("=")
+        else { return nil }
+        let name = line[match].trimmingCharacters(in: .whitespaces).dropLast().trimmingCharacters(in: .whitespaces)
+        return (String(name), String(line[match.upperBound...]))
+    }
+}
+
 /// Waits out IAM's eventual consistency: a just-created role or bucket policy is not usable at once.
 public enum Propagation {
     static let codes: Set<String> = [
