@@ -13,7 +13,7 @@ struct Password: AsyncParsableCommand {
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a password (read from stdin, or typed at a no-echo prompt; never an argument).",
-            discussion: "Exit codes: 0 meets AWS's rules and is strong, 2 it does not, 1 error.")
+            discussion: "Exit codes: 0 meets AWS's rules and is strong, 2 it does not, 1 error, 64 usage.")
 
         @Option(help: "The AWS account name, which the password must not equal.")
         var accountName: String?
@@ -48,7 +48,8 @@ struct Password: AsyncParsableCommand {
 
     struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate a random root password that meets AWS's rules (system CSPRNG).")
+            abstract: "Generate a random root password that meets AWS's rules (system CSPRNG).",
+            discussion: "Exit codes: 0 printed, 1 error (no randomness, the output cannot be written), 64 usage.")
 
         @Option(help: "Length, 8–128 (AWS's maximum is 128).")
         var length = RootPassword.maximumLength

@@ -15,7 +15,8 @@ struct Policy: AsyncParsableCommand {
 /// `rootguard policy print` (the default).
 struct Print: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the least-privilege IAM policy rootguard needs (read-only unless --with-harden).")
+        abstract: "Print the least-privilege IAM policy rootguard needs (read-only unless --with-harden).",
+        discussion: "Exit codes: 0 printed, 1 error (the output cannot be written), 64 usage.")
 
     @Flag(
         help:

@@ -23,7 +23,7 @@ struct TrailAthena: AsyncParsableCommand {
             --region so Athena reads only those days, accounts and regions). Without either, it runs the query \
             (StartQueryExecution, GetQueryExecution with backoff, GetQueryResults), applies bursts and approvals, \
             prints the report like `trail` and the data scanned with its cost on stderr. Exit codes as for trail: \
-            0 nothing unexpected, 3 unexpected root activity, 1 error.
+            0 nothing unexpected, 3 unexpected root activity, 4 some returned row could not be read, 1 error, 64 usage.
             """)
 
     @Flag(help: "Print the CREATE EXTERNAL TABLE statement.")

@@ -17,7 +17,9 @@ struct Watch: AsyncParsableCommand {
             every sink, each on its own (a hanging sink delays no other). A message is deleted only after every sink \
             accepted its alerts; a failing sink is retried with backoff, and after --max-receives the message is left for the queue's dead-letter queue. Alerts already \
             delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: cancel the long poll, \
-            give deliveries under way 3 s, release every message not done with, exit 0. SIGUSR1: print the counters on stderr.
+            give deliveries under way 3 s, release every message not done with, exit 0. SIGUSR1: print the counters on stderr. \
+            Exit codes: 0 stopped by SIGTERM or SIGINT, 1 error (the queue cannot be read five times in a row, a bad \
+            approvals or state file), 64 usage.
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -7,7 +7,8 @@ import RootGuardReport
 /// `rootguard whoami`: who the configured credentials belong to (STS GetCallerIdentity).
 struct Whoami: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show the account and identity the configured credentials belong to (STS GetCallerIdentity).")
+        abstract: "Show the account and identity the configured credentials belong to (STS GetCallerIdentity).",
+        discussion: "Exit codes: 0 shown, 1 error (no credentials, or STS refused them), 64 usage.")
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json

@@ -29,9 +29,11 @@ struct PrettyJSONStream {
         // JSON strings hold no raw line break: every one in the text is layout. An empty container's blank line stays
         // blank, as the encoder writes it.
         let indent = String(repeating: "  ", count: depth)
-        return json.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { index, line in
-            index == 0 || line.isEmpty ? String(line) : indent + line
-        }.joined(separator: "\n")
+        var indented = json.replacingOccurrences(of: "\n", with: "\n" + indent)
+        if indented.contains("\n" + indent + "\n") {
+            indented = indented.replacingOccurrences(of: "\n" + indent + "\n", with: "\n\n")
+        }
+        return indented
     }
 
     /// An array whose elements come one at a time, at `depth` (0 for a top-level array).
