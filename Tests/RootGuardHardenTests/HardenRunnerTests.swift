@@ -117,7 +117,7 @@ struct HardenRunnerTests {
         #expect(RootMonitoring.formats == [.plan, .json, .cloudformation, .terraform])
         #expect(WatchQueue.formats == [.plan, .json, .cloudformation])
         #expect(AlternateContacts.formats == [.plan, .json, .terraform])
-        #expect(OrganizationRootAccess.formats == [.plan, .json])
+        #expect(OrganizationRootAccess.formats == [.plan, .json, .terraform])
         #expect(RootCredentialRemoval.formats == [.plan, .json])
     }
 }
