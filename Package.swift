@@ -193,7 +193,7 @@ let package = Package(
                 "RootGuardHarden", "RootGuardFiles", "RootGuardTrail", "RootGuardChecks", "RootGuardReport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            exclude: ["Fixtures/athena_duckdb.py", "Fixtures/ocsf_validate.py"],
+            exclude: ["Fixtures/athena_duckdb.py", "Fixtures/ocsf_validate.py", "Fixtures/schema_validate.py"],
             resources: [.copy("Fixtures/attestations.yaml")]
         ),
     ],
@@ -202,7 +202,8 @@ let package = Package(
 
 // Package-wide settings: every existential spelled `any`, and every module a file uses imported by that file.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"), .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

@@ -141,6 +141,7 @@ struct WatchCLITests {
                 "root-api-call-access-key", "root-persistence", "root-unneeded-task",
             ])
         #expect(try await Self.until { try await queueDepth(moto, queue) == 0 }, "processed messages are deleted")
+        try Schemas.check(watch.stdout, against: "detection.schema.json", lines: true)
 
         // The same record again (a redelivery): alerted once, nothing new at the webhook.
         try await put(moto, [Self.record("e-root")])

@@ -53,3 +53,20 @@ struct PrettyJSONStream {
         }
     }
 }
+
+/// A machine output's own name for itself: every JSON document and JSON line rootguard writes carries
+/// `schemaVersion` (of its schema in docs/schemas/) and `tool` (`{"name":"rootguard","version":…}`) beside its members.
+struct Stamped<Value: Encodable>: Encodable {
+    let value: Value
+    var schemaVersion = 1
+
+    enum Keys: String, CodingKey { case schemaVersion, tool }
+
+    func encode(to encoder: any Encoder) throws {
+        try value.encode(to: encoder)
+        // The same object: JSONEncoder merges a second keyed container into the first.
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(schemaVersion, forKey: .schemaVersion)
+        try container.encode(ReportV1.Tool(version: RootGuardVersion.current), forKey: .tool)
+    }
+}

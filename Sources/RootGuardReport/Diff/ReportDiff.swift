@@ -142,6 +142,6 @@ public enum DiffRenderer {
     }
 
     public static func json(_ diff: ReportDiff) throws -> String {
-        try JSONText.string(diff, .pretty) + "\n"
+        try JSONText.string(Stamped(value: diff), .pretty) + "\n"
     }
 }

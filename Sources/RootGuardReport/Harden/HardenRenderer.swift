@@ -76,6 +76,6 @@ public enum HardenRenderer {
 
     /// `--format json`: the plan (and outcome) as data.
     public static func json(_ outcome: HardenOutcome) throws -> String {
-        try JSONText.string(outcome, .pretty) + "\n"
+        try JSONText.string(Stamped(value: outcome), .pretty) + "\n"
     }
 }

@@ -12,6 +12,9 @@ public enum TrailJSONRenderer {
         public var detections: [Detection]
         public var problems: [InputProblem]
         public var stats: ScanStats
+        /// The version of docs/schemas/trail.schema.json this document follows, and who wrote it.
+        public var schemaVersion = 1
+        public var tool = ReportV1.Tool(version: RootGuardVersion.current)
 
         public struct Summary: Codable, Sendable {
             public var detections: Int
@@ -49,8 +52,10 @@ public enum TrailJSONRenderer {
             "{\n  \"accounts\" : " + (try stream.text(document.accounts, depth: 1)) + ",\n  \"detections\" : ")
         try stream.array(document.detections, depth: 1, into: &sink)
         try sink.write(",\n  \"problems\" : " + (try stream.text(document.problems, depth: 1)))
+        try sink.write(",\n  \"schemaVersion\" : " + (try stream.text(document.schemaVersion, depth: 1)))
         try sink.write(",\n  \"stats\" : " + (try stream.text(document.stats, depth: 1)))
-        try sink.write(",\n  \"summary\" : " + (try stream.text(document.summary, depth: 1)) + "\n}\n")
+        try sink.write(",\n  \"summary\" : " + (try stream.text(document.summary, depth: 1)))
+        try sink.write(",\n  \"tool\" : " + (try stream.text(document.tool, depth: 1)) + "\n}\n")
     }
 
     public static func jsonl(_ report: TrailReport) throws -> String {
@@ -63,7 +68,8 @@ public enum TrailJSONRenderer {
         let encoder = JSONText.encoder(.compact)
         for detection in report.detections {
             try sink.write(
-                JSONText.escapeInvisible(String(decoding: try encoder.encode(detection), as: UTF8.self)) + "\n")
+                JSONText.escapeInvisible(String(decoding: try encoder.encode(Stamped(value: detection)), as: UTF8.self))
+                    + "\n")
         }
     }
 }

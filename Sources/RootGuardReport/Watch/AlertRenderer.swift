@@ -13,7 +13,8 @@ public enum AlertRenderer {
 
     /// `--output jsonl`: the detection, one line.
     public static func jsonLine(_ detection: Detection) -> String {
-        JSONText.escapeInvisible(String(decoding: (try? encoder.encode(detection)) ?? Data("{}".utf8), as: UTF8.self))
+        JSONText.escapeInvisible(
+            String(decoding: (try? encoder.encode(Stamped(value: detection))) ?? Data("{}".utf8), as: UTF8.self))
             + "\n"
     }
 
