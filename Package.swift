@@ -109,7 +109,8 @@ let package = Package(
             name: "RootGuardFuzzing",
             dependencies: [
                 "RootGuardFiles", "RootGuardAWS", "RootGuardChecks", "RootGuardCollect", "RootGuardModel",
-                "RootGuardPatterns", "RootGuardPolicy", "RootGuardTrail", "CRootGuardInflate",
+                "RootGuardPatterns", "RootGuardPolicy", "RootGuardTrail", "CRootGuardInflate", "RootGuardReport",
+                "RootGuardHarden",
             ]
         ),
 

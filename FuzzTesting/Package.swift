@@ -21,6 +21,11 @@ let fuzzTargets: [(String, String)] = [
     ("attestations", "FuzzAttestations"),
     ("snapshot", "FuzzSnapshot"),
     ("trail-scan", "FuzzTrailScan"),
+    ("watch-message", "FuzzWatchMessage"),
+    ("diff-reports", "FuzzDiffReports"),
+    ("contacts", "FuzzContacts"),
+    ("harden-inputs", "FuzzHardenInputs"),
+    ("s3-listing", "FuzzS3Listing"),
 ]
 
 let package = Package(

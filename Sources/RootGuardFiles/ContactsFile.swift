@@ -19,7 +19,11 @@ public enum ContactsFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw LoadError(description: "\(path): cannot read the contacts file")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        return try parse(String(decoding: data, as: UTF8.self), name: path)
+    }
+
+    /// The same from text (`name` for messages).
+    public static func parse(_ text: String, name path: String) throws -> [String: ContactDetails] {
         do {
             try keys.check(text, name: path)
         } catch let violation as YAMLKeys.Violation {

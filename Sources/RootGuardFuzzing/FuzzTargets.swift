@@ -4,9 +4,11 @@ import RootGuardAWS
 import RootGuardChecks
 import RootGuardCollect
 import RootGuardFiles
+import RootGuardHarden
 import RootGuardModel
 import RootGuardPatterns
 import RootGuardPolicy
+import RootGuardReport
 import RootGuardTrail
 
 /// Every parser's fuzz target, one function each: the libFuzzer mains in FuzzTesting/ call them under the fuzzer
@@ -19,7 +21,8 @@ public enum FuzzTargets {
         "log-filter-pattern": logFilterPattern, "event-pattern": eventPattern, "policy": policy,
         "aws-config": awsConfig, "xml-shape": xmlShape, "json-error": jsonError,
         "credential-report": credentialReport, "approvals": approvals, "attestations": attestations,
-        "snapshot": snapshot, "trail-scan": trailScan,
+        "snapshot": snapshot, "trail-scan": trailScan, "watch-message": watchMessage, "diff-reports": diffReports,
+        "contacts": contacts, "harden-inputs": hardenInputs, "s3-listing": s3Listing,
     ]
 
     public static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
@@ -150,5 +153,49 @@ public enum FuzzTargets {
         TrailBufferScanner(filter: TrailFilter(), maxWholeBytes: 1 << 20, maxRecordBytes: 1 << 16)
             .scan(data, name: "fuzz", into: &scan)
         _ = TrailAnalysis.analyse(scan, options: TrailAnalysisOptions())
+    }
+
+    /// A queue message body as `watch` reads it, then each record's detections: no input traps.
+    static func watchMessage(_ data: UnsafeRawBufferPointer) {
+        guard let events = try? WatchMessage.decode(text(data), id: "fuzz") else { return }
+        var analysis = StreamingAnalysis(options: TrailAnalysisOptions())
+        for event in events { _ = analysis.analyse(event) }
+    }
+
+    /// Two audit reports (the input cut in two) compared as `diff` compares them, and rendered.
+    static func diffReports(_ data: UnsafeRawBufferPointer) {
+        let cut = data.isEmpty ? 0 : Int(data[0]) % data.count
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard let old = try? decoder.decode(ReportV1.self, from: Data(data[..<cut])),
+            let new = try? decoder.decode(ReportV1.self, from: Data(data[cut...]))
+        else { return }
+        let diff = ReportDiff(old: old, new: new)
+        _ = DiffRenderer.text(diff)
+        _ = try? DiffRenderer.json(diff)
+        precondition(ReportDiff(old: new, new: new).newFailures.isEmpty, "a report regressed against itself")
+    }
+
+    /// `harden contacts --contacts FILE`.
+    static func contacts(_ data: UnsafeRawBufferPointer) {
+        _ = try? ContactsFile.parse(text(data), name: "fuzz.yaml")
+    }
+
+    /// What harden takes from its options and writes into code: a notify target, HCL strings and layout (laid out
+    /// once is laid out for good), region lists against the partition.
+    static func hardenInputs(_ data: UnsafeRawBufferPointer) {
+        let input = text(data)
+        _ = try? RootMonitoring.Notify.parse(input)
+        let quoted = HCL.string(input)
+        precondition(quoted.hasPrefix("\"") && quoted.hasSuffix("\""), "an HCL string is not quoted")
+        let laid = HCL.format(input)
+        precondition(HCL.format(laid) == laid, "HCL layout is not stable")
+        _ = AWSRegion(input).partition.problem(with: input.split(separator: ",").map(String.init))
+    }
+
+    /// An S3 ListObjectsV2 answer (what trail reads from a bucket).
+    static func s3Listing(_ data: UnsafeRawBufferPointer) {
+        guard let node = try? XMLNode.parse(Array(data)) else { return }
+        _ = try? XMLShapeDecoder.decode(S3.ListObjectsV2Output.self, from: node)
     }
 }
