@@ -269,8 +269,53 @@ class Generator:
                 elif location == "statusCode":
                     out.append(f"            {p} = response.status")
             out.append("        }")
+        self.emit_contract(props, out)
         out.append("    }")
         out.append("")
+
+    def emit_contract(self, props, out):
+        """`validate`: the model's constraints on each member (required, length, size, range, enum, pattern), checked
+        by the client before any request is sent, as botocore checks its parameters (and stricter)."""
+        lines = []
+        for member_name, member, prop, stype, location, is_required in props:
+            p = "self." + bare(prop)
+            where = f'path + ".{member_name}"'
+            if is_required:
+                lines.append(f"            AWSContract.required({p}, {where}, &problems)")
+            target = self.shapes[member["shape"]]
+            kind = target["type"]
+            if kind == "string":
+                args = []
+                if "min" in target: args.append(f"min: {int(target['min'])}")
+                if "max" in target: args.append(f"max: {int(target['max'])}")
+                if "enum" in target:
+                    args.append("oneOf: [" + ", ".join(json.dumps(v) for v in target["enum"]) + "]")
+                if "pattern" in target:
+                    args.append('pattern: ##"' + target["pattern"] + '"##')
+                if args and not (self.service == "iam" and member["shape"] == "policyDocumentType"):
+                    lines.append(f"            AWSContract.string({p}, {', '.join(args)}, {where}, &problems)")
+            elif kind in ("integer", "long", "short", "byte"):
+                args = []
+                if "min" in target: args.append(f"min: {int(target['min'])}")
+                if "max" in target: args.append(f"max: {int(target['max'])}")
+                if args:
+                    lines.append(f"            AWSContract.number({p}, {', '.join(args)}, {where}, &problems)")
+            elif kind in ("list", "map"):
+                args = []
+                if "min" in target: args.append(f"min: {int(target['min'])}")
+                if "max" in target: args.append(f"max: {int(target['max'])}")
+                if args:
+                    lines.append(f"            AWSContract.count({p}?.count, {', '.join(args)}, {where}, &problems)")
+                if kind == "list" and self.shapes[target["member"]["shape"]]["type"] == "structure":
+                    lines.append(f"            for (index, item) in ({p} ?? []).enumerated() {{ item.validate(&problems, at: {where} + \"[\\(index)]\") }}")
+            elif kind == "structure" and not (self.service == "iam" and member["shape"] == "policyDocumentType"):
+                lines.append(f"            {p}?.validate(&problems, at: {where})")
+        if not lines:
+            return
+        out.append("")
+        out.append("        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {")
+        out.extend(lines)
+        out.append("        }")
 
     def generate(self):
         ops = OPERATIONS[self.service]

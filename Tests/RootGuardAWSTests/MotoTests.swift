@@ -248,7 +248,7 @@ extension MotoTests {
                         .init(email: "member@example.com", accountName: "member")
                     )
                     .createAccountStatus?.accountId)
-                try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAMEMBERROOT", "active": true]]])
+                try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAMEMBERROOTKEY001", "active": true]]])
                 let request = STS.AssumeRootRequest(
                     targetPrincipal: member,
                     taskPolicyArn: .init(arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"))
@@ -267,10 +267,10 @@ extension MotoTests {
                 let session = client.with(credentialProvider: StaticCredentialProvider(credentials))
                 #expect(try await session.sts().getCallerIdentity().arn == "arn:aws:iam::\(member):root")
                 let keys = try await session.iam().listAccessKeys().accessKeyMetadata ?? []
-                #expect(keys.map(\.accessKeyId) == ["AKIAMEMBERROOT"])
+                #expect(keys.map(\.accessKeyId) == ["AKIAMEMBERROOTKEY001"])
                 // The audit task policy does not allow deleting.
                 let denied = await #expect(throws: AWSError.self) {
-                    try await session.iam().deleteAccessKey(.init(accessKeyId: "AKIAMEMBERROOT"))
+                    try await session.iam().deleteAccessKey(.init(accessKeyId: "AKIAMEMBERROOTKEY001"))
                 }
                 #expect(denied?.kind == .accessDenied)
             }

@@ -27,7 +27,7 @@ struct HardenCLITests {
                         ["id": "AKIAMEMBERROOT000001", "active": true],
                         ["id": "AKIAMEMBERROOT000002", "active": false],
                     ],
-                    "signingCertificates": [["id": "MEMBERROOTCERT", "active": true]],
+                    "signingCertificates": [["id": "MEMBERROOTCERTIFICATE001", "active": true]],
                     "mfaDevices": [["serial": "arn:aws:iam::\(member):mfa/root-phone", "type": "virtual"]],
                 ])
             return member
@@ -76,7 +76,7 @@ struct HardenCLITests {
                   - console password (login profile)
                   - access key AKIAMEMBERROOT000001 (Active)
                   - access key AKIAMEMBERROOT000002 (Inactive)
-                  - signing certificate MEMBERROOTCERT (Active)
+                  - signing certificate MEMBERROOTCERTIFICATE001 (Active)
                   - MFA device arn:aws:iam::\(member):mfa/root-phone (virtual)
 
                 """)

@@ -109,6 +109,15 @@ public final class AWSClient: Sendable {
     ) async throws -> (AWSHTTPResponse, [UInt8]?) {
         observer?(service, operation)
         statistics.call()
+        // The request as botocore's model allows it, or not at all: AWS would refuse what moto may accept.
+        var problems: [String] = []
+        input.validate(&problems, at: operation.name)
+        guard problems.isEmpty else {
+            throw AWSError(
+                kind: .client, code: "RequestContractViolation",
+                message: "not sent, the request breaks the service model: " + problems.joined(separator: "; "),
+                service: service.name, operation: operation.name)
+        }
         var region = region ?? configuration.region
         let policy = configuration.retry
         var attempt = 1

@@ -9,11 +9,14 @@ public protocol AWSShape: Codable, Sendable {
     func bind(_ binding: inout AWSHTTPBinding)
     /// Reads the members bound to response headers or the status code.
     mutating func read(_ response: AWSHTTPResponseHead)
+    /// Appends every way the value breaks the service model's constraints (`AWSContract`), members at `path`.
+    func validate(_ problems: inout [String], at path: String)
 }
 
 extension AWSShape {
     public func bind(_ binding: inout AWSHTTPBinding) {}
     public mutating func read(_ response: AWSHTTPResponseHead) {}
+    public func validate(_ problems: inout [String], at path: String) {}
 }
 
 /// An operation without input or output members.

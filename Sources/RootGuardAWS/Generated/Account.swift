@@ -39,6 +39,14 @@ public enum Account {
             case phoneNumber = "PhoneNumber"
             case alternateContactType = "AlternateContactType"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 1, max: 64, path + ".Name", &problems)
+            AWSContract.string(self.title, min: 1, max: 50, path + ".Title", &problems)
+            AWSContract.string(self.emailAddress, min: 1, max: 254, pattern: ##"[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*"##, path + ".EmailAddress", &problems)
+            AWSContract.string(self.phoneNumber, min: 1, max: 25, pattern: ##"[\s0-9()+-]+"##, path + ".PhoneNumber", &problems)
+            AWSContract.string(self.alternateContactType, oneOf: ["BILLING", "OPERATIONS", "SECURITY"], path + ".AlternateContactType", &problems)
+        }
     }
 
     /// Contains the details of the primary contact information associated with an Amazon Web Services account.
@@ -97,6 +105,27 @@ public enum Account {
             case companyName = "CompanyName"
             case websiteUrl = "WebsiteUrl"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.fullName, path + ".FullName", &problems)
+            AWSContract.string(self.fullName, min: 1, max: 50, path + ".FullName", &problems)
+            AWSContract.required(self.addressLine1, path + ".AddressLine1", &problems)
+            AWSContract.string(self.addressLine1, min: 1, max: 60, path + ".AddressLine1", &problems)
+            AWSContract.string(self.addressLine2, min: 1, max: 60, path + ".AddressLine2", &problems)
+            AWSContract.string(self.addressLine3, min: 1, max: 60, path + ".AddressLine3", &problems)
+            AWSContract.required(self.city, path + ".City", &problems)
+            AWSContract.string(self.city, min: 1, max: 50, path + ".City", &problems)
+            AWSContract.string(self.stateOrRegion, min: 1, max: 50, path + ".StateOrRegion", &problems)
+            AWSContract.string(self.districtOrCounty, min: 1, max: 50, path + ".DistrictOrCounty", &problems)
+            AWSContract.required(self.postalCode, path + ".PostalCode", &problems)
+            AWSContract.string(self.postalCode, min: 1, max: 20, path + ".PostalCode", &problems)
+            AWSContract.required(self.countryCode, path + ".CountryCode", &problems)
+            AWSContract.string(self.countryCode, min: 2, max: 2, path + ".CountryCode", &problems)
+            AWSContract.required(self.phoneNumber, path + ".PhoneNumber", &problems)
+            AWSContract.string(self.phoneNumber, min: 1, max: 20, pattern: ##"[+][\s0-9()-]+"##, path + ".PhoneNumber", &problems)
+            AWSContract.string(self.companyName, min: 1, max: 50, path + ".CompanyName", &problems)
+            AWSContract.string(self.websiteUrl, min: 1, max: 256, path + ".WebsiteUrl", &problems)
+        }
     }
 
     public struct GetAlternateContactRequest: AWSShape, Equatable {
@@ -114,6 +143,12 @@ public enum Account {
             case alternateContactType = "AlternateContactType"
             case accountId = "AccountId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.alternateContactType, path + ".AlternateContactType", &problems)
+            AWSContract.string(self.alternateContactType, oneOf: ["BILLING", "OPERATIONS", "SECURITY"], path + ".AlternateContactType", &problems)
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+        }
     }
 
     public struct GetAlternateContactResponse: AWSShape, Equatable {
@@ -126,6 +161,10 @@ public enum Account {
 
         enum CodingKeys: String, CodingKey {
             case alternateContact = "AlternateContact"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.alternateContact?.validate(&problems, at: path + ".AlternateContact")
         }
     }
 
@@ -140,6 +179,10 @@ public enum Account {
         enum CodingKeys: String, CodingKey {
             case accountId = "AccountId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+        }
     }
 
     public struct GetContactInformationResponse: AWSShape, Equatable {
@@ -152,6 +195,10 @@ public enum Account {
 
         enum CodingKeys: String, CodingKey {
             case contactInformation = "ContactInformation"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.contactInformation?.validate(&problems, at: path + ".ContactInformation")
         }
     }
 
@@ -166,6 +213,11 @@ public enum Account {
         enum CodingKeys: String, CodingKey {
             case accountId = "AccountId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountId, path + ".AccountId", &problems)
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+        }
     }
 
     public struct GetPrimaryEmailResponse: AWSShape, Equatable {
@@ -178,6 +230,10 @@ public enum Account {
 
         enum CodingKeys: String, CodingKey {
             case primaryEmail = "PrimaryEmail"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.primaryEmail, min: 5, max: 64, path + ".PrimaryEmail", &problems)
         }
     }
 
@@ -204,6 +260,12 @@ public enum Account {
             case nextToken = "NextToken"
             case regionOptStatusContains = "RegionOptStatusContains"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+            AWSContract.string(self.nextToken, min: 0, max: 1000, path + ".NextToken", &problems)
+        }
     }
 
     public struct ListRegionsResponse: AWSShape, Equatable {
@@ -220,6 +282,10 @@ public enum Account {
         enum CodingKeys: String, CodingKey {
             case nextToken = "NextToken"
             case regions = "Regions"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.regions ?? []).enumerated() { item.validate(&problems, at: path + ".Regions" + "[\(index)]") }
         }
     }
 
@@ -254,6 +320,20 @@ public enum Account {
             case alternateContactType = "AlternateContactType"
             case accountId = "AccountId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 64, path + ".Name", &problems)
+            AWSContract.required(self.title, path + ".Title", &problems)
+            AWSContract.string(self.title, min: 1, max: 50, path + ".Title", &problems)
+            AWSContract.required(self.emailAddress, path + ".EmailAddress", &problems)
+            AWSContract.string(self.emailAddress, min: 1, max: 254, pattern: ##"[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*"##, path + ".EmailAddress", &problems)
+            AWSContract.required(self.phoneNumber, path + ".PhoneNumber", &problems)
+            AWSContract.string(self.phoneNumber, min: 1, max: 25, pattern: ##"[\s0-9()+-]+"##, path + ".PhoneNumber", &problems)
+            AWSContract.required(self.alternateContactType, path + ".AlternateContactType", &problems)
+            AWSContract.string(self.alternateContactType, oneOf: ["BILLING", "OPERATIONS", "SECURITY"], path + ".AlternateContactType", &problems)
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+        }
     }
 
     /// This is a structure that expresses the Region for a given account, consisting of a name and opt-in status.
@@ -271,6 +351,11 @@ public enum Account {
         enum CodingKeys: String, CodingKey {
             case regionName = "RegionName"
             case regionOptStatus = "RegionOptStatus"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.regionName, min: 1, max: 50, path + ".RegionName", &problems)
+            AWSContract.string(self.regionOptStatus, oneOf: ["ENABLED", "ENABLING", "DISABLING", "DISABLED", "ENABLED_BY_DEFAULT"], path + ".RegionOptStatus", &problems)
         }
     }
 

@@ -23,6 +23,11 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case s3AclOption = "S3AclOption"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.s3AclOption, path + ".S3AclOption", &problems)
+            AWSContract.string(self.s3AclOption, oneOf: ["BUCKET_OWNER_FULL_CONTROL"], path + ".S3AclOption", &problems)
+        }
     }
 
     /// Provides information about an Athena query error.
@@ -49,6 +54,11 @@ public enum Athena {
             case retryable = "Retryable"
             case errorMessage = "ErrorMessage"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.errorCategory, min: 1, max: 3, path + ".ErrorCategory", &problems)
+            AWSContract.number(self.errorType, min: 0, max: 9999, path + ".ErrorType", &problems)
+        }
     }
 
     /// A classification refers to a set of specific configurations.
@@ -66,6 +76,10 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case name = "Name"
             case properties = "Properties"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 1, max: 128, path + ".Name", &problems)
         }
     }
 
@@ -117,6 +131,12 @@ public enum Athena {
             case nullable = "Nullable"
             case caseSensitive = "CaseSensitive"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.required(self.type, path + ".Type", &problems)
+            AWSContract.string(self.nullable, oneOf: ["NOT_NULL", "NULLABLE", "UNKNOWN"], path + ".Nullable", &problems)
+        }
     }
 
     /// A piece of data (a field in the table).
@@ -148,6 +168,11 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case encryptionOption = "EncryptionOption"
             case kmsKey = "KmsKey"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.encryptionOption, path + ".EncryptionOption", &problems)
+            AWSContract.string(self.encryptionOption, oneOf: ["SSE_S3", "SSE_KMS", "CSE_KMS"], path + ".EncryptionOption", &problems)
         }
     }
 
@@ -183,6 +208,13 @@ public enum Athena {
             case sparkProperties = "SparkProperties"
             case classifications = "Classifications"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.coordinatorDpuSize, min: 1, max: 1, path + ".CoordinatorDpuSize", &problems)
+            AWSContract.number(self.maxConcurrentDpus, min: 2, max: 5000, path + ".MaxConcurrentDpus", &problems)
+            AWSContract.number(self.defaultExecutorDpuSize, min: 1, max: 1, path + ".DefaultExecutorDpuSize", &problems)
+            for (index, item) in (self.classifications ?? []).enumerated() { item.validate(&problems, at: path + ".Classifications" + "[\(index)]") }
+        }
     }
 
     /// The Athena engine version for running queries, or the PySpark engine version for running sessions.
@@ -201,6 +233,11 @@ public enum Athena {
             case selectedEngineVersion = "SelectedEngineVersion"
             case effectiveEngineVersion = "EffectiveEngineVersion"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.selectedEngineVersion, min: 1, max: 128, path + ".SelectedEngineVersion", &problems)
+            AWSContract.string(self.effectiveEngineVersion, min: 1, max: 128, path + ".EffectiveEngineVersion", &problems)
+        }
     }
 
     public struct GetQueryExecutionInput: AWSShape, Equatable {
@@ -214,6 +251,11 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case queryExecutionId = "QueryExecutionId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queryExecutionId, path + ".QueryExecutionId", &problems)
+            AWSContract.string(self.queryExecutionId, min: 1, max: 128, pattern: ##"\S+"##, path + ".QueryExecutionId", &problems)
+        }
     }
 
     public struct GetQueryExecutionOutput: AWSShape, Equatable {
@@ -226,6 +268,10 @@ public enum Athena {
 
         enum CodingKeys: String, CodingKey {
             case queryExecution = "QueryExecution"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.queryExecution?.validate(&problems, at: path + ".QueryExecution")
         }
     }
 
@@ -252,6 +298,14 @@ public enum Athena {
             case maxResults = "MaxResults"
             case queryResultType = "QueryResultType"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queryExecutionId, path + ".QueryExecutionId", &problems)
+            AWSContract.string(self.queryExecutionId, min: 1, max: 128, pattern: ##"\S+"##, path + ".QueryExecutionId", &problems)
+            AWSContract.string(self.nextToken, min: 1, max: 1024, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 1000, path + ".MaxResults", &problems)
+            AWSContract.string(self.queryResultType, oneOf: ["DATA_MANIFEST", "DATA_ROWS"], path + ".QueryResultType", &problems)
+        }
     }
 
     public struct GetQueryResultsOutput: AWSShape, Equatable {
@@ -273,6 +327,11 @@ public enum Athena {
             case resultSet = "ResultSet"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.resultSet?.validate(&problems, at: path + ".ResultSet")
+            AWSContract.string(self.nextToken, min: 1, max: 1024, path + ".NextToken", &problems)
+        }
     }
 
     /// The configuration for storing results in Athena owned storage, which includes whether this feature is enabled; whether encryption configuration, if any, is used for encrypting query results.
@@ -291,6 +350,11 @@ public enum Athena {
             case enabled = "Enabled"
             case encryptionConfiguration = "EncryptionConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enabled, path + ".Enabled", &problems)
+            self.encryptionConfiguration?.validate(&problems, at: path + ".EncryptionConfiguration")
+        }
     }
 
     /// If you encrypt query and calculation results in Athena owned storage, this field indicates the encryption option (for example, SSE_KMS or CSE_KMS) and key information.
@@ -304,6 +368,11 @@ public enum Athena {
 
         enum CodingKeys: String, CodingKey {
             case kmsKey = "KmsKey"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.kmsKey, path + ".KmsKey", &problems)
+            AWSContract.string(self.kmsKey, min: 1, max: 2048, pattern: ##"^arn:aws[a-z\-]*:kms:([a-z0-9\-]+):\d{12}:key/?[a-zA-Z_0-9+=,.@\-_/]+$|^arn:aws[a-z\-]*:kms:([a-z0-9\-]+):\d{12}:alias/?[a-zA-Z_0-9+=,.@\-_/]+$|^alias/[a-zA-Z0-9/_-]+$|[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"##, path + ".KmsKey", &problems)
         }
     }
 
@@ -371,6 +440,22 @@ public enum Athena {
             case substatementType = "SubstatementType"
             case queryResultsS3AccessGrantsConfiguration = "QueryResultsS3AccessGrantsConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.queryExecutionId, min: 1, max: 128, pattern: ##"\S+"##, path + ".QueryExecutionId", &problems)
+            AWSContract.string(self.query, min: 1, max: 262144, path + ".Query", &problems)
+            AWSContract.string(self.statementType, oneOf: ["DDL", "DML", "UTILITY"], path + ".StatementType", &problems)
+            self.managedQueryResultsConfiguration?.validate(&problems, at: path + ".ManagedQueryResultsConfiguration")
+            self.resultConfiguration?.validate(&problems, at: path + ".ResultConfiguration")
+            self.resultReuseConfiguration?.validate(&problems, at: path + ".ResultReuseConfiguration")
+            self.queryExecutionContext?.validate(&problems, at: path + ".QueryExecutionContext")
+            self.status?.validate(&problems, at: path + ".Status")
+            self.statistics?.validate(&problems, at: path + ".Statistics")
+            AWSContract.string(self.workGroup, pattern: ##"[a-zA-Z0-9._-]{1,128}"##, path + ".WorkGroup", &problems)
+            self.engineVersion?.validate(&problems, at: path + ".EngineVersion")
+            AWSContract.count(self.executionParameters?.count, min: 1, path + ".ExecutionParameters", &problems)
+            self.queryResultsS3AccessGrantsConfiguration?.validate(&problems, at: path + ".QueryResultsS3AccessGrantsConfiguration")
+        }
     }
 
     /// The database and data catalog context in which the query execution occurs.
@@ -388,6 +473,11 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case database = "Database"
             case catalog = "Catalog"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.database, min: 1, max: 255, path + ".Database", &problems)
+            AWSContract.string(self.catalog, min: 1, max: 256, pattern: ##"[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\t]*"##, path + ".Catalog", &problems)
         }
     }
 
@@ -439,6 +529,10 @@ public enum Athena {
             case resultReuseInformation = "ResultReuseInformation"
             case dpuCount = "DpuCount"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.resultReuseInformation?.validate(&problems, at: path + ".ResultReuseInformation")
+        }
     }
 
     /// The completion date, current state, submission time, and state change reason (if applicable) for the query execution.
@@ -469,6 +563,11 @@ public enum Athena {
             case completionDateTime = "CompletionDateTime"
             case athenaError = "AthenaError"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.state, oneOf: ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED"], path + ".State", &problems)
+            self.athenaError?.validate(&problems, at: path + ".AthenaError")
+        }
     }
 
     /// Specifies whether Amazon S3 access grants are enabled for query results.
@@ -490,6 +589,12 @@ public enum Athena {
             case enableS3AccessGrants = "EnableS3AccessGrants"
             case createUserLevelPrefix = "CreateUserLevelPrefix"
             case authenticationType = "AuthenticationType"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enableS3AccessGrants, path + ".EnableS3AccessGrants", &problems)
+            AWSContract.required(self.authenticationType, path + ".AuthenticationType", &problems)
+            AWSContract.string(self.authenticationType, oneOf: ["DIRECTORY_IDENTITY"], path + ".AuthenticationType", &problems)
         }
     }
 
@@ -517,6 +622,12 @@ public enum Athena {
             case expectedBucketOwner = "ExpectedBucketOwner"
             case aclConfiguration = "AclConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.encryptionConfiguration?.validate(&problems, at: path + ".EncryptionConfiguration")
+            AWSContract.string(self.expectedBucketOwner, min: 12, max: 12, pattern: ##"^[0-9]+$"##, path + ".ExpectedBucketOwner", &problems)
+            self.aclConfiguration?.validate(&problems, at: path + ".AclConfiguration")
+        }
     }
 
     /// Specifies whether previous query results are reused, and if so, their maximum age.
@@ -535,6 +646,11 @@ public enum Athena {
             case enabled = "Enabled"
             case maxAgeInMinutes = "MaxAgeInMinutes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enabled, path + ".Enabled", &problems)
+            AWSContract.number(self.maxAgeInMinutes, min: 0, max: 10080, path + ".MaxAgeInMinutes", &problems)
+        }
     }
 
     /// Specifies the query result reuse behavior for the query.
@@ -549,6 +665,10 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case resultReuseByAgeConfiguration = "ResultReuseByAgeConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.resultReuseByAgeConfiguration?.validate(&problems, at: path + ".ResultReuseByAgeConfiguration")
+        }
     }
 
     /// Contains information about whether the result of a previous query was reused.
@@ -562,6 +682,10 @@ public enum Athena {
 
         enum CodingKeys: String, CodingKey {
             case reusedPreviousResult = "ReusedPreviousResult"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.reusedPreviousResult, path + ".ReusedPreviousResult", &problems)
         }
     }
 
@@ -581,6 +705,11 @@ public enum Athena {
             case rows = "Rows"
             case resultSetMetadata = "ResultSetMetadata"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.rows ?? []).enumerated() { item.validate(&problems, at: path + ".Rows" + "[\(index)]") }
+            self.resultSetMetadata?.validate(&problems, at: path + ".ResultSetMetadata")
+        }
     }
 
     /// The metadata that describes the column structure and data types of a table of query results.
@@ -595,6 +724,10 @@ public enum Athena {
         enum CodingKeys: String, CodingKey {
             case columnInfo = "ColumnInfo"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.columnInfo ?? []).enumerated() { item.validate(&problems, at: path + ".ColumnInfo" + "[\(index)]") }
+        }
     }
 
     /// The rows that make up a query result table.
@@ -608,6 +741,10 @@ public enum Athena {
 
         enum CodingKeys: String, CodingKey {
             case data = "Data"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.data ?? []).enumerated() { item.validate(&problems, at: path + ".Data" + "[\(index)]") }
         }
     }
 
@@ -650,6 +787,18 @@ public enum Athena {
             case resultReuseConfiguration = "ResultReuseConfiguration"
             case engineConfiguration = "EngineConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queryString, path + ".QueryString", &problems)
+            AWSContract.string(self.queryString, min: 1, max: 262144, path + ".QueryString", &problems)
+            AWSContract.string(self.clientRequestToken, min: 32, max: 128, path + ".ClientRequestToken", &problems)
+            self.queryExecutionContext?.validate(&problems, at: path + ".QueryExecutionContext")
+            self.resultConfiguration?.validate(&problems, at: path + ".ResultConfiguration")
+            AWSContract.string(self.workGroup, pattern: ##"[a-zA-Z0-9._-]{1,128}"##, path + ".WorkGroup", &problems)
+            AWSContract.count(self.executionParameters?.count, min: 1, path + ".ExecutionParameters", &problems)
+            self.resultReuseConfiguration?.validate(&problems, at: path + ".ResultReuseConfiguration")
+            self.engineConfiguration?.validate(&problems, at: path + ".EngineConfiguration")
+        }
     }
 
     public struct StartQueryExecutionOutput: AWSShape, Equatable {
@@ -662,6 +811,10 @@ public enum Athena {
 
         enum CodingKeys: String, CodingKey {
             case queryExecutionId = "QueryExecutionId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.queryExecutionId, min: 1, max: 128, pattern: ##"\S+"##, path + ".QueryExecutionId", &problems)
         }
     }
 

@@ -27,6 +27,13 @@ public enum CloudTrail {
             case name = "Name"
             case fieldSelectors = "FieldSelectors"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 0, max: 1000, pattern: ##".*"##, path + ".Name", &problems)
+            AWSContract.required(self.fieldSelectors, path + ".FieldSelectors", &problems)
+            AWSContract.count(self.fieldSelectors?.count, min: 1, path + ".FieldSelectors", &problems)
+            for (index, item) in (self.fieldSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".FieldSelectors" + "[\(index)]") }
+        }
     }
 
     /// A single selector statement in an advanced event selector.
@@ -64,6 +71,17 @@ public enum CloudTrail {
             case notEquals = "NotEquals"
             case notStartsWith = "NotStartsWith"
             case notEndsWith = "NotEndsWith"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.field, path + ".Field", &problems)
+            AWSContract.string(self.field, min: 1, max: 1000, pattern: ##"[\w|\d|\.|_]+"##, path + ".Field", &problems)
+            AWSContract.count(self.equals?.count, min: 1, path + ".Equals", &problems)
+            AWSContract.count(self.startsWith?.count, min: 1, path + ".StartsWith", &problems)
+            AWSContract.count(self.endsWith?.count, min: 1, path + ".EndsWith", &problems)
+            AWSContract.count(self.notEquals?.count, min: 1, path + ".NotEquals", &problems)
+            AWSContract.count(self.notStartsWith?.count, min: 1, path + ".NotStartsWith", &problems)
+            AWSContract.count(self.notEndsWith?.count, min: 1, path + ".NotEndsWith", &problems)
         }
     }
 
@@ -121,6 +139,13 @@ public enum CloudTrail {
             case kmsKeyId = "KmsKeyId"
             case isOrganizationTrail = "IsOrganizationTrail"
             case tagsList = "TagsList"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.required(self.s3BucketName, path + ".S3BucketName", &problems)
+            AWSContract.count(self.tagsList?.count, max: 200, path + ".TagsList", &problems)
+            for (index, item) in (self.tagsList ?? []).enumerated() { item.validate(&problems, at: path + ".TagsList" + "[\(index)]") }
         }
     }
 
@@ -234,6 +259,10 @@ public enum CloudTrail {
         enum CodingKeys: String, CodingKey {
             case trailList = "trailList"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.trailList ?? []).enumerated() { item.validate(&problems, at: path + ".trailList" + "[\(index)]") }
+        }
     }
 
     /// Contains information about an event that was returned by a lookup request.
@@ -280,6 +309,10 @@ public enum CloudTrail {
             case resources = "Resources"
             case cloudTrailEvent = "CloudTrailEvent"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.resources ?? []).enumerated() { item.validate(&problems, at: path + ".Resources" + "[\(index)]") }
+        }
     }
 
     /// Use event selectors to further specify the management and data event settings for your trail.
@@ -306,6 +339,11 @@ public enum CloudTrail {
             case dataResources = "DataResources"
             case excludeManagementEventSources = "ExcludeManagementEventSources"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.readWriteType, oneOf: ["ReadOnly", "WriteOnly", "All"], path + ".ReadWriteType", &problems)
+            for (index, item) in (self.dataResources ?? []).enumerated() { item.validate(&problems, at: path + ".DataResources" + "[\(index)]") }
+        }
     }
 
     public struct GetEventSelectorsRequest: AWSShape, Equatable {
@@ -318,6 +356,10 @@ public enum CloudTrail {
 
         enum CodingKeys: String, CodingKey {
             case trailName = "TrailName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.trailName, path + ".TrailName", &problems)
         }
     }
 
@@ -340,6 +382,11 @@ public enum CloudTrail {
             case eventSelectors = "EventSelectors"
             case advancedEventSelectors = "AdvancedEventSelectors"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.eventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".EventSelectors" + "[\(index)]") }
+            for (index, item) in (self.advancedEventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".AdvancedEventSelectors" + "[\(index)]") }
+        }
     }
 
     /// The name of a trail about which you want the current status.
@@ -353,6 +400,10 @@ public enum CloudTrail {
 
         enum CodingKeys: String, CodingKey {
             case name = "Name"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
         }
     }
 
@@ -462,6 +513,10 @@ public enum CloudTrail {
             case trails = "Trails"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.trails ?? []).enumerated() { item.validate(&problems, at: path + ".Trails" + "[\(index)]") }
+        }
     }
 
     /// Specifies an attribute and value that filter the events returned.
@@ -479,6 +534,13 @@ public enum CloudTrail {
         enum CodingKeys: String, CodingKey {
             case attributeKey = "AttributeKey"
             case attributeValue = "AttributeValue"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.attributeKey, path + ".AttributeKey", &problems)
+            AWSContract.string(self.attributeKey, oneOf: ["EventId", "EventName", "ReadOnly", "Username", "ResourceType", "ResourceName", "EventSource", "AccessKeyId"], path + ".AttributeKey", &problems)
+            AWSContract.required(self.attributeValue, path + ".AttributeValue", &problems)
+            AWSContract.string(self.attributeValue, min: 1, max: 2000, path + ".AttributeValue", &problems)
         }
     }
 
@@ -514,6 +576,12 @@ public enum CloudTrail {
             case maxResults = "MaxResults"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.lookupAttributes ?? []).enumerated() { item.validate(&problems, at: path + ".LookupAttributes" + "[\(index)]") }
+            AWSContract.string(self.eventCategory, oneOf: ["insight"], path + ".EventCategory", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+        }
     }
 
     /// Contains a response to a LookupEvents action.
@@ -531,6 +599,10 @@ public enum CloudTrail {
         enum CodingKeys: String, CodingKey {
             case events = "Events"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.events ?? []).enumerated() { item.validate(&problems, at: path + ".Events" + "[\(index)]") }
         }
     }
 
@@ -553,6 +625,12 @@ public enum CloudTrail {
             case eventSelectors = "EventSelectors"
             case advancedEventSelectors = "AdvancedEventSelectors"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.trailName, path + ".TrailName", &problems)
+            for (index, item) in (self.eventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".EventSelectors" + "[\(index)]") }
+            for (index, item) in (self.advancedEventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".AdvancedEventSelectors" + "[\(index)]") }
+        }
     }
 
     public struct PutEventSelectorsResponse: AWSShape, Equatable {
@@ -573,6 +651,11 @@ public enum CloudTrail {
             case trailARN = "TrailARN"
             case eventSelectors = "EventSelectors"
             case advancedEventSelectors = "AdvancedEventSelectors"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.eventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".EventSelectors" + "[\(index)]") }
+            for (index, item) in (self.advancedEventSelectors ?? []).enumerated() { item.validate(&problems, at: path + ".AdvancedEventSelectors" + "[\(index)]") }
         }
     }
 
@@ -606,6 +689,10 @@ public enum CloudTrail {
         enum CodingKeys: String, CodingKey {
             case name = "Name"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+        }
     }
 
     /// Returns the objects or data listed below if successful.
@@ -628,6 +715,10 @@ public enum CloudTrail {
 
         enum CodingKeys: String, CodingKey {
             case name = "Name"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
         }
     }
 
@@ -655,6 +746,12 @@ public enum CloudTrail {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, path + ".Key", &problems)
+            AWSContract.string(self.value, min: 1, max: 256, path + ".Value", &problems)
         }
     }
 

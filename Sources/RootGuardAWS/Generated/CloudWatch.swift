@@ -31,6 +31,13 @@ public enum CloudWatch {
             case pendingPeriod = "PendingPeriod"
             case recoveryPeriod = "RecoveryPeriod"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.query, path + ".Query", &problems)
+            AWSContract.string(self.query, min: 1, max: 10000, path + ".Query", &problems)
+            AWSContract.number(self.pendingPeriod, min: 0, max: 86400, path + ".PendingPeriod", &problems)
+            AWSContract.number(self.recoveryPeriod, min: 0, max: 86400, path + ".RecoveryPeriod", &problems)
+        }
     }
 
     /// The details about a composite alarm.
@@ -117,6 +124,22 @@ public enum CloudWatch {
             case actionsSuppressorWaitPeriod = "ActionsSuppressorWaitPeriod"
             case actionsSuppressorExtensionPeriod = "ActionsSuppressorExtensionPeriod"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.alarmActions?.count, max: 5, path + ".AlarmActions", &problems)
+            AWSContract.string(self.alarmArn, min: 1, max: 1600, path + ".AlarmArn", &problems)
+            AWSContract.string(self.alarmDescription, min: 0, max: 1024, path + ".AlarmDescription", &problems)
+            AWSContract.string(self.alarmName, min: 1, max: 255, path + ".AlarmName", &problems)
+            AWSContract.string(self.alarmRule, min: 1, max: 10240, path + ".AlarmRule", &problems)
+            AWSContract.count(self.insufficientDataActions?.count, max: 5, path + ".InsufficientDataActions", &problems)
+            AWSContract.count(self.okActions?.count, max: 5, path + ".OKActions", &problems)
+            AWSContract.string(self.stateReason, min: 0, max: 1023, path + ".StateReason", &problems)
+            AWSContract.string(self.stateReasonData, min: 0, max: 4000, path + ".StateReasonData", &problems)
+            AWSContract.string(self.stateValue, oneOf: ["OK", "ALARM", "INSUFFICIENT_DATA"], path + ".StateValue", &problems)
+            AWSContract.string(self.actionsSuppressedBy, oneOf: ["WaitPeriod", "ExtensionPeriod", "Alarm"], path + ".ActionsSuppressedBy", &problems)
+            AWSContract.string(self.actionsSuppressedReason, min: 0, max: 1024, path + ".ActionsSuppressedReason", &problems)
+            AWSContract.string(self.actionsSuppressor, min: 1, max: 1600, path + ".ActionsSuppressor", &problems)
+        }
     }
 
     public struct DescribeAlarmsForMetricInput: AWSShape, Equatable {
@@ -154,6 +177,18 @@ public enum CloudWatch {
             case period = "Period"
             case unit = "Unit"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.metricName, path + ".MetricName", &problems)
+            AWSContract.string(self.metricName, min: 1, max: 255, path + ".MetricName", &problems)
+            AWSContract.required(self.namespace, path + ".Namespace", &problems)
+            AWSContract.string(self.namespace, min: 1, max: 255, pattern: ##"[^:].*"##, path + ".Namespace", &problems)
+            AWSContract.string(self.statistic, oneOf: ["SampleCount", "Average", "Sum", "Minimum", "Maximum"], path + ".Statistic", &problems)
+            AWSContract.count(self.dimensions?.count, max: 30, path + ".Dimensions", &problems)
+            for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&problems, at: path + ".Dimensions" + "[\(index)]") }
+            AWSContract.number(self.period, min: 1, path + ".Period", &problems)
+            AWSContract.string(self.unit, oneOf: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], path + ".Unit", &problems)
+        }
     }
 
     public struct DescribeAlarmsForMetricOutput: AWSShape, Equatable {
@@ -166,6 +201,10 @@ public enum CloudWatch {
 
         enum CodingKeys: String, CodingKey {
             case metricAlarms = "MetricAlarms"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.metricAlarms ?? []).enumerated() { item.validate(&problems, at: path + ".MetricAlarms" + "[\(index)]") }
         }
     }
 
@@ -212,6 +251,16 @@ public enum CloudWatch {
             case maxRecords = "MaxRecords"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.alarmNames?.count, max: 100, path + ".AlarmNames", &problems)
+            AWSContract.string(self.alarmNamePrefix, min: 1, max: 255, path + ".AlarmNamePrefix", &problems)
+            AWSContract.string(self.childrenOfAlarmName, min: 1, max: 255, path + ".ChildrenOfAlarmName", &problems)
+            AWSContract.string(self.parentsOfAlarmName, min: 1, max: 255, path + ".ParentsOfAlarmName", &problems)
+            AWSContract.string(self.stateValue, oneOf: ["OK", "ALARM", "INSUFFICIENT_DATA"], path + ".StateValue", &problems)
+            AWSContract.string(self.actionPrefix, min: 1, max: 1024, path + ".ActionPrefix", &problems)
+            AWSContract.number(self.maxRecords, min: 1, max: 100, path + ".MaxRecords", &problems)
+        }
     }
 
     public struct DescribeAlarmsOutput: AWSShape, Equatable {
@@ -233,6 +282,11 @@ public enum CloudWatch {
             case metricAlarms = "MetricAlarms"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.compositeAlarms ?? []).enumerated() { item.validate(&problems, at: path + ".CompositeAlarms" + "[\(index)]") }
+            for (index, item) in (self.metricAlarms ?? []).enumerated() { item.validate(&problems, at: path + ".MetricAlarms" + "[\(index)]") }
+        }
     }
 
     /// A dimension is a name/value pair that is part of the identity of a metric.
@@ -251,6 +305,13 @@ public enum CloudWatch {
             case name = "Name"
             case value = "Value"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 255, path + ".Name", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 1, max: 1024, path + ".Value", &problems)
+        }
     }
 
     /// The evaluation criteria for an alarm.
@@ -264,6 +325,10 @@ public enum CloudWatch {
 
         enum CodingKeys: String, CodingKey {
             case promQLCriteria = "PromQLCriteria"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.promQLCriteria?.validate(&problems, at: path + ".PromQLCriteria")
         }
     }
 
@@ -286,6 +351,13 @@ public enum CloudWatch {
             case namespace = "Namespace"
             case metricName = "MetricName"
             case dimensions = "Dimensions"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.namespace, min: 1, max: 255, pattern: ##"[^:].*"##, path + ".Namespace", &problems)
+            AWSContract.string(self.metricName, min: 1, max: 255, path + ".MetricName", &problems)
+            AWSContract.count(self.dimensions?.count, max: 30, path + ".Dimensions", &problems)
+            for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&problems, at: path + ".Dimensions" + "[\(index)]") }
         }
     }
 
@@ -421,6 +493,35 @@ public enum CloudWatch {
             case evaluationCriteria = "EvaluationCriteria"
             case evaluationInterval = "EvaluationInterval"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.alarmName, min: 1, max: 255, path + ".AlarmName", &problems)
+            AWSContract.string(self.alarmArn, min: 1, max: 1600, path + ".AlarmArn", &problems)
+            AWSContract.string(self.alarmDescription, min: 0, max: 1024, path + ".AlarmDescription", &problems)
+            AWSContract.count(self.okActions?.count, max: 5, path + ".OKActions", &problems)
+            AWSContract.count(self.alarmActions?.count, max: 5, path + ".AlarmActions", &problems)
+            AWSContract.count(self.insufficientDataActions?.count, max: 5, path + ".InsufficientDataActions", &problems)
+            AWSContract.string(self.stateValue, oneOf: ["OK", "ALARM", "INSUFFICIENT_DATA"], path + ".StateValue", &problems)
+            AWSContract.string(self.stateReason, min: 0, max: 1023, path + ".StateReason", &problems)
+            AWSContract.string(self.stateReasonData, min: 0, max: 4000, path + ".StateReasonData", &problems)
+            AWSContract.string(self.metricName, min: 1, max: 255, path + ".MetricName", &problems)
+            AWSContract.string(self.namespace, min: 1, max: 255, pattern: ##"[^:].*"##, path + ".Namespace", &problems)
+            AWSContract.string(self.statistic, oneOf: ["SampleCount", "Average", "Sum", "Minimum", "Maximum"], path + ".Statistic", &problems)
+            AWSContract.count(self.dimensions?.count, max: 30, path + ".Dimensions", &problems)
+            for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&problems, at: path + ".Dimensions" + "[\(index)]") }
+            AWSContract.number(self.period, min: 1, path + ".Period", &problems)
+            AWSContract.string(self.unit, oneOf: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], path + ".Unit", &problems)
+            AWSContract.number(self.evaluationPeriods, min: 1, path + ".EvaluationPeriods", &problems)
+            AWSContract.number(self.datapointsToAlarm, min: 1, path + ".DatapointsToAlarm", &problems)
+            AWSContract.string(self.comparisonOperator, oneOf: ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold"], path + ".ComparisonOperator", &problems)
+            AWSContract.string(self.treatMissingData, min: 1, max: 255, path + ".TreatMissingData", &problems)
+            AWSContract.string(self.evaluateLowSampleCountPercentile, min: 1, max: 255, path + ".EvaluateLowSampleCountPercentile", &problems)
+            for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&problems, at: path + ".Metrics" + "[\(index)]") }
+            AWSContract.string(self.thresholdMetricId, min: 1, max: 255, path + ".ThresholdMetricId", &problems)
+            AWSContract.string(self.evaluationState, oneOf: ["PARTIAL_DATA", "EVALUATION_FAILURE", "EVALUATION_ERROR"], path + ".EvaluationState", &problems)
+            self.evaluationCriteria?.validate(&problems, at: path + ".EvaluationCriteria")
+            AWSContract.number(self.evaluationInterval, min: 10, max: 3600, path + ".EvaluationInterval", &problems)
+        }
     }
 
     /// This structure is used in both GetMetricData and PutMetricAlarm.
@@ -459,6 +560,15 @@ public enum CloudWatch {
             case period = "Period"
             case accountId = "AccountId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".Id", &problems)
+            AWSContract.string(self.id, min: 1, max: 255, path + ".Id", &problems)
+            self.metricStat?.validate(&problems, at: path + ".MetricStat")
+            AWSContract.string(self.expression, min: 1, max: 2048, path + ".Expression", &problems)
+            AWSContract.number(self.period, min: 1, path + ".Period", &problems)
+            AWSContract.string(self.accountId, min: 1, max: 255, path + ".AccountId", &problems)
+        }
     }
 
     /// This structure defines the metric to be returned, along with the statistics, period, and units.
@@ -484,6 +594,15 @@ public enum CloudWatch {
             case period = "Period"
             case stat = "Stat"
             case unit = "Unit"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.metric, path + ".Metric", &problems)
+            self.metric?.validate(&problems, at: path + ".Metric")
+            AWSContract.required(self.period, path + ".Period", &problems)
+            AWSContract.number(self.period, min: 1, path + ".Period", &problems)
+            AWSContract.required(self.stat, path + ".Stat", &problems)
+            AWSContract.string(self.unit, oneOf: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], path + ".Unit", &problems)
         }
     }
 
@@ -590,6 +709,32 @@ public enum CloudWatch {
             case evaluationCriteria = "EvaluationCriteria"
             case evaluationInterval = "EvaluationInterval"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.alarmName, path + ".AlarmName", &problems)
+            AWSContract.string(self.alarmName, min: 1, max: 255, path + ".AlarmName", &problems)
+            AWSContract.string(self.alarmDescription, min: 0, max: 1024, path + ".AlarmDescription", &problems)
+            AWSContract.count(self.okActions?.count, max: 5, path + ".OKActions", &problems)
+            AWSContract.count(self.alarmActions?.count, max: 5, path + ".AlarmActions", &problems)
+            AWSContract.count(self.insufficientDataActions?.count, max: 5, path + ".InsufficientDataActions", &problems)
+            AWSContract.string(self.metricName, min: 1, max: 255, path + ".MetricName", &problems)
+            AWSContract.string(self.namespace, min: 1, max: 255, pattern: ##"[^:].*"##, path + ".Namespace", &problems)
+            AWSContract.string(self.statistic, oneOf: ["SampleCount", "Average", "Sum", "Minimum", "Maximum"], path + ".Statistic", &problems)
+            AWSContract.count(self.dimensions?.count, max: 30, path + ".Dimensions", &problems)
+            for (index, item) in (self.dimensions ?? []).enumerated() { item.validate(&problems, at: path + ".Dimensions" + "[\(index)]") }
+            AWSContract.number(self.period, min: 1, path + ".Period", &problems)
+            AWSContract.string(self.unit, oneOf: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], path + ".Unit", &problems)
+            AWSContract.number(self.evaluationPeriods, min: 1, path + ".EvaluationPeriods", &problems)
+            AWSContract.number(self.datapointsToAlarm, min: 1, path + ".DatapointsToAlarm", &problems)
+            AWSContract.string(self.comparisonOperator, oneOf: ["GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold"], path + ".ComparisonOperator", &problems)
+            AWSContract.string(self.treatMissingData, min: 1, max: 255, path + ".TreatMissingData", &problems)
+            AWSContract.string(self.evaluateLowSampleCountPercentile, min: 1, max: 255, path + ".EvaluateLowSampleCountPercentile", &problems)
+            for (index, item) in (self.metrics ?? []).enumerated() { item.validate(&problems, at: path + ".Metrics" + "[\(index)]") }
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+            AWSContract.string(self.thresholdMetricId, min: 1, max: 255, path + ".ThresholdMetricId", &problems)
+            self.evaluationCriteria?.validate(&problems, at: path + ".EvaluationCriteria")
+            AWSContract.number(self.evaluationInterval, min: 10, max: 3600, path + ".EvaluationInterval", &problems)
+        }
     }
 
     /// A key-value pair associated with a CloudWatch resource.
@@ -607,6 +752,13 @@ public enum CloudWatch {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, path + ".Value", &problems)
         }
     }
 

@@ -38,6 +38,14 @@ public enum CloudWatchLogs {
             case logGroupClass = "logGroupClass"
             case deletionProtectionEnabled = "deletionProtectionEnabled"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.logGroupName, path + ".logGroupName", &problems)
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.string(self.kmsKeyId, max: 256, path + ".kmsKeyId", &problems)
+            AWSContract.count(self.tags?.count, min: 1, max: 50, path + ".tags", &problems)
+            AWSContract.string(self.logGroupClass, oneOf: ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"], path + ".logGroupClass", &problems)
+        }
     }
 
     public struct CreateLogStreamRequest: AWSShape, Equatable {
@@ -54,6 +62,13 @@ public enum CloudWatchLogs {
         enum CodingKeys: String, CodingKey {
             case logGroupName = "logGroupName"
             case logStreamName = "logStreamName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.logGroupName, path + ".logGroupName", &problems)
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.required(self.logStreamName, path + ".logStreamName", &problems)
+            AWSContract.string(self.logStreamName, min: 1, max: 512, pattern: ##"[^:*]*"##, path + ".logStreamName", &problems)
         }
     }
 
@@ -96,6 +111,16 @@ public enum CloudWatchLogs {
             case logGroupClass = "logGroupClass"
             case logGroupIdentifiers = "logGroupIdentifiers"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.accountIdentifiers?.count, min: 0, max: 20, path + ".accountIdentifiers", &problems)
+            AWSContract.string(self.logGroupNamePrefix, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupNamePrefix", &problems)
+            AWSContract.string(self.logGroupNamePattern, min: 0, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]*"##, path + ".logGroupNamePattern", &problems)
+            AWSContract.string(self.nextToken, min: 1, path + ".nextToken", &problems)
+            AWSContract.number(self.limit, min: 1, max: 50, path + ".limit", &problems)
+            AWSContract.string(self.logGroupClass, oneOf: ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"], path + ".logGroupClass", &problems)
+            AWSContract.count(self.logGroupIdentifiers?.count, min: 1, max: 50, path + ".logGroupIdentifiers", &problems)
+        }
     }
 
     public struct DescribeLogGroupsResponse: AWSShape, Equatable {
@@ -111,6 +136,11 @@ public enum CloudWatchLogs {
         enum CodingKeys: String, CodingKey {
             case logGroups = "logGroups"
             case nextToken = "nextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.logGroups ?? []).enumerated() { item.validate(&problems, at: path + ".logGroups" + "[\(index)]") }
+            AWSContract.string(self.nextToken, min: 1, path + ".nextToken", &problems)
         }
     }
 
@@ -145,6 +175,15 @@ public enum CloudWatchLogs {
             case metricName = "metricName"
             case metricNamespace = "metricNamespace"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.string(self.filterNamePrefix, min: 1, max: 512, pattern: ##"[^:*]*"##, path + ".filterNamePrefix", &problems)
+            AWSContract.string(self.nextToken, min: 1, path + ".nextToken", &problems)
+            AWSContract.number(self.limit, min: 1, max: 50, path + ".limit", &problems)
+            AWSContract.string(self.metricName, max: 255, pattern: ##"[^:*$]*"##, path + ".metricName", &problems)
+            AWSContract.string(self.metricNamespace, max: 255, pattern: ##"[^:*$]*"##, path + ".metricNamespace", &problems)
+        }
     }
 
     public struct DescribeMetricFiltersResponse: AWSShape, Equatable {
@@ -160,6 +199,11 @@ public enum CloudWatchLogs {
         enum CodingKeys: String, CodingKey {
             case metricFilters = "metricFilters"
             case nextToken = "nextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.metricFilters ?? []).enumerated() { item.validate(&problems, at: path + ".metricFilters" + "[\(index)]") }
+            AWSContract.string(self.nextToken, min: 1, path + ".nextToken", &problems)
         }
     }
 
@@ -179,6 +223,11 @@ public enum CloudWatchLogs {
             case keyAttributes = "keyAttributes"
             case attributes = "attributes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.keyAttributes?.count, min: 2, max: 4, path + ".keyAttributes", &problems)
+            AWSContract.count(self.attributes?.count, min: 0, max: 10, path + ".attributes", &problems)
+        }
     }
 
     /// Represents a log event, which is a record of activity that was recorded by the application or resource being monitored.
@@ -196,6 +245,13 @@ public enum CloudWatchLogs {
         enum CodingKeys: String, CodingKey {
             case timestamp = "timestamp"
             case message = "message"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.timestamp, path + ".timestamp", &problems)
+            AWSContract.number(self.timestamp, min: 0, path + ".timestamp", &problems)
+            AWSContract.required(self.message, path + ".message", &problems)
+            AWSContract.string(self.message, min: 1, path + ".message", &problems)
         }
     }
 
@@ -258,6 +314,15 @@ public enum CloudWatchLogs {
             case deletionProtectionEnabled = "deletionProtectionEnabled"
             case bearerTokenAuthenticationEnabled = "bearerTokenAuthenticationEnabled"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.number(self.creationTime, min: 0, path + ".creationTime", &problems)
+            AWSContract.number(self.storedBytes, min: 0, path + ".storedBytes", &problems)
+            AWSContract.string(self.kmsKeyId, max: 256, path + ".kmsKeyId", &problems)
+            AWSContract.string(self.dataProtectionStatus, oneOf: ["ACTIVATED", "DELETED", "ARCHIVED", "DISABLED"], path + ".dataProtectionStatus", &problems)
+            AWSContract.string(self.logGroupClass, oneOf: ["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"], path + ".logGroupClass", &problems)
+        }
     }
 
     /// Metric filters express how CloudWatch Logs would extract metric observations from ingested log events and transform them into metric data in a CloudWatch metric.
@@ -299,6 +364,16 @@ public enum CloudWatchLogs {
             case fieldSelectionCriteria = "fieldSelectionCriteria"
             case emitSystemFieldDimensions = "emitSystemFieldDimensions"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.filterName, min: 1, max: 512, pattern: ##"[^:*]*"##, path + ".filterName", &problems)
+            AWSContract.string(self.filterPattern, min: 0, max: 1024, path + ".filterPattern", &problems)
+            AWSContract.count(self.metricTransformations?.count, min: 1, max: 1, path + ".metricTransformations", &problems)
+            for (index, item) in (self.metricTransformations ?? []).enumerated() { item.validate(&problems, at: path + ".metricTransformations" + "[\(index)]") }
+            AWSContract.number(self.creationTime, min: 0, path + ".creationTime", &problems)
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.string(self.fieldSelectionCriteria, min: 0, max: 2000, path + ".fieldSelectionCriteria", &problems)
+        }
     }
 
     /// Represents a matched event.
@@ -320,6 +395,10 @@ public enum CloudWatchLogs {
             case eventNumber = "eventNumber"
             case eventMessage = "eventMessage"
             case extractedValues = "extractedValues"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.eventMessage, min: 1, path + ".eventMessage", &problems)
         }
     }
 
@@ -355,6 +434,16 @@ public enum CloudWatchLogs {
             case dimensions = "dimensions"
             case unit = "unit"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.metricName, path + ".metricName", &problems)
+            AWSContract.string(self.metricName, max: 255, pattern: ##"[^:*$]*"##, path + ".metricName", &problems)
+            AWSContract.required(self.metricNamespace, path + ".metricNamespace", &problems)
+            AWSContract.string(self.metricNamespace, max: 255, pattern: ##"[^:*$]*"##, path + ".metricNamespace", &problems)
+            AWSContract.required(self.metricValue, path + ".metricValue", &problems)
+            AWSContract.string(self.metricValue, max: 100, path + ".metricValue", &problems)
+            AWSContract.string(self.unit, oneOf: ["Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes", "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second", "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second", "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None"], path + ".unit", &problems)
+        }
     }
 
     public struct PutLogEventsRequest: AWSShape, Equatable {
@@ -384,6 +473,18 @@ public enum CloudWatchLogs {
             case sequenceToken = "sequenceToken"
             case entity = "entity"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.logGroupName, path + ".logGroupName", &problems)
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.required(self.logStreamName, path + ".logStreamName", &problems)
+            AWSContract.string(self.logStreamName, min: 1, max: 512, pattern: ##"[^:*]*"##, path + ".logStreamName", &problems)
+            AWSContract.required(self.logEvents, path + ".logEvents", &problems)
+            AWSContract.count(self.logEvents?.count, min: 1, max: 10000, path + ".logEvents", &problems)
+            for (index, item) in (self.logEvents ?? []).enumerated() { item.validate(&problems, at: path + ".logEvents" + "[\(index)]") }
+            AWSContract.string(self.sequenceToken, min: 1, path + ".sequenceToken", &problems)
+            self.entity?.validate(&problems, at: path + ".entity")
+        }
     }
 
     public struct PutLogEventsResponse: AWSShape, Equatable {
@@ -404,6 +505,12 @@ public enum CloudWatchLogs {
             case nextSequenceToken = "nextSequenceToken"
             case rejectedLogEventsInfo = "rejectedLogEventsInfo"
             case rejectedEntityInfo = "rejectedEntityInfo"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.nextSequenceToken, min: 1, path + ".nextSequenceToken", &problems)
+            self.rejectedLogEventsInfo?.validate(&problems, at: path + ".rejectedLogEventsInfo")
+            self.rejectedEntityInfo?.validate(&problems, at: path + ".rejectedEntityInfo")
         }
     }
 
@@ -442,6 +549,19 @@ public enum CloudWatchLogs {
             case fieldSelectionCriteria = "fieldSelectionCriteria"
             case emitSystemFieldDimensions = "emitSystemFieldDimensions"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.logGroupName, path + ".logGroupName", &problems)
+            AWSContract.string(self.logGroupName, min: 1, max: 512, pattern: ##"[\.\-_/#A-Za-z0-9]+"##, path + ".logGroupName", &problems)
+            AWSContract.required(self.filterName, path + ".filterName", &problems)
+            AWSContract.string(self.filterName, min: 1, max: 512, pattern: ##"[^:*]*"##, path + ".filterName", &problems)
+            AWSContract.required(self.filterPattern, path + ".filterPattern", &problems)
+            AWSContract.string(self.filterPattern, min: 0, max: 1024, path + ".filterPattern", &problems)
+            AWSContract.required(self.metricTransformations, path + ".metricTransformations", &problems)
+            AWSContract.count(self.metricTransformations?.count, min: 1, max: 1, path + ".metricTransformations", &problems)
+            for (index, item) in (self.metricTransformations ?? []).enumerated() { item.validate(&problems, at: path + ".metricTransformations" + "[\(index)]") }
+            AWSContract.string(self.fieldSelectionCriteria, min: 0, max: 2000, path + ".fieldSelectionCriteria", &problems)
+        }
     }
 
     /// If an entity is rejected when a PutLogEvents request was made, this includes details about the reason for the rejection.
@@ -455,6 +575,11 @@ public enum CloudWatchLogs {
 
         enum CodingKeys: String, CodingKey {
             case errorType = "errorType"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.errorType, path + ".errorType", &problems)
+            AWSContract.string(self.errorType, oneOf: ["InvalidEntity", "InvalidTypeValue", "InvalidKeyAttributes", "InvalidAttributes", "EntitySizeTooLarge", "UnsupportedLogGroupType", "MissingRequiredFields"], path + ".errorType", &problems)
         }
     }
 
@@ -494,6 +619,13 @@ public enum CloudWatchLogs {
             case filterPattern = "filterPattern"
             case logEventMessages = "logEventMessages"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.filterPattern, path + ".filterPattern", &problems)
+            AWSContract.string(self.filterPattern, min: 0, max: 1024, path + ".filterPattern", &problems)
+            AWSContract.required(self.logEventMessages, path + ".logEventMessages", &problems)
+            AWSContract.count(self.logEventMessages?.count, min: 1, max: 50, path + ".logEventMessages", &problems)
+        }
     }
 
     public struct TestMetricFilterResponse: AWSShape, Equatable {
@@ -506,6 +638,10 @@ public enum CloudWatchLogs {
 
         enum CodingKeys: String, CodingKey {
             case matches = "matches"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.matches ?? []).enumerated() { item.validate(&problems, at: path + ".matches" + "[\(index)]") }
         }
     }
 

@@ -63,6 +63,21 @@ public enum ConfigService {
             case createdBy = "CreatedBy"
             case evaluationModes = "EvaluationModes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.configRuleName, min: 1, max: 128, pattern: ##".*\S.*"##, path + ".ConfigRuleName", &problems)
+            AWSContract.string(self.configRuleArn, min: 1, max: 256, path + ".ConfigRuleArn", &problems)
+            AWSContract.string(self.configRuleId, min: 1, max: 64, path + ".ConfigRuleId", &problems)
+            AWSContract.string(self.description, min: 0, max: 256, path + ".Description", &problems)
+            self.scope?.validate(&problems, at: path + ".Scope")
+            AWSContract.required(self.source, path + ".Source", &problems)
+            self.source?.validate(&problems, at: path + ".Source")
+            AWSContract.string(self.inputParameters, min: 1, max: 1024, path + ".InputParameters", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+            AWSContract.string(self.configRuleState, oneOf: ["ACTIVE", "DELETING", "DELETING_RESULTS", "EVALUATING"], path + ".ConfigRuleState", &problems)
+            AWSContract.string(self.createdBy, min: 1, max: 256, path + ".CreatedBy", &problems)
+            for (index, item) in (self.evaluationModes ?? []).enumerated() { item.validate(&problems, at: path + ".EvaluationModes" + "[\(index)]") }
+        }
     }
 
     /// Provides options for how often Config delivers configuration snapshots to the Amazon S3 bucket in your delivery channel.
@@ -76,6 +91,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case deliveryFrequency = "deliveryFrequency"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.deliveryFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".deliveryFrequency", &problems)
         }
     }
 
@@ -114,6 +133,15 @@ public enum ConfigService {
             case recordingMode = "recordingMode"
             case recordingScope = "recordingScope"
             case servicePrincipal = "servicePrincipal"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.arn, min: 1, max: 1000, path + ".arn", &problems)
+            AWSContract.string(self.name, min: 1, max: 256, path + ".name", &problems)
+            self.recordingGroup?.validate(&problems, at: path + ".recordingGroup")
+            self.recordingMode?.validate(&problems, at: path + ".recordingMode")
+            AWSContract.string(self.recordingScope, oneOf: ["INTERNAL", "PAID"], path + ".recordingScope", &problems)
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".servicePrincipal", &problems)
         }
     }
 
@@ -165,6 +193,12 @@ public enum ConfigService {
             case lastStatusChangeTime = "lastStatusChangeTime"
             case servicePrincipal = "servicePrincipal"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.arn, min: 1, max: 1000, path + ".arn", &problems)
+            AWSContract.string(self.lastStatus, oneOf: ["Pending", "Success", "Failure", "NotApplicable"], path + ".lastStatus", &problems)
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".servicePrincipal", &problems)
+        }
     }
 
     /// Provides the runtime system, policy definition, and whether debug logging enabled.
@@ -186,6 +220,13 @@ public enum ConfigService {
             case policyRuntime = "PolicyRuntime"
             case policyText = "PolicyText"
             case enableDebugLogDelivery = "EnableDebugLogDelivery"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyRuntime, path + ".PolicyRuntime", &problems)
+            AWSContract.string(self.policyRuntime, min: 1, max: 64, pattern: ##"guard\-2\.x\.x"##, path + ".PolicyRuntime", &problems)
+            AWSContract.required(self.policyText, path + ".PolicyText", &problems)
+            AWSContract.string(self.policyText, min: 0, max: 10000, path + ".PolicyText", &problems)
         }
     }
 
@@ -221,6 +262,11 @@ public enum ConfigService {
             case snsTopicARN = "snsTopicARN"
             case configSnapshotDeliveryProperties = "configSnapshotDeliveryProperties"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 1, max: 256, path + ".name", &problems)
+            self.configSnapshotDeliveryProperties?.validate(&problems, at: path + ".configSnapshotDeliveryProperties")
+        }
     }
 
     /// Returns a filtered list of Detective or Proactive Config rules.
@@ -234,6 +280,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case evaluationMode = "EvaluationMode"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.evaluationMode, oneOf: ["DETECTIVE", "PROACTIVE"], path + ".EvaluationMode", &problems)
         }
     }
 
@@ -256,6 +306,11 @@ public enum ConfigService {
             case nextToken = "NextToken"
             case filters = "Filters"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.configRuleNames?.count, min: 0, max: 25, path + ".ConfigRuleNames", &problems)
+            self.filters?.validate(&problems, at: path + ".Filters")
+        }
     }
 
     public struct DescribeConfigRulesResponse: AWSShape, Equatable {
@@ -272,6 +327,10 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case configRules = "ConfigRules"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.configRules ?? []).enumerated() { item.validate(&problems, at: path + ".ConfigRules" + "[\(index)]") }
         }
     }
 
@@ -295,6 +354,11 @@ public enum ConfigService {
             case servicePrincipal = "ServicePrincipal"
             case arn = "Arn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".ServicePrincipal", &problems)
+            AWSContract.string(self.arn, min: 1, max: 1000, path + ".Arn", &problems)
+        }
     }
 
     /// The output for the DescribeConfigurationRecorderStatus action, in JSON format.
@@ -308,6 +372,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case configurationRecordersStatus = "ConfigurationRecordersStatus"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.configurationRecordersStatus ?? []).enumerated() { item.validate(&problems, at: path + ".ConfigurationRecordersStatus" + "[\(index)]") }
         }
     }
 
@@ -331,6 +399,11 @@ public enum ConfigService {
             case servicePrincipal = "ServicePrincipal"
             case arn = "Arn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".ServicePrincipal", &problems)
+            AWSContract.string(self.arn, min: 1, max: 1000, path + ".Arn", &problems)
+        }
     }
 
     /// The output for the DescribeConfigurationRecorders action.
@@ -344,6 +417,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case configurationRecorders = "ConfigurationRecorders"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.configurationRecorders ?? []).enumerated() { item.validate(&problems, at: path + ".ConfigurationRecorders" + "[\(index)]") }
         }
     }
 
@@ -373,6 +450,10 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case deliveryChannels = "DeliveryChannels"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.deliveryChannels ?? []).enumerated() { item.validate(&problems, at: path + ".DeliveryChannels" + "[\(index)]") }
+        }
     }
 
     public struct DescribeOrganizationConfigRulesRequest: AWSShape, Equatable {
@@ -394,6 +475,11 @@ public enum ConfigService {
             case limit = "Limit"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.organizationConfigRuleNames?.count, min: 0, max: 25, path + ".OrganizationConfigRuleNames", &problems)
+            AWSContract.number(self.limit, min: 0, max: 100, path + ".Limit", &problems)
+        }
     }
 
     public struct DescribeOrganizationConfigRulesResponse: AWSShape, Equatable {
@@ -411,6 +497,10 @@ public enum ConfigService {
             case organizationConfigRules = "OrganizationConfigRules"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.organizationConfigRules ?? []).enumerated() { item.validate(&problems, at: path + ".OrganizationConfigRules" + "[\(index)]") }
+        }
     }
 
     /// The configuration object for Config rule evaluation mode.
@@ -424,6 +514,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case mode = "Mode"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.mode, oneOf: ["DETECTIVE", "PROACTIVE"], path + ".Mode", &problems)
         }
     }
 
@@ -464,6 +558,13 @@ public enum ConfigService {
             case limit = "Limit"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.organizationConfigRuleName, path + ".OrganizationConfigRuleName", &problems)
+            AWSContract.string(self.organizationConfigRuleName, min: 1, max: 64, pattern: ##"[A-Za-z0-9-_]+"##, path + ".OrganizationConfigRuleName", &problems)
+            self.filters?.validate(&problems, at: path + ".Filters")
+            AWSContract.number(self.limit, min: 0, max: 100, path + ".Limit", &problems)
+        }
     }
 
     public struct GetOrganizationConfigRuleDetailedStatusResponse: AWSShape, Equatable {
@@ -480,6 +581,10 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case organizationConfigRuleDetailedStatus = "OrganizationConfigRuleDetailedStatus"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.organizationConfigRuleDetailedStatus ?? []).enumerated() { item.validate(&problems, at: path + ".OrganizationConfigRuleDetailedStatus" + "[\(index)]") }
         }
     }
 
@@ -514,6 +619,15 @@ public enum ConfigService {
             case errorCode = "ErrorCode"
             case errorMessage = "ErrorMessage"
             case lastUpdateTime = "LastUpdateTime"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountId, path + ".AccountId", &problems)
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+            AWSContract.required(self.configRuleName, path + ".ConfigRuleName", &problems)
+            AWSContract.string(self.configRuleName, min: 1, max: 64, path + ".ConfigRuleName", &problems)
+            AWSContract.required(self.memberAccountRuleStatus, path + ".MemberAccountRuleStatus", &problems)
+            AWSContract.string(self.memberAccountRuleStatus, oneOf: ["CREATE_SUCCESSFUL", "CREATE_IN_PROGRESS", "CREATE_FAILED", "DELETE_SUCCESSFUL", "DELETE_FAILED", "DELETE_IN_PROGRESS", "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "UPDATE_FAILED"], path + ".MemberAccountRuleStatus", &problems)
         }
     }
 
@@ -552,6 +666,17 @@ public enum ConfigService {
             case excludedAccounts = "ExcludedAccounts"
             case lastUpdateTime = "LastUpdateTime"
             case organizationCustomPolicyRuleMetadata = "OrganizationCustomPolicyRuleMetadata"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.organizationConfigRuleName, path + ".OrganizationConfigRuleName", &problems)
+            AWSContract.string(self.organizationConfigRuleName, min: 1, max: 64, pattern: ##"[A-Za-z0-9-_]+"##, path + ".OrganizationConfigRuleName", &problems)
+            AWSContract.required(self.organizationConfigRuleArn, path + ".OrganizationConfigRuleArn", &problems)
+            AWSContract.string(self.organizationConfigRuleArn, min: 1, max: 256, path + ".OrganizationConfigRuleArn", &problems)
+            self.organizationManagedRuleMetadata?.validate(&problems, at: path + ".OrganizationManagedRuleMetadata")
+            self.organizationCustomRuleMetadata?.validate(&problems, at: path + ".OrganizationCustomRuleMetadata")
+            AWSContract.count(self.excludedAccounts?.count, min: 0, max: 1000, path + ".ExcludedAccounts", &problems)
+            self.organizationCustomPolicyRuleMetadata?.validate(&problems, at: path + ".OrganizationCustomPolicyRuleMetadata")
         }
     }
 
@@ -607,6 +732,21 @@ public enum ConfigService {
             case policyText = "PolicyText"
             case debugLogDeliveryAccounts = "DebugLogDeliveryAccounts"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.description, min: 0, max: 256, path + ".Description", &problems)
+            AWSContract.string(self.inputParameters, min: 1, max: 1024, path + ".InputParameters", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+            AWSContract.count(self.resourceTypesScope?.count, min: 0, max: 100, path + ".ResourceTypesScope", &problems)
+            AWSContract.string(self.resourceIdScope, min: 1, max: 768, path + ".ResourceIdScope", &problems)
+            AWSContract.string(self.tagKeyScope, min: 1, max: 128, path + ".TagKeyScope", &problems)
+            AWSContract.string(self.tagValueScope, min: 1, max: 256, path + ".TagValueScope", &problems)
+            AWSContract.required(self.policyRuntime, path + ".PolicyRuntime", &problems)
+            AWSContract.string(self.policyRuntime, min: 1, max: 64, pattern: ##"guard\-2\.x\.x"##, path + ".PolicyRuntime", &problems)
+            AWSContract.required(self.policyText, path + ".PolicyText", &problems)
+            AWSContract.string(self.policyText, min: 0, max: 10000, path + ".PolicyText", &problems)
+            AWSContract.count(self.debugLogDeliveryAccounts?.count, min: 0, max: 1000, path + ".DebugLogDeliveryAccounts", &problems)
+        }
     }
 
     /// metadata for your organization Config Custom Policy rule including the runtime system in use, which accounts have debug logging enabled, and other custom rule metadata such as resource type, resource ID of Amazon Web Services resource, and organization trigger types that trigger Config to evaluate A
@@ -657,6 +797,18 @@ public enum ConfigService {
             case policyRuntime = "PolicyRuntime"
             case debugLogDeliveryAccounts = "DebugLogDeliveryAccounts"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.description, min: 0, max: 256, path + ".Description", &problems)
+            AWSContract.string(self.inputParameters, min: 1, max: 1024, path + ".InputParameters", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+            AWSContract.count(self.resourceTypesScope?.count, min: 0, max: 100, path + ".ResourceTypesScope", &problems)
+            AWSContract.string(self.resourceIdScope, min: 1, max: 768, path + ".ResourceIdScope", &problems)
+            AWSContract.string(self.tagKeyScope, min: 1, max: 128, path + ".TagKeyScope", &problems)
+            AWSContract.string(self.tagValueScope, min: 1, max: 256, path + ".TagValueScope", &problems)
+            AWSContract.string(self.policyRuntime, min: 1, max: 64, pattern: ##"guard\-2\.x\.x"##, path + ".PolicyRuntime", &problems)
+            AWSContract.count(self.debugLogDeliveryAccounts?.count, min: 0, max: 1000, path + ".DebugLogDeliveryAccounts", &problems)
+        }
     }
 
     /// An object that specifies organization custom rule metadata such as resource type, resource ID of Amazon Web Services resource, Lambda function ARN, and organization trigger types that trigger Config to evaluate your Amazon Web Services resources against a rule.
@@ -703,6 +855,19 @@ public enum ConfigService {
             case tagKeyScope = "TagKeyScope"
             case tagValueScope = "TagValueScope"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.description, min: 0, max: 256, path + ".Description", &problems)
+            AWSContract.required(self.lambdaFunctionArn, path + ".LambdaFunctionArn", &problems)
+            AWSContract.string(self.lambdaFunctionArn, min: 1, max: 256, path + ".LambdaFunctionArn", &problems)
+            AWSContract.required(self.organizationConfigRuleTriggerTypes, path + ".OrganizationConfigRuleTriggerTypes", &problems)
+            AWSContract.string(self.inputParameters, min: 1, max: 1024, path + ".InputParameters", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+            AWSContract.count(self.resourceTypesScope?.count, min: 0, max: 100, path + ".ResourceTypesScope", &problems)
+            AWSContract.string(self.resourceIdScope, min: 1, max: 768, path + ".ResourceIdScope", &problems)
+            AWSContract.string(self.tagKeyScope, min: 1, max: 128, path + ".TagKeyScope", &problems)
+            AWSContract.string(self.tagValueScope, min: 1, max: 256, path + ".TagValueScope", &problems)
+        }
     }
 
     /// An object that specifies organization managed rule metadata such as resource type and ID of Amazon Web Services resource along with the rule identifier.
@@ -745,6 +910,18 @@ public enum ConfigService {
             case tagKeyScope = "TagKeyScope"
             case tagValueScope = "TagValueScope"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.description, min: 0, max: 256, path + ".Description", &problems)
+            AWSContract.required(self.ruleIdentifier, path + ".RuleIdentifier", &problems)
+            AWSContract.string(self.ruleIdentifier, min: 1, max: 256, path + ".RuleIdentifier", &problems)
+            AWSContract.string(self.inputParameters, min: 1, max: 1024, path + ".InputParameters", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+            AWSContract.count(self.resourceTypesScope?.count, min: 0, max: 100, path + ".ResourceTypesScope", &problems)
+            AWSContract.string(self.resourceIdScope, min: 1, max: 768, path + ".ResourceIdScope", &problems)
+            AWSContract.string(self.tagKeyScope, min: 1, max: 128, path + ".TagKeyScope", &problems)
+            AWSContract.string(self.tagValueScope, min: 1, max: 256, path + ".TagValueScope", &problems)
+        }
     }
 
     public struct PutConfigRuleRequest: AWSShape, Equatable {
@@ -761,6 +938,13 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case configRule = "ConfigRule"
             case tags = "Tags"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.configRule, path + ".ConfigRule", &problems)
+            self.configRule?.validate(&problems, at: path + ".ConfigRule")
+            AWSContract.count(self.tags?.count, min: 0, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
         }
     }
 
@@ -780,6 +964,13 @@ public enum ConfigService {
             case configurationRecorder = "ConfigurationRecorder"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.configurationRecorder, path + ".ConfigurationRecorder", &problems)
+            self.configurationRecorder?.validate(&problems, at: path + ".ConfigurationRecorder")
+            AWSContract.count(self.tags?.count, min: 0, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// The input for the PutDeliveryChannel action.
@@ -793,6 +984,11 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case deliveryChannel = "DeliveryChannel"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.deliveryChannel, path + ".DeliveryChannel", &problems)
+            self.deliveryChannel?.validate(&problems, at: path + ".DeliveryChannel")
         }
     }
 
@@ -823,6 +1019,15 @@ public enum ConfigService {
             case excludedAccounts = "ExcludedAccounts"
             case organizationCustomPolicyRuleMetadata = "OrganizationCustomPolicyRuleMetadata"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.organizationConfigRuleName, path + ".OrganizationConfigRuleName", &problems)
+            AWSContract.string(self.organizationConfigRuleName, min: 1, max: 64, pattern: ##"[A-Za-z0-9-_]+"##, path + ".OrganizationConfigRuleName", &problems)
+            self.organizationManagedRuleMetadata?.validate(&problems, at: path + ".OrganizationManagedRuleMetadata")
+            self.organizationCustomRuleMetadata?.validate(&problems, at: path + ".OrganizationCustomRuleMetadata")
+            AWSContract.count(self.excludedAccounts?.count, min: 0, max: 1000, path + ".ExcludedAccounts", &problems)
+            self.organizationCustomPolicyRuleMetadata?.validate(&problems, at: path + ".OrganizationCustomPolicyRuleMetadata")
+        }
     }
 
     public struct PutOrganizationConfigRuleResponse: AWSShape, Equatable {
@@ -835,6 +1040,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case organizationConfigRuleArn = "OrganizationConfigRuleArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.organizationConfigRuleArn, min: 1, max: 256, path + ".OrganizationConfigRuleArn", &problems)
         }
     }
 
@@ -866,6 +1075,11 @@ public enum ConfigService {
             case exclusionByResourceTypes = "exclusionByResourceTypes"
             case recordingStrategy = "recordingStrategy"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.exclusionByResourceTypes?.validate(&problems, at: path + ".exclusionByResourceTypes")
+            self.recordingStrategy?.validate(&problems, at: path + ".recordingStrategy")
+        }
     }
 
     /// Specifies the default recording frequency that Config uses to record configuration changes.
@@ -883,6 +1097,13 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case recordingFrequency = "recordingFrequency"
             case recordingModeOverrides = "recordingModeOverrides"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.recordingFrequency, path + ".recordingFrequency", &problems)
+            AWSContract.string(self.recordingFrequency, oneOf: ["CONTINUOUS", "DAILY"], path + ".recordingFrequency", &problems)
+            AWSContract.count(self.recordingModeOverrides?.count, min: 0, max: 1, path + ".recordingModeOverrides", &problems)
+            for (index, item) in (self.recordingModeOverrides ?? []).enumerated() { item.validate(&problems, at: path + ".recordingModeOverrides" + "[\(index)]") }
         }
     }
 
@@ -906,6 +1127,13 @@ public enum ConfigService {
             case resourceTypes = "resourceTypes"
             case recordingFrequency = "recordingFrequency"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.description, min: 1, max: 256, path + ".description", &problems)
+            AWSContract.required(self.resourceTypes, path + ".resourceTypes", &problems)
+            AWSContract.required(self.recordingFrequency, path + ".recordingFrequency", &problems)
+            AWSContract.string(self.recordingFrequency, oneOf: ["CONTINUOUS", "DAILY"], path + ".recordingFrequency", &problems)
+        }
     }
 
     /// Specifies the recording strategy of the configuration recorder.
@@ -919,6 +1147,10 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case useOnly = "useOnly"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.useOnly, oneOf: ["ALL_SUPPORTED_RESOURCE_TYPES", "INCLUSION_BY_RESOURCE_TYPES", "EXCLUSION_BY_RESOURCE_TYPES"], path + ".useOnly", &problems)
         }
     }
 
@@ -946,6 +1178,13 @@ public enum ConfigService {
             case tagValue = "TagValue"
             case complianceResourceId = "ComplianceResourceId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.complianceResourceTypes?.count, min: 0, max: 100, path + ".ComplianceResourceTypes", &problems)
+            AWSContract.string(self.tagKey, min: 1, max: 128, path + ".TagKey", &problems)
+            AWSContract.string(self.tagValue, min: 1, max: 256, path + ".TagValue", &problems)
+            AWSContract.string(self.complianceResourceId, min: 1, max: 768, path + ".ComplianceResourceId", &problems)
+        }
     }
 
     /// Provides the CustomPolicyDetails, the rule owner (Amazon Web Services for managed rules, CUSTOM_POLICY for Custom Policy rules, and CUSTOM_LAMBDA for Custom Lambda rules), the rule identifier, and the events that cause the evaluation of your Amazon Web Services resources.
@@ -972,6 +1211,15 @@ public enum ConfigService {
             case sourceDetails = "SourceDetails"
             case customPolicyDetails = "CustomPolicyDetails"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.owner, path + ".Owner", &problems)
+            AWSContract.string(self.owner, oneOf: ["CUSTOM_LAMBDA", "AWS", "CUSTOM_POLICY"], path + ".Owner", &problems)
+            AWSContract.string(self.sourceIdentifier, min: 1, max: 256, path + ".SourceIdentifier", &problems)
+            AWSContract.count(self.sourceDetails?.count, min: 0, max: 25, path + ".SourceDetails", &problems)
+            for (index, item) in (self.sourceDetails ?? []).enumerated() { item.validate(&problems, at: path + ".SourceDetails" + "[\(index)]") }
+            self.customPolicyDetails?.validate(&problems, at: path + ".CustomPolicyDetails")
+        }
     }
 
     /// Provides the source and the message types that trigger Config to evaluate your Amazon Web Services resources against a rule.
@@ -994,6 +1242,12 @@ public enum ConfigService {
             case messageType = "MessageType"
             case maximumExecutionFrequency = "MaximumExecutionFrequency"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.eventSource, oneOf: ["aws.config"], path + ".EventSource", &problems)
+            AWSContract.string(self.messageType, oneOf: ["ConfigurationItemChangeNotification", "ConfigurationSnapshotDeliveryCompleted", "ScheduledNotification", "OversizedConfigurationItemChangeNotification"], path + ".MessageType", &problems)
+            AWSContract.string(self.maximumExecutionFrequency, oneOf: ["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], path + ".MaximumExecutionFrequency", &problems)
+        }
     }
 
     /// The input for the StartConfigurationRecorder operation.
@@ -1007,6 +1261,11 @@ public enum ConfigService {
 
         enum CodingKeys: String, CodingKey {
             case configurationRecorderName = "ConfigurationRecorderName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.configurationRecorderName, path + ".ConfigurationRecorderName", &problems)
+            AWSContract.string(self.configurationRecorderName, min: 1, max: 256, path + ".ConfigurationRecorderName", &problems)
         }
     }
 
@@ -1026,6 +1285,11 @@ public enum ConfigService {
             case accountId = "AccountId"
             case memberAccountRuleStatus = "MemberAccountRuleStatus"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.accountId, pattern: ##"\d{12}"##, path + ".AccountId", &problems)
+            AWSContract.string(self.memberAccountRuleStatus, oneOf: ["CREATE_SUCCESSFUL", "CREATE_IN_PROGRESS", "CREATE_FAILED", "DELETE_SUCCESSFUL", "DELETE_FAILED", "DELETE_IN_PROGRESS", "UPDATE_SUCCESSFUL", "UPDATE_IN_PROGRESS", "UPDATE_FAILED"], path + ".MemberAccountRuleStatus", &problems)
+        }
     }
 
     /// The tags for the resource.
@@ -1043,6 +1307,11 @@ public enum ConfigService {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.key, min: 1, max: 128, path + ".Key", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, path + ".Value", &problems)
         }
     }
 

@@ -23,6 +23,10 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case graphQLOperation = "GraphQLOperation"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.graphQLOperation, min: 1, max: 1048576, path + ".GraphQLOperation", &problems)
+        }
     }
 
     /// This structure specifies the VPC subnets and security groups for the task, and whether a public IP address is to be used.
@@ -44,6 +48,11 @@ public enum EventBridge {
             case subnets = "Subnets"
             case securityGroups = "SecurityGroups"
             case assignPublicIp = "AssignPublicIp"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.subnets, path + ".Subnets", &problems)
+            AWSContract.string(self.assignPublicIp, oneOf: ["ENABLED", "DISABLED"], path + ".AssignPublicIp", &problems)
         }
     }
 
@@ -85,6 +94,13 @@ public enum EventBridge {
             case arrayProperties = "ArrayProperties"
             case retryStrategy = "RetryStrategy"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.jobDefinition, path + ".JobDefinition", &problems)
+            AWSContract.required(self.jobName, path + ".JobName", &problems)
+            self.arrayProperties?.validate(&problems, at: path + ".ArrayProperties")
+            self.retryStrategy?.validate(&problems, at: path + ".RetryStrategy")
+        }
     }
 
     /// The retry strategy to use for failed jobs, if the target is an Batch job.
@@ -121,6 +137,13 @@ public enum EventBridge {
             case weight = "weight"
             case base = "base"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.capacityProvider, path + ".capacityProvider", &problems)
+            AWSContract.string(self.capacityProvider, min: 1, max: 255, path + ".capacityProvider", &problems)
+            AWSContract.number(self.weight, min: 0, max: 1000, path + ".weight", &problems)
+            AWSContract.number(self.base, min: 0, max: 100000, path + ".base", &problems)
+        }
     }
 
     /// Configuration details of the Amazon SQS queue for EventBridge to use as a dead-letter queue (DLQ).
@@ -134,6 +157,10 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case arn = "Arn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.arn, min: 1, max: 1600, path + ".Arn", &problems)
         }
     }
 
@@ -151,6 +178,12 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case name = "Name"
             case eventBusName = "EventBusName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
         }
     }
 
@@ -200,6 +233,19 @@ public enum EventBridge {
             case managedBy = "ManagedBy"
             case eventBusName = "EventBusName"
             case createdBy = "CreatedBy"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.arn, min: 1, max: 1600, path + ".Arn", &problems)
+            AWSContract.string(self.eventPattern, max: 4096, path + ".EventPattern", &problems)
+            AWSContract.string(self.scheduleExpression, max: 256, path + ".ScheduleExpression", &problems)
+            AWSContract.string(self.state, oneOf: ["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], path + ".State", &problems)
+            AWSContract.string(self.description, max: 512, path + ".Description", &problems)
+            AWSContract.string(self.roleArn, min: 1, max: 1600, path + ".RoleArn", &problems)
+            AWSContract.string(self.managedBy, min: 1, max: 128, path + ".ManagedBy", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 256, pattern: ##"[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+            AWSContract.string(self.createdBy, min: 1, max: 128, path + ".CreatedBy", &problems)
         }
     }
 
@@ -267,6 +313,23 @@ public enum EventBridge {
             case referenceId = "ReferenceId"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.taskDefinitionArn, path + ".TaskDefinitionArn", &problems)
+            AWSContract.string(self.taskDefinitionArn, min: 1, max: 1600, path + ".TaskDefinitionArn", &problems)
+            AWSContract.number(self.taskCount, min: 1, path + ".TaskCount", &problems)
+            AWSContract.string(self.launchType, oneOf: ["EC2", "FARGATE", "EXTERNAL"], path + ".LaunchType", &problems)
+            self.networkConfiguration?.validate(&problems, at: path + ".NetworkConfiguration")
+            AWSContract.count(self.capacityProviderStrategy?.count, max: 6, path + ".CapacityProviderStrategy", &problems)
+            for (index, item) in (self.capacityProviderStrategy ?? []).enumerated() { item.validate(&problems, at: path + ".CapacityProviderStrategy" + "[\(index)]") }
+            AWSContract.count(self.placementConstraints?.count, max: 10, path + ".PlacementConstraints", &problems)
+            for (index, item) in (self.placementConstraints ?? []).enumerated() { item.validate(&problems, at: path + ".PlacementConstraints" + "[\(index)]") }
+            AWSContract.count(self.placementStrategy?.count, max: 5, path + ".PlacementStrategy", &problems)
+            for (index, item) in (self.placementStrategy ?? []).enumerated() { item.validate(&problems, at: path + ".PlacementStrategy" + "[\(index)]") }
+            AWSContract.string(self.propagateTags, oneOf: ["TASK_DEFINITION"], path + ".PropagateTags", &problems)
+            AWSContract.string(self.referenceId, max: 1024, path + ".ReferenceId", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// These are custom parameter to be used when the target is an API Gateway APIs or EventBridge ApiDestinations.
@@ -307,6 +370,12 @@ public enum EventBridge {
             case inputPathsMap = "InputPathsMap"
             case inputTemplate = "InputTemplate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.inputPathsMap?.count, max: 100, path + ".InputPathsMap", &problems)
+            AWSContract.required(self.inputTemplate, path + ".InputTemplate", &problems)
+            AWSContract.string(self.inputTemplate, min: 1, max: 8192, path + ".InputTemplate", &problems)
+        }
     }
 
     /// This object enables you to specify a JSON path to extract from the event and use as the partition key for the Amazon Kinesis data stream, so that you can control the shard to which the event goes.
@@ -320,6 +389,11 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case partitionKeyPath = "PartitionKeyPath"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.partitionKeyPath, path + ".PartitionKeyPath", &problems)
+            AWSContract.string(self.partitionKeyPath, max: 256, path + ".PartitionKeyPath", &problems)
         }
     }
 
@@ -346,6 +420,13 @@ public enum EventBridge {
             case nextToken = "NextToken"
             case limit = "Limit"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.namePrefix, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".NamePrefix", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+            AWSContract.string(self.nextToken, min: 1, max: 2048, path + ".NextToken", &problems)
+            AWSContract.number(self.limit, min: 1, max: 100, path + ".Limit", &problems)
+        }
     }
 
     public struct ListRulesResponse: AWSShape, Equatable {
@@ -362,6 +443,11 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case rules = "Rules"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.rules ?? []).enumerated() { item.validate(&problems, at: path + ".Rules" + "[\(index)]") }
+            AWSContract.string(self.nextToken, min: 1, max: 2048, path + ".NextToken", &problems)
         }
     }
 
@@ -388,6 +474,14 @@ public enum EventBridge {
             case nextToken = "NextToken"
             case limit = "Limit"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.rule, path + ".Rule", &problems)
+            AWSContract.string(self.rule, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Rule", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+            AWSContract.string(self.nextToken, min: 1, max: 2048, path + ".NextToken", &problems)
+            AWSContract.number(self.limit, min: 1, max: 100, path + ".Limit", &problems)
+        }
     }
 
     public struct ListTargetsByRuleResponse: AWSShape, Equatable {
@@ -405,6 +499,12 @@ public enum EventBridge {
             case targets = "Targets"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.targets?.count, min: 1, max: 100, path + ".Targets", &problems)
+            for (index, item) in (self.targets ?? []).enumerated() { item.validate(&problems, at: path + ".Targets" + "[\(index)]") }
+            AWSContract.string(self.nextToken, min: 1, max: 2048, path + ".NextToken", &problems)
+        }
     }
 
     /// This structure specifies the network configuration for an ECS task.
@@ -418,6 +518,10 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case awsvpcConfiguration = "awsvpcConfiguration"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.awsvpcConfiguration?.validate(&problems, at: path + ".awsvpcConfiguration")
         }
     }
 
@@ -437,6 +541,11 @@ public enum EventBridge {
             case type = "type"
             case expression = "expression"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.type, oneOf: ["distinctInstance", "memberOf"], path + ".type", &problems)
+            AWSContract.string(self.expression, max: 2000, path + ".expression", &problems)
+        }
     }
 
     /// The task placement strategy for a task or service.
@@ -455,6 +564,11 @@ public enum EventBridge {
             case type = "type"
             case field = "field"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.type, oneOf: ["random", "spread", "binpack"], path + ".type", &problems)
+            AWSContract.string(self.field, max: 255, path + ".field", &problems)
+        }
     }
 
     public struct PutEventsRequest: AWSShape, Equatable {
@@ -471,6 +585,13 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case entries = "Entries"
             case endpointId = "EndpointId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.entries, path + ".Entries", &problems)
+            AWSContract.count(self.entries?.count, min: 1, max: 10, path + ".Entries", &problems)
+            for (index, item) in (self.entries ?? []).enumerated() { item.validate(&problems, at: path + ".Entries" + "[\(index)]") }
+            AWSContract.string(self.endpointId, min: 1, max: 50, pattern: ##"^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$"##, path + ".EndpointId", &problems)
         }
     }
 
@@ -510,6 +631,11 @@ public enum EventBridge {
             case eventBusName = "EventBusName"
             case traceHeader = "TraceHeader"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+            AWSContract.string(self.traceHeader, min: 1, max: 500, path + ".TraceHeader", &problems)
+        }
     }
 
     public struct PutEventsResponse: AWSShape, Equatable {
@@ -526,6 +652,10 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case failedEntryCount = "FailedEntryCount"
             case entries = "Entries"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.entries ?? []).enumerated() { item.validate(&problems, at: path + ".Entries" + "[\(index)]") }
         }
     }
 
@@ -548,6 +678,10 @@ public enum EventBridge {
             case eventId = "EventId"
             case errorCode = "ErrorCode"
             case errorMessage = "ErrorMessage"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.eventId, max: 64, path + ".EventId", &problems)
         }
     }
 
@@ -590,6 +724,18 @@ public enum EventBridge {
             case tags = "Tags"
             case eventBusName = "EventBusName"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.scheduleExpression, max: 256, path + ".ScheduleExpression", &problems)
+            AWSContract.string(self.eventPattern, max: 4096, path + ".EventPattern", &problems)
+            AWSContract.string(self.state, oneOf: ["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], path + ".State", &problems)
+            AWSContract.string(self.description, max: 512, path + ".Description", &problems)
+            AWSContract.string(self.roleArn, min: 1, max: 1600, path + ".RoleArn", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+        }
     }
 
     public struct PutRuleResponse: AWSShape, Equatable {
@@ -602,6 +748,10 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case ruleArn = "RuleArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.ruleArn, min: 1, max: 1600, path + ".RuleArn", &problems)
         }
     }
 
@@ -624,6 +774,15 @@ public enum EventBridge {
             case eventBusName = "EventBusName"
             case targets = "Targets"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.rule, path + ".Rule", &problems)
+            AWSContract.string(self.rule, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Rule", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+            AWSContract.required(self.targets, path + ".Targets", &problems)
+            AWSContract.count(self.targets?.count, min: 1, max: 100, path + ".Targets", &problems)
+            for (index, item) in (self.targets ?? []).enumerated() { item.validate(&problems, at: path + ".Targets" + "[\(index)]") }
+        }
     }
 
     public struct PutTargetsResponse: AWSShape, Equatable {
@@ -640,6 +799,10 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case failedEntryCount = "FailedEntryCount"
             case failedEntries = "FailedEntries"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.failedEntries ?? []).enumerated() { item.validate(&problems, at: path + ".FailedEntries" + "[\(index)]") }
         }
     }
 
@@ -662,6 +825,10 @@ public enum EventBridge {
             case targetId = "TargetId"
             case errorCode = "ErrorCode"
             case errorMessage = "ErrorMessage"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.targetId, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".TargetId", &problems)
         }
     }
 
@@ -701,6 +868,16 @@ public enum EventBridge {
             case withEvent = "WithEvent"
             case sqls = "Sqls"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.secretManagerArn, min: 1, max: 1600, pattern: ##"(^arn:aws([a-z]|\-)*:secretsmanager:[a-z0-9-.]+:.*)|(\$(\.[\w_-]+(\[(\d+|\*)\])*)*)"##, path + ".SecretManagerArn", &problems)
+            AWSContract.required(self.database, path + ".Database", &problems)
+            AWSContract.string(self.database, min: 1, max: 64, path + ".Database", &problems)
+            AWSContract.string(self.dbUser, min: 1, max: 128, path + ".DbUser", &problems)
+            AWSContract.string(self.sql, min: 1, max: 100000, path + ".Sql", &problems)
+            AWSContract.string(self.statementName, min: 1, max: 500, path + ".StatementName", &problems)
+            AWSContract.count(self.sqls?.count, min: 0, max: 40, path + ".Sqls", &problems)
+        }
     }
 
     /// A RetryPolicy object that includes information about the retry policy settings.
@@ -718,6 +895,11 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case maximumRetryAttempts = "MaximumRetryAttempts"
             case maximumEventAgeInSeconds = "MaximumEventAgeInSeconds"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.maximumRetryAttempts, min: 0, max: 185, path + ".MaximumRetryAttempts", &problems)
+            AWSContract.number(self.maximumEventAgeInSeconds, min: 60, max: 86400, path + ".MaximumEventAgeInSeconds", &problems)
         }
     }
 
@@ -765,6 +947,18 @@ public enum EventBridge {
             case managedBy = "ManagedBy"
             case eventBusName = "EventBusName"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.arn, min: 1, max: 1600, path + ".Arn", &problems)
+            AWSContract.string(self.eventPattern, max: 4096, path + ".EventPattern", &problems)
+            AWSContract.string(self.state, oneOf: ["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"], path + ".State", &problems)
+            AWSContract.string(self.description, max: 512, path + ".Description", &problems)
+            AWSContract.string(self.scheduleExpression, max: 256, path + ".ScheduleExpression", &problems)
+            AWSContract.string(self.roleArn, min: 1, max: 1600, path + ".RoleArn", &problems)
+            AWSContract.string(self.managedBy, min: 1, max: 128, path + ".ManagedBy", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 256, pattern: ##"[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+        }
     }
 
     /// This parameter contains the criteria (either InstanceIds or a tag) used to specify which EC2 instances are to be sent the command.
@@ -778,6 +972,12 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case runCommandTargets = "RunCommandTargets"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.runCommandTargets, path + ".RunCommandTargets", &problems)
+            AWSContract.count(self.runCommandTargets?.count, min: 1, max: 5, path + ".RunCommandTargets", &problems)
+            for (index, item) in (self.runCommandTargets ?? []).enumerated() { item.validate(&problems, at: path + ".RunCommandTargets" + "[\(index)]") }
         }
     }
 
@@ -797,6 +997,13 @@ public enum EventBridge {
             case key = "Key"
             case values = "Values"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, pattern: ##"^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$"##, path + ".Key", &problems)
+            AWSContract.required(self.values, path + ".Values", &problems)
+            AWSContract.count(self.values?.count, min: 1, max: 50, path + ".Values", &problems)
+        }
     }
 
     /// Name/Value pair of a parameter to start execution of a SageMaker AI Model Building Pipeline.
@@ -815,6 +1022,13 @@ public enum EventBridge {
             case name = "Name"
             case value = "Value"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 256, pattern: ##"^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"##, path + ".Name", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, max: 1024, path + ".Value", &problems)
+        }
     }
 
     /// These are custom parameters to use when the target is a SageMaker AI Model Building Pipeline that starts based on EventBridge events.
@@ -829,6 +1043,11 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case pipelineParameterList = "PipelineParameterList"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.pipelineParameterList?.count, min: 0, max: 200, path + ".PipelineParameterList", &problems)
+            for (index, item) in (self.pipelineParameterList ?? []).enumerated() { item.validate(&problems, at: path + ".PipelineParameterList" + "[\(index)]") }
+        }
     }
 
     /// This structure includes the custom parameter to be used when the target is an SQS FIFO queue.
@@ -842,6 +1061,10 @@ public enum EventBridge {
 
         enum CodingKeys: String, CodingKey {
             case messageGroupId = "MessageGroupId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.messageGroupId, max: 100, path + ".MessageGroupId", &problems)
         }
     }
 
@@ -860,6 +1083,13 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, path + ".Value", &problems)
         }
     }
 
@@ -939,6 +1169,28 @@ public enum EventBridge {
             case retryPolicy = "RetryPolicy"
             case appSyncParameters = "AppSyncParameters"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".Id", &problems)
+            AWSContract.string(self.id, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Id", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 1, max: 1600, path + ".Arn", &problems)
+            AWSContract.string(self.roleArn, min: 1, max: 1600, path + ".RoleArn", &problems)
+            AWSContract.string(self.input, max: 8192, path + ".Input", &problems)
+            AWSContract.string(self.inputPath, max: 256, path + ".InputPath", &problems)
+            self.inputTransformer?.validate(&problems, at: path + ".InputTransformer")
+            self.kinesisParameters?.validate(&problems, at: path + ".KinesisParameters")
+            self.runCommandParameters?.validate(&problems, at: path + ".RunCommandParameters")
+            self.ecsParameters?.validate(&problems, at: path + ".EcsParameters")
+            self.batchParameters?.validate(&problems, at: path + ".BatchParameters")
+            self.sqsParameters?.validate(&problems, at: path + ".SqsParameters")
+            self.httpParameters?.validate(&problems, at: path + ".HttpParameters")
+            self.redshiftDataParameters?.validate(&problems, at: path + ".RedshiftDataParameters")
+            self.sageMakerPipelineParameters?.validate(&problems, at: path + ".SageMakerPipelineParameters")
+            self.deadLetterConfig?.validate(&problems, at: path + ".DeadLetterConfig")
+            self.retryPolicy?.validate(&problems, at: path + ".RetryPolicy")
+            self.appSyncParameters?.validate(&problems, at: path + ".AppSyncParameters")
+        }
     }
 
     public struct TestEventPatternRequest: AWSShape, Equatable {
@@ -955,6 +1207,12 @@ public enum EventBridge {
         enum CodingKeys: String, CodingKey {
             case eventPattern = "EventPattern"
             case event = "Event"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.eventPattern, path + ".EventPattern", &problems)
+            AWSContract.string(self.eventPattern, max: 4096, path + ".EventPattern", &problems)
+            AWSContract.required(self.event, path + ".Event", &problems)
         }
     }
 

@@ -23,6 +23,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case status = "status"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+        }
     }
 
     /// Contains information about the condition.
@@ -89,6 +94,11 @@ public enum GuardDuty {
             case matches = "matches"
             case notMatches = "notMatches"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.matches?.count, min: 0, max: 5, path + ".Matches", &problems)
+            AWSContract.count(self.notMatches?.count, min: 0, max: 5, path + ".NotMatches", &problems)
+        }
     }
 
     public struct CreateDetectorRequest: AWSShape, Equatable {
@@ -122,6 +132,15 @@ public enum GuardDuty {
             case tags = "tags"
             case features = "features"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enable, path + ".Enable", &problems)
+            AWSContract.string(self.clientToken, min: 0, max: 64, path + ".ClientToken", &problems)
+            AWSContract.string(self.findingPublishingFrequency, oneOf: ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"], path + ".FindingPublishingFrequency", &problems)
+            self.dataSources?.validate(&problems, at: path + ".DataSources")
+            AWSContract.count(self.tags?.count, min: 1, max: 200, path + ".Tags", &problems)
+            for (index, item) in (self.features ?? []).enumerated() { item.validate(&problems, at: path + ".Features" + "[\(index)]") }
+        }
     }
 
     public struct CreateDetectorResponse: AWSShape, Equatable {
@@ -138,6 +157,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case detectorId = "detectorId"
             case unprocessedDataSources = "unprocessedDataSources"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            self.unprocessedDataSources?.validate(&problems, at: path + ".UnprocessedDataSources")
         }
     }
 
@@ -186,6 +210,20 @@ public enum GuardDuty {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 3, max: 64, path + ".Name", &problems)
+            AWSContract.string(self.description, min: 0, max: 512, path + ".Description", &problems)
+            AWSContract.string(self.action, min: 1, max: 300, oneOf: ["NOOP", "ARCHIVE"], path + ".Action", &problems)
+            AWSContract.number(self.rank, min: 1, max: 100, path + ".Rank", &problems)
+            AWSContract.required(self.findingCriteria, path + ".FindingCriteria", &problems)
+            self.findingCriteria?.validate(&problems, at: path + ".FindingCriteria")
+            AWSContract.string(self.clientToken, min: 0, max: 64, path + ".ClientToken", &problems)
+            AWSContract.count(self.tags?.count, min: 1, max: 200, path + ".Tags", &problems)
+        }
     }
 
     public struct CreateFilterResponse: AWSShape, Equatable {
@@ -198,6 +236,11 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case name = "name"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 3, max: 64, path + ".Name", &problems)
         }
     }
 
@@ -212,6 +255,11 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case status = "status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
         }
     }
 
@@ -234,6 +282,12 @@ public enum GuardDuty {
             case s3Logs = "s3Logs"
             case kubernetes = "kubernetes"
             case malwareProtection = "malwareProtection"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.s3Logs?.validate(&problems, at: path + ".S3Logs")
+            self.kubernetes?.validate(&problems, at: path + ".Kubernetes")
+            self.malwareProtection?.validate(&problems, at: path + ".MalwareProtection")
         }
     }
 
@@ -269,6 +323,19 @@ public enum GuardDuty {
             case kubernetes = "kubernetes"
             case malwareProtection = "malwareProtection"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.cloudTrail, path + ".CloudTrail", &problems)
+            self.cloudTrail?.validate(&problems, at: path + ".CloudTrail")
+            AWSContract.required(self.dnsLogs, path + ".DNSLogs", &problems)
+            self.dnsLogs?.validate(&problems, at: path + ".DNSLogs")
+            AWSContract.required(self.flowLogs, path + ".FlowLogs", &problems)
+            self.flowLogs?.validate(&problems, at: path + ".FlowLogs")
+            AWSContract.required(self.s3Logs, path + ".S3Logs", &problems)
+            self.s3Logs?.validate(&problems, at: path + ".S3Logs")
+            self.kubernetes?.validate(&problems, at: path + ".Kubernetes")
+            self.malwareProtection?.validate(&problems, at: path + ".MalwareProtection")
+        }
     }
 
     /// Information about the additional configuration for a feature in your GuardDuty account.
@@ -286,6 +353,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case name = "name"
             case status = "status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, oneOf: ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"], path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
         }
     }
 
@@ -309,6 +381,11 @@ public enum GuardDuty {
             case status = "status"
             case updatedAt = "updatedAt"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, oneOf: ["EKS_ADDON_MANAGEMENT", "ECS_FARGATE_AGENT_MANAGEMENT", "EC2_AGENT_MANAGEMENT"], path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+        }
     }
 
     /// Contains information about a GuardDuty feature.
@@ -330,6 +407,12 @@ public enum GuardDuty {
             case name = "name"
             case status = "status"
             case additionalConfiguration = "additionalConfiguration"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, oneOf: ["S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING"], path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+            for (index, item) in (self.additionalConfiguration ?? []).enumerated() { item.validate(&problems, at: path + ".AdditionalConfiguration" + "[\(index)]") }
         }
     }
 
@@ -357,6 +440,12 @@ public enum GuardDuty {
             case updatedAt = "updatedAt"
             case additionalConfiguration = "additionalConfiguration"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.name, oneOf: ["FLOW_LOGS", "CLOUD_TRAIL", "DNS_LOGS", "S3_DATA_EVENTS", "EKS_AUDIT_LOGS", "EBS_MALWARE_PROTECTION", "RDS_LOGIN_EVENTS", "LAMBDA_NETWORK_LOGS", "EKS_RUNTIME_MONITORING", "RUNTIME_MONITORING"], path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+            for (index, item) in (self.additionalConfiguration ?? []).enumerated() { item.validate(&problems, at: path + ".AdditionalConfiguration" + "[\(index)]") }
+        }
     }
 
     /// Describes the configuration of scanning EBS volumes as a data source.
@@ -374,6 +463,10 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case status = "status"
             case reason = "reason"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
         }
     }
 
@@ -403,6 +496,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case status = "status"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+        }
     }
 
     public struct GetDetectorRequest: AWSShape, Equatable {
@@ -420,6 +518,11 @@ public enum GuardDuty {
         }
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
         }
     }
 
@@ -462,6 +565,16 @@ public enum GuardDuty {
             case tags = "tags"
             case features = "features"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.findingPublishingFrequency, oneOf: ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"], path + ".FindingPublishingFrequency", &problems)
+            AWSContract.required(self.serviceRole, path + ".ServiceRole", &problems)
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+            self.dataSources?.validate(&problems, at: path + ".DataSources")
+            AWSContract.count(self.tags?.count, min: 1, max: 200, path + ".Tags", &problems)
+            for (index, item) in (self.features ?? []).enumerated() { item.validate(&problems, at: path + ".Features" + "[\(index)]") }
+        }
     }
 
     public struct GetFilterRequest: AWSShape, Equatable {
@@ -483,6 +596,12 @@ public enum GuardDuty {
         }
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.required(self.filterName, path + ".FilterName", &problems)
         }
     }
 
@@ -517,6 +636,18 @@ public enum GuardDuty {
             case findingCriteria = "findingCriteria"
             case tags = "tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 3, max: 64, path + ".Name", &problems)
+            AWSContract.string(self.description, min: 0, max: 512, path + ".Description", &problems)
+            AWSContract.required(self.action, path + ".Action", &problems)
+            AWSContract.string(self.action, min: 1, max: 300, oneOf: ["NOOP", "ARCHIVE"], path + ".Action", &problems)
+            AWSContract.number(self.rank, min: 1, max: 100, path + ".Rank", &problems)
+            AWSContract.required(self.findingCriteria, path + ".FindingCriteria", &problems)
+            self.findingCriteria?.validate(&problems, at: path + ".FindingCriteria")
+            AWSContract.count(self.tags?.count, min: 1, max: 200, path + ".Tags", &problems)
+        }
     }
 
     /// Describes whether Kubernetes audit logs are enabled as a data source.
@@ -530,6 +661,10 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case enable = "enable"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enable, path + ".Enable", &problems)
         }
     }
 
@@ -545,6 +680,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case status = "status"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
+        }
     }
 
     /// Describes whether any Kubernetes data sources are enabled.
@@ -559,6 +699,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case auditLogs = "auditLogs"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.auditLogs, path + ".AuditLogs", &problems)
+            self.auditLogs?.validate(&problems, at: path + ".AuditLogs")
+        }
     }
 
     /// Describes whether any Kubernetes logs will be enabled as a data source.
@@ -572,6 +717,11 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case auditLogs = "auditLogs"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.auditLogs, path + ".AuditLogs", &problems)
+            self.auditLogs?.validate(&problems, at: path + ".AuditLogs")
         }
     }
 
@@ -595,6 +745,10 @@ public enum GuardDuty {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListDetectorsResponse: AWSShape, Equatable {
@@ -611,6 +765,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case detectorIds = "detectorIds"
             case nextToken = "nextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorIds, path + ".DetectorIds", &problems)
+            AWSContract.count(self.detectorIds?.count, min: 0, max: 50, path + ".DetectorIds", &problems)
         }
     }
 
@@ -638,6 +797,12 @@ public enum GuardDuty {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListFiltersResponse: AWSShape, Equatable {
@@ -654,6 +819,11 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case filterNames = "filterNames"
             case nextToken = "nextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.filterNames, path + ".FilterNames", &problems)
+            AWSContract.count(self.filterNames?.count, min: 0, max: 50, path + ".FilterNames", &problems)
         }
     }
 
@@ -685,6 +855,12 @@ public enum GuardDuty {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListMembersResponse: AWSShape, Equatable {
@@ -702,6 +878,11 @@ public enum GuardDuty {
             case members = "members"
             case nextToken = "nextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.members?.count, min: 0, max: 50, path + ".Members", &problems)
+            for (index, item) in (self.members ?? []).enumerated() { item.validate(&problems, at: path + ".Members" + "[\(index)]") }
+        }
     }
 
     /// Describes whether Malware Protection will be enabled as a data source.
@@ -715,6 +896,10 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case scanEc2InstanceWithFindings = "scanEc2InstanceWithFindings"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.scanEc2InstanceWithFindings?.validate(&problems, at: path + ".ScanEc2InstanceWithFindings")
         }
     }
 
@@ -733,6 +918,10 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case scanEc2InstanceWithFindings = "scanEc2InstanceWithFindings"
             case serviceRole = "serviceRole"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.scanEc2InstanceWithFindings?.validate(&problems, at: path + ".ScanEc2InstanceWithFindings")
         }
     }
 
@@ -776,6 +965,17 @@ public enum GuardDuty {
             case updatedAt = "updatedAt"
             case administratorId = "administratorId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountId, path + ".AccountId", &problems)
+            AWSContract.string(self.accountId, min: 12, max: 12, path + ".AccountId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.required(self.masterId, path + ".MasterId", &problems)
+            AWSContract.required(self.email, path + ".Email", &problems)
+            AWSContract.string(self.email, min: 1, max: 64, path + ".Email", &problems)
+            AWSContract.required(self.relationshipStatus, path + ".RelationshipStatus", &problems)
+            AWSContract.required(self.updatedAt, path + ".UpdatedAt", &problems)
+        }
     }
 
     /// Describes whether S3 data event logs will be enabled as a data source.
@@ -790,6 +990,10 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case enable = "enable"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.enable, path + ".Enable", &problems)
+        }
     }
 
     /// Describes whether S3 data event logs will be enabled as a data source.
@@ -803,6 +1007,11 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case status = "status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, min: 1, max: 300, oneOf: ["ENABLED", "DISABLED"], path + ".Status", &problems)
         }
     }
 
@@ -832,6 +1041,10 @@ public enum GuardDuty {
         enum CodingKeys: String, CodingKey {
             case ebsVolumes = "ebsVolumes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.ebsVolumes?.validate(&problems, at: path + ".EbsVolumes")
+        }
     }
 
     /// Specifies the names of the data sources that couldn't be enabled.
@@ -844,6 +1057,10 @@ public enum GuardDuty {
 
         enum CodingKeys: String, CodingKey {
             case malwareProtection = "malwareProtection"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.malwareProtection?.validate(&problems, at: path + ".MalwareProtection")
         }
     }
 

@@ -39,6 +39,16 @@ public enum IAM {
             case secretAccessKey = "SecretAccessKey"
             case createDate = "CreateDate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.accessKeyId, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".AccessKeyId", &problems)
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, oneOf: ["Active", "Inactive", "Expired"], path + ".Status", &problems)
+            AWSContract.required(self.secretAccessKey, path + ".SecretAccessKey", &problems)
+        }
     }
 
     /// Contains information about the last time an Amazon Web Services access key was used since IAM began tracking this information on April 22, 2015.
@@ -60,6 +70,11 @@ public enum IAM {
             case lastUsedDate = "LastUsedDate"
             case serviceName = "ServiceName"
             case region = "Region"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.serviceName, path + ".ServiceName", &problems)
+            AWSContract.required(self.region, path + ".Region", &problems)
         }
     }
 
@@ -87,6 +102,12 @@ public enum IAM {
             case status = "Status"
             case createDate = "CreateDate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.status, oneOf: ["Active", "Inactive", "Expired"], path + ".Status", &problems)
+        }
     }
 
     public struct AttachRolePolicyRequest: AWSShape, Equatable {
@@ -104,6 +125,13 @@ public enum IAM {
             case roleName = "RoleName"
             case policyArn = "PolicyArn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyArn, path + ".PolicyArn", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
+        }
     }
 
     public struct AttachUserPolicyRequest: AWSShape, Equatable {
@@ -120,6 +148,13 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case policyArn = "PolicyArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyArn, path + ".PolicyArn", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
         }
     }
 
@@ -139,6 +174,11 @@ public enum IAM {
             case permissionsBoundaryType = "PermissionsBoundaryType"
             case permissionsBoundaryArn = "PermissionsBoundaryArn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.permissionsBoundaryType, oneOf: ["PermissionsBoundaryPolicy"], path + ".PermissionsBoundaryType", &problems)
+            AWSContract.string(self.permissionsBoundaryArn, min: 20, max: 2048, path + ".PermissionsBoundaryArn", &problems)
+        }
     }
 
     /// Contains information about an attached policy.
@@ -156,6 +196,11 @@ public enum IAM {
             case policyName = "PolicyName"
             case policyArn = "PolicyArn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
+        }
     }
 
     public struct CreateAccessKeyRequest: AWSShape, Equatable {
@@ -168,6 +213,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
         }
     }
 
@@ -183,6 +232,11 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case accessKey = "AccessKey"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accessKey, path + ".AccessKey", &problems)
+            self.accessKey?.validate(&problems, at: path + ".AccessKey")
+        }
     }
 
     public struct CreateAccountAliasRequest: AWSShape, Equatable {
@@ -195,6 +249,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case accountAlias = "AccountAlias"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountAlias, path + ".AccountAlias", &problems)
+            AWSContract.string(self.accountAlias, min: 3, max: 63, pattern: ##"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"##, path + ".AccountAlias", &problems)
         }
     }
 
@@ -217,6 +276,11 @@ public enum IAM {
             case password = "Password"
             case passwordResetRequired = "PasswordResetRequired"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.password, min: 1, max: 128, pattern: ##"[\u0009\u000A\u000D\u0020-\u00FF]+"##, path + ".Password", &problems)
+        }
     }
 
     /// Contains the response to a successful CreateLoginProfile request.
@@ -230,6 +294,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case loginProfile = "LoginProfile"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.loginProfile, path + ".LoginProfile", &problems)
+            self.loginProfile?.validate(&problems, at: path + ".LoginProfile")
         }
     }
 
@@ -260,6 +329,16 @@ public enum IAM {
             case description = "Description"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".Path", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
+            AWSContract.string(self.description, max: 1000, path + ".Description", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful CreatePolicy request.
@@ -273,6 +352,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case policy = "Policy"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.policy?.validate(&problems, at: path + ".Policy")
         }
     }
 
@@ -311,6 +394,18 @@ public enum IAM {
             case permissionsBoundary = "PermissionsBoundary"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.assumeRolePolicyDocument, path + ".AssumeRolePolicyDocument", &problems)
+            AWSContract.string(self.description, max: 1000, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"##, path + ".Description", &problems)
+            AWSContract.number(self.maxSessionDuration, min: 3600, max: 43200, path + ".MaxSessionDuration", &problems)
+            AWSContract.string(self.permissionsBoundary, min: 20, max: 2048, path + ".PermissionsBoundary", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful CreateRole request.
@@ -324,6 +419,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case role = "Role"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.role, path + ".Role", &problems)
+            self.role?.validate(&problems, at: path + ".Role")
         }
     }
 
@@ -350,6 +450,15 @@ public enum IAM {
             case permissionsBoundary = "PermissionsBoundary"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.permissionsBoundary, min: 20, max: 2048, path + ".PermissionsBoundary", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful CreateUser request.
@@ -363,6 +472,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case user = "User"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.user?.validate(&problems, at: path + ".User")
         }
     }
 
@@ -385,6 +498,14 @@ public enum IAM {
             case virtualMFADeviceName = "VirtualMFADeviceName"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.virtualMFADeviceName, path + ".VirtualMFADeviceName", &problems)
+            AWSContract.string(self.virtualMFADeviceName, min: 1, pattern: ##"[\w+=,.@-]+"##, path + ".VirtualMFADeviceName", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful CreateVirtualMFADevice request.
@@ -398,6 +519,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case virtualMFADevice = "VirtualMFADevice"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.virtualMFADevice, path + ".VirtualMFADevice", &problems)
+            self.virtualMFADevice?.validate(&problems, at: path + ".VirtualMFADevice")
         }
     }
 
@@ -416,6 +542,12 @@ public enum IAM {
             case userName = "UserName"
             case serialNumber = "SerialNumber"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
+        }
     }
 
     public struct DeleteAccessKeyRequest: AWSShape, Equatable {
@@ -433,6 +565,12 @@ public enum IAM {
             case userName = "UserName"
             case accessKeyId = "AccessKeyId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.accessKeyId, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".AccessKeyId", &problems)
+        }
     }
 
     public struct DeleteLoginProfileRequest: AWSShape, Equatable {
@@ -445,6 +583,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
         }
     }
 
@@ -463,6 +605,12 @@ public enum IAM {
             case userName = "UserName"
             case certificateId = "CertificateId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.certificateId, path + ".CertificateId", &problems)
+            AWSContract.string(self.certificateId, min: 24, max: 128, pattern: ##"[\w]+"##, path + ".CertificateId", &problems)
+        }
     }
 
     public struct DeleteVirtualMFADeviceRequest: AWSShape, Equatable {
@@ -475,6 +623,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case serialNumber = "SerialNumber"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
         }
     }
 
@@ -501,6 +654,17 @@ public enum IAM {
             case authenticationCode1 = "AuthenticationCode1"
             case authenticationCode2 = "AuthenticationCode2"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
+            AWSContract.required(self.authenticationCode1, path + ".AuthenticationCode1", &problems)
+            AWSContract.string(self.authenticationCode1, min: 6, max: 6, pattern: ##"[\d]+"##, path + ".AuthenticationCode1", &problems)
+            AWSContract.required(self.authenticationCode2, path + ".AuthenticationCode2", &problems)
+            AWSContract.string(self.authenticationCode2, min: 6, max: 6, pattern: ##"[\d]+"##, path + ".AuthenticationCode2", &problems)
+        }
     }
 
     public struct EnableOrganizationsRootCredentialsManagementRequest: AWSShape, Equatable {
@@ -525,6 +689,10 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case organizationId = "OrganizationId"
             case enabledFeatures = "EnabledFeatures"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.organizationId, max: 34, pattern: ##"^o-[a-z0-9]{10,32}$"##, path + ".OrganizationId", &problems)
         }
     }
 
@@ -551,6 +719,10 @@ public enum IAM {
             case organizationId = "OrganizationId"
             case enabledFeatures = "EnabledFeatures"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.organizationId, max: 34, pattern: ##"^o-[a-z0-9]{10,32}$"##, path + ".OrganizationId", &problems)
+        }
     }
 
     /// Contains the response to a successful GenerateCredentialReport request.
@@ -569,6 +741,10 @@ public enum IAM {
             case state = "State"
             case description = "Description"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.state, oneOf: ["STARTED", "INPROGRESS", "COMPLETE"], path + ".State", &problems)
+        }
     }
 
     public struct GetAccessKeyLastUsedRequest: AWSShape, Equatable {
@@ -581,6 +757,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case accessKeyId = "AccessKeyId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accessKeyId, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".AccessKeyId", &problems)
         }
     }
 
@@ -599,6 +780,11 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
             case accessKeyLastUsed = "AccessKeyLastUsed"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            self.accessKeyLastUsed?.validate(&problems, at: path + ".AccessKeyLastUsed")
         }
     }
 
@@ -620,6 +806,11 @@ public enum IAM {
             case filter = "Filter"
             case maxItems = "MaxItems"
             case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
         }
     }
 
@@ -655,6 +846,13 @@ public enum IAM {
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.userDetailList ?? []).enumerated() { item.validate(&problems, at: path + ".UserDetailList" + "[\(index)]") }
+            for (index, item) in (self.groupDetailList ?? []).enumerated() { item.validate(&problems, at: path + ".GroupDetailList" + "[\(index)]") }
+            for (index, item) in (self.roleDetailList ?? []).enumerated() { item.validate(&problems, at: path + ".RoleDetailList" + "[\(index)]") }
+            for (index, item) in (self.policies ?? []).enumerated() { item.validate(&problems, at: path + ".Policies" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful GetAccountPasswordPolicy request.
@@ -668,6 +866,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case passwordPolicy = "PasswordPolicy"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.passwordPolicy, path + ".PasswordPolicy", &problems)
+            self.passwordPolicy?.validate(&problems, at: path + ".PasswordPolicy")
         }
     }
 
@@ -705,6 +908,10 @@ public enum IAM {
             case reportFormat = "ReportFormat"
             case generatedTime = "GeneratedTime"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.reportFormat, oneOf: ["text/csv"], path + ".ReportFormat", &problems)
+        }
     }
 
     public struct GetLoginProfileRequest: AWSShape, Equatable {
@@ -717,6 +924,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
         }
     }
 
@@ -732,6 +943,11 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case loginProfile = "LoginProfile"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.loginProfile, path + ".LoginProfile", &problems)
+            self.loginProfile?.validate(&problems, at: path + ".LoginProfile")
+        }
     }
 
     public struct GetRoleRequest: AWSShape, Equatable {
@@ -744,6 +960,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case roleName = "RoleName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
         }
     }
 
@@ -759,6 +980,11 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case role = "Role"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.role, path + ".Role", &problems)
+            self.role?.validate(&problems, at: path + ".Role")
+        }
     }
 
     public struct GetUserRequest: AWSShape, Equatable {
@@ -771,6 +997,10 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
         }
     }
 
@@ -785,6 +1015,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case user = "User"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.user, path + ".User", &problems)
+            self.user?.validate(&problems, at: path + ".User")
         }
     }
 
@@ -822,6 +1057,15 @@ public enum IAM {
             case createDate = "CreateDate"
             case groupPolicyList = "GroupPolicyList"
             case attachedManagedPolicies = "AttachedManagedPolicies"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.string(self.groupId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".GroupId", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            for (index, item) in (self.groupPolicyList ?? []).enumerated() { item.validate(&problems, at: path + ".GroupPolicyList" + "[\(index)]") }
+            for (index, item) in (self.attachedManagedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedManagedPolicies" + "[\(index)]") }
         }
     }
 
@@ -861,6 +1105,22 @@ public enum IAM {
             case roles = "Roles"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.path, path + ".Path", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.instanceProfileName, path + ".InstanceProfileName", &problems)
+            AWSContract.string(self.instanceProfileName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".InstanceProfileName", &problems)
+            AWSContract.required(self.instanceProfileId, path + ".InstanceProfileId", &problems)
+            AWSContract.string(self.instanceProfileId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".InstanceProfileId", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.required(self.createDate, path + ".CreateDate", &problems)
+            AWSContract.required(self.roles, path + ".Roles", &problems)
+            for (index, item) in (self.roles ?? []).enumerated() { item.validate(&problems, at: path + ".Roles" + "[\(index)]") }
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     public struct ListAccessKeysRequest: AWSShape, Equatable {
@@ -881,6 +1141,12 @@ public enum IAM {
             case userName = "UserName"
             case marker = "Marker"
             case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
         }
     }
 
@@ -904,6 +1170,11 @@ public enum IAM {
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accessKeyMetadata, path + ".AccessKeyMetadata", &problems)
+            for (index, item) in (self.accessKeyMetadata ?? []).enumerated() { item.validate(&problems, at: path + ".AccessKeyMetadata" + "[\(index)]") }
+        }
     }
 
     public struct ListAccountAliasesRequest: AWSShape, Equatable {
@@ -920,6 +1191,11 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case marker = "Marker"
             case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
         }
     }
 
@@ -943,6 +1219,10 @@ public enum IAM {
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountAliases, path + ".AccountAliases", &problems)
+        }
     }
 
     public struct ListMFADevicesRequest: AWSShape, Equatable {
@@ -963,6 +1243,12 @@ public enum IAM {
             case userName = "UserName"
             case marker = "Marker"
             case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
         }
     }
 
@@ -985,6 +1271,11 @@ public enum IAM {
             case mfaDevices = "MFADevices"
             case isTruncated = "IsTruncated"
             case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.mfaDevices, path + ".MFADevices", &problems)
+            for (index, item) in (self.mfaDevices ?? []).enumerated() { item.validate(&problems, at: path + ".MFADevices" + "[\(index)]") }
         }
     }
 
@@ -1011,6 +1302,10 @@ public enum IAM {
             case organizationId = "OrganizationId"
             case enabledFeatures = "EnabledFeatures"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.organizationId, max: 34, pattern: ##"^o-[a-z0-9]{10,32}$"##, path + ".OrganizationId", &problems)
+        }
     }
 
     public struct ListSigningCertificatesRequest: AWSShape, Equatable {
@@ -1031,6 +1326,12 @@ public enum IAM {
             case userName = "UserName"
             case marker = "Marker"
             case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
         }
     }
 
@@ -1054,6 +1355,11 @@ public enum IAM {
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.certificates, path + ".Certificates", &problems)
+            for (index, item) in (self.certificates ?? []).enumerated() { item.validate(&problems, at: path + ".Certificates" + "[\(index)]") }
+        }
     }
 
     public struct ListVirtualMFADevicesRequest: AWSShape, Equatable {
@@ -1074,6 +1380,12 @@ public enum IAM {
             case assignmentStatus = "AssignmentStatus"
             case marker = "Marker"
             case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.assignmentStatus, oneOf: ["Assigned", "Unassigned", "Any"], path + ".AssignmentStatus", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
         }
     }
 
@@ -1097,6 +1409,11 @@ public enum IAM {
             case isTruncated = "IsTruncated"
             case marker = "Marker"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.virtualMFADevices, path + ".VirtualMFADevices", &problems)
+            for (index, item) in (self.virtualMFADevices ?? []).enumerated() { item.validate(&problems, at: path + ".VirtualMFADevices" + "[\(index)]") }
+        }
     }
 
     /// Contains the user name and password create date for a user.
@@ -1119,6 +1436,12 @@ public enum IAM {
             case createDate = "CreateDate"
             case passwordResetRequired = "PasswordResetRequired"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.createDate, path + ".CreateDate", &problems)
+        }
     }
 
     /// Contains information about an MFA device.
@@ -1140,6 +1463,14 @@ public enum IAM {
             case userName = "UserName"
             case serialNumber = "SerialNumber"
             case enableDate = "EnableDate"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
+            AWSContract.required(self.enableDate, path + ".EnableDate", &problems)
         }
     }
 
@@ -1198,6 +1529,16 @@ public enum IAM {
             case updateDate = "UpdateDate"
             case policyVersionList = "PolicyVersionList"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".PolicyId", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".Path", &problems)
+            AWSContract.string(self.defaultVersionId, pattern: ##"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"##, path + ".DefaultVersionId", &problems)
+            AWSContract.string(self.description, max: 1000, path + ".Description", &problems)
+            for (index, item) in (self.policyVersionList ?? []).enumerated() { item.validate(&problems, at: path + ".PolicyVersionList" + "[\(index)]") }
+        }
     }
 
     /// Contains information about the account password policy.
@@ -1247,6 +1588,12 @@ public enum IAM {
             case maxPasswordAge = "MaxPasswordAge"
             case passwordReusePrevention = "PasswordReusePrevention"
             case hardExpiry = "HardExpiry"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.minimumPasswordLength, min: 6, max: 128, path + ".MinimumPasswordLength", &problems)
+            AWSContract.number(self.maxPasswordAge, min: 1, max: 1095, path + ".MaxPasswordAge", &problems)
+            AWSContract.number(self.passwordReusePrevention, min: 1, max: 24, path + ".PasswordReusePrevention", &problems)
         }
     }
 
@@ -1305,6 +1652,17 @@ public enum IAM {
             case updateDate = "UpdateDate"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".PolicyId", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".Path", &problems)
+            AWSContract.string(self.defaultVersionId, pattern: ##"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"##, path + ".DefaultVersionId", &problems)
+            AWSContract.string(self.description, max: 1000, path + ".Description", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains information about an IAM policy, including the policy document.
@@ -1322,6 +1680,10 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case policyName = "PolicyName"
             case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
         }
     }
 
@@ -1349,6 +1711,10 @@ public enum IAM {
             case isDefaultVersion = "IsDefaultVersion"
             case createDate = "CreateDate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.versionId, pattern: ##"v[1-9][0-9]*(\.[A-Za-z0-9-]*)?"##, path + ".VersionId", &problems)
+        }
     }
 
     public struct PutRolePolicyRequest: AWSShape, Equatable {
@@ -1370,6 +1736,14 @@ public enum IAM {
             case policyName = "PolicyName"
             case policyDocument = "PolicyDocument"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
+        }
     }
 
     public struct PutUserPolicyRequest: AWSShape, Equatable {
@@ -1390,6 +1764,14 @@ public enum IAM {
             case userName = "UserName"
             case policyName = "PolicyName"
             case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
         }
     }
 
@@ -1444,6 +1826,24 @@ public enum IAM {
             case permissionsBoundary = "PermissionsBoundary"
             case tags = "Tags"
             case roleLastUsed = "RoleLastUsed"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.path, path + ".Path", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.roleId, path + ".RoleId", &problems)
+            AWSContract.string(self.roleId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".RoleId", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.required(self.createDate, path + ".CreateDate", &problems)
+            AWSContract.string(self.description, max: 1000, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*"##, path + ".Description", &problems)
+            AWSContract.number(self.maxSessionDuration, min: 3600, max: 43200, path + ".MaxSessionDuration", &problems)
+            self.permissionsBoundary?.validate(&problems, at: path + ".PermissionsBoundary")
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+            self.roleLastUsed?.validate(&problems, at: path + ".RoleLastUsed")
         }
     }
 
@@ -1502,6 +1902,20 @@ public enum IAM {
             case tags = "Tags"
             case roleLastUsed = "RoleLastUsed"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.string(self.roleId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".RoleId", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            for (index, item) in (self.instanceProfileList ?? []).enumerated() { item.validate(&problems, at: path + ".InstanceProfileList" + "[\(index)]") }
+            for (index, item) in (self.rolePolicyList ?? []).enumerated() { item.validate(&problems, at: path + ".RolePolicyList" + "[\(index)]") }
+            for (index, item) in (self.attachedManagedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedManagedPolicies" + "[\(index)]") }
+            self.permissionsBoundary?.validate(&problems, at: path + ".PermissionsBoundary")
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+            self.roleLastUsed?.validate(&problems, at: path + ".RoleLastUsed")
+        }
     }
 
     /// Contains information about the last time that an IAM role was used.
@@ -1550,6 +1964,17 @@ public enum IAM {
             case status = "Status"
             case uploadDate = "UploadDate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.certificateId, path + ".CertificateId", &problems)
+            AWSContract.string(self.certificateId, min: 24, max: 128, pattern: ##"[\w]+"##, path + ".CertificateId", &problems)
+            AWSContract.required(self.certificateBody, path + ".CertificateBody", &problems)
+            AWSContract.string(self.certificateBody, min: 1, max: 16384, pattern: ##"[\u0009\u000A\u000D\u0020-\u00FF]+"##, path + ".CertificateBody", &problems)
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, oneOf: ["Active", "Inactive", "Expired"], path + ".Status", &problems)
+        }
     }
 
     /// A structure that represents user-provided metadata that can be associated with an IAM resource.
@@ -1567,6 +1992,13 @@ public enum IAM {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, pattern: ##"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"##, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, pattern: ##"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"##, path + ".Value", &problems)
         }
     }
 
@@ -1588,6 +2020,14 @@ public enum IAM {
             case userName = "UserName"
             case accessKeyId = "AccessKeyId"
             case status = "Status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.accessKeyId, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".AccessKeyId", &problems)
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, oneOf: ["Active", "Inactive", "Expired"], path + ".Status", &problems)
         }
     }
 
@@ -1634,6 +2074,12 @@ public enum IAM {
             case passwordReusePrevention = "PasswordReusePrevention"
             case hardExpiry = "HardExpiry"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.minimumPasswordLength, min: 6, max: 128, path + ".MinimumPasswordLength", &problems)
+            AWSContract.number(self.maxPasswordAge, min: 1, max: 1095, path + ".MaxPasswordAge", &problems)
+            AWSContract.number(self.passwordReusePrevention, min: 1, max: 24, path + ".PasswordReusePrevention", &problems)
+        }
     }
 
     public struct UploadSigningCertificateRequest: AWSShape, Equatable {
@@ -1651,6 +2097,12 @@ public enum IAM {
             case userName = "UserName"
             case certificateBody = "CertificateBody"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.certificateBody, path + ".CertificateBody", &problems)
+            AWSContract.string(self.certificateBody, min: 1, max: 16384, pattern: ##"[\u0009\u000A\u000D\u0020-\u00FF]+"##, path + ".CertificateBody", &problems)
+        }
     }
 
     /// Contains the response to a successful UploadSigningCertificate request.
@@ -1664,6 +2116,11 @@ public enum IAM {
 
         enum CodingKeys: String, CodingKey {
             case certificate = "Certificate"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.certificate, path + ".Certificate", &problems)
+            self.certificate?.validate(&problems, at: path + ".Certificate")
         }
     }
 
@@ -1706,6 +2163,21 @@ public enum IAM {
             case passwordLastUsed = "PasswordLastUsed"
             case permissionsBoundary = "PermissionsBoundary"
             case tags = "Tags"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.path, path + ".Path", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.userId, path + ".UserId", &problems)
+            AWSContract.string(self.userId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".UserId", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.required(self.createDate, path + ".CreateDate", &problems)
+            self.permissionsBoundary?.validate(&problems, at: path + ".PermissionsBoundary")
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
         }
     }
 
@@ -1756,6 +2228,18 @@ public enum IAM {
             case permissionsBoundary = "PermissionsBoundary"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.userId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".UserId", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            for (index, item) in (self.userPolicyList ?? []).enumerated() { item.validate(&problems, at: path + ".UserPolicyList" + "[\(index)]") }
+            for (index, item) in (self.attachedManagedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedManagedPolicies" + "[\(index)]") }
+            self.permissionsBoundary?.validate(&problems, at: path + ".PermissionsBoundary")
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Contains information about a virtual MFA device.
@@ -1789,6 +2273,14 @@ public enum IAM {
             case user = "User"
             case enableDate = "EnableDate"
             case tags = "Tags"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
+            self.user?.validate(&problems, at: path + ".User")
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
         }
     }
 

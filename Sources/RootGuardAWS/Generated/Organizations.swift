@@ -55,6 +55,16 @@ public enum Organizations {
             case joinedMethod = "JoinedMethod"
             case joinedTimestamp = "JoinedTimestamp"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 12, pattern: ##"^\d{12}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::\d{12}:account\/o-[a-z0-9]{10,32}\/\d{12}"##, path + ".Arn", &problems)
+            AWSContract.string(self.email, min: 6, max: 64, pattern: ##"[^\s@]+@[^\s@]+\.[^\s@]+"##, path + ".Email", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"], path + ".Status", &problems)
+            AWSContract.string(self.state, oneOf: ["PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"], path + ".State", &problems)
+            AWSContract.string(self.joinedMethod, oneOf: ["INVITED", "CREATED"], path + ".JoinedMethod", &problems)
+        }
     }
 
     public struct AttachPolicyRequest: AWSShape, Equatable {
@@ -71,6 +81,13 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policyId = "PolicyId"
             case targetId = "TargetId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyId, path + ".PolicyId", &problems)
+            AWSContract.string(self.policyId, max: 130, pattern: ##"^p-[0-9a-zA-Z_]{8,128}$"##, path + ".PolicyId", &problems)
+            AWSContract.required(self.targetId, path + ".TargetId", &problems)
+            AWSContract.string(self.targetId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".TargetId", &problems)
         }
     }
 
@@ -101,6 +118,16 @@ public enum Organizations {
             case iamUserAccessToBilling = "IamUserAccessToBilling"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.email, path + ".Email", &problems)
+            AWSContract.string(self.email, min: 6, max: 64, pattern: ##"[^\s@]+@[^\s@]+\.[^\s@]+"##, path + ".Email", &problems)
+            AWSContract.required(self.accountName, path + ".AccountName", &problems)
+            AWSContract.string(self.accountName, min: 1, max: 50, pattern: ##"[\u0020-\u007E]+"##, path + ".AccountName", &problems)
+            AWSContract.string(self.roleName, max: 64, pattern: ##"[\w+=,.@-]{1,64}"##, path + ".RoleName", &problems)
+            AWSContract.string(self.iamUserAccessToBilling, oneOf: ["ALLOW", "DENY"], path + ".IamUserAccessToBilling", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     public struct CreateAccountResponse: AWSShape, Equatable {
@@ -113,6 +140,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case createAccountStatus = "CreateAccountStatus"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.createAccountStatus?.validate(&problems, at: path + ".CreateAccountStatus")
         }
     }
 
@@ -156,6 +187,15 @@ public enum Organizations {
             case govCloudAccountId = "GovCloudAccountId"
             case failureReason = "FailureReason"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 36, pattern: ##"^car-[a-z0-9]{8,32}$"##, path + ".Id", &problems)
+            AWSContract.string(self.accountName, min: 1, max: 50, pattern: ##"[\u0020-\u007E]+"##, path + ".AccountName", &problems)
+            AWSContract.string(self.state, oneOf: ["IN_PROGRESS", "SUCCEEDED", "FAILED"], path + ".State", &problems)
+            AWSContract.string(self.accountId, max: 12, pattern: ##"^\d{12}$"##, path + ".AccountId", &problems)
+            AWSContract.string(self.govCloudAccountId, max: 12, pattern: ##"^\d{12}$"##, path + ".GovCloudAccountId", &problems)
+            AWSContract.string(self.failureReason, oneOf: ["ACCOUNT_LIMIT_EXCEEDED", "EMAIL_ALREADY_EXISTS", "INVALID_ADDRESS", "INVALID_EMAIL", "CONCURRENT_ACCOUNT_MODIFICATION", "INTERNAL_FAILURE", "GOVCLOUD_ACCOUNT_ALREADY_EXISTS", "MISSING_BUSINESS_VALIDATION", "FAILED_BUSINESS_VALIDATION", "PENDING_BUSINESS_VALIDATION", "INVALID_IDENTITY_FOR_BUSINESS_VALIDATION", "UNKNOWN_BUSINESS_VALIDATION", "MISSING_PAYMENT_INSTRUMENT", "INVALID_PAYMENT_INSTRUMENT", "UPDATE_EXISTING_RESOURCE_POLICY_WITH_TAGS_NOT_SUPPORTED"], path + ".FailureReason", &problems)
+        }
     }
 
     public struct CreateOrganizationRequest: AWSShape, Equatable {
@@ -169,6 +209,10 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case featureSet = "FeatureSet"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.featureSet, oneOf: ["ALL", "CONSOLIDATED_BILLING"], path + ".FeatureSet", &problems)
+        }
     }
 
     public struct CreateOrganizationResponse: AWSShape, Equatable {
@@ -181,6 +225,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case organization = "Organization"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.organization?.validate(&problems, at: path + ".Organization")
         }
     }
 
@@ -203,6 +251,14 @@ public enum Organizations {
             case name = "Name"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.parentId, path + ".ParentId", &problems)
+            AWSContract.string(self.parentId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".ParentId", &problems)
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     public struct CreateOrganizationalUnitResponse: AWSShape, Equatable {
@@ -215,6 +271,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case organizationalUnit = "OrganizationalUnit"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.organizationalUnit?.validate(&problems, at: path + ".OrganizationalUnit")
         }
     }
 
@@ -245,6 +305,18 @@ public enum Organizations {
             case type = "Type"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.content, path + ".Content", &problems)
+            AWSContract.string(self.content, min: 1, pattern: ##"[\s\S]*"##, path + ".Content", &problems)
+            AWSContract.required(self.description, path + ".Description", &problems)
+            AWSContract.string(self.description, max: 512, pattern: ##"[\s\S]*"##, path + ".Description", &problems)
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            AWSContract.required(self.type, path + ".Type", &problems)
+            AWSContract.string(self.type, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".Type", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     public struct CreatePolicyResponse: AWSShape, Equatable {
@@ -257,6 +329,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case policy = "Policy"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.policy?.validate(&problems, at: path + ".Policy")
         }
     }
 
@@ -304,6 +380,16 @@ public enum Organizations {
             case joinedTimestamp = "JoinedTimestamp"
             case delegationEnabledDate = "DelegationEnabledDate"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 12, pattern: ##"^\d{12}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::\d{12}:account\/o-[a-z0-9]{10,32}\/\d{12}"##, path + ".Arn", &problems)
+            AWSContract.string(self.email, min: 6, max: 64, pattern: ##"[^\s@]+@[^\s@]+\.[^\s@]+"##, path + ".Email", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            AWSContract.string(self.status, oneOf: ["ACTIVE", "SUSPENDED", "PENDING_CLOSURE"], path + ".Status", &problems)
+            AWSContract.string(self.state, oneOf: ["PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"], path + ".State", &problems)
+            AWSContract.string(self.joinedMethod, oneOf: ["INVITED", "CREATED"], path + ".JoinedMethod", &problems)
+        }
     }
 
     public struct DescribeAccountRequest: AWSShape, Equatable {
@@ -316,6 +402,11 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case accountId = "AccountId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountId, path + ".AccountId", &problems)
+            AWSContract.string(self.accountId, max: 12, pattern: ##"^\d{12}$"##, path + ".AccountId", &problems)
         }
     }
 
@@ -330,6 +421,10 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case account = "Account"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.account?.validate(&problems, at: path + ".Account")
+        }
     }
 
     public struct DescribeOrganizationResponse: AWSShape, Equatable {
@@ -342,6 +437,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case organization = "Organization"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.organization?.validate(&problems, at: path + ".Organization")
         }
     }
 
@@ -356,6 +455,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policyId = "PolicyId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyId, path + ".PolicyId", &problems)
+            AWSContract.string(self.policyId, max: 130, pattern: ##"^p-[0-9a-zA-Z_]{8,128}$"##, path + ".PolicyId", &problems)
+        }
     }
 
     public struct DescribePolicyResponse: AWSShape, Equatable {
@@ -369,6 +473,10 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policy = "Policy"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.policy?.validate(&problems, at: path + ".Policy")
+        }
     }
 
     public struct EnableAWSServiceAccessRequest: AWSShape, Equatable {
@@ -381,6 +489,11 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case servicePrincipal = "ServicePrincipal"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.servicePrincipal, path + ".ServicePrincipal", &problems)
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]*"##, path + ".ServicePrincipal", &problems)
         }
     }
 
@@ -399,6 +512,13 @@ public enum Organizations {
             case rootId = "RootId"
             case policyType = "PolicyType"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.rootId, path + ".RootId", &problems)
+            AWSContract.string(self.rootId, max: 34, pattern: ##"^r-[0-9a-z]{4,32}$"##, path + ".RootId", &problems)
+            AWSContract.required(self.policyType, path + ".PolicyType", &problems)
+            AWSContract.string(self.policyType, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".PolicyType", &problems)
+        }
     }
 
     public struct EnablePolicyTypeResponse: AWSShape, Equatable {
@@ -411,6 +531,10 @@ public enum Organizations {
 
         enum CodingKeys: String, CodingKey {
             case root = "Root"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.root?.validate(&problems, at: path + ".Root")
         }
     }
 
@@ -430,6 +554,10 @@ public enum Organizations {
             case servicePrincipal = "ServicePrincipal"
             case dateEnabled = "DateEnabled"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]*"##, path + ".ServicePrincipal", &problems)
+        }
     }
 
     public struct ListAWSServiceAccessForOrganizationRequest: AWSShape, Equatable {
@@ -447,6 +575,11 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListAWSServiceAccessForOrganizationResponse: AWSShape, Equatable {
@@ -463,6 +596,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case enabledServicePrincipals = "EnabledServicePrincipals"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.enabledServicePrincipals ?? []).enumerated() { item.validate(&problems, at: path + ".EnabledServicePrincipals" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -485,6 +623,13 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.parentId, path + ".ParentId", &problems)
+            AWSContract.string(self.parentId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".ParentId", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListAccountsForParentResponse: AWSShape, Equatable {
@@ -501,6 +646,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case accounts = "Accounts"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.accounts ?? []).enumerated() { item.validate(&problems, at: path + ".Accounts" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -519,6 +669,11 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListAccountsResponse: AWSShape, Equatable {
@@ -535,6 +690,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case accounts = "Accounts"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.accounts ?? []).enumerated() { item.validate(&problems, at: path + ".Accounts" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -557,6 +717,12 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.servicePrincipal, min: 1, max: 128, pattern: ##"[\w+=,.@-]*"##, path + ".ServicePrincipal", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListDelegatedAdministratorsResponse: AWSShape, Equatable {
@@ -573,6 +739,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case delegatedAdministrators = "DelegatedAdministrators"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.delegatedAdministrators ?? []).enumerated() { item.validate(&problems, at: path + ".DelegatedAdministrators" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -595,6 +766,13 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.parentId, path + ".ParentId", &problems)
+            AWSContract.string(self.parentId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".ParentId", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListOrganizationalUnitsForParentResponse: AWSShape, Equatable {
@@ -611,6 +789,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case organizationalUnits = "OrganizationalUnits"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.organizationalUnits ?? []).enumerated() { item.validate(&problems, at: path + ".OrganizationalUnits" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -633,6 +816,13 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.childId, path + ".ChildId", &problems)
+            AWSContract.string(self.childId, max: 100, pattern: ##"^(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".ChildId", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListParentsResponse: AWSShape, Equatable {
@@ -649,6 +839,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case parents = "Parents"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.parents ?? []).enumerated() { item.validate(&problems, at: path + ".Parents" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -675,6 +870,15 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.targetId, path + ".TargetId", &problems)
+            AWSContract.string(self.targetId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".TargetId", &problems)
+            AWSContract.required(self.filter, path + ".Filter", &problems)
+            AWSContract.string(self.filter, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".Filter", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListPoliciesForTargetResponse: AWSShape, Equatable {
@@ -691,6 +895,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policies = "Policies"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.policies ?? []).enumerated() { item.validate(&problems, at: path + ".Policies" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -713,6 +922,13 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.filter, path + ".Filter", &problems)
+            AWSContract.string(self.filter, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".Filter", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListPoliciesResponse: AWSShape, Equatable {
@@ -729,6 +945,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policies = "Policies"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.policies ?? []).enumerated() { item.validate(&problems, at: path + ".Policies" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -747,6 +968,11 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListRootsResponse: AWSShape, Equatable {
@@ -763,6 +989,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case roots = "Roots"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.roots ?? []).enumerated() { item.validate(&problems, at: path + ".Roots" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -785,6 +1016,13 @@ public enum Organizations {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyId, path + ".PolicyId", &problems)
+            AWSContract.string(self.policyId, max: 130, pattern: ##"^p-[0-9a-zA-Z_]{8,128}$"##, path + ".PolicyId", &problems)
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 20, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListTargetsForPolicyResponse: AWSShape, Equatable {
@@ -801,6 +1039,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case targets = "Targets"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.targets ?? []).enumerated() { item.validate(&problems, at: path + ".Targets" + "[\(index)]") }
+            AWSContract.string(self.nextToken, max: 100000, pattern: ##"[\s\S]*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -822,6 +1065,15 @@ public enum Organizations {
             case accountId = "AccountId"
             case sourceParentId = "SourceParentId"
             case destinationParentId = "DestinationParentId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accountId, path + ".AccountId", &problems)
+            AWSContract.string(self.accountId, max: 12, pattern: ##"^\d{12}$"##, path + ".AccountId", &problems)
+            AWSContract.required(self.sourceParentId, path + ".SourceParentId", &problems)
+            AWSContract.string(self.sourceParentId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".SourceParentId", &problems)
+            AWSContract.required(self.destinationParentId, path + ".DestinationParentId", &problems)
+            AWSContract.string(self.destinationParentId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".DestinationParentId", &problems)
         }
     }
 
@@ -861,6 +1113,16 @@ public enum Organizations {
             case masterAccountEmail = "MasterAccountEmail"
             case availablePolicyTypes = "AvailablePolicyTypes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, pattern: ##"^o-[a-z0-9]{10,32}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::\d{12}:organization\/o-[a-z0-9]{10,32}"##, path + ".Arn", &problems)
+            AWSContract.string(self.featureSet, oneOf: ["ALL", "CONSOLIDATED_BILLING"], path + ".FeatureSet", &problems)
+            AWSContract.string(self.masterAccountArn, pattern: ##"^arn:aws:organizations::\d{12}:account\/o-[a-z0-9]{10,32}\/\d{12}"##, path + ".MasterAccountArn", &problems)
+            AWSContract.string(self.masterAccountId, max: 12, pattern: ##"^\d{12}$"##, path + ".MasterAccountId", &problems)
+            AWSContract.string(self.masterAccountEmail, min: 6, max: 64, pattern: ##"[^\s@]+@[^\s@]+\.[^\s@]+"##, path + ".MasterAccountEmail", &problems)
+            for (index, item) in (self.availablePolicyTypes ?? []).enumerated() { item.validate(&problems, at: path + ".AvailablePolicyTypes" + "[\(index)]") }
+        }
     }
 
     /// Contains details about an organizational unit (OU).
@@ -887,6 +1149,13 @@ public enum Organizations {
             case name = "Name"
             case path = "Path"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 68, pattern: ##"^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}"##, path + ".Arn", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            AWSContract.string(self.path, pattern: ##"^(o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}(\/ou\-[0-9a-z]{4,32}-[a-z0-9]{8,32})*(\/\d{12})*)\/"##, path + ".Path", &problems)
+        }
     }
 
     /// Contains information about either a root or an organizational unit (OU) that can contain OUs or accounts in an organization.
@@ -905,6 +1174,11 @@ public enum Organizations {
             case id = "Id"
             case type = "Type"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".Id", &problems)
+            AWSContract.string(self.type, oneOf: ["ROOT", "ORGANIZATIONAL_UNIT"], path + ".Type", &problems)
+        }
     }
 
     /// Contains rules to be applied to the affected accounts.
@@ -922,6 +1196,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case policySummary = "PolicySummary"
             case content = "Content"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.policySummary?.validate(&problems, at: path + ".PolicySummary")
+            AWSContract.string(self.content, min: 1, pattern: ##"[\s\S]*"##, path + ".Content", &problems)
         }
     }
 
@@ -957,6 +1236,14 @@ public enum Organizations {
             case type = "Type"
             case awsManaged = "AwsManaged"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 130, pattern: ##"^p-[0-9a-zA-Z_]{8,128}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^(arn:aws:organizations::\d{12}:policy\/o-[a-z0-9]{10,32}\/[0-9a-z_]+\/p-[0-9a-z]{10,32})|(arn:aws:organizations::aws:policy\/[0-9a-z_]+\/p-[0-9a-zA-Z_]{10,128})"##, path + ".Arn", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, pattern: ##"[\s\S]*"##, path + ".Name", &problems)
+            AWSContract.string(self.description, max: 512, pattern: ##"[\s\S]*"##, path + ".Description", &problems)
+            AWSContract.string(self.type, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".Type", &problems)
+        }
     }
 
     /// Contains information about a root, OU, or account that a policy is attached to.
@@ -983,6 +1270,13 @@ public enum Organizations {
             case name = "Name"
             case type = "Type"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.targetId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".TargetId", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::.+:.+"##, path + ".Arn", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, path + ".Name", &problems)
+            AWSContract.string(self.type, oneOf: ["ACCOUNT", "ORGANIZATIONAL_UNIT", "ROOT"], path + ".Type", &problems)
+        }
     }
 
     /// Contains information about a policy type and its status in the associated root.
@@ -1000,6 +1294,11 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case type = "Type"
             case status = "Status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.type, oneOf: ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"], path + ".Type", &problems)
+            AWSContract.string(self.status, oneOf: ["ENABLED", "PENDING_ENABLE", "PENDING_DISABLE"], path + ".Status", &problems)
         }
     }
 
@@ -1027,6 +1326,13 @@ public enum Organizations {
             case name = "Name"
             case policyTypes = "PolicyTypes"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.id, max: 34, pattern: ##"^r-[0-9a-z]{4,32}$"##, path + ".Id", &problems)
+            AWSContract.string(self.arn, pattern: ##"^arn:aws:organizations::\d{12}:root\/o-[a-z0-9]{10,32}\/r-[0-9a-z]{4,32}"##, path + ".Arn", &problems)
+            AWSContract.string(self.name, min: 1, max: 128, path + ".Name", &problems)
+            for (index, item) in (self.policyTypes ?? []).enumerated() { item.validate(&problems, at: path + ".PolicyTypes" + "[\(index)]") }
+        }
     }
 
     /// A custom key-value pair associated with a resource within your organization.
@@ -1044,6 +1350,13 @@ public enum Organizations {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, pattern: ##"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"##, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, pattern: ##"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$"##, path + ".Value", &problems)
         }
     }
 

@@ -26,6 +26,11 @@ public enum S3 {
             case dataRedundancy = "DataRedundancy"
             case type = "Type"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.dataRedundancy, oneOf: ["SingleAvailabilityZone", "SingleLocalZone"], path + ".DataRedundancy", &problems)
+            AWSContract.string(self.type, oneOf: ["Directory"], path + ".Type", &problems)
+        }
     }
 
     /// Container for all (if there are any) keys between Prefix and the next occurrence of the string specified by a delimiter.
@@ -66,6 +71,13 @@ public enum S3 {
             case bucket = "Bucket"
             case tags = "Tags"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.locationConstraint, oneOf: ["af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "EU", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2"], path + ".LocationConstraint", &problems)
+            self.location?.validate(&problems, at: path + ".Location")
+            self.bucket?.validate(&problems, at: path + ".Bucket")
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     public struct CreateBucketOutput: AWSShape, Equatable {
@@ -89,6 +101,10 @@ public enum S3 {
         public mutating func read(_ response: AWSHTTPResponseHead) {
             if let value = response.header("Location") { location = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-bucket-arn") { bucketArn = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.bucketArn, min: 1, max: 128, pattern: ##"arn:[^:]+:(s3|s3express):.*"##, path + ".BucketArn", &problems)
         }
     }
 
@@ -156,6 +172,14 @@ public enum S3 {
             if let value = response.header("x-amz-object-ownership") { objectOwnership = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-bucket-namespace") { bucketNamespace = AWSHTTPBinding.parse(value, as: Swift.String.self) }
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.acl, oneOf: ["private", "public-read", "public-read-write", "authenticated-read"], path + ".ACL", &problems)
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+            self.createBucketConfiguration?.validate(&problems, at: path + ".CreateBucketConfiguration")
+            AWSContract.string(self.objectOwnership, oneOf: ["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"], path + ".ObjectOwnership", &problems)
+            AWSContract.string(self.bucketNamespace, oneOf: ["account-regional", "global"], path + ".BucketNamespace", &problems)
+        }
     }
 
     public struct GetBucketLocationOutput: AWSShape, Equatable {
@@ -168,6 +192,10 @@ public enum S3 {
 
         enum CodingKeys: String, CodingKey {
             case locationConstraint = "LocationConstraint"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.locationConstraint, oneOf: ["af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "EU", "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3", "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-2", "us-gov-east-1", "us-gov-west-1", "us-west-1", "us-west-2"], path + ".LocationConstraint", &problems)
         }
     }
 
@@ -191,6 +219,10 @@ public enum S3 {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
             if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
         }
     }
 
@@ -231,6 +263,12 @@ public enum S3 {
             if let value = response.header("x-amz-bucket-region") { bucketRegion = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-access-point-alias") { accessPointAlias = AWSHTTPBinding.parse(value, as: Swift.Bool.self) }
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.bucketArn, min: 1, max: 128, pattern: ##"arn:[^:]+:(s3|s3express):.*"##, path + ".BucketArn", &problems)
+            AWSContract.string(self.bucketLocationType, oneOf: ["AvailabilityZone", "LocalZone"], path + ".BucketLocationType", &problems)
+            AWSContract.string(self.bucketRegion, min: 0, max: 20, path + ".BucketRegion", &problems)
+        }
     }
 
     public struct HeadBucketRequest: AWSShape, Equatable {
@@ -253,6 +291,10 @@ public enum S3 {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
             if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
         }
     }
 
@@ -321,6 +363,13 @@ public enum S3 {
         public mutating func read(_ response: AWSHTTPResponseHead) {
             if let value = response.header("x-amz-request-charged") { requestCharged = AWSHTTPBinding.parse(value, as: Swift.String.self) }
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.contents ?? []).enumerated() { item.validate(&problems, at: path + ".Contents" + "[\(index)]") }
+            for (index, item) in (self.commonPrefixes ?? []).enumerated() { item.validate(&problems, at: path + ".CommonPrefixes" + "[\(index)]") }
+            AWSContract.string(self.encodingType, oneOf: ["url"], path + ".EncodingType", &problems)
+            AWSContract.string(self.requestCharged, oneOf: ["requester"], path + ".RequestCharged", &problems)
+        }
     }
 
     public struct ListObjectsV2Request: AWSShape, Equatable {
@@ -380,6 +429,12 @@ public enum S3 {
             if let value = response.header("x-amz-request-payer") { requestPayer = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+            AWSContract.string(self.encodingType, oneOf: ["url"], path + ".EncodingType", &problems)
+            AWSContract.string(self.requestPayer, oneOf: ["requester"], path + ".RequestPayer", &problems)
+        }
     }
 
     /// Specifies the location where the bucket will be created.
@@ -397,6 +452,10 @@ public enum S3 {
         enum CodingKeys: String, CodingKey {
             case type = "Type"
             case name = "Name"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.type, oneOf: ["AvailabilityZone", "LocalZone"], path + ".Type", &problems)
         }
     }
 
@@ -443,6 +502,14 @@ public enum S3 {
             case storageClass = "StorageClass"
             case owner = "Owner"
             case restoreStatus = "RestoreStatus"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.key, min: 1, path + ".Key", &problems)
+            AWSContract.string(self.checksumType, oneOf: ["COMPOSITE", "FULL_OBJECT"], path + ".ChecksumType", &problems)
+            AWSContract.string(self.storageClass, oneOf: ["STANDARD", "REDUCED_REDUNDANCY", "GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP"], path + ".StorageClass", &problems)
+            self.owner?.validate(&problems, at: path + ".Owner")
+            self.restoreStatus?.validate(&problems, at: path + ".RestoreStatus")
         }
     }
 
@@ -502,6 +569,12 @@ public enum S3 {
             if let value = response.header("x-amz-sdk-checksum-algorithm") { checksumAlgorithm = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-confirm-remove-self-bucket-access") { confirmRemoveSelfBucketAccess = AWSHTTPBinding.parse(value, as: Swift.Bool.self) }
             if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+            AWSContract.string(self.checksumAlgorithm, oneOf: ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME", "SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"], path + ".ChecksumAlgorithm", &problems)
+            AWSContract.required(self.policy, path + ".Policy", &problems)
         }
     }
 
@@ -625,6 +698,12 @@ public enum S3 {
             if let value = response.header("x-amz-server-side-encryption-bucket-key-enabled") { bucketKeyEnabled = AWSHTTPBinding.parse(value, as: Swift.Bool.self) }
             if let value = response.header("x-amz-object-size") { size = AWSHTTPBinding.parse(value, as: Swift.Int.self) }
             if let value = response.header("x-amz-request-charged") { requestCharged = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.checksumType, oneOf: ["COMPOSITE", "FULL_OBJECT"], path + ".ChecksumType", &problems)
+            AWSContract.string(self.serverSideEncryption, oneOf: ["AES256", "aws:fsx", "aws:kms", "aws:kms:dsse"], path + ".ServerSideEncryption", &problems)
+            AWSContract.string(self.requestCharged, oneOf: ["requester"], path + ".RequestCharged", &problems)
         }
     }
 
@@ -865,6 +944,19 @@ public enum S3 {
             if let value = response.header("x-amz-object-lock-legal-hold") { objectLockLegalHoldStatus = AWSHTTPBinding.parse(value, as: Swift.String.self) }
             if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.acl, oneOf: ["private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read", "bucket-owner-full-control"], path + ".ACL", &problems)
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+            AWSContract.string(self.checksumAlgorithm, oneOf: ["CRC32", "CRC32C", "SHA1", "SHA256", "CRC64NVME", "SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"], path + ".ChecksumAlgorithm", &problems)
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, path + ".Key", &problems)
+            AWSContract.string(self.serverSideEncryption, oneOf: ["AES256", "aws:fsx", "aws:kms", "aws:kms:dsse"], path + ".ServerSideEncryption", &problems)
+            AWSContract.string(self.storageClass, oneOf: ["STANDARD", "REDUCED_REDUNDANCY", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "DEEP_ARCHIVE", "OUTPOSTS", "GLACIER_IR", "SNOW", "EXPRESS_ONEZONE", "FSX_OPENZFS", "FSX_ONTAP"], path + ".StorageClass", &problems)
+            AWSContract.string(self.requestPayer, oneOf: ["requester"], path + ".RequestPayer", &problems)
+            AWSContract.string(self.objectLockMode, oneOf: ["GOVERNANCE", "COMPLIANCE"], path + ".ObjectLockMode", &problems)
+            AWSContract.string(self.objectLockLegalHoldStatus, oneOf: ["ON", "OFF"], path + ".ObjectLockLegalHoldStatus", &problems)
+        }
     }
 
     /// Specifies the restoration status of an object.
@@ -900,6 +992,12 @@ public enum S3 {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
         }
     }
 

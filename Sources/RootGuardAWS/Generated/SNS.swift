@@ -35,6 +35,11 @@ public enum SNS {
             case tags = "Tags"
             case dataProtectionPolicy = "DataProtectionPolicy"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
     }
 
     /// Response from CreateTopic action.
@@ -62,6 +67,10 @@ public enum SNS {
 
         enum CodingKeys: String, CodingKey {
             case topicArn = "TopicArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.topicArn, path + ".TopicArn", &problems)
         }
     }
 
@@ -95,6 +104,10 @@ public enum SNS {
             case topicArn = "TopicArn"
             case nextToken = "NextToken"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.topicArn, path + ".TopicArn", &problems)
+        }
     }
 
     /// Response for ListSubscriptionsByTopic action.
@@ -112,6 +125,10 @@ public enum SNS {
         enum CodingKeys: String, CodingKey {
             case subscriptions = "Subscriptions"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.subscriptions ?? []).enumerated() { item.validate(&problems, at: path + ".Subscriptions" + "[\(index)]") }
         }
     }
 
@@ -134,6 +151,10 @@ public enum SNS {
             case dataType = "DataType"
             case stringValue = "StringValue"
             case binaryValue = "BinaryValue"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.dataType, path + ".DataType", &problems)
         }
     }
 
@@ -181,6 +202,10 @@ public enum SNS {
             case messageDeduplicationId = "MessageDeduplicationId"
             case messageGroupId = "MessageGroupId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.message, path + ".Message", &problems)
+        }
     }
 
     /// Response for Publish action.
@@ -221,6 +246,11 @@ public enum SNS {
             case attributeName = "AttributeName"
             case attributeValue = "AttributeValue"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.topicArn, path + ".TopicArn", &problems)
+            AWSContract.required(self.attributeName, path + ".AttributeName", &problems)
+        }
     }
 
     /// Input for Subscribe action.
@@ -250,6 +280,11 @@ public enum SNS {
             case endpoint = "Endpoint"
             case attributes = "Attributes"
             case returnSubscriptionArn = "ReturnSubscriptionArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.topicArn, path + ".TopicArn", &problems)
+            AWSContract.required(self.protocol, path + ".Protocol", &problems)
         }
     }
 
@@ -312,6 +347,13 @@ public enum SNS {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, path + ".Value", &problems)
         }
     }
 

@@ -35,6 +35,12 @@ public enum SQS {
             case code = "Code"
             case message = "Message"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".Id", &problems)
+            AWSContract.required(self.senderFault, path + ".SenderFault", &problems)
+            AWSContract.required(self.code, path + ".Code", &problems)
+        }
     }
 
     public struct ChangeMessageVisibilityRequest: AWSShape, Equatable {
@@ -56,6 +62,12 @@ public enum SQS {
             case receiptHandle = "ReceiptHandle"
             case visibilityTimeout = "VisibilityTimeout"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+            AWSContract.required(self.receiptHandle, path + ".ReceiptHandle", &problems)
+            AWSContract.required(self.visibilityTimeout, path + ".VisibilityTimeout", &problems)
+        }
     }
 
     public struct CreateQueueRequest: AWSShape, Equatable {
@@ -76,6 +88,10 @@ public enum SQS {
             case queueName = "QueueName"
             case attributes = "Attributes"
             case tags = "tags"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueName, path + ".QueueName", &problems)
         }
     }
 
@@ -108,6 +124,12 @@ public enum SQS {
             case queueUrl = "QueueUrl"
             case entries = "Entries"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+            AWSContract.required(self.entries, path + ".Entries", &problems)
+            for (index, item) in (self.entries ?? []).enumerated() { item.validate(&problems, at: path + ".Entries" + "[\(index)]") }
+        }
     }
 
     /// Encloses a receipt handle and an identifier for it.
@@ -125,6 +147,11 @@ public enum SQS {
         enum CodingKeys: String, CodingKey {
             case id = "Id"
             case receiptHandle = "ReceiptHandle"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".Id", &problems)
+            AWSContract.required(self.receiptHandle, path + ".ReceiptHandle", &problems)
         }
     }
 
@@ -144,6 +171,13 @@ public enum SQS {
             case successful = "Successful"
             case failed = "Failed"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.successful, path + ".Successful", &problems)
+            for (index, item) in (self.successful ?? []).enumerated() { item.validate(&problems, at: path + ".Successful" + "[\(index)]") }
+            AWSContract.required(self.failed, path + ".Failed", &problems)
+            for (index, item) in (self.failed ?? []).enumerated() { item.validate(&problems, at: path + ".Failed" + "[\(index)]") }
+        }
     }
 
     /// Encloses the Id of an entry in DeleteMessageBatch.
@@ -157,6 +191,10 @@ public enum SQS {
 
         enum CodingKeys: String, CodingKey {
             case id = "Id"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".Id", &problems)
         }
     }
 
@@ -175,6 +213,11 @@ public enum SQS {
             case queueUrl = "QueueUrl"
             case receiptHandle = "ReceiptHandle"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+            AWSContract.required(self.receiptHandle, path + ".ReceiptHandle", &problems)
+        }
     }
 
     public struct GetQueueAttributesRequest: AWSShape, Equatable {
@@ -191,6 +234,10 @@ public enum SQS {
         enum CodingKeys: String, CodingKey {
             case queueUrl = "QueueUrl"
             case attributeNames = "AttributeNames"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
         }
     }
 
@@ -223,6 +270,10 @@ public enum SQS {
         enum CodingKeys: String, CodingKey {
             case queueName = "QueueName"
             case queueOwnerAWSAccountId = "QueueOwnerAWSAccountId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueName, path + ".QueueName", &problems)
         }
     }
 
@@ -306,6 +357,10 @@ public enum SQS {
             case binaryListValues = "BinaryListValues"
             case dataType = "DataType"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.dataType, path + ".DataType", &problems)
+        }
     }
 
     /// The user-specified message system attribute value.
@@ -335,6 +390,10 @@ public enum SQS {
             case stringListValues = "StringListValues"
             case binaryListValues = "BinaryListValues"
             case dataType = "DataType"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.dataType, path + ".DataType", &problems)
         }
     }
 
@@ -378,6 +437,10 @@ public enum SQS {
             case waitTimeSeconds = "WaitTimeSeconds"
             case receiveRequestAttemptId = "ReceiveRequestAttemptId"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+        }
     }
 
     /// A list of received messages.
@@ -391,6 +454,10 @@ public enum SQS {
 
         enum CodingKeys: String, CodingKey {
             case messages = "Messages"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.messages ?? []).enumerated() { item.validate(&problems, at: path + ".Messages" + "[\(index)]") }
         }
     }
 
@@ -428,6 +495,11 @@ public enum SQS {
             case messageSystemAttributes = "MessageSystemAttributes"
             case messageDeduplicationId = "MessageDeduplicationId"
             case messageGroupId = "MessageGroupId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+            AWSContract.required(self.messageBody, path + ".MessageBody", &problems)
         }
     }
 
@@ -475,6 +547,11 @@ public enum SQS {
         enum CodingKeys: String, CodingKey {
             case queueUrl = "QueueUrl"
             case attributes = "Attributes"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.queueUrl, path + ".QueueUrl", &problems)
+            AWSContract.required(self.attributes, path + ".Attributes", &problems)
         }
     }
 

@@ -66,6 +66,25 @@ public enum STS {
             case sourceIdentity = "SourceIdentity"
             case providedContexts = "ProvidedContexts"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleArn, path + ".RoleArn", &problems)
+            AWSContract.string(self.roleArn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".RoleArn", &problems)
+            AWSContract.required(self.roleSessionName, path + ".RoleSessionName", &problems)
+            AWSContract.string(self.roleSessionName, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".RoleSessionName", &problems)
+            for (index, item) in (self.policyArns ?? []).enumerated() { item.validate(&problems, at: path + ".PolicyArns" + "[\(index)]") }
+            AWSContract.string(self.policy, min: 1, pattern: ##"[\u0009\u000A\u000D\u0020-\u00FF]+"##, path + ".Policy", &problems)
+            AWSContract.number(self.durationSeconds, min: 900, max: 43200, path + ".DurationSeconds", &problems)
+            AWSContract.count(self.tags?.count, max: 50, path + ".Tags", &problems)
+            for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+            AWSContract.count(self.transitiveTagKeys?.count, max: 50, path + ".TransitiveTagKeys", &problems)
+            AWSContract.string(self.externalId, min: 2, max: 1224, pattern: ##"[\w+=,.@:\/-]*"##, path + ".ExternalId", &problems)
+            AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]*"##, path + ".SerialNumber", &problems)
+            AWSContract.string(self.tokenCode, min: 6, max: 6, pattern: ##"[\d]*"##, path + ".TokenCode", &problems)
+            AWSContract.string(self.sourceIdentity, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".SourceIdentity", &problems)
+            AWSContract.count(self.providedContexts?.count, min: 1, max: 5, path + ".ProvidedContexts", &problems)
+            for (index, item) in (self.providedContexts ?? []).enumerated() { item.validate(&problems, at: path + ".ProvidedContexts" + "[\(index)]") }
+        }
     }
 
     /// Contains the response to a successful AssumeRole request, including temporary Amazon Web Services credentials that can be used to make Amazon Web Services requests.
@@ -91,6 +110,13 @@ public enum STS {
             case assumedRoleUser = "AssumedRoleUser"
             case packedPolicySize = "PackedPolicySize"
             case sourceIdentity = "SourceIdentity"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.credentials?.validate(&problems, at: path + ".Credentials")
+            self.assumedRoleUser?.validate(&problems, at: path + ".AssumedRoleUser")
+            AWSContract.number(self.packedPolicySize, min: 0, path + ".PackedPolicySize", &problems)
+            AWSContract.string(self.sourceIdentity, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".SourceIdentity", &problems)
         }
     }
 
@@ -128,6 +154,19 @@ public enum STS {
             case policyArns = "PolicyArns"
             case policy = "Policy"
             case durationSeconds = "DurationSeconds"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleArn, path + ".RoleArn", &problems)
+            AWSContract.string(self.roleArn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".RoleArn", &problems)
+            AWSContract.required(self.roleSessionName, path + ".RoleSessionName", &problems)
+            AWSContract.string(self.roleSessionName, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".RoleSessionName", &problems)
+            AWSContract.required(self.webIdentityToken, path + ".WebIdentityToken", &problems)
+            AWSContract.string(self.webIdentityToken, min: 4, max: 20000, path + ".WebIdentityToken", &problems)
+            AWSContract.string(self.providerId, min: 4, max: 2048, path + ".ProviderId", &problems)
+            for (index, item) in (self.policyArns ?? []).enumerated() { item.validate(&problems, at: path + ".PolicyArns" + "[\(index)]") }
+            AWSContract.string(self.policy, min: 1, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u00FF]+"##, path + ".Policy", &problems)
+            AWSContract.number(self.durationSeconds, min: 900, max: 43200, path + ".DurationSeconds", &problems)
         }
     }
 
@@ -167,6 +206,14 @@ public enum STS {
             case audience = "Audience"
             case sourceIdentity = "SourceIdentity"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.credentials?.validate(&problems, at: path + ".Credentials")
+            AWSContract.string(self.subjectFromWebIdentityToken, min: 6, max: 255, path + ".SubjectFromWebIdentityToken", &problems)
+            self.assumedRoleUser?.validate(&problems, at: path + ".AssumedRoleUser")
+            AWSContract.number(self.packedPolicySize, min: 0, path + ".PackedPolicySize", &problems)
+            AWSContract.string(self.sourceIdentity, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".SourceIdentity", &problems)
+        }
     }
 
     public struct AssumeRootRequest: AWSShape, Equatable {
@@ -188,6 +235,14 @@ public enum STS {
             case taskPolicyArn = "TaskPolicyArn"
             case durationSeconds = "DurationSeconds"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.targetPrincipal, path + ".TargetPrincipal", &problems)
+            AWSContract.string(self.targetPrincipal, min: 12, max: 2048, path + ".TargetPrincipal", &problems)
+            AWSContract.required(self.taskPolicyArn, path + ".TaskPolicyArn", &problems)
+            self.taskPolicyArn?.validate(&problems, at: path + ".TaskPolicyArn")
+            AWSContract.number(self.durationSeconds, min: 0, max: 900, path + ".DurationSeconds", &problems)
+        }
     }
 
     public struct AssumeRootResponse: AWSShape, Equatable {
@@ -204,6 +259,11 @@ public enum STS {
         enum CodingKeys: String, CodingKey {
             case credentials = "Credentials"
             case sourceIdentity = "SourceIdentity"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.credentials?.validate(&problems, at: path + ".Credentials")
+            AWSContract.string(self.sourceIdentity, min: 2, max: 64, pattern: ##"[\w+=,.@-]*"##, path + ".SourceIdentity", &problems)
         }
     }
 
@@ -222,6 +282,13 @@ public enum STS {
         enum CodingKeys: String, CodingKey {
             case assumedRoleId = "AssumedRoleId"
             case arn = "Arn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.assumedRoleId, path + ".AssumedRoleId", &problems)
+            AWSContract.string(self.assumedRoleId, min: 2, max: 193, pattern: ##"[\w+=,.@:-]*"##, path + ".AssumedRoleId", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".Arn", &problems)
         }
     }
 
@@ -248,6 +315,14 @@ public enum STS {
             case secretAccessKey = "SecretAccessKey"
             case sessionToken = "SessionToken"
             case expiration = "Expiration"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.accessKeyId, path + ".AccessKeyId", &problems)
+            AWSContract.string(self.accessKeyId, min: 16, max: 128, pattern: ##"[\w]*"##, path + ".AccessKeyId", &problems)
+            AWSContract.required(self.secretAccessKey, path + ".SecretAccessKey", &problems)
+            AWSContract.required(self.sessionToken, path + ".SessionToken", &problems)
+            AWSContract.required(self.expiration, path + ".Expiration", &problems)
         }
     }
 
@@ -279,6 +354,10 @@ public enum STS {
             case account = "Account"
             case arn = "Arn"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.arn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".Arn", &problems)
+        }
     }
 
     /// A reference to the IAM managed policy that is passed as a session policy for a role session or a federated user session.
@@ -292,6 +371,10 @@ public enum STS {
 
         enum CodingKeys: String, CodingKey {
             case arn = "arn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.arn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".arn", &problems)
         }
     }
 
@@ -311,6 +394,11 @@ public enum STS {
             case providerArn = "ProviderArn"
             case contextAssertion = "ContextAssertion"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.providerArn, min: 20, max: 2048, pattern: ##"[\u0009\u000A\u000D\u0020-\u007E\u0085\u00A0-\uD7FF\uE000-\uFFFD\u10000-\u10FFFF]+"##, path + ".ProviderArn", &problems)
+            AWSContract.string(self.contextAssertion, min: 4, max: 2048, path + ".ContextAssertion", &problems)
+        }
     }
 
     /// You can pass custom key-value pair attributes when you assume a role or federate a user.
@@ -328,6 +416,13 @@ public enum STS {
         enum CodingKeys: String, CodingKey {
             case key = "Key"
             case value = "Value"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.key, path + ".Key", &problems)
+            AWSContract.string(self.key, min: 1, max: 128, pattern: ##"[\p{L}\p{Z}\p{N}_.:/=+\-@]+"##, path + ".Key", &problems)
+            AWSContract.required(self.value, path + ".Value", &problems)
+            AWSContract.string(self.value, min: 0, max: 256, pattern: ##"[\p{L}\p{Z}\p{N}_.:/=+\-@]*"##, path + ".Value", &problems)
         }
     }
 

@@ -22,6 +22,12 @@ public enum SecurityHub {
         enum CodingKeys: String, CodingKey {
             case standardsSubscriptionRequests = "StandardsSubscriptionRequests"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.standardsSubscriptionRequests, path + ".StandardsSubscriptionRequests", &problems)
+            AWSContract.count(self.standardsSubscriptionRequests?.count, min: 1, max: 25, path + ".StandardsSubscriptionRequests", &problems)
+            for (index, item) in (self.standardsSubscriptionRequests ?? []).enumerated() { item.validate(&problems, at: path + ".StandardsSubscriptionRequests" + "[\(index)]") }
+        }
     }
 
     public struct BatchEnableStandardsResponse: AWSShape, Equatable {
@@ -34,6 +40,10 @@ public enum SecurityHub {
 
         enum CodingKeys: String, CodingKey {
             case standardsSubscriptions = "StandardsSubscriptions"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.standardsSubscriptions ?? []).enumerated() { item.validate(&problems, at: path + ".StandardsSubscriptions" + "[\(index)]") }
         }
     }
 
@@ -52,6 +62,10 @@ public enum SecurityHub {
         }
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.hubArn, pattern: ##".*\S.*"##, path + ".HubArn", &problems)
         }
     }
 
@@ -78,6 +92,12 @@ public enum SecurityHub {
             case autoEnableControls = "AutoEnableControls"
             case controlFindingGenerator = "ControlFindingGenerator"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.hubArn, pattern: ##".*\S.*"##, path + ".HubArn", &problems)
+            AWSContract.string(self.subscribedAt, pattern: ##".*\S.*"##, path + ".SubscribedAt", &problems)
+            AWSContract.string(self.controlFindingGenerator, oneOf: ["STANDARD_CONTROL", "SECURITY_CONTROL"], path + ".ControlFindingGenerator", &problems)
+        }
     }
 
     public struct EnableSecurityHubRequest: AWSShape, Equatable {
@@ -98,6 +118,11 @@ public enum SecurityHub {
             case tags = "Tags"
             case enableDefaultStandards = "EnableDefaultStandards"
             case controlFindingGenerator = "ControlFindingGenerator"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.tags?.count, min: 1, max: 50, path + ".Tags", &problems)
+            AWSContract.string(self.controlFindingGenerator, oneOf: ["STANDARD_CONTROL", "SECURITY_CONTROL"], path + ".ControlFindingGenerator", &problems)
         }
     }
 
@@ -128,6 +153,11 @@ public enum SecurityHub {
             case nextToken = "NextToken"
             case maxResults = "MaxResults"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.standardsSubscriptionArns?.count, min: 1, max: 25, path + ".StandardsSubscriptionArns", &problems)
+            AWSContract.number(self.maxResults, min: 1, max: 100, path + ".MaxResults", &problems)
+        }
     }
 
     public struct GetEnabledStandardsResponse: AWSShape, Equatable {
@@ -144,6 +174,10 @@ public enum SecurityHub {
         enum CodingKeys: String, CodingKey {
             case standardsSubscriptions = "StandardsSubscriptions"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.standardsSubscriptions ?? []).enumerated() { item.validate(&problems, at: path + ".StandardsSubscriptions" + "[\(index)]") }
         }
     }
 
@@ -171,6 +205,10 @@ public enum SecurityHub {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.number(self.maxResults, min: 1, max: 50, path + ".MaxResults", &problems)
+        }
     }
 
     public struct ListMembersResponse: AWSShape, Equatable {
@@ -187,6 +225,11 @@ public enum SecurityHub {
         enum CodingKeys: String, CodingKey {
             case members = "Members"
             case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.members ?? []).enumerated() { item.validate(&problems, at: path + ".Members" + "[\(index)]") }
+            AWSContract.string(self.nextToken, pattern: ##".*\S.*"##, path + ".NextToken", &problems)
         }
     }
 
@@ -206,6 +249,11 @@ public enum SecurityHub {
 
         public mutating func read(_ response: AWSHTTPResponseHead) {
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.resourceArn, path + ".ResourceArn", &problems)
+            AWSContract.string(self.resourceArn, pattern: ##"^arn:aws:securityhub:.*"##, path + ".ResourceArn", &problems)
+        }
     }
 
     public struct ListTagsForResourceResponse: AWSShape, Equatable {
@@ -218,6 +266,10 @@ public enum SecurityHub {
 
         enum CodingKeys: String, CodingKey {
             case tags = "Tags"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.count(self.tags?.count, min: 1, max: 50, path + ".Tags", &problems)
         }
     }
 
@@ -257,6 +309,13 @@ public enum SecurityHub {
             case invitedAt = "InvitedAt"
             case updatedAt = "UpdatedAt"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.email, pattern: ##".*\S.*"##, path + ".Email", &problems)
+            AWSContract.string(self.masterId, pattern: ##".*\S.*"##, path + ".MasterId", &problems)
+            AWSContract.string(self.administratorId, pattern: ##".*\S.*"##, path + ".AdministratorId", &problems)
+            AWSContract.string(self.memberStatus, pattern: ##".*\S.*"##, path + ".MemberStatus", &problems)
+        }
     }
 
     /// The reason for the current status of your subscription to the standard.
@@ -270,6 +329,11 @@ public enum SecurityHub {
 
         enum CodingKeys: String, CodingKey {
             case statusReasonCode = "StatusReasonCode"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.statusReasonCode, path + ".StatusReasonCode", &problems)
+            AWSContract.string(self.statusReasonCode, oneOf: ["NO_AVAILABLE_CONFIGURATION_RECORDER", "MAXIMUM_NUMBER_OF_CONFIG_RULES_EXCEEDED", "INTERNAL_ERROR"], path + ".StatusReasonCode", &problems)
         }
     }
 
@@ -305,6 +369,18 @@ public enum SecurityHub {
             case standardsControlsUpdatable = "StandardsControlsUpdatable"
             case standardsStatusReason = "StandardsStatusReason"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.standardsSubscriptionArn, path + ".StandardsSubscriptionArn", &problems)
+            AWSContract.string(self.standardsSubscriptionArn, pattern: ##".*\S.*"##, path + ".StandardsSubscriptionArn", &problems)
+            AWSContract.required(self.standardsArn, path + ".StandardsArn", &problems)
+            AWSContract.string(self.standardsArn, pattern: ##".*\S.*"##, path + ".StandardsArn", &problems)
+            AWSContract.required(self.standardsInput, path + ".StandardsInput", &problems)
+            AWSContract.required(self.standardsStatus, path + ".StandardsStatus", &problems)
+            AWSContract.string(self.standardsStatus, oneOf: ["PENDING", "READY", "FAILED", "DELETING", "INCOMPLETE"], path + ".StandardsStatus", &problems)
+            AWSContract.string(self.standardsControlsUpdatable, oneOf: ["READY_FOR_UPDATES", "NOT_READY_FOR_UPDATES"], path + ".StandardsControlsUpdatable", &problems)
+            self.standardsStatusReason?.validate(&problems, at: path + ".StandardsStatusReason")
+        }
     }
 
     /// The standard that you want to enable.
@@ -322,6 +398,11 @@ public enum SecurityHub {
         enum CodingKeys: String, CodingKey {
             case standardsArn = "StandardsArn"
             case standardsInput = "StandardsInput"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.standardsArn, path + ".StandardsArn", &problems)
+            AWSContract.string(self.standardsArn, pattern: ##".*\S.*"##, path + ".StandardsArn", &problems)
         }
     }
 

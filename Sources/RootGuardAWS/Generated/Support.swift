@@ -26,6 +26,10 @@ public enum Support {
             case checkId = "checkId"
             case language = "language"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.checkId, path + ".checkId", &problems)
+        }
     }
 
     /// The result of the Trusted Advisor check returned by the DescribeTrustedAdvisorCheckResult operation.
@@ -40,6 +44,10 @@ public enum Support {
         enum CodingKeys: String, CodingKey {
             case result = "result"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.result?.validate(&problems, at: path + ".result")
+        }
     }
 
     public struct DescribeTrustedAdvisorChecksRequest: AWSShape, Equatable {
@@ -52,6 +60,10 @@ public enum Support {
 
         enum CodingKeys: String, CodingKey {
             case language = "language"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.language, path + ".language", &problems)
         }
     }
 
@@ -67,6 +79,11 @@ public enum Support {
         enum CodingKeys: String, CodingKey {
             case checks = "checks"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.checks, path + ".checks", &problems)
+            for (index, item) in (self.checks ?? []).enumerated() { item.validate(&problems, at: path + ".checks" + "[\(index)]") }
+        }
     }
 
     /// The container for summary information that relates to the category of the Trusted Advisor check.
@@ -80,6 +97,10 @@ public enum Support {
 
         enum CodingKeys: String, CodingKey {
             case costOptimizing = "costOptimizing"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            self.costOptimizing?.validate(&problems, at: path + ".costOptimizing")
         }
     }
 
@@ -110,6 +131,14 @@ public enum Support {
             case description = "description"
             case category = "category"
             case metadata = "metadata"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.id, path + ".id", &problems)
+            AWSContract.required(self.name, path + ".name", &problems)
+            AWSContract.required(self.description, path + ".description", &problems)
+            AWSContract.required(self.category, path + ".category", &problems)
+            AWSContract.required(self.metadata, path + ".metadata", &problems)
         }
     }
 
@@ -144,6 +173,18 @@ public enum Support {
             case categorySpecificSummary = "categorySpecificSummary"
             case flaggedResources = "flaggedResources"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.checkId, path + ".checkId", &problems)
+            AWSContract.required(self.timestamp, path + ".timestamp", &problems)
+            AWSContract.required(self.status, path + ".status", &problems)
+            AWSContract.required(self.resourcesSummary, path + ".resourcesSummary", &problems)
+            self.resourcesSummary?.validate(&problems, at: path + ".resourcesSummary")
+            AWSContract.required(self.categorySpecificSummary, path + ".categorySpecificSummary", &problems)
+            self.categorySpecificSummary?.validate(&problems, at: path + ".categorySpecificSummary")
+            AWSContract.required(self.flaggedResources, path + ".flaggedResources", &problems)
+            for (index, item) in (self.flaggedResources ?? []).enumerated() { item.validate(&problems, at: path + ".flaggedResources" + "[\(index)]") }
+        }
     }
 
     /// The estimated cost savings that might be realized if the recommended operations are taken.
@@ -161,6 +202,11 @@ public enum Support {
         enum CodingKeys: String, CodingKey {
             case estimatedMonthlySavings = "estimatedMonthlySavings"
             case estimatedPercentMonthlySavings = "estimatedPercentMonthlySavings"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.estimatedMonthlySavings, path + ".estimatedMonthlySavings", &problems)
+            AWSContract.required(self.estimatedPercentMonthlySavings, path + ".estimatedPercentMonthlySavings", &problems)
         }
     }
 
@@ -192,6 +238,12 @@ public enum Support {
             case isSuppressed = "isSuppressed"
             case metadata = "metadata"
         }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.status, path + ".status", &problems)
+            AWSContract.required(self.resourceId, path + ".resourceId", &problems)
+            AWSContract.required(self.metadata, path + ".metadata", &problems)
+        }
     }
 
     /// Details about Amazon Web Services resources that were analyzed in a call to Trusted Advisor DescribeTrustedAdvisorCheckSummaries.
@@ -217,6 +269,13 @@ public enum Support {
             case resourcesFlagged = "resourcesFlagged"
             case resourcesIgnored = "resourcesIgnored"
             case resourcesSuppressed = "resourcesSuppressed"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.resourcesProcessed, path + ".resourcesProcessed", &problems)
+            AWSContract.required(self.resourcesFlagged, path + ".resourcesFlagged", &problems)
+            AWSContract.required(self.resourcesIgnored, path + ".resourcesIgnored", &problems)
+            AWSContract.required(self.resourcesSuppressed, path + ".resourcesSuppressed", &problems)
         }
     }
 
