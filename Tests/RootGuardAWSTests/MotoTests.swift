@@ -248,7 +248,8 @@ extension MotoTests {
                         .init(email: "member@example.com", accountName: "member")
                     )
                     .createAccountStatus?.accountId)
-                try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAMEMBERROOTKEY001", "active": true]]])
+                try await moto.setRoot(
+                    account: member, ["accessKeys": [["id": "AKIAMEMBERROOTKEY001", "active": true]]])
                 let request = STS.AssumeRootRequest(
                     targetPrincipal: member,
                     taskPolicyArn: .init(arn: "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"))
