@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -40,6 +41,27 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// A connection failure as one sentence naming the endpoint (NIO's own text reads `connection reset (error set):
+    /// Connection refused) (errno: 111)`).
+    static func sentence(_ text: String, url: String) -> String {
+        let endpoint = URL(string: url).map { "\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "the endpoint"
+        let known: [(String, String)] = [
+            ("Connection refused", "connection refused by \(endpoint)"),
+            ("Connection reset by peer", "the connection to \(endpoint) was reset"),
+            ("Name or service not known", "cannot resolve \(endpoint) (no such host)"),
+            ("nodename nor servname", "cannot resolve \(endpoint) (no such host)"),
+            ("No address associated", "cannot resolve \(endpoint) (no address)"),
+            ("Temporary failure in name resolution", "cannot resolve \(endpoint) (DNS unavailable)"),
+            ("Network is unreachable", "the network to \(endpoint) is unreachable"),
+            ("No route to host", "no route to \(endpoint)"),
+            ("certificate", "TLS to \(endpoint) failed: its certificate was not accepted"),
+            ("handshake", "TLS to \(endpoint) failed during the handshake"),
+            ("remoteConnectionClosed", "\(endpoint) closed the connection before answering"),
+        ]
+        for (needle, sentence) in known where text.contains(needle) { return sentence }
+        return "cannot reach \(endpoint) (\(text.prefix(160)))"
+    }
+
     public func send(_ request: AWSHTTPRequest, timeout: Duration) async throws -> AWSHTTPResponse {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
@@ -61,14 +83,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                     throw TransportError(
                         kind: .connection, detail: "a request header holds a character HTTP does not allow (not sent)")
                 }
-                throw TransportError(kind: .connection, detail: text)
+                throw TransportError(kind: .connection, detail: Self.sentence(text, url: request.url))
             }
         } catch let error as TransportError {
             throw error
         } catch is CancellationError {
             throw CancellationError()
         } catch {
-            throw TransportError(kind: .connection, detail: "\(error)")
+            throw TransportError(kind: .connection, detail: Self.sentence("\(error)", url: request.url))
         }
         let head = AWSHTTPResponseHead(
             status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) })
