@@ -134,12 +134,25 @@ public enum SnapshotFile {
         return try decode(data, name: "example \(example.rawValue)")
     }
 
+    /// `approvals[0].from`, as a reader of the file would write it (Foundation says `approvals.Index 0.from`).
+    static func path(_ keys: [any CodingKey]) -> String {
+        var text = ""
+        for key in keys {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += (text.isEmpty ? "" : ".") + key.stringValue
+            }
+        }
+        return text
+    }
+
     public static func describe(_ error: DecodingError) -> String {
         switch error {
         case .keyNotFound(let key, let context):
-            return "missing \((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))"
+            return "missing \(path(context.codingPath + [key]))"
         case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            let path = path(context.codingPath)
             return "\(path.isEmpty ? "" : path + ": ")\(context.debugDescription)"
         @unknown default:
             return "\(error)"
