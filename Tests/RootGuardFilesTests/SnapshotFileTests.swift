@@ -42,3 +42,19 @@ import Testing
         #expect(try SnapshotFile.load(target).account.accountID == snapshot.account.accountID)
     }
 }
+
+/// A file's error names the place the way its reader writes it.
+@Suite struct DecodingPathTests {
+    @Test func aMissingMemberIsNamedByItsPathWithIndexes() {
+        let approvals = #expect(throws: (any Error).self) {
+            try ApprovalsFile.parse("approvals:\n  - {account: \"1\", from: 2026-01-01T00:00:00Z}\n", name: "a.yaml")
+        }
+        #expect(approvals.map { "\($0)" } == "a.yaml: missing approvals[0].until")
+        let contacts = #expect(throws: (any Error).self) {
+            try ContactsFile.parse("security: {name: a, title: b, email: c@d}\n", name: "c.yaml")
+        }
+        #expect(
+            contacts.map { "\($0)" }?.contains("c.yaml: missing security.phone") == true,
+            "\(String(describing: contacts))")
+    }
+}
