@@ -105,8 +105,15 @@ struct Audit: AsyncParsableCommand {
                     } else {
                         .live(monitoring.collection)
                     }
-                let audit = try await Auditor.audit(
-                    source, settings: settings, saveSnapshot: snapshots.saveSnapshot, makeClient: global.makeClient)
+                let progress = CallProgress("collecting")
+                if case .live = source { progress.start() }
+                let audit: AccountAudit
+                do {
+                    defer { progress.stop() }
+                    audit = try await Auditor.audit(
+                        source, settings: settings, saveSnapshot: snapshots.saveSnapshot,
+                        makeClient: progress.wrap(global.makeClient))
+                }
                 report = audit.report
                 let account = audit.snapshot.account
                 context = AuditReportContext(

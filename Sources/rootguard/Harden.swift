@@ -65,8 +65,14 @@ enum HardenDriver {
                 for note in code.notes { Output.stderr("note: \(TerminalSafe.escape(note))\n") }
                 return
             }
-            let run = try await global.withClient { client in
-                try await HardenRunner.run(hardener, client: client, apply: flags.apply)
+            let progress = CallProgress(flags.apply ? "applying" : "reading")
+            progress.start()
+            let run: HardenRun<H>
+            do {
+                defer { progress.stop() }
+                run = try await Auditor.withClient(progress.wrap(global.makeClient)) { client in
+                    try await HardenRunner.run(hardener, client: client, apply: flags.apply)
+                }
             }
             switch (flags.format, text) {
             case (.json, _): try Output.stdout(try HardenRenderer.json(run.outcome))
