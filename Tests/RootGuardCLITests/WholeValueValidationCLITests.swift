@@ -106,4 +106,29 @@ import Testing
         #expect(result.stderr.contains("attestations.yaml"), "\(result.stderr)")
         #expect(!result.stderr.contains("127.0.0.1"), "the file is named, not a connection: \(result.stderr)")
     }
+
+    /// Every file option is read and checked before the first AWS call (the endpoint here refuses connections: an
+    /// error about it would mean the file was read too late).
+    @Test func everyBadFileOptionFailsBeforeAnyAWSCall() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-inputs-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bad = folder.appendingPathComponent("bad.yaml")
+        try Data("approvals: [{account: \"1\"}]\n".utf8).write(to: bad)
+        let aws = ["--endpoint-url", "http://127.0.0.1:9", "--max-attempts", "1"]
+        for arguments in [
+            ["trail", "s3://bucket/prefix", "--approvals", bad.path],
+            ["trail", "athena", "--account", "111122223333", "--approvals", bad.path],
+            ["watch", "--queue-url", "http://127.0.0.1:9/1/q", "--approvals", bad.path],
+            ["harden", "contacts", "--contacts", bad.path],
+            ["audit", "--baseline", bad.path],
+            ["audit", "--snapshot", bad.path],
+        ] {
+            let result = try CLI.run(
+                arguments + aws,
+                environment: ["AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"])
+            #expect(result.status == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("bad.yaml"), "\(arguments): \(result.stderr)")
+            #expect(!result.stderr.contains("connection"), "\(arguments) read its file too late: \(result.stderr)")
+        }
+    }
 }
