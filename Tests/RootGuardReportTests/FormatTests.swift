@@ -407,3 +407,25 @@ struct FormatTests {
         }
     }
 }
+
+/// The direct JSONValue writer against Foundation's encoder, on every escape JSON has and nested empties.
+@Suite struct PrettyJSONValueTests {
+    @Test func writesWhatTheEncoderWrites() throws {
+        var strings = (0..<0x20).map { String(UnicodeScalar(UInt8($0))) }
+        strings += ["\"", "\\", "/", "a/b", "\u{7F}", "\u{85}", "\u{2028}", "\u{202E}x", "é", "😀", "", "Info"]
+        let value: JSONValue = [
+            "b_key": .array(strings.map(JSONValue.string)), "a": ["nested": [:], "list": [], "n": 1_790_000_000_000],
+            "A": .bool(true), "z": .null, "_x": -3, "rootguard/detection": "x",
+            "keys": .object(Dictionary(uniqueKeysWithValues: strings.map { ($0, JSONValue.number(1)) })),
+        ]
+        for depth in 0...2 {
+            let fast = try #require(PrettyJSONValue.text(value, depth: depth))
+            let encoded = try JSONText.string(value, .pretty)
+            let indent = String(repeating: "  ", count: depth)
+            let expected = encoded.replacingOccurrences(of: "\n", with: "\n" + indent)
+                .replacingOccurrences(of: "\n" + indent + "\n", with: "\n\n")
+            #expect(fast == (depth == 0 ? encoded : expected), "depth \(depth)")
+        }
+        #expect(PrettyJSONValue.text(.number(0.5), depth: 0) == nil, "fractions go through the encoder")
+    }
+}

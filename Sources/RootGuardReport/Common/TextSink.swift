@@ -24,6 +24,7 @@ struct PrettyJSONStream {
     /// One value as pretty JSON, its lines indented by `depth` levels (the first line is not: it follows a key or
     /// starts an element line).
     func text(_ value: some Encodable, depth: Int) throws -> String {
+        if let value = value as? JSONValue, let fast = PrettyJSONValue.text(value, depth: depth) { return fast }
         let json = JSONText.escapeInvisible(String(decoding: try encoder.encode(value), as: UTF8.self))
         guard depth > 0 else { return json }
         // JSON strings hold no raw line break: every one in the text is layout. An empty container's blank line stays
@@ -68,5 +69,80 @@ struct Stamped<Value: Encodable>: Encodable {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encode(schemaVersion, forKey: .schemaVersion)
         try container.encode(ReportV1.Tool(version: RootGuardVersion.current), forKey: .tool)
+    }
+}
+
+/// Pretty JSON for `JSONValue` written directly, byte for byte as `JSONText.string(_, .pretty)` writes it (keys
+/// sorted, `"key" : value`, two-space indentation, `\uXXXX` for control characters; C1, separators and bidi escaped as
+/// `JSONText` does), without `JSONEncoder`'s per-value machinery: the OCSF and ASFF streams write 330,000 findings.
+/// A value holding a number that is not whole goes through the encoder (its number formatting is Foundation's).
+enum PrettyJSONValue {
+    static func text(_ value: JSONValue, depth: Int) -> String? {
+        var out = ""
+        guard write(value, depth: depth, into: &out) else { return nil }
+        return JSONText.escapeInvisible(out)
+    }
+
+    private static func write(_ value: JSONValue, depth: Int, into out: inout String) -> Bool {
+        switch value {
+        case .null: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .number(let number):
+            guard number.rounded() == number, abs(number) < 1e15 else { return false }
+            out += String(Int(number))
+        case .string(let text): string(text, into: &out)
+        case .array(let items):
+            let inner = String(repeating: "  ", count: depth + 1)
+            guard !items.isEmpty else {
+                out += "[\n\n" + String(repeating: "  ", count: depth) + "]"
+                return true
+            }
+            out += "[\n"
+            for (index, item) in items.enumerated() {
+                out += inner
+                guard write(item, depth: depth + 1, into: &out) else { return false }
+                out += index == items.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: "  ", count: depth) + "]"
+        case .object(let members):
+            let inner = String(repeating: "  ", count: depth + 1)
+            guard !members.isEmpty else {
+                out += "{\n\n" + String(repeating: "  ", count: depth) + "}"
+                return true
+            }
+            out += "{\n"
+            let keys = members.keys.sorted()
+            for (index, key) in keys.enumerated() {
+                out += inner
+                string(key, into: &out)
+                out += " : "
+                guard write(members[key]!, depth: depth + 1, into: &out) else { return false }
+                out += index == keys.count - 1 ? "\n" : ",\n"
+            }
+            out += String(repeating: "  ", count: depth) + "}"
+        }
+        return true
+    }
+
+    private static func string(_ text: String, into out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
     }
 }
