@@ -32,6 +32,8 @@ public struct OrganizationRootAccess: Hardener {
     public struct State: Sendable {
         public var trustedServices: [String]
         public var features: [String]
+        /// The organization's id (`o-…`), as DescribeOrganization gave it.
+        public var organizationID: String?
     }
 
     /// Refuses at once what cannot succeed: an account outside any organization, or (for the trusted-access step,
@@ -57,7 +59,7 @@ public struct OrganizationRootAccess: Hardener {
                 )
             }
         }
-        return State(trustedServices: trusted, features: features)
+        return State(trustedServices: trusted, features: features, organizationID: organization?.id)
     }
 
     public func plan(_ state: State, client: AWSClient) async throws -> Plan {
@@ -120,8 +122,7 @@ public struct OrganizationRootAccess: Hardener {
         }
         let enabled = Set(state.features).intersection(["RootCredentialsManagement", "RootSessions"])
         if !enabled.isEmpty {
-            let organization =
-                try await client.organizations().describeOrganization().organization?.id ?? "ORGANIZATION_ID"
+            let organization = state.organizationID ?? "ORGANIZATION_ID"
             notes.append(
                 "centralised root access is partly or wholly on (\(enabled.sorted().joined(separator: ", "))): `terraform import aws_iam_organizations_features.rootguard \(organization)` before apply"
             )
