@@ -66,7 +66,10 @@ OPERATIONS = {
         "DescribeDeliveryChannels", "PutOrganizationConfigRule", "DescribeOrganizationConfigRules",
         "GetOrganizationConfigRuleDetailedStatus",
     ],
-    "s3": ["ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy"],
+    "s3": [
+        "ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy",
+        "GetBucketPolicy", "DeleteBucketPolicy",
+    ],
     "athena": ["StartQueryExecution", "GetQueryExecution", "GetQueryResults"],
     "support": ["DescribeTrustedAdvisorChecks", "DescribeTrustedAdvisorCheckResult"],
 }
@@ -269,6 +272,20 @@ class Generator:
                 elif location == "statusCode":
                     out.append(f"            {p} = response.status")
             out.append("        }")
+            raw = [(prop, location) for _, _, prop, _, location, _ in located
+                   if location in ("payload-string", "payload-blob") and shape_name in self.output_shapes]
+            if raw:
+                prop, location = raw[0]
+                p = bare(prop)
+                out.append("")
+                out.append("        public static var rawPayloadOutput: Bool { true }")
+                out.append("")
+                out.append("        public mutating func readPayload(_ body: [UInt8]) {")
+                if location == "payload-string":
+                    out.append(f"            {p} = body.isEmpty ? nil : Swift.String(decoding: body, as: UTF8.self)")
+                else:
+                    out.append(f"            {p} = body.isEmpty ? nil : Foundation.Data(body)")
+                out.append("        }")
         self.emit_contract(props, out)
         out.append("    }")
         out.append("")
@@ -346,11 +363,14 @@ class Generator:
         out.append(f"        retryableErrorCodes: {json.dumps(retryable)}, throttlingErrorCodes: {json.dumps(throttling)})")
         out.append("")
         # reach shapes
+        self.output_shapes = set()
         for op_name in ops:
             op = self.model["operations"][op_name]
             for key in ("input", "output"):
                 if key in op:
                     self.reach(op[key]["shape"])
+            if "output" in op:
+                self.output_shapes.add(op["output"]["shape"])
         for shape_name in sorted(self.structs):
             self.emit_struct(shape_name, out, None)
         out.append("    /// Operation descriptors.")

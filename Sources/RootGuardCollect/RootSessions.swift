@@ -4,12 +4,28 @@ import RootGuardModel
 
 /// Task-scoped root sessions in member accounts (`sts:AssumeRoot`, Organizations centralised root access).
 public struct RootSessions: Sendable {
-    public enum Task: String, Sendable {
+    /// The five task policies AWS offers (`arn:<partition>:iam::aws:policy/root-task/<name>`).
+    public enum Task: String, Sendable, CaseIterable {
         case audit = "IAMAuditRootUserCredentials"
+        case createPassword = "IAMCreateRootUserPassword"
         case deleteCredentials = "IAMDeleteRootUserCredentials"
+        case unlockBucket = "S3UnlockBucketPolicy"
+        case unlockQueue = "SQSUnlockQueuePolicy"
 
         /// `arn:<partition>:iam::aws:policy/root-task/<task>`.
         public func policyARN(partition: String) -> String { "arn:\(partition):iam::aws:policy/root-task/\(rawValue)" }
+
+        /// The actions rootguard calls in a session of this task (each one the task policy allows): what an approval
+        /// of the session permits.
+        public var actions: [String] {
+            switch self {
+            case .audit: RootSessions.auditActions
+            case .createPassword: ["iam:GetLoginProfile", "iam:CreateLoginProfile"]
+            case .deleteCredentials: RootSessions.deleteActions
+            case .unlockBucket: ["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"]
+            case .unlockQueue: ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"]
+            }
+        }
     }
 
     public static let requiredActions = ["sts:AssumeRoot"]
@@ -20,13 +36,26 @@ public struct RootSessions: Sendable {
         "iam:DeleteLoginProfile", "iam:DeleteAccessKey", "iam:DeleteSigningCertificate", "iam:DeactivateMFADevice",
     ]
 
+    /// Approves a session before it starts (`rootguard root-task` writes an approval entry); an error stops the
+    /// session from being opened.
+    public protocol Approver: Sendable {
+        func approve(account: AccountID, task: Task, client: AWSClient) async throws
+    }
+
     /// The caller: the management account or the IAM delegated administrator (not root).
     public let client: AWSClient
+    /// Called before every AssumeRoot call; nil: sessions are opened unapproved (the audit's reads).
+    public let approver: (any Approver)?
 
-    public init(client: AWSClient) { self.client = client }
+    public init(client: AWSClient, approver: (any Approver)? = nil) {
+        self.client = client
+        self.approver = approver
+    }
 
-    /// A client acting as `account`'s root user for `task` (at most 15 minutes).
+    /// A client acting as `account`'s root user for `task` (at most 15 minutes), approved first when an approver
+    /// is set.
     public func session(account: AccountID, task: Task) async throws -> AWSClient {
+        try await approver?.approve(account: account, task: task, client: client)
         let partition = client.configuration.region.partition.name
         let output = try await client.sts().assumeRoot(
             .init(

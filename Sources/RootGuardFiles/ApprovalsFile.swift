@@ -16,6 +16,8 @@ import Yams
 ///     taskPolicies: [IAMDeleteRootUserCredentials]       # optional, for AssumeRoot
 ///     sourceIPs: [203.0.113.0/24]                         # optional
 ///     requireMFA: true                                    # optional
+///     callers: ["arn:aws:iam::999988887777:role/Admin"]   # optional, who may call AssumeRoot
+///     reason: bucket policy locked everyone out           # optional
 /// ```
 public enum ApprovalsFile {
     public struct LoadError: Error, CustomStringConvertible {
@@ -32,6 +34,8 @@ public enum ApprovalsFile {
         var taskPolicies: [String]?
         var sourceIPs: [String]?
         var requireMFA: Bool?
+        var callers: [String]?
+        var reason: String?
     }
 
     struct File: Decodable {
@@ -90,10 +94,14 @@ public enum ApprovalsFile {
             if let actions = entry.actions, actions.isEmpty {
                 throw LoadError(description: "\(place): actions: an empty list; leave the key out to allow any action")
             }
+            if let callers = entry.callers, callers.isEmpty || callers.contains(where: \.isEmpty) {
+                throw LoadError(
+                    description: "\(place): callers: an empty list or caller would match nobody; leave the key out")
+            }
             return Approval(
                 account: entry.account, from: from, until: until, who: entry.who, ticket: entry.ticket,
                 actions: entry.actions, taskPolicies: entry.taskPolicies, sourceIPs: entry.sourceIPs,
-                requireMFA: entry.requireMFA)
+                requireMFA: entry.requireMFA, callers: entry.callers, reason: entry.reason)
         }
     }
 
@@ -104,5 +112,119 @@ public enum ApprovalsFile {
         guard parts.count == 2 else { return true }
         guard let bits = Int(parts[1]), parts[1].allSatisfy(\.isNumber) else { return false }
         return (0...(bytes.count * 8)).contains(bits)
+    }
+}
+
+extension ApprovalsFile {
+    /// Appends one approval to the file (created when missing), under an exclusive lock, so concurrent runs do not
+    /// lose each other's entries. The file must be a valid approvals file; the result is read back and must hold the
+    /// entries it held plus this one, or nothing is written. Comments and layout are kept: the entry is added at the
+    /// end, indented as the file's entries are.
+    public static func append(_ approval: Approval, to path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else {
+            throw LoadError(description: "\(path): cannot open the approvals file: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            throw LoadError(description: "\(path): cannot lock the approvals file: \(String(cString: strerror(errno)))")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: false)
+        let data = (try? handle.readToEnd()) ?? Data()
+        let text = String(decoding: data, as: UTF8.self)
+        let existing = text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? [] : try parse(text, name: path)
+        var indent = 2
+        if !existing.isEmpty,
+            let first = (try? Yams.compose(yaml: text))?["approvals"]?.sequence?.first?.mark
+        {
+            indent = max(first.column - 3, 0)
+        }
+        let entry = entryText(approval, indent: indent)
+        let appendOnly = !existing.isEmpty && (text.isEmpty || text.hasSuffix("\n"))
+        let updated: String
+        if appendOnly {
+            updated = text + entry
+        } else {
+            // A new file, or one whose list is empty (`approvals: []`): its leading comments, then the list.
+            let comments = text.split(separator: "\n", omittingEmptySubsequences: false).prefix { $0.hasPrefix("#") }
+            let header =
+                comments.isEmpty
+                ? "# Approved windows of root use, read by `rootguard trail` and `watch` (--approvals).\n"
+                    + "# `rootguard root-task` adds one entry before each privileged session it starts.\n"
+                : comments.joined(separator: "\n") + "\n"
+            updated = header + "approvals:\n" + entry
+        }
+        let reread: [Approval]
+        do {
+            reread = try parse(updated, name: path)
+        } catch {
+            throw LoadError(description: "\(path): the approval could not be added: \(error)")
+        }
+        guard reread.count == existing.count + 1, reread.last?.account == approval.account,
+            reread.last?.taskPolicies == approval.taskPolicies, reread.last?.callers == approval.callers,
+            reread.last?.reason == approval.reason
+        else {
+            throw LoadError(
+                description: "\(path): the approval could not be added as the file is laid out; start a new file")
+        }
+        let bytes = Array((appendOnly ? entry : updated).utf8)
+        if !appendOnly {
+            guard ftruncate(descriptor, 0) == 0 else {
+                throw LoadError(description: "\(path): cannot rewrite the approvals file")
+            }
+        }
+        lseek(descriptor, 0, appendOnly ? SEEK_END : SEEK_SET)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                throw LoadError(
+                    description: "\(path): cannot write the approvals file: \(String(cString: strerror(errno)))")
+            }
+            written += count
+        }
+        fsync(descriptor)
+    }
+
+    /// One entry, every text double-quoted (YAML's escapes), indented by `indent`.
+    static func entryText(_ approval: Approval, indent: Int) -> String {
+        let pad = String(repeating: " ", count: indent)
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0x7F || (0x80..<0xA0).contains(scalar.value)
+                        || scalar.value == 0xFEFF || (0x2028...0x2029).contains(scalar.value)
+                    {
+                        out += String(format: "\\u%04X", scalar.value)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        }
+        func list(_ items: [String]) -> String { "[" + items.map(quoted).joined(separator: ", ") + "]" }
+        var lines = ["\(pad)- account: \(quoted(approval.account))"]
+        func add(_ key: String, _ value: String?) {
+            if let value { lines.append("\(pad)  \(key): \(value)") }
+        }
+        add("from", quoted(TimeArgument.format(approval.from)))
+        add("until", quoted(TimeArgument.format(approval.until)))
+        add("who", approval.who.map(quoted))
+        add("ticket", approval.ticket.map(quoted))
+        add("reason", approval.reason.map(quoted))
+        add("callers", approval.callers.map(list))
+        add("taskPolicies", approval.taskPolicies.map(list))
+        add("actions", approval.actions.map(list))
+        add("sourceIPs", approval.sourceIPs.map(list))
+        add("requireMFA", approval.requireMFA.map { $0 ? "true" : "false" })
+        return lines.joined(separator: "\n") + "\n"
     }
 }

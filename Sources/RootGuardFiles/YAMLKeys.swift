@@ -71,7 +71,7 @@ indirect enum YAMLKeys: Sendable {
             .map([
                 "account": .scalar, "from": .scalar, "until": .scalar, "who": .scalar, "ticket": .scalar,
                 "actions": .list(.scalar), "taskPolicies": .list(.scalar), "sourceIPs": .list(.scalar),
-                "requireMFA": .scalar,
+                "requireMFA": .scalar, "callers": .list(.scalar), "reason": .scalar,
             ]))
     ])
 

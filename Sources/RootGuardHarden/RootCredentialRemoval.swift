@@ -15,8 +15,13 @@ public struct RootCredentialRemoval: Hardener {
     public static var requiredActions: [String] { RootSessions.requiredActions }
 
     public var accounts: [AccountID]
+    /// Approves each AssumeRoot session before it starts (`root-task delete-credentials`).
+    public var approver: (any RootSessions.Approver)?
 
-    public init(accounts: [AccountID]) { self.accounts = accounts }
+    public init(accounts: [AccountID], approver: (any RootSessions.Approver)? = nil) {
+        self.accounts = accounts
+        self.approver = approver
+    }
 
     /// One member account: what was read, removed and read back.
     public struct AccountState: Sendable {
@@ -46,7 +51,7 @@ public struct RootCredentialRemoval: Hardener {
     }
 
     public func read(client: AWSClient) async throws -> State {
-        let sessions = RootSessions(client: client)
+        let sessions = RootSessions(client: client, approver: approver)
         var states: [AccountState] = []
         for account in accounts {
             do {
@@ -90,7 +95,7 @@ public struct RootCredentialRemoval: Hardener {
 
     public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {
         let account = state.accounts[step.index].account
-        let removals = try await RootSessions(client: client).removeCredentials(
+        let removals = try await RootSessions(client: client, approver: approver).removeCredentials(
             account: account, inventory: step.inventory)
         state.accounts[step.index].removals = removals
         guard removals.contains(where: { $0.error != nil }) else { return }
@@ -106,7 +111,7 @@ public struct RootCredentialRemoval: Hardener {
 
     /// ROOT-BP 14 for each account that was changed: the credentials read back.
     public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
-        let sessions = RootSessions(client: client)
+        let sessions = RootSessions(client: client, approver: approver)
         var findings: [Finding] = []
         for (step, _) in plan.stepChanges {
             let account = state.accounts[step.index].account

@@ -142,6 +142,14 @@ public final class MotoServer: Sendable {
         return (try JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any]) ?? [:]
     }
 
+    /// The CloudTrail records the plugin wrote for AssumeRoot calls and their sessions: `{"Records": […]}`, as a
+    /// CloudTrail log file holds them.
+    public func cloudTrailLog() async throws -> [UInt8] {
+        let response = try await http.execute(
+            HTTPClientRequest(url: endpoint + "/rootguard-api/cloudtrail"), timeout: .seconds(30))
+        return Array(try await response.body.collect(upTo: 64 << 20).readableBytesView)
+    }
+
     /// Replaces the LookupEvents history of `account` in `region`.
     public func setEvents(account: String, region: String, _ records: [[String: Any]]) async throws {
         try await post(

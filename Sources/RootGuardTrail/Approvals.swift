@@ -17,10 +17,16 @@ public struct Approval: Sendable, Codable, Equatable {
     public var sourceIPs: [String]?
     /// When true, sign-ins and sessions must have used MFA.
     public var requireMFA: Bool?
+    /// Who may start the AssumeRoot session (ARN patterns, `*` wildcards): the AssumeRoot call's caller and the
+    /// actions of its session must match one (any caller when absent). Sign-ins have no caller and never match.
+    public var callers: [String]?
+    /// Why the session was started (`rootguard root-task --reason`).
+    public var reason: String?
 
     public init(
         account: String, from: Date, until: Date, who: String? = nil, ticket: String? = nil, actions: [String]? = nil,
-        taskPolicies: [String]? = nil, sourceIPs: [String]? = nil, requireMFA: Bool? = nil
+        taskPolicies: [String]? = nil, sourceIPs: [String]? = nil, requireMFA: Bool? = nil, callers: [String]? = nil,
+        reason: String? = nil
     ) {
         self.account = account
         self.from = from
@@ -31,6 +37,8 @@ public struct Approval: Sendable, Codable, Equatable {
         self.taskPolicies = taskPolicies
         self.sourceIPs = sourceIPs
         self.requireMFA = requireMFA
+        self.callers = callers
+        self.reason = reason
     }
 
     /// How the approval is named in reports.
@@ -67,6 +75,11 @@ public struct Approval: Sendable, Codable, Equatable {
             else { return false }
         }
         if requireMFA == true, detection.mfaUsed != true { return false }
+        if let callers, !callers.isEmpty {
+            guard let caller = detection.details["caller"],
+                callers.contains(where: { Wildcard.matches($0, caller, caseInsensitive: false) })
+            else { return false }
+        }
         return true
     }
 }

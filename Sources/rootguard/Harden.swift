@@ -49,10 +49,11 @@ enum HardenDriver {
     /// Runs `hardener`; `text` prints a run in the plan format when the hardener has its own (default: harden's).
     static func run<H: Hardener>(
         _ makeHardener: () throws -> H, flags: HardenFlags, global: GlobalOptions,
+        policy: String = "rootguard policy --with-harden", json: ((HardenRun<H>) throws -> String)? = nil,
         text: ((HardenRun<H>, Bool) -> (stdout: String, stderr: String))? = nil
     ) async throws {
         var code: Int32 = 0
-        try await runReportingErrors(policy: "rootguard policy --with-harden") {
+        try await runReportingErrors(policy: policy) {
             let hardener = try makeHardener()
             if flags.format.isCode {
                 let code =
@@ -75,7 +76,7 @@ enum HardenDriver {
                 }
             }
             switch (flags.format, text) {
-            case (.json, _): try Output.stdout(try HardenRenderer.json(run.outcome))
+            case (.json, _): try Output.stdout(try json?(run) ?? HardenRenderer.json(run.outcome))
             case (_, let text?):
                 let (out, err) = text(run, flags.apply)
                 try Output.stdout(out)
@@ -88,18 +89,22 @@ enum HardenDriver {
     }
 }
 
-/// `rootguard harden remove-root-credentials --account ID… [--apply]`.
+/// `rootguard harden remove-root-credentials --account ID… [--apply]`: the earlier name of
+/// `root-task delete-credentials`, kept as an alias; its sessions are approved when --reason and --approvals are given.
 struct RemoveRootCredentials: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remove-root-credentials",
         abstract:
             "Delete member accounts' root password, access keys and signing certificates, and deactivate their MFA devices.",
         discussion: """
-            Uses sts:AssumeRoot (IAMAuditRootUserCredentials to list, IAMDeleteRootUserCredentials to delete) from the \
-            management account or IAM's delegated administrator; centralised root access (RootSessions) must be enabled. \
-            Without --apply nothing is changed: the command prints exactly what would be removed. With --apply it removes \
-            it and audits the account again. Exit codes: 0 done (nothing left), 1 error (credentials unreadable), 2 credentials would be removed (dry \
-            run), 3 credentials remain after --apply, 64 usage. --format json prints the run in harden's common plan model.
+            The earlier name of `rootguard root-task delete-credentials`. Uses sts:AssumeRoot \
+            (IAMAuditRootUserCredentials to list, IAMDeleteRootUserCredentials to delete) from the management account \
+            or IAM's delegated administrator; centralised root access (RootSessions) must be enabled. Without --apply \
+            nothing is changed: the command prints exactly what would be removed. With --apply it removes it and audits \
+            the account again. With --reason and --approvals each session is approved first, as root-task does; \
+            without them the sessions are unapproved (trail reports them as unexpected). Exit codes: 0 done (nothing \
+            left), 1 error (credentials unreadable), 2 credentials would be removed (dry run), 3 credentials remain \
+            after --apply, 64 usage. --format json prints the run in harden's common plan model.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -109,18 +114,35 @@ struct RemoveRootCredentials: AsyncParsableCommand {
         transform: AccountID.argument)
     var accounts: [AccountID]
 
+    @Option(help: "Why the sessions are needed (with --approvals).")
+    var reason: String?
+
+    @Option(help: "The approvals file each session's approval is appended to (with --reason).")
+    var approvals: String?
+
     @OptionGroup var flags: HardenFlags
 
     func validate() throws {
         if accounts.isEmpty { throw ValidationError("name at least one --account") }
+        if (reason == nil) != (approvals == nil) { throw ValidationError("--reason and --approvals go together") }
+        if let approvals { try ApprovalRecorder.check(approvals) }
         try HardenDriver.validate(RootCredentialRemoval.self, flags)
     }
 
     func run() async throws {
-        try await HardenDriver.run({ RootCredentialRemoval(accounts: accounts) }, flags: flags, global: global) {
-            run, applied in
-            HardenRenderer.removal(RootCredentialRemoval.outcomes(run.state, applied: applied))
-        }
+        let recorder = approvals.map { ApprovalRecorder(path: $0, reason: reason ?? "", ticket: nil) }
+        try await HardenDriver.run(
+            { RootCredentialRemoval(accounts: accounts, approver: recorder) }, flags: flags, global: global,
+            text: { run, applied in
+                var (out, err) = HardenRenderer.removal(RootCredentialRemoval.outcomes(run.state, applied: applied))
+                let opened = run.state.accounts.contains { if case .success = $0.before { true } else { false } }
+                if recorder == nil && opened {
+                    err +=
+                        "note: these privileged sessions were not approved; `rootguard root-task delete-credentials "
+                        + "--reason … --approvals FILE` records an approval before each one\n"
+                }
+                return (out, err)
+            })
     }
 }
 

@@ -305,6 +305,9 @@ public final class AWSClient: Sendable {
                     let result = operation.resultWrapper.flatMap { root.child($0) } ?? root
                     output = try XMLShapeDecoder.decode(Output.self, from: result)
                 }
+            case .restXML where Output.rawPayloadOutput, .restJSON where Output.rawPayloadOutput:
+                output = try Self.decodeEmpty(Output.self)
+                output.readPayload(body)
             case .restXML:
                 // An operation without output members: whatever body arrives carries nothing to read.
                 if body.isEmpty || Output.self == AWSEmptyShape.self {

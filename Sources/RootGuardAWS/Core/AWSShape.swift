@@ -11,12 +11,18 @@ public protocol AWSShape: Codable, Sendable {
     mutating func read(_ response: AWSHTTPResponseHead)
     /// Appends every way the value breaks the service model's constraints (`AWSContract`), members at `path`.
     func validate(_ problems: inout [String], at path: String)
+    /// True for an output whose body is one member's raw value (S3 `GetBucketPolicy`'s policy document).
+    static var rawPayloadOutput: Bool { get }
+    /// Reads that member from the body.
+    mutating func readPayload(_ body: [UInt8])
 }
 
 extension AWSShape {
     public func bind(_ binding: inout AWSHTTPBinding) {}
     public mutating func read(_ response: AWSHTTPResponseHead) {}
     public func validate(_ problems: inout [String], at path: String) {}
+    public static var rawPayloadOutput: Bool { false }
+    public mutating func readPayload(_ body: [UInt8]) {}
 }
 
 /// An operation without input or output members.

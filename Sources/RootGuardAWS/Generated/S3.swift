@@ -182,6 +182,33 @@ public enum S3 {
         }
     }
 
+    public struct DeleteBucketPolicyRequest: AWSShape, Equatable {
+        /// The bucket name.
+        public var bucket: Swift.String?
+        /// The account ID of the expected bucket owner.
+        public var expectedBucketOwner: Swift.String?
+
+        public init(bucket: Swift.String? = nil, expectedBucketOwner: Swift.String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["Bucket"] = bucket.map { AWSHTTPBinding.text($0) }
+            if let value = expectedBucketOwner { binding.headers.append(("x-amz-expected-bucket-owner", AWSHTTPBinding.headerText(value))) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+            if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+        }
+    }
+
     public struct GetBucketLocationOutput: AWSShape, Equatable {
         /// Specifies the Region where the bucket resides.
         public var locationConstraint: Swift.String?
@@ -201,6 +228,57 @@ public enum S3 {
 
     public struct GetBucketLocationRequest: AWSShape, Equatable {
         /// The name of the bucket for which to get the location.
+        public var bucket: Swift.String?
+        /// The account ID of the expected bucket owner.
+        public var expectedBucketOwner: Swift.String?
+
+        public init(bucket: Swift.String? = nil, expectedBucketOwner: Swift.String? = nil) {
+            self.bucket = bucket
+            self.expectedBucketOwner = expectedBucketOwner
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["Bucket"] = bucket.map { AWSHTTPBinding.text($0) }
+            if let value = expectedBucketOwner { binding.headers.append(("x-amz-expected-bucket-owner", AWSHTTPBinding.headerText(value))) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+            if let value = response.header("x-amz-expected-bucket-owner") { expectedBucketOwner = AWSHTTPBinding.parse(value, as: Swift.String.self) }
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.bucket, path + ".Bucket", &problems)
+        }
+    }
+
+    public struct GetBucketPolicyOutput: AWSShape, Equatable {
+        /// The bucket policy as a JSON document.
+        public var policy: Swift.String?
+
+        public init(policy: Swift.String? = nil) {
+            self.policy = policy
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            if let value = policy { binding.payload = Array(value.utf8) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public static var rawPayloadOutput: Bool { true }
+
+        public mutating func readPayload(_ body: [UInt8]) {
+            policy = body.isEmpty ? nil : Swift.String(decoding: body, as: UTF8.self)
+        }
+    }
+
+    public struct GetBucketPolicyRequest: AWSShape, Equatable {
+        /// The bucket name to get the bucket policy for.
         public var bucket: Swift.String?
         /// The account ID of the expected bucket owner.
         public var expectedBucketOwner: Swift.String?
@@ -1009,6 +1087,8 @@ public enum S3 {
         public static let getBucketLocation = AWSOperationDescriptor(name: "GetBucketLocation", method: "GET", requestURI: "/{Bucket}?location", resultWrapper: nil)
         public static let headBucket = AWSOperationDescriptor(name: "HeadBucket", method: "HEAD", requestURI: "/{Bucket}", resultWrapper: nil)
         public static let putBucketPolicy = AWSOperationDescriptor(name: "PutBucketPolicy", method: "PUT", requestURI: "/{Bucket}?policy", resultWrapper: nil)
+        public static let getBucketPolicy = AWSOperationDescriptor(name: "GetBucketPolicy", method: "GET", requestURI: "/{Bucket}?policy", resultWrapper: nil)
+        public static let deleteBucketPolicy = AWSOperationDescriptor(name: "DeleteBucketPolicy", method: "DELETE", requestURI: "/{Bucket}?policy", resultWrapper: nil)
     }
 }
 
@@ -1063,6 +1143,16 @@ extension S3 {
         /// Applies an Amazon S3 bucket policy to an Amazon S3 bucket.
         public func putBucketPolicy(_ input: PutBucketPolicyRequest) async throws -> AWSEmptyShape {
             try await client.execute(S3.service, S3.Operations.putBucketPolicy, input: input, region: region)
+        }
+
+        /// Returns the policy of a specified bucket.
+        public func getBucketPolicy(_ input: GetBucketPolicyRequest) async throws -> GetBucketPolicyOutput {
+            try await client.execute(S3.service, S3.Operations.getBucketPolicy, input: input, region: region)
+        }
+
+        /// Deletes the policy of a specified bucket.
+        public func deleteBucketPolicy(_ input: DeleteBucketPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(S3.service, S3.Operations.deleteBucketPolicy, input: input, region: region)
         }
     }
 }

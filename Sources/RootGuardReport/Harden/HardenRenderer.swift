@@ -42,16 +42,18 @@ public enum HardenRenderer {
         func safe(_ text: String) -> String { TerminalSafe.escape(text) }
         var out = ""
         let plan = outcome.plan
+        // `root-task …` names itself; harden's subcommands are named without their command.
+        let name = plan.subcommand.contains(" ") ? plan.subcommand : "harden \(plan.subcommand)"
         if plan.changes.isEmpty {
-            out += "harden \(plan.subcommand): nothing to change.\n"
+            out += "\(name): nothing to change.\n"
         } else if !applying {
             out +=
-                "harden \(plan.subcommand): \(plural(plan.changes.count, "change")) (dry run; pass --apply to make them):\n"
+                "\(name): \(plural(plan.changes.count, "change")) (dry run; pass --apply to make them):\n"
             for change in plan.changes {
                 out += "  \(change.service)  \(change.action)  \(safe(change.resource))  — \(safe(change.why))\n"
             }
         } else {
-            out += "harden \(plan.subcommand): applying \(plural(plan.changes.count, "change")):\n"
+            out += "\(name): applying \(plural(plan.changes.count, "change")):\n"
             for applied in outcome.applied {
                 let change = applied.change
                 out +=

@@ -13,7 +13,13 @@ format; the layer answers or amends only these operations:
   sts  AssumeRoot                   issues task-scoped session keys for a member account's root
   iam  (inside an AssumeRoot session, no UserName) GetLoginProfile, ListAccessKeys, ListSigningCertificates,
        ListMFADevices, DeleteLoginProfile, DeleteAccessKey, DeleteSigningCertificate, DeactivateMFADevice,
-       GetCallerIdentity (sts)
+       CreateLoginProfile (no password), GetCallerIdentity (sts)
+  AssumeRoot sessions are limited to their task policy's actions (TASK_ACTIONS): anything else is refused with
+       AccessDenied in the service's own wire format, as AWS refuses it. Every call of a session, allowed or refused,
+       and every AssumeRoot call is written as a CloudTrail record (AWS's documented shapes).
+  s3   a bucket whose policy denies a principal "*" without conditions is locked: requests of anyone but an
+       AssumeRoot session (S3UnlockBucketPolicy) are refused with AccessDenied, as AWS would.
+  sqs  the same for a queue whose policy denies "*" (SQSUnlockQueuePolicy).
   account GetContactInformation, GetPrimaryEmail
   cloudtrail LookupEvents           over events planted per account and region
   guardduty ListFilters             (GET /detector/<id>/filter) over moto's own filters, paginated
@@ -26,6 +32,8 @@ Control API (JSON, for tests only):
   POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
   POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
   POST /rootguard-api/sns-pending                 body {"topicArn": …}: that topic's subscriptions become pending
+  GET  /rootguard-api/cloudtrail                  {"Records": […]}: the CloudTrail records of AssumeRoot calls and of
+                                                  every call made in an AssumeRoot session, in order
   POST /moto-api/reset                            also clears everything above
 
 The process exits when its standard input closes, so a crashed test run leaves no server behind.
@@ -54,6 +62,20 @@ STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 TASK_POLICIES = {
     "IAMAuditRootUserCredentials", "IAMCreateRootUserPassword", "IAMDeleteRootUserCredentials",
     "S3UnlockBucketPolicy", "SQSUnlockQueuePolicy",
+}
+# What each task policy allows (AWS's managed policies under arn:aws:iam::aws:policy/root-task/). GetCallerIdentity
+# needs no permission anywhere.
+_AUDIT = {"iam:GetAccountSummary", "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListMFADevices",
+          "iam:ListSigningCertificates", "iam:GetAccessKeyLastUsed", "iam:GetUser", "iam:GetMFADevice"}
+TASK_ACTIONS = {
+    "IAMAuditRootUserCredentials": _AUDIT,
+    "IAMCreateRootUserPassword": {"iam:CreateLoginProfile", "iam:GetAccountSummary", "iam:GetLoginProfile",
+                                  "iam:GetUser"},
+    "IAMDeleteRootUserCredentials": _AUDIT | {"iam:DeleteLoginProfile", "iam:DeleteAccessKey",
+                                              "iam:DeleteSigningCertificate", "iam:DeactivateMFADevice"},
+    "S3UnlockBucketPolicy": {"s3:GetBucketPolicy", "s3:DeleteBucketPolicy", "s3:ListAllMyBuckets"},
+    "SQSUnlockQueuePolicy": {"sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:RemovePermission",
+                             "sqs:ListQueues"},
 }
 CSV_HEADER = (
     "user,arn,user_creation_time,password_enabled,password_last_used,password_last_changed,password_next_rotation,"
@@ -169,6 +191,7 @@ class Plugin:
         # on each request, which makes it crawl with a thousand accounts. The answer is remembered here and handed
         # to moto in its own x-moto-account-id header; the memo is cleared whenever a key could appear.
         self.key_accounts = {}
+        self.trail = []  # CloudTrail records of AssumeRoot calls and of every call in their sessions
 
     # ----- helpers -----
 
@@ -275,6 +298,34 @@ class Plugin:
     # ----- WSGI -----
 
     def __call__(self, environ, start_response):
+        access_key = self.scope(environ)[0]
+        session = self.sessions.get(access_key) if access_key else None
+        if session is None or environ.get("PATH_INFO", "").startswith(("/rootguard-api/", "/moto-api/")):
+            return self.handle(environ, start_response)
+        # A root session's call: refused unless its task policy allows it, and recorded either way.
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        environ["CONTENT_LENGTH"] = str(len(body))
+        action, parameters = self.session_action(environ, body)
+        status = {}
+
+        def recording(code, headers, exc_info=None):
+            status["code"] = code
+            return start_response(code, headers, exc_info) if exc_info else start_response(code, headers)
+
+        allowed = action == "sts:GetCallerIdentity" or action in TASK_ACTIONS.get(session["policy"], set())
+        if allowed:
+            result = self.handle(environ, recording)
+        else:
+            result = self.session_refusal(environ, recording, action, session)
+        result = [b"".join(result)]
+        code = int(status.get("code", "500").split()[0])
+        self.record_session_call(environ, session, action, parameters, None if code < 400 else (
+            "AccessDenied" if not allowed else self.error_code(result)))
+        return result
+
+    def handle(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
         if path.startswith("/rootguard-api/"):
             return self.control(environ, start_response)
@@ -291,6 +342,14 @@ class Plugin:
         account = self.account_for(access_key, environ)
 
         try:
+            if session is None and service == "s3":
+                refused = self.s3_locked(environ, start_response, account)
+                if refused is not None:
+                    return refused
+            if session is None and service == "sqs":
+                refused = self.sqs_locked(environ, start_response, body)
+                if refused is not None:
+                    return refused
             if service in ("iam", "sts", "sns") and body:
                 params = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
                 handler = getattr(self, f"{service}_{params.get('Action', '')}", None)
@@ -376,6 +435,194 @@ class Plugin:
                 self.key_accounts = {k: v for k, v in self.key_accounts.items() if v != self.default_account()}
         return self.app(environ, start_response)
 
+    # ----- AssumeRoot sessions: task-policy scope and CloudTrail records -----
+
+    @staticmethod
+    def s3_operation(method, path, query):
+        """(action, eventName, bucket) of a path-style S3 request."""
+        parts = path.lstrip("/").split("/", 1)
+        bucket = parts[0] or None
+        key = parts[1] if len(parts) > 1 and parts[1] else None
+        if bucket is None:
+            return ("s3:ListAllMyBuckets", "ListBuckets", None) if method == "GET" else (f"s3:{method}", method, None)
+        if key is None and "policy" in query:
+            name = {"GET": "GetBucketPolicy", "PUT": "PutBucketPolicy", "DELETE": "DeleteBucketPolicy"}.get(method)
+            if name:
+                return f"s3:{name}", name, bucket
+        if key is None:
+            name = {"GET": "ListObjects", "HEAD": "HeadBucket", "PUT": "CreateBucket", "DELETE": "DeleteBucket"}.get(
+                method, method)
+            action = {"GET": "s3:ListBucket", "HEAD": "s3:ListBucket", "PUT": "s3:CreateBucket",
+                      "DELETE": "s3:DeleteBucket"}.get(method, f"s3:{method}")
+            return action, name, bucket
+        name = {"GET": "GetObject", "HEAD": "HeadObject", "PUT": "PutObject", "DELETE": "DeleteObject"}.get(
+            method, method)
+        return f"s3:{name.replace('HeadObject', 'GetObject')}", name, bucket
+
+    def session_action(self, environ, body):
+        """The IAM action of a request ("iam:ListAccessKeys") and its CloudTrail requestParameters."""
+        _, _, service = self.scope(environ)
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if service == "s3":
+            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            action, _, bucket = self.s3_operation(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""),
+                                                  query)
+            parameters = {"bucketName": bucket} if bucket else {}
+            if "policy" in query:
+                parameters["policy"] = ""
+            return action, parameters
+        if target:
+            try:
+                payload = json.loads(body or b"{}")
+            except ValueError:
+                payload = {}
+            parameters = {k[:1].lower() + k[1:]: v for k, v in payload.items()} if isinstance(payload, dict) else {}
+            return f"{service}:{target.rsplit('.', 1)[-1]}", parameters
+        if body and service in ("iam", "sts", "sns"):
+            params = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+            name = params.pop("Action", "")
+            params.pop("Version", None)
+            params.pop("Password", None)  # never recorded, as CloudTrail hides it
+            return f"{service}:{name}", {k[:1].lower() + k[1:]: v for k, v in params.items()}
+        return f"{service}:{environ.get('REQUEST_METHOD', '')} {environ.get('PATH_INFO', '')}", {}
+
+    def session_refusal(self, environ, start_response, action, session):
+        _, _, service = self.scope(environ)
+        message = (f"User: arn:aws:iam::{session['account']}:root is not authorized to perform: {action} "
+                   f"because no session policy allows the {action} action")
+        if service == "s3":
+            body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+                    f"<Message>{escape(message)}</Message><RequestId>{uuid.uuid4()}</RequestId></Error>")
+            return self.respond(start_response, 403, body, "application/xml")
+        if environ.get("HTTP_X_AMZ_TARGET"):
+            code = "AccessDenied" if service == "sqs" else "AccessDeniedException"
+            return self.respond(start_response, 403, json.dumps({"__type": code, "message": message}),
+                                "application/x-amz-json-1.0", [("x-amzn-query-error", f"{code};Sender")])
+        if service in ("iam", "sts", "sns"):
+            ns = {"sts": STS_NS, "sns": "http://sns.amazonaws.com/doc/2010-03-31/"}.get(service, IAM_NS)
+            return self.query_error(start_response, 403, "AccessDenied", message, ns)
+        return self.json_error(start_response, 403, "AccessDeniedException", message)
+
+    @staticmethod
+    def error_code(result):
+        text = b"".join(result).decode(errors="replace")
+        match = re.search(r"<Code>([^<]+)</Code>", text) or re.search(r'"__type"\s*:\s*"(?:[^"#]*#)?([^"]+)"', text)
+        return match.group(1) if match else "Error"
+
+    def record(self, record):
+        with self.lock:
+            self.trail.append(record)
+
+    def base_record(self, environ, source, name, account, region):
+        return {
+            "eventVersion": "1.11", "eventTime": now_iso(), "eventSource": f"{source}.amazonaws.com",
+            "eventName": name, "awsRegion": region or "us-east-1",
+            "sourceIPAddress": environ.get("REMOTE_ADDR", "127.0.0.1"),
+            "userAgent": environ.get("HTTP_USER_AGENT", ""), "requestID": str(uuid.uuid4()),
+            "eventID": str(uuid.uuid4()), "readOnly": name.startswith(("Get", "List", "Describe", "Head")),
+            "eventType": "AwsApiCall", "managementEvent": True, "recipientAccountId": account,
+            "eventCategory": "Management",
+        }
+
+    def record_session_call(self, environ, session, action, parameters, error):
+        _, region, service = self.scope(environ)
+        name = action.split(":", 1)[1]
+        if service == "s3":
+            name = self.s3_operation(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""),
+                                     parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True))[1]
+        record = self.base_record(environ, service, name, session["account"], region)
+        record["userIdentity"] = {
+            "type": "Root", "principalId": session["account"], "arn": f"arn:{self.partition(region)}:iam::"
+            f"{session['account']}:root", "accountId": session["account"], "accessKeyId": session["key"],
+            "sessionContext": {"attributes": {"creationDate": session["created"], "mfaAuthenticated": "false"}},
+        }
+        record["requestParameters"] = parameters or None
+        record["responseElements"] = None
+        if error:
+            record["errorCode"] = error
+            record["errorMessage"] = f"{action} was refused"
+        self.record(record)
+
+    def caller_arn(self, environ):
+        """The caller's ARN as moto's GetCallerIdentity gives it (what rootguard reads as the requester)."""
+        inner = dict(environ)
+        body = b"Action=GetCallerIdentity&Version=2011-06-15"
+        inner["wsgi.input"] = io.BytesIO(body)
+        inner["CONTENT_LENGTH"] = str(len(body))
+        inner["REQUEST_METHOD"] = "POST"
+        inner["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+        status, _, text = self.call_moto(inner)
+        match = re.search(r"<Arn>([^<]+)</Arn>", text.decode(errors="replace"))
+        return match.group(1) if match else "arn:aws:iam::unknown:user/unknown"
+
+    # ----- locked buckets and queues -----
+
+    @staticmethod
+    def denies_everyone(policy, action):
+        """True when the policy has an unconditional Deny of `action` for principal "*"."""
+        try:
+            document = json.loads(policy) if isinstance(policy, (str, bytes)) else policy
+        except ValueError:
+            return False
+        statements = document.get("Statement", []) if isinstance(document, dict) else []
+        if isinstance(statements, dict):
+            statements = [statements]
+        for statement in statements:
+            if not isinstance(statement, dict) or statement.get("Effect") != "Deny" or statement.get("Condition"):
+                continue
+            principal = statement.get("Principal")
+            if not (principal == "*" or (isinstance(principal, dict) and principal.get("AWS") in ("*", ["*"]))):
+                continue
+            actions = statement.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            service = action.split(":", 1)[0]
+            if any(a == "*" or a.lower() == action.lower() or a.lower() == f"{service}:*" for a in actions):
+                return True
+        return False
+
+    def s3_locked(self, environ, start_response, account):
+        from moto.s3.models import s3_backends
+
+        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        action, _, bucket = self.s3_operation(environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", ""),
+                                              query)
+        if bucket is None or action == "s3:CreateBucket":
+            return None
+        for owner in list(s3_backends.keys()):
+            found = s3_backends[owner]["aws"].buckets.get(bucket)
+            if found is not None and found.policy and self.denies_everyone(found.policy, action):
+                body = (f"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code>"
+                        f"<Message>Access Denied (the bucket policy of {escape(bucket)} denies {action})</Message>"
+                        f"<RequestId>{uuid.uuid4()}</RequestId></Error>")
+                return self.respond(start_response, 403, body, "application/xml")
+        return None
+
+    def sqs_locked(self, environ, start_response, body):
+        from moto.sqs.models import sqs_backends
+
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        try:
+            payload = json.loads(body or b"{}")
+        except ValueError:
+            return None
+        url = payload.get("QueueUrl") if isinstance(payload, dict) else None
+        if not target or not url:
+            return None
+        parts = url.rstrip("/").split("/")
+        if len(parts) < 2:
+            return None
+        owner, name = parts[-2], parts[-1]
+        action = f"sqs:{target.rsplit('.', 1)[-1]}"
+        if owner not in sqs_backends:
+            return None
+        for region in list(sqs_backends[owner].keys()):
+            queue = sqs_backends[owner][region].queues.get(name)
+            if queue is not None and queue.policy and self.denies_everyone(queue.policy, action):
+                return self.respond(start_response, 403, json.dumps(
+                    {"__type": "AccessDenied", "message": f"Access to the resource {url} is denied."}),
+                    "application/x-amz-json-1.0", [("x-amzn-query-error", "AccessDenied;Sender")])
+        return None
+
     # ----- control API -----
 
     def control(self, environ, start_response):
@@ -392,6 +639,9 @@ class Plugin:
             with self.lock:
                 self.events[(parts[1], parts[2])] = payload or []
             return self.respond(start_response, 200, "{}", "application/json")
+        if parts[0] == "cloudtrail" and method == "GET":
+            with self.lock:
+                return self.respond(start_response, 200, json.dumps({"Records": self.trail}), "application/json")
         if parts[0] == "sns-pending" and method == "POST":
             with self.lock:
                 self.pending_topics.add(payload["topicArn"])
@@ -616,6 +866,22 @@ class Plugin:
                 items[:] = kept
         return self.query_empty(start_response, action)
 
+    def iam_CreateLoginProfile(self, environ, start_response, params, account, region, session):
+        root, error = self._root_session(start_response, params, session, {"IAMCreateRootUserPassword"})
+        if error or root is None:
+            return error
+        if params.get("Password"):
+            return self.query_error(start_response, 400, "InvalidInput",
+                                    "Password must be omitted in an AssumeRoot session.")
+        with self.lock:
+            if root.password.get("enabled"):
+                return self.query_error(start_response, 409, "EntityAlreadyExists",
+                                        "Login Profile for root already exists.")
+            root.data["password"] = {"enabled": True, "lastChanged": now_iso()}
+        return self.query_ok(start_response, "CreateLoginProfile",
+                             f"<LoginProfile><UserName></UserName><CreateDate>{now_iso()}</CreateDate>"
+                             "<PasswordResetRequired>false</PasswordResetRequired></LoginProfile>")
+
     def iam_DeleteLoginProfile(self, environ, start_response, params, account, region, session):
         return self._delete(start_response, params, session, "DeleteLoginProfile", "password", None, None)
 
@@ -672,8 +938,24 @@ class Plugin:
         key_id = "ASIA" + secrets.token_hex(8).upper()
         secret = secrets.token_urlsafe(30)
         token = "IQoJrootguardsession" + secrets.token_urlsafe(40)
+        created = now_iso()
         with self.lock:
-            self.sessions[key_id] = {"account": target_account, "policy": policy, "secret": secret}
+            self.sessions[key_id] = {"account": target_account, "policy": policy, "secret": secret, "key": key_id,
+                                     "created": created}
+        record = self.base_record(environ, "sts", "AssumeRoot", account, region)
+        caller = self.caller_arn(environ)
+        record["userIdentity"] = {"type": "IAMUser" if ":user/" in caller else "AssumedRole", "arn": caller,
+                                  "accountId": account, "accessKeyId": self.scope(environ)[0],
+                                  "principalId": caller.rsplit("/", 1)[-1]}
+        record["requestParameters"] = {"targetPrincipal": target, "taskPolicyArn": {"arn": policy_arn},
+                                       "durationSeconds": duration}
+        record["responseElements"] = {"credentials": {"accessKeyId": key_id, "sessionToken": "<hidden>",
+                                                      "expiration": (datetime.datetime.now(datetime.timezone.utc)
+                                                                     + datetime.timedelta(seconds=duration)).strftime(
+                                                          "%b %d, %Y, %I:%M:%S %p")}}
+        record["resources"] = [{"accountId": target_account, "type": "AWS::IAM::Root"}]
+        record["readOnly"] = True
+        self.record(record)
         expires = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=duration)).strftime(
             "%Y-%m-%dT%H:%M:%SZ")
         inner = (f"<Credentials><AccessKeyId>{key_id}</AccessKeyId><SecretAccessKey>{secret}</SecretAccessKey>"

@@ -1,0 +1,342 @@
+import ArgumentParser
+import Foundation
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardFiles
+import RootGuardHarden
+import RootGuardModel
+import RootGuardReport
+import RootGuardTrail
+
+/// `rootguard root-task`: the tasks only a member account's root can do, through privileged sessions, approved first.
+struct RootTask: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "root-task",
+        abstract: "Do a member account's root-only tasks through privileged sessions (sts:AssumeRoot), approved first.",
+        discussion: """
+            From the management account or IAM's delegated administrator, with centralised root access (RootSessions) \
+            enabled (`rootguard harden org-root-access`). Each subcommand reads in a privileged session, prints exactly \
+            what it would do and changes nothing without --apply; with --apply it does the task in a fresh session and \
+            checks the result in another. Before every session starts, an approval (account, task policy, window of \
+            at most 20 minutes, your ARN as the only caller, the actions the task calls, --reason) is appended to \
+            --approvals FILE, so `rootguard trail` and `watch` given that file report the session as expected, and \
+            anyone else's session stays unexpected. \(HardenDriver.exitCodes)
+            """,
+        subcommands: [
+            UnlockBucket.self, UnlockQueue.self, AllowPasswordRecovery.self, AuditCredentials.self,
+            DeleteCredentials.self,
+        ])
+}
+
+/// The options every root-task subcommand shares.
+struct RootTaskOptions: ParsableArguments {
+    @Option(help: "Why the session is needed (required; written into the approval).")
+    var reason: String
+
+    @Option(help: "The approvals file (YAML, as trail and watch read it) the approval of each session is appended to.")
+    var approvals: String
+
+    @Option(help: "A change or incident ticket for the approval.")
+    var ticket: String?
+
+    @Option(help: "plan (default) or json.")
+    var format: HardenFormat = .plan
+
+    @Flag(help: "Do the task (default: dry run; the reads still use an approved privileged session).")
+    var apply = false
+
+    var flags: HardenFlags {
+        var flags = HardenFlags()
+        flags.format = format
+        flags.apply = apply
+        return flags
+    }
+
+    func validate<H: Hardener>(_ type: H.Type) throws {
+        if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            throw ValidationError("--reason must say why the session is needed")
+        }
+        if format.isCode { throw ValidationError(RootTasks.unsupported) }
+        try ApprovalRecorder.check(approvals)
+        try HardenDriver.validate(type, flags)
+    }
+
+    func recorder() -> ApprovalRecorder { ApprovalRecorder(path: approvals, reason: reason, ticket: ticket) }
+}
+
+/// Writes the approval of each privileged session before it starts: the caller (read once with GetCallerIdentity),
+/// the account, the task policy and its actions, a window from a minute ago to 20 minutes ahead (a session lasts at
+/// most 15). A session of the same task in the same account within that window reuses the entry.
+actor ApprovalRecorder: RootSessions.Approver {
+    let path: String
+    let reason: String
+    let ticket: String?
+    private var caller: String?
+    private var written: [String: Date] = [:]
+
+    init(path: String, reason: String, ticket: String?) {
+        self.path = path
+        self.reason = reason
+        self.ticket = ticket
+    }
+
+    /// Before any AWS call: the file must be one trail can read (or not exist yet, in a folder that does).
+    static func check(_ path: String) throws {
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                _ = try ApprovalsFile.load(path)
+            } catch {
+                throw ValidationError("--approvals: \(error)")
+            }
+        } else {
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--approvals: \(path): the folder \(folder) does not exist")
+            }
+        }
+    }
+
+    func approve(account: AccountID, task: RootSessions.Task, client: AWSClient) async throws {
+        let now = Date()
+        let key = "\(account)/\(task.rawValue)"
+        if let until = written[key], until >= now.addingTimeInterval(900 + 60) { return }
+        let caller: String
+        if let known = self.caller {
+            caller = known
+        } else {
+            caller = try await client.callerIdentity().arn.rawValue
+            self.caller = caller
+        }
+        let until = now.addingTimeInterval(20 * 60)
+        let approval = Approval(
+            account: account.rawValue, from: now.addingTimeInterval(-60), until: until, who: caller, ticket: ticket,
+            actions: task.actions, taskPolicies: [task.rawValue], callers: [caller], reason: reason)
+        try ApprovalsFile.append(approval, to: path)
+        written[key] = until
+        Output.stderr(
+            "approved: \(task.rawValue) session in \(account) for \(TerminalSafe.escape(caller)) until "
+                + "\(TimeArgument.format(until)) (\(TerminalSafe.escape(path)))\n")
+    }
+}
+
+/// The text of a root task's run: harden's plan format.
+enum RootTaskText {
+    static func plan<H: Hardener>(_ run: HardenRun<H>, applying: Bool) -> (stdout: String, stderr: String) {
+        (HardenRenderer.plan(run.outcome, applying: applying), "")
+    }
+}
+
+/// `rootguard root-task unlock-bucket`.
+struct UnlockBucket: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock-bucket",
+        abstract: "Delete the bucket policy that locks everyone out of a member's S3 bucket (S3UnlockBucketPolicy).",
+        discussion: """
+            Reads the bucket policy in a privileged session and names its Deny statements; with --apply saves it to \
+            --save-policy (a new file) and deletes it, then reads again in a fresh session: no policy left is done. \
+            Use --region for the bucket's region. \(HardenDriver.exitCodes)
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The member account that owns the bucket (12 digits).", transform: AccountID.argument)
+    var account: AccountID
+
+    @Option(help: "The bucket's name.")
+    var bucket: String
+
+    @Option(
+        help:
+            "Where the policy is saved before it is deleted (default: rootguard-<account>-<bucket>-policy-<time>.json)."
+    )
+    var savePolicy: String?
+
+    @OptionGroup var options: RootTaskOptions
+
+    func validate() throws {
+        guard bucket.matchesWhole(#"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$"#) else {
+            throw ValidationError("--bucket '\(TerminalSafe.escape(bucket))' is not an S3 bucket name")
+        }
+        try options.validate(BucketPolicyUnlock.self)
+    }
+
+    func run() async throws {
+        let path = savePolicy ?? RootTasks.backupName(account: account, what: bucket)
+        let recorder = options.recorder()
+        try await HardenDriver.run(
+            { BucketPolicyUnlock(account: account, bucket: bucket, backupPath: path, approver: recorder) },
+            flags: options.flags, global: global, policy: "rootguard policy --with-root-task", text: RootTaskText.plan)
+    }
+}
+
+/// `rootguard root-task unlock-queue`.
+struct UnlockQueue: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock-queue",
+        abstract: "Remove the queue policy that locks everyone out of a member's SQS queue (SQSUnlockQueuePolicy).",
+        discussion: """
+            Reads the queue policy in a privileged session and names its Deny statements; with --apply saves it to \
+            --save-policy (a new file) and removes it, then reads again in a fresh session. The queue URL's account \
+            must be --account. \(HardenDriver.exitCodes)
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The member account that owns the queue (12 digits).", transform: AccountID.argument)
+    var account: AccountID
+
+    @Option(help: "The queue's URL (https://sqs.<region>.amazonaws.com/<account>/<name>).")
+    var queueUrl: String
+
+    @Option(
+        help:
+            "Where the policy is saved before it is removed (default: rootguard-<account>-<queue>-policy-<time>.json).")
+    var savePolicy: String?
+
+    @OptionGroup var options: RootTaskOptions
+
+    func validate() throws {
+        guard let parsed = QueuePolicyUnlock.parse(queueUrl) else {
+            throw ValidationError("--queue-url '\(TerminalSafe.escape(queueUrl))' is not an SQS queue URL")
+        }
+        guard parsed.account == account.rawValue else {
+            throw ValidationError("--queue-url names account \(parsed.account), not --account \(account)")
+        }
+        try options.validate(QueuePolicyUnlock.self)
+    }
+
+    func run() async throws {
+        let name = QueuePolicyUnlock.parse(queueUrl)?.name ?? "queue"
+        let path = savePolicy ?? RootTasks.backupName(account: account, what: name)
+        let recorder = options.recorder()
+        try await HardenDriver.run(
+            { QueuePolicyUnlock(account: account, queueURL: queueUrl, backupPath: path, approver: recorder) },
+            flags: options.flags, global: global, policy: "rootguard policy --with-root-task", text: RootTaskText.plan)
+    }
+}
+
+/// `rootguard root-task allow-password-recovery`.
+struct AllowPasswordRecovery: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "allow-password-recovery",
+        abstract: "Let a member's root password be recovered again (IAMCreateRootUserPassword).",
+        discussion: """
+            Creates root's login profile without a password, so whoever controls the root e-mail address can recover \
+            a password: this re-opens a root sign-in path, and the re-check shows member-root-credentials-removed \
+            failing for the account. Remove it again with delete-credentials when the task is done. \
+            \(HardenDriver.exitCodes)
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "The member account (12 digits).", transform: AccountID.argument)
+    var account: AccountID
+
+    @OptionGroup var options: RootTaskOptions
+
+    func validate() throws { try options.validate(RootPasswordRecovery.self) }
+
+    func run() async throws {
+        let recorder = options.recorder()
+        try await HardenDriver.run(
+            { RootPasswordRecovery(account: account, approver: recorder) }, flags: options.flags, global: global,
+            policy: "rootguard policy --with-root-task",
+            text: { run, applying in
+                var (out, err) = RootTaskText.plan(run, applying: applying)
+                if !run.plan.plan.changes.isEmpty { err += "warning: \(RootPasswordRecovery.warning)\n" }
+                return (out, err)
+            })
+    }
+}
+
+/// `rootguard root-task audit-credentials`.
+struct AuditCredentials: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit-credentials",
+        abstract: "List what each member's root holds: password, access keys, signing certificates, MFA devices.",
+        discussion: """
+            Reads with IAMAuditRootUserCredentials and changes nothing (--apply does nothing more). --format json \
+            prints harden's JSON model with one member-root-credentials-removed finding per account in `reaudit`. \
+            Exit codes: 0 no \
+            root holds a credential, 2 some root does (delete-credentials is pending), 1 an account could not be read, \
+            64 usage.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        name: .customLong("account"), help: "A member account (12 digits, repeatable).", transform: AccountID.argument)
+    var accounts: [AccountID]
+
+    @OptionGroup var options: RootTaskOptions
+
+    func validate() throws {
+        if accounts.isEmpty { throw ValidationError("name at least one --account") }
+        try options.validate(RootCredentialAudit.self)
+    }
+
+    func run() async throws {
+        let recorder = options.recorder()
+        try await HardenDriver.run(
+            { RootCredentialAudit(accounts: accounts, approver: recorder) }, flags: options.flags, global: global,
+            policy: "rootguard policy --with-root-task",
+            json: { run in
+                // harden's JSON model (docs/schemas/harden.schema.json): no changes; the findings read are its check.
+                var outcome = run.outcome
+                outcome.reaudit = RootCredentialAudit.findings(run.state)
+                return try HardenRenderer.json(outcome)
+            },
+            text: { run, _ in
+                var out = ""
+                var err = ""
+                for (account, inventory) in run.state.accounts {
+                    switch inventory {
+                    case .success(let found) where found.isEmpty: out += "\(account): root has no credentials\n"
+                    case .success(let found):
+                        out += "\(account): root has:\n"
+                        for line in found.lines { out += "  - \(TerminalSafe.escape(line))\n" }
+                    case .failure(let error): err += "error: \(account): \(TerminalSafe.escape(error.description))\n"
+                    }
+                }
+                return (out, err)
+            })
+    }
+}
+
+/// `rootguard root-task delete-credentials` (also `harden remove-root-credentials`).
+struct DeleteCredentials: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete-credentials",
+        abstract:
+            "Delete member accounts' root password, access keys and signing certificates; deactivate MFA devices.",
+        discussion: """
+            Lists with IAMAuditRootUserCredentials and deletes with IAMDeleteRootUserCredentials (keys and \
+            certificates first, the password next, MFA last and only when no password is left behind). Exit codes: \
+            0 done (nothing left), 1 error (credentials unreadable), 2 credentials would be removed (dry run), \
+            3 credentials remain after --apply, 64 usage.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(
+        name: .customLong("account"), help: "A member account (12 digits, repeatable).", transform: AccountID.argument)
+    var accounts: [AccountID]
+
+    @OptionGroup var options: RootTaskOptions
+
+    func validate() throws {
+        if accounts.isEmpty { throw ValidationError("name at least one --account") }
+        try options.validate(RootCredentialRemoval.self)
+    }
+
+    func run() async throws {
+        let recorder = options.recorder()
+        try await HardenDriver.run(
+            { RootCredentialRemoval(accounts: accounts, approver: recorder) }, flags: options.flags, global: global,
+            policy: "rootguard policy --with-root-task",
+            text: { run, applied in
+                HardenRenderer.removal(RootCredentialRemoval.outcomes(run.state, applied: applied))
+            })
+    }
+}

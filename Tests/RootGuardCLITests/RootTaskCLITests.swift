@@ -1,0 +1,293 @@
+import Foundation
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardFiles
+import RootGuardModel
+import RootGuardTesting
+import RootGuardTrail
+import Testing
+
+/// `rootguard root-task`: each task against the moto harness, whose plugin limits AssumeRoot sessions to their task
+/// policy's actions, locks buckets and queues whose policy denies everyone, and writes the CloudTrail records of
+/// every session; the approvals the runs write make `trail` report those sessions as expected, and nobody else's.
+@Suite("rootguard root-task against moto", .motoServer, .serialized)
+struct RootTaskCLITests {
+    static let environment = HardenCLITests.environment
+    static let lockingPolicy = """
+        {"Version":"2012-10-17","Statement":[{"Sid":"LockEveryoneOut","Effect":"Deny","Principal":"*","Action":"s3:*",\
+        "Resource":["arn:aws:s3:::locked-data","arn:aws:s3:::locked-data/*"]}]}
+        """
+
+    /// An organization with centralised root sessions and one member; a client acting inside the member (built on
+    /// `client`, which the test shuts down).
+    func organization(_ moto: MotoServer, _ client: AWSClient) async throws -> (member: String, inMember: AWSClient) {
+        _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
+        let member = try await client.organizations().createAccount(
+            .init(email: "data@example.com", accountName: "data")
+        )
+        .createAccountStatus!.accountId!
+        _ = try await client.iam().enableOrganizationsRootCredentialsManagement()
+        _ = try await client.iam().enableOrganizationsRootSessions()
+        let step = ProfileChain.AssumeRoleStep(
+            profile: "test", roleARN: "arn:aws:iam::\(member):role/OrganizationAccountAccessRole",
+            externalID: nil, sessionName: "setup", durationSeconds: 900, mfaSerial: nil)
+        return (member, client.with(credentialProvider: AssumeRoleCredentialProvider(step: step, client: client)))
+    }
+
+    func folder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-root-task-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    func run(_ moto: MotoServer, _ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["root-task"] + arguments + ["--endpoint-url", moto.endpoint], environment: Self.environment)
+    }
+
+    /// The trail report (jsonl) of the plugin's CloudTrail records, with the approvals file.
+    func hunt(_ moto: MotoServer, approvals: URL, in folder: URL) async throws -> [[String: Any]] {
+        let log = folder.appendingPathComponent("sessions.json")
+        try Data(try await moto.cloudTrailLog()).write(to: log)
+        let result = try CLI.run(
+            ["trail", log.path, "--approvals", approvals.path, "--output", "jsonl"], environment: [:])
+        #expect([0, 3].contains(result.status), "\(result.stderr)")
+        return try TrailFixture.detections(result.stdout)
+    }
+
+    @Test func unlockBucketDeletesOnlyTheLockingPolicyAndTrailSeesTheApprovedSessionAsExpected() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, inMember) = try await organization(moto, client)
+            _ = try await inMember.s3().createBucket(.init(bucket: "locked-data"))
+            _ = try await inMember.s3().putBucketPolicy(.init(bucket: "locked-data", policy: Self.lockingPolicy))
+            // The plugin locks it: the member's own administrator is refused, as AWS refuses it.
+            await #expect(throws: AWSError.self) {
+                _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
+            }
+
+            let folder = try folder()
+            let approvals = folder.appendingPathComponent("approvals.yaml")
+            let saved = folder.appendingPathComponent("saved-policy.json")
+            let common = [
+                "--account", member, "--bucket", "locked-data", "--reason", "CHG-7: data team locked out",
+                "--approvals", approvals.path, "--save-policy", saved.path,
+            ]
+            let dry = try run(moto, ["unlock-bucket"] + common)
+            #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            #expect(dry.stdout.contains("root-task unlock-bucket: 1 change (dry run; pass --apply to make them):"))
+            #expect(dry.stdout.contains("s3  DeleteBucketPolicy  s3://locked-data (\(member))"))
+            #expect(
+                dry.stdout.contains(#"note: the policy: statement 1 "LockEveryoneOut": Deny s3:* to * (no condition)"#))
+            #expect(dry.stderr.contains("approved: S3UnlockBucketPolicy session in \(member)"))
+            #expect(!FileManager.default.fileExists(atPath: saved.path), "a dry run saves nothing")
+            await #expect(throws: AWSError.self) {
+                _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
+            }
+            var entries = try ApprovalsFile.load(approvals.path)
+            #expect(entries.count == 1)
+            #expect(entries[0].account == member && entries[0].taskPolicies == ["S3UnlockBucketPolicy"])
+            #expect(entries[0].callers == ["arn:aws:sts::\(MotoServer.defaultAccount):user/moto"])
+            #expect(entries[0].reason == "CHG-7: data team locked out")
+            #expect(entries[0].actions == ["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"])
+            #expect(entries[0].until.timeIntervalSince(entries[0].from) <= 21 * 60)
+
+            let applied = try run(moto, ["unlock-bucket"] + common + ["--apply"])
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            #expect(applied.stdout.contains("done    s3  DeleteBucketPolicy  s3://locked-data"))
+            #expect(applied.stdout.contains("PASS"))
+            #expect(applied.stdout.contains("root-task-bucket-unlocked"))
+            #expect(try String(contentsOf: saved, encoding: .utf8) == Self.lockingPolicy)
+            // Reachable again by the member's administrator; nothing else about the bucket changed.
+            _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
+            entries = try ApprovalsFile.load(approvals.path)
+            #expect(entries.count == 2, "one approval per run: the apply and its re-check share the window")
+
+            let again = try run(
+                moto, ["unlock-bucket"] + common.filter { $0 != saved.path && $0 != "--save-policy" } + ["--apply"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(again.stdout.contains("root-task unlock-bucket: nothing to change."))
+            #expect(again.stdout.contains("has no bucket policy"))
+
+            // Somebody else opens an S3UnlockBucketPolicy session without an approval: still unexpected.
+            let mallory = try await client.iam().createUser(.init(userName: "mallory")).user!.userName
+            let key = try await client.iam().createAccessKey(.init(userName: mallory)).accessKey!
+            try await moto.client(accessKey: key.accessKeyId ?? "", secret: key.secretAccessKey ?? "").using { other in
+                let session = try await RootSessions(client: other).session(
+                    account: AccountID(rawValue: member)!, task: .unlockBucket)
+                _ = try? await session.s3().getBucketPolicy(.init(bucket: "locked-data"))
+            }
+
+            let detections = try await hunt(moto, approvals: approvals, in: folder)
+            let calls = detections.filter { $0["detection"] as? String == "assume-root-requested" }
+            let actions = detections.filter { $0["detection"] as? String == "assume-root-session-action" }
+            func caller(_ d: [String: Any]) -> String { (d["details"] as? [String: String])?["caller"] ?? "" }
+            #expect(calls.count == 7, "six sessions of rootguard's runs (read, apply, re-check) and mallory's")
+            #expect(actions.count >= 4)
+            for detection in calls + actions {
+                let isMallory = caller(detection).hasSuffix(":user/mallory")
+                #expect(
+                    (detection["expected"] as? Bool) == !isMallory,
+                    "\(detection["eventName"] ?? "") by \(caller(detection)) expected=\(detection["expected"] ?? "")")
+            }
+            #expect(actions.contains { caller($0).hasSuffix(":user/mallory") })
+            #expect(
+                actions.contains {
+                    $0["eventName"] as? String == "DeleteBucketPolicy" && $0["expected"] as? Bool == true
+                })
+        }
+    }
+
+    @Test func aSessionIsLimitedToItsTaskPolicyAsAWSLimitsIt() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, inMember) = try await organization(moto, client)
+            _ = try await inMember.s3().createBucket(.init(bucket: "locked-data"))
+            _ = try await inMember.s3().putBucketPolicy(.init(bucket: "locked-data", policy: Self.lockingPolicy))
+            let sessions = RootSessions(client: client)
+            let account = AccountID(rawValue: member)!
+            // The audit task may not read a bucket policy…
+            let audit = try await sessions.session(account: account, task: .audit)
+            do {
+                _ = try await audit.s3().getBucketPolicy(.init(bucket: "locked-data"))
+                Issue.record("IAMAuditRootUserCredentials read a bucket policy")
+            } catch let error as AWSError {
+                #expect(error.code == "AccessDenied")
+                #expect(error.message.contains("no session policy allows the s3:GetBucketPolicy action"))
+            }
+            // …the bucket task may read it but not write objects or delete the credentials…
+            let bucket = try await sessions.session(account: account, task: .unlockBucket)
+            #expect(try await bucket.s3().getBucketPolicy(.init(bucket: "locked-data")).policy == Self.lockingPolicy)
+            await #expect(throws: AWSError.self) {
+                _ = try await bucket.s3().putObject(.init(body: Data("x".utf8), bucket: "locked-data", key: "k"))
+            }
+            await #expect(throws: AWSError.self) { _ = try await bucket.iam().listAccessKeys(.init()) }
+            // …and the queue task may not touch IAM.
+            let queue = try await sessions.session(account: account, task: .unlockQueue)
+            await #expect(throws: AWSError.self) { _ = try await queue.iam().createLoginProfile(.init()) }
+            #expect(
+                (try await moto.rootState(account: member)["password"] as? [String: Any])?["enabled"] as? Bool != true)
+            // Refused calls are in CloudTrail with their error, as AWS records them.
+            let log = try JSONSerialization.jsonObject(with: Data(try await moto.cloudTrailLog())) as? [String: Any]
+            let records = log?["Records"] as? [[String: Any]] ?? []
+            #expect(
+                records.contains {
+                    $0["eventName"] as? String == "PutObject" && $0["errorCode"] as? String == "AccessDenied"
+                })
+        }
+    }
+
+    @Test func unlockQueueRemovesTheQueuePolicy() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, inMember) = try await organization(moto, client)
+            let url = try await inMember.sqs().createQueue(.init(queueName: "orders")).queueUrl!
+            let policy = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"*"},"Action":"sqs:*",\
+                "Resource":"arn:aws:sqs:us-east-1:\(member):orders"}]}
+                """
+            _ = try await inMember.sqs().setQueueAttributes(.init(queueUrl: url, attributes: ["Policy": policy]))
+            await #expect(throws: AWSError.self) {
+                _ = try await inMember.sqs().sendMessage(.init(queueUrl: url, messageBody: "x"))
+            }
+            let folder = try folder()
+            let common = [
+                "--account", member, "--queue-url", url, "--reason", "orders queue locked", "--approvals",
+                folder.appendingPathComponent("approvals.yaml").path, "--save-policy",
+                folder.appendingPathComponent("queue-policy.json").path,
+            ]
+            let dry = try run(moto, ["unlock-queue"] + common)
+            #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            #expect(dry.stdout.contains("sqs  SetQueueAttributes  \(url) Policy → (none)"))
+            #expect(dry.stdout.contains("Deny sqs:* to AWS: * (no condition)"))
+            let applied = try run(moto, ["unlock-queue"] + common + ["--apply"])
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            _ = try await inMember.sqs().sendMessage(.init(queueUrl: url, messageBody: "x"))
+            // Saved as SQS returned it (the same document).
+            let saved = try Data(contentsOf: folder.appendingPathComponent("queue-policy.json"))
+            #expect(
+                try JSONSerialization.jsonObject(with: saved) as? NSDictionary
+                    == JSONSerialization.jsonObject(with: Data(policy.utf8)) as? NSDictionary)
+            // A queue URL of another account is a usage error, before any call.
+            let wrong = try run(
+                moto,
+                [
+                    "unlock-queue", "--account", "111122223333", "--queue-url", url, "--reason", "x", "--approvals",
+                    folder.appendingPathComponent("other.yaml").path,
+                ])
+            #expect(wrong.status == 64)
+            #expect(wrong.stderr.contains("names account \(member), not --account 111122223333"))
+        }
+    }
+
+    @Test func allowPasswordRecoveryReopensTheSignInPathAndSaysSo() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, _) = try await organization(moto, client)
+            try await moto.setRoot(account: member, ["password": ["enabled": false]])
+            let folder = try folder()
+            let common = [
+                "--account", member, "--reason", "account closure needs root", "--approvals",
+                folder.appendingPathComponent("approvals.yaml").path,
+            ]
+            let dry = try run(moto, ["allow-password-recovery"] + common)
+            #expect(dry.status == 2)
+            #expect(dry.stdout.contains("iam  CreateLoginProfile  \(member) root (no password)"))
+            #expect(dry.stderr.contains("warning: this re-opens a root sign-in path"))
+            #expect(
+                (try await moto.rootState(account: member)["password"] as? [String: Any])?["enabled"] as? Bool == false)
+            let applied = try run(moto, ["allow-password-recovery"] + common + ["--apply"])
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            #expect(
+                (try await moto.rootState(account: member)["password"] as? [String: Any])?["enabled"] as? Bool == true)
+            // The re-check shows what it re-opened: ROOT-BP 14 fails for the account.
+            #expect(applied.stdout.contains("root-task-password-recovery-allowed"))
+            #expect(
+                applied.stdout.split(separator: "\n").contains {
+                    $0.contains("FAIL") && $0.contains("member-root-credentials-removed")
+                })
+            let entries = try ApprovalsFile.load(folder.appendingPathComponent("approvals.yaml").path)
+            #expect(
+                Set(entries.flatMap { $0.taskPolicies ?? [] }) == [
+                    "IAMAuditRootUserCredentials", "IAMCreateRootUserPassword",
+                ])
+            let again = try run(moto, ["allow-password-recovery"] + common + ["--apply"])
+            #expect(again.status == 0)
+            #expect(again.stdout.contains("root already has a console password"))
+            // audit-credentials then lists it (2: something to delete), and delete-credentials removes it.
+            let audit = try run(moto, ["audit-credentials"] + common)
+            #expect(audit.status == 2)
+            #expect(audit.stdout == "\(member): root has:\n  - console password (login profile)\n")
+            let delete = try run(moto, ["delete-credentials"] + common + ["--apply"])
+            #expect(delete.status == 0, "\(delete.stdout)\(delete.stderr)")
+            let audited = try run(moto, ["audit-credentials"] + common + ["--format", "json"])
+            #expect(audited.status == 0, "\(audited.stdout)\(audited.stderr)")
+            #expect(audited.stdout.contains("\"status\" : \"PASS\""))
+            try Schemas.check(audited.stdout, against: "harden.schema.json")
+        }
+    }
+
+    @Test func usageErrorsComeBeforeAnySession() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, _) = try await organization(moto, client)
+            let folder = try folder()
+            let noReason = try run(
+                moto,
+                [
+                    "unlock-bucket", "--account", member, "--bucket", "b-1", "--approvals",
+                    folder.appendingPathComponent("a.yaml").path,
+                ])
+            #expect(noReason.status == 64)
+            #expect(noReason.stderr.contains("--reason"))
+            let broken = folder.appendingPathComponent("broken.yaml")
+            try Data("approvals:\n  - account: nope\n".utf8).write(to: broken)
+            let badFile = try run(
+                moto, ["audit-credentials", "--account", member, "--reason", "r", "--approvals", broken.path])
+            #expect(badFile.status == 64)
+            #expect(badFile.stderr.contains("--approvals"))
+            let log = try JSONSerialization.jsonObject(with: Data(try await moto.cloudTrailLog())) as? [String: Any]
+            #expect((log?["Records"] as? [Any])?.isEmpty == true, "no session was opened")
+        }
+    }
+
+}
