@@ -23,7 +23,7 @@ public enum RequiredPolicy {
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
     public static func document(
         partition: String, withHarden: Bool, withImport: Bool = false, withWatch: Bool = false,
-        withAthena: Bool = false
+        withAthena: Bool = false, withRootTask: Bool = false
     ) -> IAMPolicy {
         var statements: [IAMPolicy.Statement] = [
             .init(sid: "RootGuardAuditReadOnly", effect: .allow, actions: readActions),
@@ -33,6 +33,17 @@ public enum RequiredPolicy {
             statements.append(
                 rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials, partition: partition))
             statements.append(.init(sid: "RootGuardHarden", effect: .allow, actions: hardenActions))
+        }
+        if withRootTask {
+            // Every task `root-task` offers; what each session may do is the task policy's, not the caller's.
+            statements.append(
+                .init(
+                    sid: "RootGuardRootTaskSessions", effect: .allow, actions: RootSessions.requiredActions,
+                    conditions: [
+                        "StringEquals": [
+                            "sts:TaskPolicyArn": RootSessions.Task.allCases.map { $0.policyARN(partition: partition) }
+                        ]
+                    ]))
         }
         if withImport {
             statements.append(

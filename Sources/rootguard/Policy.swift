@@ -24,6 +24,12 @@ struct Print: AsyncParsableCommand {
     )
     var withHarden = false
 
+    @Flag(
+        help:
+            "Add what `rootguard root-task` needs: sts:AssumeRoot limited to the five task policies (sts:TaskPolicyArn)."
+    )
+    var withRootTask = false
+
     @Flag(help: "Add securityhub:BatchImportFindings, which --import-to-securityhub needs.")
     var withImport = false
 
@@ -58,7 +64,7 @@ struct Print: AsyncParsableCommand {
             ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let document = RequiredPolicy.document(
             partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden,
-            withImport: withImport, withWatch: withWatch, withAthena: withAthena)
+            withImport: withImport, withWatch: withWatch, withAthena: withAthena, withRootTask: withRootTask)
         try Output.stdout(try PolicyRenderer.json(document))
     }
 }

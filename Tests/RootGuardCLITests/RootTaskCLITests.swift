@@ -2,6 +2,7 @@ import Foundation
 import RootGuardAWS
 import RootGuardCollect
 import RootGuardFiles
+import RootGuardHarden
 import RootGuardModel
 import RootGuardTesting
 import RootGuardTrail
@@ -290,4 +291,63 @@ struct RootTaskCLITests {
         }
     }
 
+    @Test func everyCallOfEveryTaskIsInThePrintedPolicyOrItsTaskPolicy() async throws {
+        let moto = try await MotoServer.fresh()
+        let calls = Calls()
+        try await moto.client().using { client in
+            let (member, inMember) = try await organization(moto, client)
+            let account = AccountID(rawValue: member)!
+            _ = try await inMember.s3().createBucket(.init(bucket: "locked-data"))
+            _ = try await inMember.s3().putBucketPolicy(.init(bucket: "locked-data", policy: Self.lockingPolicy))
+            let url = try await inMember.sqs().createQueue(.init(queueName: "orders")).queueUrl!
+            _ = try await inMember.sqs().setQueueAttributes(
+                .init(queueUrl: url, attributes: ["Policy": Self.lockingPolicy]))
+            try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAMEMBERROOT000009", "active": true]]])
+            let folder = try folder()
+            let observed = client.with(observer: { service, operation in
+                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
+            })
+            let approver = ApprovalRecorderForTests()
+            func backup(_ name: String) -> String { folder.appendingPathComponent(name).path }
+            _ = try await HardenRunner.run(
+                BucketPolicyUnlock(
+                    account: account, bucket: "locked-data", backupPath: backup("b"), approver: approver),
+                client: observed, apply: true)
+            _ = try await HardenRunner.run(
+                QueuePolicyUnlock(account: account, queueURL: url, backupPath: backup("q"), approver: approver),
+                client: observed, apply: true)
+            _ = try await HardenRunner.run(
+                RootCredentialRemoval(accounts: [account], approver: approver), client: observed, apply: true)
+            _ = try await HardenRunner.run(
+                RootPasswordRecovery(account: account, approver: approver), client: observed, apply: true)
+            _ = try await HardenRunner.run(
+                RootCredentialAudit(accounts: [account], approver: approver), client: observed, apply: false)
+            #expect(await approver.tasks == Set(RootSessions.Task.allCases.map(\.rawValue)))
+        }
+        let printed = try CLI.run(["policy", "--with-root-task"], environment: [:])
+        #expect(printed.status == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+        let statements = (document?["Statement"] as? [[String: Any]]) ?? []
+        let allowed = Set(statements.flatMap { ($0["Action"] as? [String]) ?? [] })
+        // The caller's own calls are in the policy; the sessions' calls are in their task's actions (and the plugin
+        // refused none of them: it enforces the task policies).
+        let sessionActions = Set(RootSessions.Task.allCases.flatMap(\.actions))
+        #expect(calls.all.contains("sts:AssumeRoot"))
+        #expect(
+            calls.all.isSubset(of: allowed.union(sessionActions)),
+            "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
+        let assumeRoot = statements.first { $0["Sid"] as? String == "RootGuardRootTaskSessions" }
+        let condition = (assumeRoot?["Condition"] as? [String: [String: Any]])?["StringEquals"]?["sts:TaskPolicyArn"]
+        #expect(
+            Set(condition as? [String] ?? [])
+                == Set(RootSessions.Task.allCases.map { "arn:aws:iam::aws:policy/root-task/\($0.rawValue)" }))
+    }
+}
+
+/// Counts the tasks it is asked to approve (and approves them).
+actor ApprovalRecorderForTests: RootSessions.Approver {
+    var tasks: Set<String> = []
+    func approve(account: AccountID, task: RootSessions.Task, client: AWSClient) async throws {
+        tasks.insert(task.rawValue)
+    }
 }
