@@ -8,7 +8,7 @@ public enum CheckRegistry {
         RecoveryChannelsSeparated(), RootCustodyIsSplit(), AccountInOrganization(), RootResponseProcedureExists(),
         MultiRegionTrailLogging(), RootActivityAlarmChain(), RootEventBridgeRules(), GuardDutyWatchesRoot(),
         ConfigRootRulesEnabled(), SecurityHubRootControls(), PatternProofsAgree(),
-        CentralizedRootAccessEnabled(),
+        CentralizedRootAccessEnabled(), AssumeRootCallersRestricted(),
     ]
 
     public static var metadata: [CheckMetadata] { all.map(\.metadata) }

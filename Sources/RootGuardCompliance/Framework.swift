@@ -130,7 +130,7 @@ public enum ComplianceCatalog {
                 checks: ["account-in-organization"]),
             .init(
                 "2.1.1", "Ensure centralized root access in AWS Organizations is enabled",
-                checks: ["centralized-root-access"]),
+                checks: ["centralized-root-access", "assume-root-callers-restricted"]),
             .init("4.1", "Ensure CloudTrail is enabled in all regions", checks: ["cloudtrail-multi-region-logging"]),
             .init(
                 "5.3", "Ensure a log metric filter and alarm exist for usage of the root account",

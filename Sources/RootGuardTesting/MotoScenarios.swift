@@ -83,6 +83,24 @@ public enum MotoScenarios {
                 assumeRolePolicyDocument: .init(json: trust)))
         _ = try await client.iam().attachRolePolicy(
             .init(roleName: "AWSReservedSSO_AdministratorAccess_0123456789abcdef", policyArn: admin.policy?.arn))
+        // Administrators may not start privileged root sessions; one break-glass role may, for named tasks, with
+        // MFA, in a named member account (assume-root-callers-restricted).
+        _ = try await client.iam().putRolePolicyCompatible(
+            roleName: "AWSReservedSSO_AdministratorAccess_0123456789abcdef",
+            document:
+                #"{"Version":"2012-10-17","Statement":[{"Sid":"NoPrivilegedRootSessions","Effect":"Deny","Action":"sts:AssumeRoot","Resource":"*"}]}"#
+        )
+        _ = try await client.iam().createRole(
+            .init(roleName: "RootTaskBreakGlass", assumeRolePolicyDocument: .init(json: trust)))
+        _ = try await client.iam().putRolePolicyCompatible(
+            roleName: "RootTaskBreakGlass",
+            document: """
+                {"Version":"2012-10-17","Statement":[{"Sid":"UnlockAndAuditOnly","Effect":"Allow",\
+                "Action":"sts:AssumeRoot","Resource":"arn:aws:iam::222233334444:root","Condition":{"StringEquals":\
+                {"sts:TaskPolicyArn":["arn:aws:iam::aws:policy/root-task/S3UnlockBucketPolicy",\
+                "arn:aws:iam::aws:policy/root-task/IAMAuditRootUserCredentials"]},\
+                "Bool":{"aws:MultiFactorAuthPresent":"true"}}}]}
+                """)
         _ = try await client.iam().createRole(.init(roleName: "Billing", assumeRolePolicyDocument: .init(json: trust)))
         _ = try await client.iam().putRolePolicyCompatible(
             roleName: "Billing",

@@ -63,17 +63,15 @@ struct ReportsCLITests {
         #expect(worse.status == 2)
         #expect(worse.stdout.contains("New failures ("))
         #expect(worse.stdout.contains("Regression:"))
-        // Hardening fixed most failures, but the hardened account's Security Hub standards could not be read and a
-        // FAIL became MANUAL (an attestation now decides): coverage lost, which is a regression until accepted.
+        // Hardening fixed most failures, but a FAIL became MANUAL (an attestation now decides): coverage lost,
+        // which is a regression until accepted.
         let better = try CLI.run(["diff", insecure, hardened, "--output", "json"], environment: [:])
         #expect(better.status == 2)
         let object = try JSONSerialization.jsonObject(with: Data(better.stdout.utf8)) as? [String: Any]
         #expect(((object?["fixed"] as? [[String: Any]]) ?? []).count >= 10)
         let lost = (object?["coverageLost"] as? [[String: Any]]) ?? []
         #expect(
-            Set(lost.compactMap { $0["checkId"] as? String }) == [
-                "securityhub-root-controls", "root-mfa-multiple-devices",
-            ])
+            Set(lost.compactMap { $0["checkId"] as? String }) == ["root-mfa-multiple-devices"])
         let accepted = try CLI.run(["diff", insecure, hardened, "--allow-coverage-loss"], environment: [:])
         #expect(accepted.status == 0)
         let html = try CLI.run(["diff", hardened, insecure, "--output", "html"], environment: [:])

@@ -13,23 +13,54 @@ enum PolicyGrants {
     static func principals(
         in details: AuthorizationDetails, granting predicate: (_ documents: [String], _ arns: [String]) -> Bool
     ) -> [AuthorizationDetails.Principal] {
-        let groups = Dictionary(
-            details.principals.filter { $0.kind == .group }.map { ($0.name, $0) },
-            uniquingKeysWith: { first, _ in first })
-        return details.principals.filter { principal in
+        details.principals.filter { principal in
             guard principal.kind != .group else { return false }
-            var arns = principal.attachedPolicyARNs
-            var documents = principal.inlinePolicies
-            for name in principal.groups {
-                if let group = groups[name] {
-                    arns += group.attachedPolicyARNs
-                    documents += group.inlinePolicies
-                }
-            }
-            documents += arns.compactMap { details.managedPolicyDocuments[$0] }
+            let (documents, arns) = sources(of: principal, in: details)
             return predicate(documents, arns)
         }
     }
+
+    /// A principal's policy texts (inline, its groups' inline, and the attached managed documents that were read) and
+    /// the ARNs of its attached managed policies (its groups' included).
+    static func sources(
+        of principal: AuthorizationDetails.Principal, in details: AuthorizationDetails
+    ) -> (documents: [String], arns: [String]) {
+        var arns = principal.attachedPolicyARNs
+        var documents = principal.inlinePolicies
+        for name in principal.groups {
+            if let group = details.principals.first(where: { $0.kind == .group && $0.name == name }) {
+                arns += group.attachedPolicyARNs
+                documents += group.inlinePolicies
+            }
+        }
+        documents += arns.compactMap { details.managedPolicyDocuments[$0] }
+        return (documents, arns)
+    }
+
+    /// A principal's policies parsed for the evaluator, and the attached policies whose documents are unknown (not
+    /// read, and not one of the AWS-managed documents known here) or do not parse.
+    static func policies(
+        of principal: AuthorizationDetails.Principal, in details: AuthorizationDetails
+    ) -> (policies: [(name: String, document: PolicyDocument)], unknown: [String]) {
+        let (documents, arns) = sources(of: principal, in: details)
+        var texts = documents
+        var unknown: [String] = []
+        for arn in arns where details.managedPolicyDocuments[arn] == nil {
+            if let known = knownManagedDocument(arn) { texts.append(known) } else { unknown.append(arn) }
+        }
+        var policies: [(name: String, document: PolicyDocument)] = []
+        for (index, text) in texts.enumerated() {
+            if let document = try? PolicyDocument.parse(text) {
+                policies.append((name: "policy \(index)", document: document))
+            } else {
+                unknown.append("policy \(index) (not a policy document)")
+            }
+        }
+        return (policies, unknown)
+    }
+
+    /// Whether policies rootguard could not read may allow `action`: always possibly.
+    static func mayAllow(_ action: String, unknownPolicies: [String]) -> Bool { !unknownPolicies.isEmpty }
 
     /// What an administrator can do: create and empower identities, run and expose resources. All of them must be
     /// allowed (an explicit Deny of any makes the principal no administrator).

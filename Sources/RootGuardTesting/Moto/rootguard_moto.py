@@ -24,6 +24,7 @@ format; the layer answers or amends only these operations:
   cloudtrail LookupEvents           over events planted per account and region
   guardduty ListFilters             (GET /detector/<id>/filter) over moto's own filters, paginated
   sns  ListSubscriptionsByTopic     reports `PendingConfirmation` for topics marked pending (moto confirms all)
+  iam  policy documents may name `arn:aws:iam::<account>:root` as a resource (moto's validator refuses it)
   organizations EnableAWSServiceAccess / ListAWSServiceAccessForOrganization for iam.amazonaws.com (moto refuses it)
 
 Control API (JSON, for tests only):
@@ -56,6 +57,11 @@ from xml.sax.saxutils import escape
 from werkzeug.serving import make_server
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto.iam import policy_validation
+
+# AWS accepts a member account's root user as an IAM resource (`arn:aws:iam::<account>:root`, the resource of
+# sts:AssumeRoot); moto's policy validator does not know it.
+policy_validation.VALID_RESOURCE_PATH_STARTING_VALUES["iam"]["values"].append("root")
 
 IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/"
 STS_NS = "https://sts.amazonaws.com/doc/2011-06-15/"
