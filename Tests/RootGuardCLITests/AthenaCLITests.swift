@@ -36,7 +36,9 @@ struct AthenaCLITests {
     }
 
     /// The SQL's rows from DuckDB (column → value).
-    static func duckdb(_ corpus: URL, _ filters: [String]) throws -> [[String: String]] {
+    static func duckdb(
+        _ corpus: URL, _ filters: [String], accounts: [String] = TrailFixture.corpusAccounts
+    ) throws -> [[String: String]] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-athena-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         // Every account hunted: the table enumerates the corpus's accounts, as --list-accounts would.
@@ -47,7 +49,7 @@ struct AthenaCLITests {
         #expect(sql.status == 0, "\(sql.stderr)")
         let ddl = try CLI.run(
             ["trail", "athena", "--print-ddl", "--bucket", "org-trail-logs", "--org-id", "o-a1b2c3d4e5"]
-                + TrailFixture.corpusAccounts.flatMap { ["--account", $0] },
+                + accounts.flatMap { ["--account", $0] },
             environment: [:])
         #expect(ddl.status == 0)
         #expect(AthenaProjectionRule.violations(ddl: ddl.stdout, sql: sql.stdout) == [])
@@ -64,6 +66,28 @@ struct AthenaCLITests {
                 $0 as? String
             }
         }
+    }
+
+    /// Seeds moto's Athena with these rows as the next query's result (what Athena would return for the SQL).
+    static func seed(_ moto: MotoServer, _ rows: [[String: String]]) async throws {
+        let columns = [
+            "eventid", "detection", "severity", "eventtime", "eventname", "eventsource", "recipientaccountid",
+            "awsregion", "sourceipaddress", "useragent", "credential", "accesskeyid", "mfaused", "outcome",
+            "errorcode", "assumerooteventid", "caller", "taskpolicy", "targetaccount",
+        ]
+        func datum(_ value: String?) -> [String: Any] { value.map { ["VarCharValue": $0] } ?? [:] }
+        var resultRows: [[String: Any]] = [["Data": columns.map { datum($0) }]]
+        for row in rows {
+            let data: [[String: Any]] = columns.map { datum(row[$0]) }
+            resultRows.append(["Data": data])
+        }
+        let info: [[String: Any]] = columns.map { ["Name": $0, "Type": "varchar"] }
+        let result: [String: Any] = ["rows": resultRows, "column_info": info]
+        let seeded: [String: Any] = [
+            "account_id": MotoServer.defaultAccount, "region": "us-east-1", "results": [result],
+        ]
+        try await moto.post(
+            "/moto-api/static/athena/query-results", body: Array(try JSONSerialization.data(withJSONObject: seeded)))
     }
 
     static func rows(_ rows: [[String: String]]) -> Set<Row> {
@@ -96,25 +120,8 @@ struct AthenaCLITests {
     @Test func theQueryRunsThroughAthenasAPIAndGivesTrailsReport() async throws {
         let corpus = try TrailFixture.corpus(sizeMB: 3)
         let rows = try Self.duckdb(corpus, [])
-        let columns = [
-            "eventid", "detection", "severity", "eventtime", "eventname", "eventsource", "recipientaccountid",
-            "awsregion", "sourceipaddress", "useragent", "credential", "accesskeyid", "mfaused", "outcome",
-            "errorcode", "assumerooteventid", "caller", "taskpolicy", "targetaccount",
-        ]
-        func datum(_ value: String?) -> [String: Any] { value.map { ["VarCharValue": $0] } ?? [:] }
         let moto = try await MotoServer.fresh()
-        var resultRows: [[String: Any]] = [["Data": columns.map { datum($0) }]]
-        for row in rows {
-            let data: [[String: Any]] = columns.map { datum(row[$0]) }
-            resultRows.append(["Data": data])
-        }
-        let info: [[String: Any]] = columns.map { ["Name": $0, "Type": "varchar"] }
-        let result: [String: Any] = ["rows": resultRows, "column_info": info]
-        let seeded: [String: Any] = [
-            "account_id": MotoServer.defaultAccount, "region": "us-east-1", "results": [result],
-        ]
-        try await moto.post(
-            "/moto-api/static/athena/query-results", body: Array(try JSONSerialization.data(withJSONObject: seeded)))
+        try await Self.seed(moto, rows)
         let ran = try CLI.run(
             [
                 "trail", "athena", "--database", "default", "--table", "cloudtrail_logs", "--workgroup", "primary",

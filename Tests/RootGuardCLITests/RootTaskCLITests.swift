@@ -55,6 +55,37 @@ struct RootTaskCLITests {
         return try TrailFixture.detections(result.stdout)
     }
 
+    /// The same records through `trail athena`: written in CloudTrail's S3 layout, hunted by the printed SQL in DuckDB,
+    /// the rows returned by moto's Athena, triaged with the approvals.
+    func huntWithAthena(
+        _ moto: MotoServer, approvals: URL, accounts: [String], in folder: URL
+    ) async throws -> [[String: Any]] {
+        let log = try JSONSerialization.jsonObject(with: Data(try await moto.cloudTrailLog())) as? [String: Any]
+        let records = log?["Records"] as? [[String: Any]] ?? []
+        let corpus = folder.appendingPathComponent("corpus")
+        let day = String((records.first?["eventTime"] as? String ?? "2026-12-05").prefix(10)).replacingOccurrences(
+            of: "-", with: "/")
+        for account in accounts {
+            let mine = records.filter { $0["recipientAccountId"] as? String == account }
+            let place = corpus.appendingPathComponent("AWSLogs/\(account)/CloudTrail/us-east-1/\(day)")
+            try FileManager.default.createDirectory(at: place, withIntermediateDirectories: true)
+            let plain = place.appendingPathComponent("\(account)_CloudTrail_us-east-1_sessions.json")
+            try JSONSerialization.data(withJSONObject: ["Records": mine]).write(to: plain)
+            let zipped = try CLI.run(["-c", "gzip '\(plain.path)'"], environment: AthenaCLITests.tools, shell: true)
+            #expect(zipped.status == 0)
+        }
+        let rows = try AthenaCLITests.duckdb(corpus, accounts.flatMap { ["--account", $0] }, accounts: accounts)
+        try await AthenaCLITests.seed(moto, rows)
+        let ran = try CLI.run(
+            [
+                "trail", "athena", "--database", "default", "--table", "cloudtrail_logs", "--workgroup", "primary",
+                "--output-location", "s3://athena-results/", "--output", "jsonl", "--endpoint-url", moto.endpoint,
+                "--approvals", approvals.path,
+            ] + accounts.flatMap { ["--account", $0] }, environment: Self.environment)
+        #expect([0, 3].contains(ran.status), "\(ran.stderr)")
+        return try TrailFixture.detections(ran.stdout)
+    }
+
     @Test func unlockBucketDeletesOnlyTheLockingPolicyAndTrailSeesTheApprovedSessionAsExpected() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
@@ -119,6 +150,17 @@ struct RootTaskCLITests {
             }
 
             let detections = try await hunt(moto, approvals: approvals, in: folder)
+            // The Athena SQL, run by DuckDB over the same records laid out as CloudTrail delivers them, returned
+            // through Athena's API: the same verdicts.
+            let athena = try await huntWithAthena(
+                moto, approvals: approvals, accounts: [MotoServer.defaultAccount, member], in: folder)
+            func verdicts(_ list: [[String: Any]]) -> [String: Bool] {
+                Dictionary(
+                    list.map { ("\($0["eventID"] ?? "")/\($0["detection"] ?? "")", $0["expected"] as? Bool ?? false) },
+                    uniquingKeysWith: { $0 && $1 })
+            }
+            #expect(!athena.isEmpty)
+            #expect(verdicts(athena) == verdicts(detections))
             let calls = detections.filter { $0["detection"] as? String == "assume-root-requested" }
             let actions = detections.filter { $0["detection"] as? String == "assume-root-session-action" }
             func caller(_ d: [String: Any]) -> String { (d["details"] as? [String: String])?["caller"] ?? "" }
