@@ -92,6 +92,13 @@ struct RootTaskCLITests {
             let (member, inMember) = try await organization(moto, client)
             _ = try await inMember.s3().createBucket(.init(bucket: "locked-data"))
             _ = try await inMember.s3().putBucketPolicy(.init(bucket: "locked-data", policy: Self.lockingPolicy))
+            // A neighbour whose policy must survive: the task touches only the bucket it names.
+            let neighbour = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:PutObject",\
+                "Resource":"arn:aws:s3:::other-data/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+                """
+            _ = try await inMember.s3().createBucket(.init(bucket: "other-data"))
+            _ = try await inMember.s3().putBucketPolicy(.init(bucket: "other-data", policy: neighbour))
             // The plugin locks it: the member's own administrator is refused, as AWS refuses it.
             await #expect(throws: AWSError.self) {
                 _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
@@ -129,8 +136,9 @@ struct RootTaskCLITests {
             #expect(applied.stdout.contains("PASS"))
             #expect(applied.stdout.contains("root-task-bucket-unlocked"))
             #expect(try String(contentsOf: saved, encoding: .utf8) == Self.lockingPolicy)
-            // Reachable again by the member's administrator; nothing else about the bucket changed.
+            // Reachable again by the member's administrator; the neighbour's policy is as it was.
             _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
+            #expect(try await inMember.s3().getBucketPolicy(.init(bucket: "other-data")).policy == neighbour)
             entries = try ApprovalsFile.load(approvals.path)
             #expect(entries.count == 2, "one approval per run: the apply and its re-check share the window")
 
