@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// The service model's constraints on a request's members, checked before anything is sent: a request moto accepts
 /// may still be refused by AWS (moto is lenient), so the client itself holds every request to botocore's model —
@@ -46,7 +47,21 @@ public enum AWSContract {
     /// botocore's patterns are Java regular expressions, which ICU reads alike; one ICU cannot read is skipped rather
     /// than refusing requests AWS accepts. The whole value must match, as the services check it (Java's `matches`):
     /// IAM refuses a role name with a space although `[\w+=,.@-]+` is found inside it.
+    /// Compiled once per pattern for the process (a few dozen patterns; every request re-used them).
     static func compiled(_ pattern: String) -> NSRegularExpression? {
-        try? NSRegularExpression(pattern: "^(?:" + pattern + ")$", options: [.dotMatchesLineSeparators])
+        cache.withLockedValue { known in
+            if let entry = known[pattern] { return entry.expression }
+            let expression = try? NSRegularExpression(
+                pattern: "^(?:" + pattern + ")$", options: [.dotMatchesLineSeparators])
+            known[pattern] = CompiledPattern(expression: expression)
+            return expression
+        }
     }
+
+    /// An `NSRegularExpression` is immutable and documented as safe to share between threads.
+    struct CompiledPattern: @unchecked Sendable {
+        let expression: NSRegularExpression?
+    }
+
+    static let cache = NIOLockedValueBox<[String: CompiledPattern]>([:])
 }
