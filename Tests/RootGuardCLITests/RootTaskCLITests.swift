@@ -253,6 +253,9 @@ struct RootTaskCLITests {
             let applied = try run(moto, ["unlock-queue"] + common + ["--apply"])
             #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
             _ = try await inMember.sqs().sendMessage(.init(queueUrl: url, messageBody: "x"))
+            let again = try run(moto, ["unlock-queue"] + common.dropLast(2) + ["--apply"])
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(again.stdout.contains("has no queue policy"))
             // Saved as SQS returned it (the same document).
             let saved = try Data(contentsOf: folder.appendingPathComponent("queue-policy.json"))
             #expect(
