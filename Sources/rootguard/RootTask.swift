@@ -62,6 +62,19 @@ struct RootTaskOptions: ParsableArguments {
     }
 
     func recorder() -> ApprovalRecorder { ApprovalRecorder(path: approvals, reason: reason, ticket: ticket) }
+
+    /// `--save-policy`, before any call: a new file in a folder that exists.
+    static func checkSavePath(_ path: String?) throws {
+        guard let path else { return }
+        if FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--save-policy: \(path) exists; the policy is saved only to a new file")
+        }
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue,
+            FileManager.default.isWritableFile(atPath: folder)
+        else { throw ValidationError("--save-policy: \(path): the folder \(folder) does not exist or is not writable") }
+    }
 }
 
 /// Writes the approval of each privileged session before it starts: the caller (read once with GetCallerIdentity),
@@ -158,6 +171,7 @@ struct UnlockBucket: AsyncParsableCommand {
         guard bucket.matchesWhole(#"^[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]$"#) else {
             throw ValidationError("--bucket '\(TerminalSafe.escape(bucket))' is not an S3 bucket name")
         }
+        try RootTaskOptions.checkSavePath(savePolicy)
         try options.validate(BucketPolicyUnlock.self)
     }
 
@@ -203,6 +217,7 @@ struct UnlockQueue: AsyncParsableCommand {
         guard parsed.account == account.rawValue else {
             throw ValidationError("--queue-url names account \(parsed.account), not --account \(account)")
         }
+        try RootTaskOptions.checkSavePath(savePolicy)
         try options.validate(QueuePolicyUnlock.self)
     }
 

@@ -339,6 +339,14 @@ struct RootTaskCLITests {
                 moto, ["audit-credentials", "--account", member, "--reason", "r", "--approvals", broken.path])
             #expect(badFile.status == 64)
             #expect(badFile.stderr.contains("--approvals"))
+            let existing = try run(
+                moto,
+                [
+                    "unlock-bucket", "--account", member, "--bucket", "b-1", "--reason", "r", "--approvals",
+                    folder.appendingPathComponent("a.yaml").path, "--save-policy", broken.path,
+                ])
+            #expect(existing.status == 64)
+            #expect(existing.stderr.contains("exists; the policy is saved only to a new file"))
             let log = try JSONSerialization.jsonObject(with: Data(try await moto.cloudTrailLog())) as? [String: Any]
             #expect((log?["Records"] as? [Any])?.isEmpty == true, "no session was opened")
         }
