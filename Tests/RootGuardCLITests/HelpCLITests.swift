@@ -17,6 +17,17 @@ import Testing
             ["harden", "remove-root-credentials"],
             ["0 done", "2 credentials would be removed", "3 credentials remain", "1 error", "64"]
         ),
+        (["root-task", "unlock-bucket"], ["0 nothing to change", "2 changes pending", "3 applied", "1 error", "64"]),
+        (["root-task", "unlock-queue"], ["0 nothing to change", "2 changes pending", "3 applied", "1 error", "64"]),
+        (
+            ["root-task", "allow-password-recovery"],
+            ["0 nothing to change", "2 changes pending", "3 applied", "1 error", "64"]
+        ),
+        (["root-task", "audit-credentials"], ["0 no root holds", "2 some root does", "1 an account", "64 usage"]),
+        (
+            ["root-task", "delete-credentials"],
+            ["0 done", "2 credentials would be removed", "3 credentials remain", "1 error", "64"]
+        ),
         (["diff"], ["0 no regression", "2 a regression", "1 error", "64 usage"]),
         (["policy", "print"], ["0 printed", "1 error", "64 usage"]),
         (["policy", "simulate"], ["0 permitted", "2 denied", "1 error", "64 usage"]),
