@@ -31,7 +31,13 @@ let package = Package(
         ),
         .target(name: "RootGuardPolicy", dependencies: ["RootGuardModel"]),
         .target(name: "RootGuardPatterns", dependencies: ["RootGuardModel"]),
-        .target(name: "RootGuardTrail", dependencies: ["RootGuardModel", "CRootGuardInflate"]),
+        .target(
+            name: "RootGuardTrail",
+            dependencies: [
+                "RootGuardModel", "CRootGuardInflate", .product(name: "Crypto", package: "swift-crypto"),
+                // RSA signature checks of CloudTrail digest files (LogFileIntegrity).
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ]),
         // gzip inflation: zlib, and libdeflate loaded at run time when installed.
         .target(name: "CRootGuardInflate", linkerSettings: [.linkedLibrary("z"), .linkedLibrary("dl")]),
         // Every file rootguard reads or writes (snapshots and the bundled examples, reports, attestations, approvals,
@@ -153,6 +159,8 @@ let package = Package(
             name: "RootGuardTrailTests",
             dependencies: [
                 "RootGuardTrail", "RootGuardModel", "CRootGuardInflate", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
         ),
