@@ -25,7 +25,8 @@ public enum RootTasks {
         switch object["Statement"] {
         case let list as [[String: Any]]: statements = list
         case let one as [String: Any]: statements = [one]
-        default: statements = []
+        case nil: statements = []
+        default: return ["the policy's statements could not be read"]
         }
         func list(_ value: Any?) -> String {
             switch value {
