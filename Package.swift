@@ -44,7 +44,10 @@ let package = Package(
         // contacts, output files): checked before any AWS call; no network.
         .target(
             name: "RootGuardFiles",
-            dependencies: ["RootGuardModel", "RootGuardTrail", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "RootGuardModel", "RootGuardTrail", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Examples")]
         ),
         // Every renderer: terminal, JSON and the report formats; text from AWS or logs made safe here.

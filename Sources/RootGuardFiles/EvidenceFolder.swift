@@ -1,0 +1,100 @@
+import Crypto
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// An incident's evidence as a folder a responder hands on: the CloudTrail records of the sessions (one JSON per
+/// line, as read), the detections, any further documents (root e-mail, contacts, custody attestations, integrity
+/// results), and `manifest.json` with the SHA-256 and size of every file. The folder must be new or empty (evidence
+/// is never mixed with what was there); every file is written whole or not at all.
+public enum EvidenceFolder {
+    public struct Manifest: Codable, Sendable, Equatable {
+        public struct Entry: Codable, Sendable, Equatable {
+            public var file: String
+            public var sha256: String
+            public var bytes: Int
+        }
+
+        public var createdAt: String
+        public var tool: String
+        public var files: [Entry]
+    }
+
+    public struct WriteError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Writes the evidence and returns its manifest. `records` are CloudTrail records as JSON; `documents` are further
+    /// files by name (names are plain file names, no folders).
+    @discardableResult
+    public static func write(
+        to folder: String, records: [JSONValue], detections: [Detection], documents: [String: [UInt8]] = [:],
+        tool: String, now: Date = Date()
+    ) throws -> Manifest {
+        let manager = FileManager.default
+        var isFolder: ObjCBool = false
+        if manager.fileExists(atPath: folder, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw WriteError(description: "\(folder): exists and is not a folder") }
+            let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
+            guard contents.isEmpty else {
+                throw WriteError(description: "\(folder): is not empty; evidence goes to a new or empty folder")
+            }
+        } else {
+            do {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                throw WriteError(description: "\(folder): cannot create the folder: \(error.localizedDescription)")
+            }
+        }
+        var files: [(String, [UInt8])] = []
+        files.append(("records.jsonl", try lines(records)))
+        files.append(("detections.jsonl", try lines(detections)))
+        for (name, bytes) in documents.sorted(by: { $0.key < $1.key }) {
+            guard !name.isEmpty, !name.contains("/"), name != ".", name != "..", name != "manifest.json",
+                !files.contains(where: { $0.0 == name })
+            else { throw WriteError(description: "\(folder): '\(name)' is not a file name evidence can use") }
+            files.append((name, bytes))
+        }
+        var entries: [Manifest.Entry] = []
+        for (name, bytes) in files {
+            try save(bytes, to: folder + "/" + name)
+            entries.append(.init(file: name, sha256: hex(SHA256.hash(data: bytes)), bytes: bytes.count))
+        }
+        let manifest = Manifest(createdAt: TimeArgument.format(now), tool: tool, files: entries)
+        try save(Array((try JSONText.string(manifest, .pretty) + "\n").utf8), to: folder + "/manifest.json")
+        return manifest
+    }
+
+    /// Checks a folder against its manifest: the files whose SHA-256 or size differ, or that are missing.
+    public static func verify(_ folder: String) throws -> [String] {
+        guard let data = FileManager.default.contents(atPath: folder + "/manifest.json"),
+            let manifest = try? JSONDecoder().decode(Manifest.self, from: data)
+        else { throw WriteError(description: "\(folder): no readable manifest.json") }
+        return manifest.files.compactMap { entry in
+            guard let bytes = FileManager.default.contents(atPath: folder + "/" + entry.file) else {
+                return "\(entry.file): missing"
+            }
+            let hash = hex(SHA256.hash(data: bytes))
+            return hash == entry.sha256 && bytes.count == entry.bytes ? nil : "\(entry.file): modified"
+        }
+    }
+
+    static func lines(_ values: [some Encodable]) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for value in values {
+            out += Array(try JSONText.string(value, .compact).utf8)
+            out.append(0x0A)
+        }
+        return out
+    }
+
+    static func save(_ bytes: [UInt8], to path: String) throws {
+        do {
+            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw WriteError(description: "\(path): cannot write: \(error.localizedDescription)")
+        }
+    }
+
+    static func hex(_ digest: some Sequence<UInt8>) -> String { digest.map { String(format: "%02x", $0) }.joined() }
+}
