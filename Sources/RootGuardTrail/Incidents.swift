@@ -36,6 +36,24 @@ public enum Incidents {
         public var approved: Bool
         public var eventIDs: [String]
         public var eventNames: [String]
+
+        public init(
+            kind: Kind, key: String, first: Date, last: Date, sourceIPs: [String], userAgents: [String], mfa: Bool?,
+            taskPolicy: String?, caller: String?, approved: Bool, eventIDs: [String], eventNames: [String]
+        ) {
+            self.kind = kind
+            self.key = key
+            self.first = first
+            self.last = last
+            self.sourceIPs = sourceIPs
+            self.userAgents = userAgents
+            self.mfa = mfa
+            self.taskPolicy = taskPolicy
+            self.caller = caller
+            self.approved = approved
+            self.eventIDs = eventIDs
+            self.eventNames = eventNames
+        }
     }
 
     public struct Incident: Sendable, Hashable, Codable {
@@ -45,6 +63,14 @@ public enum Incidents {
         public var sessions: [Session]
         /// Detections no approval covered.
         public var unexpected: Int
+
+        public init(account: String, first: Date, last: Date, sessions: [Session], unexpected: Int) {
+            self.account = account
+            self.first = first
+            self.last = last
+            self.sessions = sessions
+            self.unexpected = unexpected
+        }
     }
 
     /// Console actions belong to the latest sign-in before them from the same address within this time.
