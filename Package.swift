@@ -87,7 +87,7 @@ let package = Package(
             name: "RootGuardHarden",
             dependencies: [
                 "RootGuardModel", "RootGuardAWS", "RootGuardCollect", "RootGuardChecks", "RootGuardPolicy",
-                "RootGuardPatterns",
+                "RootGuardPatterns", "RootGuardTrail",
             ]
         ),
         .target(
@@ -195,7 +195,7 @@ let package = Package(
             name: "RootGuardHardenTests",
             dependencies: [
                 "RootGuardHarden", "RootGuardModel", "RootGuardAWS", "RootGuardChecks", "RootGuardPatterns",
-                "RootGuardCollect", "RootGuardTesting",
+                "RootGuardCollect", "RootGuardTesting", "RootGuardTrail",
             ]
         ),
         .testTarget(

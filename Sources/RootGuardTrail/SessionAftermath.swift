@@ -32,6 +32,21 @@ public enum SessionAftermath {
         public var eventID: String
         public var eventTime: String
 
+        public init(
+            kind: Kind, resource: String, owner: String?, summary: String, account: String, region: String,
+            eventName: String, eventID: String, eventTime: String
+        ) {
+            self.kind = kind
+            self.resource = resource
+            self.owner = owner
+            self.summary = summary
+            self.account = account
+            self.region = region
+            self.eventName = eventName
+            self.eventID = eventID
+            self.eventTime = eventTime
+        }
+
         /// True for what weakens monitoring rather than adding a way in.
         public var isMonitoring: Bool {
             switch kind {
