@@ -13,3 +13,18 @@ import Testing
         #expect(HCL.string(text) == expected)
     }
 }
+
+/// Found by the `harden-inputs` fuzz target: a value starting with a combining mark made the opening quote and the mark
+/// one character, so the quoted string no longer began with a quote character.
+@Suite struct HCLQuoteTests {
+    @Test(arguments: ["\u{0339}x", "\u{200D}x", "x\u{0600}", "\u{0301}", "e\u{0301}"])
+    func theQuotesStayCharactersOfTheirOwn(_ value: String) {
+        let quoted = HCL.string(value)
+        #expect(quoted.first == "\"" && quoted.last == "\"", "\(quoted.unicodeScalars.map { $0.value })")
+    }
+
+    @Test func aCombiningMarkInsideIsKept() {
+        #expect(HCL.string("e\u{0301}") == "\"e\u{0301}\"")
+        #expect(HCL.string("\u{0339}x") == "\"\\u0339x\"")
+    }
+}

@@ -152,6 +152,16 @@ public struct AssumeRootCallersRestricted: Check {
         partition: String
     ) -> Grant? {
         guard !policies.isEmpty else { return nil }
+        // Only an Allow whose actions could cover sts:AssumeRoot (or a NotAction) can grant it: without one, nothing to
+        // probe (most principals; the probes below cost a few dozen evaluations each).
+        let mayGrant = policies.flatMap { $0.document.statements }.contains { statement in
+            statement.effect == .allow
+                && (statement.notActions != nil
+                    || (statement.actions ?? []).contains {
+                        Wildcard.matches($0, "sts:AssumeRoot", caseInsensitive: true)
+                    })
+        }
+        guard mayGrant else { return nil }
         let named = Set(
             policies.flatMap { $0.document.statements }.filter { $0.effect == .allow }.flatMap { $0.resources ?? [] }
                 .filter { $0.hasSuffix(":root") && !$0.contains("*") && !$0.contains("?") })
@@ -171,17 +181,15 @@ public struct AssumeRootCallersRestricted: Check {
         var tasks: [String] = []
         var withoutMFA = false
         var anyAccount = false
+        var anyTask = false
         for (index, arn) in arns.enumerated() {
             let withMFA = resources.filter { allowed(arn, mfa: true, $0) }
             let noMFA = resources.filter { allowed(arn, mfa: false, $0) }
             guard !withMFA.isEmpty || !noMFA.isEmpty else { continue }
-            if index < taskNames.count { tasks.append(taskNames[index]) }
+            if index < taskNames.count { tasks.append(taskNames[index]) } else { anyTask = true }
             if !noMFA.isEmpty { withoutMFA = true }
             if withMFA.contains(elsewhere) || noMFA.contains(elsewhere) { anyAccount = true }
         }
-        let anyTask =
-            arns.last.map { arn in resources.contains { allowed(arn, mfa: true, $0) || allowed(arn, mfa: false, $0) } }
-            ?? false
         guard !tasks.isEmpty || anyTask else { return nil }
         return Grant(
             principal: principal, tasks: tasks, anyTask: anyTask, withoutMFA: withoutMFA, anyAccount: anyAccount)

@@ -103,8 +103,13 @@ public enum HCL {
             case "$" where next == "{": out += "$$"
             case "%" where next == "{": out += "%%"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
+                // A first scalar that would join the opening quote into one character (a combining mark, a joiner)
+                // and a last one that would join the closing quote (a prepended mark) are escaped: the quotes stay
+                // characters of their own for every editor and reader.
+                let joinsOpening = index == 0 && ("\"" + String(scalar)).count == 1
+                let joinsClosing = next == nil && (String(scalar) + "\"").count == 1
+                if scalar.value < 0x20 || scalar.value == 0x7F || joinsOpening || joinsClosing {
+                    out += String(format: scalar.value > 0xFFFF ? "\\U%08X" : "\\u%04X", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }
