@@ -28,6 +28,14 @@ public struct CanonicalEvent: Sendable, Hashable {
     private static let envelopes: [String: String] = Dictionary(
         all.map { ($0.id, $0.makeEnvelope()) }, uniquingKeysWith: { a, _ in a })
 
+    /// The envelope parsed, once per process: every EventBridge rule of every audit is judged against these.
+    public var eventBridgeEnvelopeValue: JSONValue? {
+        Self.parsedEnvelopes[id] ?? EventJSON.parse(eventBridgeEnvelope)
+    }
+
+    private static let parsedEnvelopes: [String: JSONValue] = Dictionary(
+        envelopes.compactMap { id, text in EventJSON.parse(text).map { (id, $0) } }, uniquingKeysWith: { a, _ in a })
+
     private func makeEnvelope() -> String {
         let source = EventJSON.parse(record)?["eventSource"]?.text ?? "unknown.amazonaws.com"
         let type = EventJSON.parse(record)?["eventType"]?.text ?? "AwsApiCall"

@@ -46,7 +46,9 @@ public enum RootPatternVerdicts {
             return PatternVerdict(
                 error: "\(error)", missed: [], wronglyMatched: [], noisy: [], catchesLegacyConsoleActions: false)
         }
-        return verdict(required: required) { parsed.matches($0.eventBridgeEnvelope) }
+        return verdict(required: required) { event in
+            event.eventBridgeEnvelopeValue.map(parsed.matches) ?? false
+        }
     }
 
     /// Which categories an EventBridge pattern fully covers.
