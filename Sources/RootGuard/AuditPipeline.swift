@@ -161,7 +161,7 @@ public enum Auditor {
     public static func auditOrganization(
         snapshotPath: String?, collection: AuditCollection, access: OrganizationCollector.Access, concurrency: Int,
         memberTimeout: Double = 300, settings: EvaluationSettings, saveSnapshot: String? = nil,
-        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
+        approver: (any RootSessions.Approver)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in },
         makeClient: @Sendable () throws -> AWSClient
     ) async throws -> OrganizationAudit {
         if let saveSnapshot { try SnapshotFile.checkWritable(saveSnapshot) }
@@ -180,7 +180,7 @@ public enum Auditor {
                     regions: collection.regions)
                 let collected = try await OrganizationCollector(
                     client: client, access: access, concurrency: concurrency, memberTimeout: memberTimeout,
-                    toolVersion: RootGuardVersion.current, progress: progress
+                    toolVersion: RootGuardVersion.current, approver: approver, progress: progress
                 ).collect(management: management)
                 calls = client.statistics.counts
                 return collected

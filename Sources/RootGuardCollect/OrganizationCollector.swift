@@ -24,11 +24,14 @@ public struct OrganizationCollector: Sendable {
     public let toolVersion: String
     /// Called after each member with (done, total).
     public let progress: @Sendable (Int, Int) -> Void
+    /// Approves each member's IAMAuditRootUserCredentials session before it starts (`audit --org --approvals`).
+    public let approver: (any RootSessions.Approver)?
 
     public init(
         client: AWSClient, access: Access, concurrency: Int = 16, memberTimeout: Double = 300, toolVersion: String,
-        progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
+        approver: (any RootSessions.Approver)? = nil, progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
     ) {
+        self.approver = approver
         self.client = client
         self.access = access
         self.concurrency = max(1, concurrency)
@@ -150,7 +153,7 @@ public struct OrganizationCollector: Sendable {
         }
         async let root: Collected<RootCredentialInventory> =
             if let rootSessionsOff { .unavailable(rootSessionsOff) } else {
-                await gather { try await RootSessions(client: client).inventory(account: id) }
+                await gather { try await RootSessions(client: client, approver: approver).inventory(account: id) }
             }
         var snapshot: Collected<Snapshot>?
         if case .assumeRole(let role) = access {

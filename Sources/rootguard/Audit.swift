@@ -82,6 +82,9 @@ struct Audit: AsyncParsableCommand {
                     snapshotPath: snapshots.snapshot, collection: monitoring.collection,
                     access: organization.access, concurrency: organization.concurrency,
                     memberTimeout: organization.memberTimeout, settings: settings, saveSnapshot: snapshots.saveSnapshot,
+                    approver: organization.approvals.map {
+                        ApprovalRecorder(path: $0, reason: organization.reason ?? "", ticket: nil)
+                    },
                     progress: { done, total in
                         guard showProgress else { return }
                         Output.stderr("\r  audited \(done)/\(total) member accounts" + (done == total ? "\n" : ""))
@@ -302,6 +305,15 @@ struct OrganizationOptions: ParsableArguments {
     )
     var stats = false
 
+    @Option(
+        help:
+            "With --org: the approvals file each member's privileged audit session (IAMAuditRootUserCredentials) is approved in before it starts, so a later hunt sees them as expected (with --reason)."
+    )
+    var approvals: String?
+
+    @Option(help: "With --org and --approvals: why the audit sessions are started (written into each approval).")
+    var reason: String?
+
     enum Via: String, ExpressibleByArgument, CaseIterable {
         case assumeRole = "assume-role"
         case assumeRoot = "assume-root"
@@ -310,6 +322,11 @@ struct OrganizationOptions: ParsableArguments {
     func validate() throws {
         if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if !(memberTimeout > 0) { throw ValidationError("--member-timeout must be a positive number of seconds") }
+        if (approvals == nil) != (reason == nil) { throw ValidationError("--approvals and --reason go together") }
+        if let approvals {
+            if !org { throw ValidationError("--approvals is for --org (the members' privileged audit sessions)") }
+            try ApprovalRecorder.check(approvals)
+        }
     }
 
     var access: OrganizationCollector.Access { via == .assumeRoot ? .assumeRoot : .assumeRole(role) }

@@ -1,7 +1,9 @@
 import Foundation
 import RootGuardAWS
+import RootGuardFiles
 import RootGuardModel
 import RootGuardTesting
+import RootGuardTrail
 import Testing
 
 @Suite("rootguard audit --org against a moto organization", .motoServer, .serialized)
@@ -77,6 +79,21 @@ struct OrganizationCLITests {
         let single = try CLI.run(["audit", "--snapshot", file.path], environment: [:])
         #expect(single.status == 1)
         #expect(single.stderr.contains("an organization snapshot; add --org"))
+    }
+
+    @Test func withApprovalsEachMembersAuditSessionIsApprovedFirst() async throws {
+        let moto = try await MotoServer.fresh()
+        let layout = try await organization(moto)
+        let approvals = FileManager.default.temporaryDirectory.appendingPathComponent("org-\(UUID().uuidString).yaml")
+        _ = try audit(moto, ["--via", "assume-root", "--approvals", approvals.path, "--reason", "weekly audit"])
+        let entries = try ApprovalsFile.load(approvals.path)
+        #expect(Set(entries.map(\.account)).isSuperset(of: [layout.inside, layout.outside]))
+        #expect(
+            entries.allSatisfy { $0.taskPolicies == ["IAMAuditRootUserCredentials"] && $0.reason == "weekly audit" })
+        let alone = try CLI.run(
+            ["audit", "--org", "--approvals", approvals.path, "--endpoint-url", moto.endpoint], environment: [:])
+        #expect(alone.status == 64)
+        #expect(alone.stderr.contains("--approvals and --reason go together"))
     }
 
     @Test func viaAssumeRootTheSCPVerdictAndRootCredentialsArePerAccount() async throws {
