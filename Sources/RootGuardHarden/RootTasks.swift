@@ -58,6 +58,48 @@ public enum RootTasks {
         return everyone + others
     }
 
+    /// The plan of an unlock task: nothing when there is no policy, else the one change, with the policy's Deny
+    /// statements and where it is saved first as notes. `noun` is "bucket" or "queue", `target` how it is named.
+    static func unlockPlan(
+        _ subcommand: String, policy: String?, noun: String, target: String, change: PlannedChange, backupPath: String
+    ) -> RootTaskPlan {
+        guard let policy else {
+            return RootTaskPlan(
+                subcommand: subcommand, change: nil,
+                notes: ["\(target) has no \(noun) policy: nothing in it can lock anyone out"])
+        }
+        let denials = denials(in: policy)
+        var notes = denials.map { "the policy: \($0)" }
+        if denials.isEmpty { notes.append("the policy denies nothing; deleting it removes only what it grants") }
+        notes.append("the policy is saved to \(backupPath) before it is deleted")
+        return RootTaskPlan(subcommand: subcommand, change: change, notes: notes)
+    }
+
+    /// The re-check of an unlock task: the policy read back in a fresh session (`readBack`), none left is PASS; a
+    /// policy that could not be read is NOT_EVALUATED, never PASS.
+    static func unlockRecheck(
+        checkId: CheckID, noun: String, account: AccountID, resource: String, remediation: String,
+        readBack: () async throws -> String?
+    ) async -> (finding: Finding, after: String?) {
+        do {
+            let after = try await readBack()
+            let finding = Finding(
+                checkId: checkId, status: after == nil ? .pass : .fail, severity: .high, accountId: account,
+                resource: resource,
+                message: after == nil
+                    ? "The \(noun) has no policy left: no \(noun) policy denies anyone."
+                    : "A \(noun) policy is still present.",
+                compliance: [:], remediation: remediation)
+            return (finding, after)
+        } catch {
+            let finding = Finding(
+                checkId: checkId, status: .notEvaluated, severity: .high, accountId: account, resource: resource,
+                message: "Not evaluated: the \(noun) policy could not be read back: \(error).", compliance: [:],
+                remediation: remediation, notEvaluatedCause: .unreadable)
+            return (finding, nil)
+        }
+    }
+
     /// Saves a policy before it is deleted: a new file (never one that exists), written whole or not at all.
     public static func save(_ policy: String, to path: String) throws {
         if FileManager.default.fileExists(atPath: path) {
@@ -141,21 +183,12 @@ public struct BucketPolicyUnlock: Hardener {
     }
 
     public func plan(_ state: State, client: AWSClient) async throws -> RootTaskPlan {
-        guard let policy = state.policy else {
-            return RootTaskPlan(
-                subcommand: Self.subcommand, change: nil,
-                notes: ["s3://\(bucket) (\(account)) has no bucket policy: nothing in it can lock anyone out"])
-        }
-        let denials = RootTasks.denials(in: policy)
-        var notes = denials.map { "the policy: \($0)" }
-        if denials.isEmpty { notes.append("the policy denies nothing; deleting it removes only what it grants") }
-        notes.append("the policy is saved to \(backupPath) before it is deleted")
-        return RootTaskPlan(
-            subcommand: Self.subcommand,
+        RootTasks.unlockPlan(
+            Self.subcommand, policy: state.policy, noun: "bucket", target: "s3://\(bucket) (\(account))",
             change: PlannedChange(
                 service: "s3", action: "DeleteBucketPolicy", resource: "s3://\(bucket) (\(account))",
                 why: "S3UnlockBucketPolicy session: the bucket policy locks the bucket"),
-            notes: notes)
+            backupPath: backupPath)
     }
 
     public func perform(_ step: RootTaskStep, plan: RootTaskPlan, state: inout State, client: AWSClient) async throws {
@@ -167,26 +200,12 @@ public struct BucketPolicyUnlock: Hardener {
     }
 
     public func reaudit(_ plan: RootTaskPlan, state: inout State, client: AWSClient) async throws -> [Finding] {
-        let resource = "arn:\(client.configuration.region.partition.name):s3:::\(bucket)"
-        let finding: Finding
-        do {
-            state.after = try await policy(client: client)
-            finding = Finding(
-                checkId: "root-task-bucket-unlocked", status: state.after == nil ? .pass : .fail, severity: .high,
-                accountId: account, resource: resource,
-                message: state.after == nil
-                    ? "The bucket has no policy left: no bucket policy denies anyone."
-                    : "A bucket policy is still present.",
-                compliance: [:],
-                remediation: "rootguard root-task unlock-bucket --account \(account) --bucket \(bucket)")
-        } catch {
-            finding = Finding(
-                checkId: "root-task-bucket-unlocked", status: .notEvaluated, severity: .high, accountId: account,
-                resource: resource, message: "Not evaluated: the bucket policy could not be read back: \(error).",
-                compliance: [:],
-                remediation: "rootguard root-task unlock-bucket --account \(account) --bucket \(bucket)",
-                notEvaluatedCause: .unreadable)
-        }
+        let (finding, after) = await RootTasks.unlockRecheck(
+            checkId: "root-task-bucket-unlocked", noun: "bucket", account: account,
+            resource: "arn:\(client.configuration.region.partition.name):s3:::\(bucket)",
+            remediation: "rootguard root-task unlock-bucket --account \(account) --bucket \(bucket)",
+            readBack: { try await policy(client: client) })
+        state.after = after
         return [finding]
     }
 }
@@ -254,21 +273,12 @@ public struct QueuePolicyUnlock: Hardener {
     public func read(client: AWSClient) async throws -> State { State(policy: try await policy(client: client)) }
 
     public func plan(_ state: State, client: AWSClient) async throws -> RootTaskPlan {
-        guard let policy = state.policy else {
-            return RootTaskPlan(
-                subcommand: Self.subcommand, change: nil,
-                notes: ["\(queueURL) has no queue policy: nothing in it can lock anyone out"])
-        }
-        let denials = RootTasks.denials(in: policy)
-        var notes = denials.map { "the policy: \($0)" }
-        if denials.isEmpty { notes.append("the policy denies nothing; deleting it removes only what it grants") }
-        notes.append("the policy is saved to \(backupPath) before it is deleted")
-        return RootTaskPlan(
-            subcommand: Self.subcommand,
+        RootTasks.unlockPlan(
+            Self.subcommand, policy: state.policy, noun: "queue", target: queueURL,
             change: PlannedChange(
                 service: "sqs", action: "SetQueueAttributes", resource: "\(queueURL) Policy → (none)",
                 why: "SQSUnlockQueuePolicy session: the queue policy locks the queue"),
-            notes: notes)
+            backupPath: backupPath)
     }
 
     public func perform(_ step: RootTaskStep, plan: RootTaskPlan, state: inout State, client: AWSClient) async throws {
@@ -280,27 +290,13 @@ public struct QueuePolicyUnlock: Hardener {
     public func reaudit(_ plan: RootTaskPlan, state: inout State, client: AWSClient) async throws -> [Finding] {
         let name = Self.parse(queueURL)?.name ?? queueURL
         let region = Self.parse(queueURL)?.region ?? client.configuration.region.rawValue
-        let resource = "arn:\(client.configuration.region.partition.name):sqs:\(region):\(account):\(name)"
-        let remediation = "rootguard root-task unlock-queue --account \(account) --queue-url \(queueURL)"
-        do {
-            state.after = try await policy(client: client)
-            return [
-                Finding(
-                    checkId: "root-task-queue-unlocked", status: state.after == nil ? .pass : .fail, severity: .high,
-                    accountId: account, resource: resource,
-                    message: state.after == nil
-                        ? "The queue has no policy left: no queue policy denies anyone."
-                        : "A queue policy is still present.",
-                    compliance: [:], remediation: remediation)
-            ]
-        } catch {
-            return [
-                Finding(
-                    checkId: "root-task-queue-unlocked", status: .notEvaluated, severity: .high, accountId: account,
-                    resource: resource, message: "Not evaluated: the queue policy could not be read back: \(error).",
-                    compliance: [:], remediation: remediation, notEvaluatedCause: .unreadable)
-            ]
-        }
+        let (finding, after) = await RootTasks.unlockRecheck(
+            checkId: "root-task-queue-unlocked", noun: "queue", account: account,
+            resource: "arn:\(client.configuration.region.partition.name):sqs:\(region):\(account):\(name)",
+            remediation: "rootguard root-task unlock-queue --account \(account) --queue-url \(queueURL)",
+            readBack: { try await policy(client: client) })
+        state.after = after
+        return [finding]
     }
 }
 

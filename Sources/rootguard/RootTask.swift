@@ -63,6 +63,16 @@ struct RootTaskOptions: ParsableArguments {
 
     func recorder() -> ApprovalRecorder { ApprovalRecorder(path: approvals, reason: reason, ticket: ticket) }
 
+    /// Runs the task through harden's driver with these flags; a denied call points to `policy --with-root-task`.
+    func run<H: Hardener>(
+        _ makeTask: () throws -> H, global: GlobalOptions, json: ((HardenRun<H>) throws -> String)? = nil,
+        text: @escaping (HardenRun<H>, Bool) -> (stdout: String, stderr: String) = RootTaskText.plan
+    ) async throws {
+        try await HardenDriver.run(
+            makeTask, flags: flags, global: global, policy: "rootguard policy --with-root-task", json: json,
+            text: text)
+    }
+
     /// `--save-policy`, before any call: a new file in a folder that exists.
     static func checkSavePath(_ path: String?) throws {
         guard let path else { return }
@@ -178,9 +188,9 @@ struct UnlockBucket: AsyncParsableCommand {
     func run() async throws {
         let path = savePolicy ?? RootTasks.backupName(account: account, what: bucket)
         let recorder = options.recorder()
-        try await HardenDriver.run(
+        try await options.run(
             { BucketPolicyUnlock(account: account, bucket: bucket, backupPath: path, approver: recorder) },
-            flags: options.flags, global: global, policy: "rootguard policy --with-root-task", text: RootTaskText.plan)
+            global: global)
     }
 }
 
@@ -225,9 +235,9 @@ struct UnlockQueue: AsyncParsableCommand {
         let name = QueuePolicyUnlock.parse(queueUrl)?.name ?? "queue"
         let path = savePolicy ?? RootTasks.backupName(account: account, what: name)
         let recorder = options.recorder()
-        try await HardenDriver.run(
+        try await options.run(
             { QueuePolicyUnlock(account: account, queueURL: queueUrl, backupPath: path, approver: recorder) },
-            flags: options.flags, global: global, policy: "rootguard policy --with-root-task", text: RootTaskText.plan)
+            global: global)
     }
 }
 
@@ -254,9 +264,8 @@ struct AllowPasswordRecovery: AsyncParsableCommand {
 
     func run() async throws {
         let recorder = options.recorder()
-        try await HardenDriver.run(
-            { RootPasswordRecovery(account: account, approver: recorder) }, flags: options.flags, global: global,
-            policy: "rootguard policy --with-root-task",
+        try await options.run(
+            { RootPasswordRecovery(account: account, approver: recorder) }, global: global,
             text: { run, applying in
                 var (out, err) = RootTaskText.plan(run, applying: applying)
                 if !run.plan.plan.changes.isEmpty { err += "warning: \(RootPasswordRecovery.warning)\n" }
@@ -293,9 +302,8 @@ struct AuditCredentials: AsyncParsableCommand {
 
     func run() async throws {
         let recorder = options.recorder()
-        try await HardenDriver.run(
-            { RootCredentialAudit(accounts: accounts, approver: recorder) }, flags: options.flags, global: global,
-            policy: "rootguard policy --with-root-task",
+        try await options.run(
+            { RootCredentialAudit(accounts: accounts, approver: recorder) }, global: global,
             json: { run in
                 // harden's JSON model (docs/schemas/harden.schema.json): no changes; the findings read are its check.
                 var outcome = run.outcome
@@ -347,9 +355,8 @@ struct DeleteCredentials: AsyncParsableCommand {
 
     func run() async throws {
         let recorder = options.recorder()
-        try await HardenDriver.run(
-            { RootCredentialRemoval(accounts: accounts, approver: recorder) }, flags: options.flags, global: global,
-            policy: "rootguard policy --with-root-task",
+        try await options.run(
+            { RootCredentialRemoval(accounts: accounts, approver: recorder) }, global: global,
             text: { run, applied in
                 HardenRenderer.removal(RootCredentialRemoval.outcomes(run.state, applied: applied))
             })
