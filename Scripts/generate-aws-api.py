@@ -28,6 +28,12 @@ OPERATIONS = {
         "UpdateAccountPasswordPolicy", "CreateAccountAlias", "UploadSigningCertificate",
         # harden monitoring
         "GetRole", "PutRolePolicy",
+        # respond: confirm what a root session left behind and contain it
+        "GetUserPolicy", "GetRolePolicy", "ListRolePolicies", "ListUserPolicies", "ListAttachedUserPolicies",
+        "ListAttachedRolePolicies", "ListAttachedGroupPolicies", "ListGroupPolicies", "GetGroupPolicy",
+        "ListGroupsForUser", "UpdateSigningCertificate", "DetachUserPolicy", "DetachRolePolicy", "DetachGroupPolicy",
+        "DeleteUserPolicy", "DeleteRolePolicy", "DeleteGroupPolicy", "RemoveUserFromGroup", "UpdateAssumeRolePolicy",
+        "AddUserToGroup", "CreateGroup",
     ],
     "sts": ["GetCallerIdentity", "AssumeRole", "AssumeRoot", "AssumeRoleWithWebIdentity"],
     "organizations": [
@@ -35,12 +41,12 @@ OPERATIONS = {
         "ListAccountsForParent", "ListParents", "ListPolicies", "DescribePolicy", "ListPoliciesForTarget",
         "ListTargetsForPolicy", "ListAWSServiceAccessForOrganization", "ListDelegatedAdministrators",
         "CreateOrganization", "CreateAccount", "CreateOrganizationalUnit", "CreatePolicy", "AttachPolicy",
-        "EnablePolicyType", "EnableAWSServiceAccess", "MoveAccount",
+        "EnablePolicyType", "EnableAWSServiceAccess", "MoveAccount", "DetachPolicy",
     ],
     "account": ["GetAlternateContact", "GetContactInformation", "GetPrimaryEmail", "ListRegions", "PutAlternateContact"],
     "cloudtrail": [
         "DescribeTrails", "GetTrailStatus", "GetEventSelectors", "LookupEvents", "ListTrails",
-        "CreateTrail", "StartLogging", "StopLogging", "PutEventSelectors",
+        "CreateTrail", "StartLogging", "StopLogging", "PutEventSelectors", "ListPublicKeys",
     ],
     "logs": [
         "DescribeMetricFilters", "TestMetricFilter", "DescribeLogGroups",
@@ -48,13 +54,14 @@ OPERATIONS = {
     ],
     "cloudwatch": ["DescribeAlarmsForMetric", "DescribeAlarms", "PutMetricAlarm"],
     "sns": ["GetTopicAttributes", "ListSubscriptionsByTopic", "CreateTopic", "Subscribe", "SetTopicAttributes", "Publish"],
-    "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets", "PutEvents"],
+    "events": ["ListRules", "DescribeRule", "ListTargetsByRule", "TestEventPattern", "PutRule", "PutTargets", "PutEvents", "EnableRule", "DisableRule"],
     "sqs": [
         "CreateQueue", "GetQueueUrl", "GetQueueAttributes", "SetQueueAttributes", "ReceiveMessage", "DeleteMessage",
         "ChangeMessageVisibility", "SendMessage", "DeleteMessageBatch",
     ],
     "guardduty": [
         "ListDetectors", "GetDetector", "ListFilters", "GetFilter", "CreateDetector", "CreateFilter", "ListMembers",
+        "UpdateDetector", "DeleteDetector",
     ],
     "securityhub": [
         "DescribeHub", "GetEnabledStandards", "EnableSecurityHub", "BatchEnableStandards", "ListMembers",
@@ -64,7 +71,7 @@ OPERATIONS = {
         "DescribeConfigurationRecorderStatus", "DescribeConfigurationRecorders", "DescribeConfigRules",
         "PutConfigurationRecorder", "PutDeliveryChannel", "StartConfigurationRecorder", "PutConfigRule",
         "DescribeDeliveryChannels", "PutOrganizationConfigRule", "DescribeOrganizationConfigRules",
-        "GetOrganizationConfigRuleDetailedStatus",
+        "GetOrganizationConfigRuleDetailedStatus", "StopConfigurationRecorder",
     ],
     "s3": [
         "ListObjectsV2", "PutObject", "CreateBucket", "GetBucketLocation", "HeadBucket", "PutBucketPolicy",

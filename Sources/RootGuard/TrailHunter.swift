@@ -91,6 +91,25 @@ public struct TrailHunter: Sendable {
 
     public func hunt(_ sources: [TrailSource], options: TrailHuntOptions) async -> TrailReport {
         let started = Date()
+        var scan = await self.scan(sources, options: options)
+        scan.stats.seconds = Date().timeIntervalSince(started)
+        return TrailAnalysis.analyse(consume scan, options: options.analysis)
+    }
+
+    /// The hunt, and every root-relevant record whole (each delivery once), for `respond`.
+    public func huntKeepingRecords(
+        _ sources: [TrailSource], options: TrailHuntOptions
+    ) async -> (report: TrailReport, records: [CloudTrailEvent]) {
+        var options = options
+        options.filter.keepRecords = true
+        let started = Date()
+        var scan = await self.scan(sources, options: options)
+        scan.stats.seconds = Date().timeIntervalSince(started)
+        let records = scan.keptRecords()
+        return (TrailAnalysis.analyse(consume scan, options: options.analysis), records)
+    }
+
+    func scan(_ sources: [TrailSource], options: TrailHuntOptions) async -> ScanOutput {
         var scan = ScanOutput()
         var client: AWSClient?
         var clientError: String?
@@ -146,8 +165,7 @@ public struct TrailHunter: Sendable {
                     progress?($0, total)
                 })
         }
-        scan.stats.seconds = Date().timeIntervalSince(started)
-        return TrailAnalysis.analyse(consume scan, options: options.analysis)
+        return scan
     }
 }
 

@@ -12,12 +12,19 @@ public struct TrailFilter: Sendable {
     public var until: Date?
     public var accounts: Set<AccountID>
     public var regions: Set<String>
+    /// Keep each root-relevant record whole (not only its detections): `respond` writes a session's records as
+    /// evidence and reads what the session left behind from them.
+    public var keepRecords = false
 
-    public init(since: Date? = nil, until: Date? = nil, accounts: Set<AccountID> = [], regions: Set<String> = []) {
+    public init(
+        since: Date? = nil, until: Date? = nil, accounts: Set<AccountID> = [], regions: Set<String> = [],
+        keepRecords: Bool = false
+    ) {
         self.since = since
         self.until = until
         self.accounts = accounts
         self.regions = regions
+        self.keepRecords = keepRecords
     }
 
     /// True when nothing is filtered.
@@ -101,7 +108,19 @@ public struct ScanOutput: Sendable {
     public init() {}
 
     /// Adds a decoded root-relevant record.
-    public mutating func add(_ event: CloudTrailEvent) { records.append(ScannedRecord(event)) }
+    public mutating func add(_ event: CloudTrailEvent, keep: Bool = false) {
+        records.append(ScannedRecord(event, keep: keep))
+    }
+
+    /// The kept records (`TrailFilter.keepRecords`), each delivery once.
+    public func keptRecords() -> [CloudTrailEvent] {
+        var seen = Set<String>()
+        return records.compactMap { record in
+            guard let event = record.event else { return nil }
+            if let key = record.duplicateKey, !seen.insert(key).inserted { return nil }
+            return event
+        }
+    }
 
     public mutating func merge(_ other: ScanOutput) {
         records += other.records
@@ -121,8 +140,11 @@ public struct ScannedRecord: Sendable {
     public var detections: [Detection]
     /// Why the record's time could not be read, when it could not.
     public var timeProblem: String?
+    /// The whole record, when the scan keeps them (`TrailFilter.keepRecords`).
+    public var event: CloudTrailEvent?
 
-    public init(_ event: CloudTrailEvent) {
+    public init(_ event: CloudTrailEvent, keep: Bool = false) {
+        if keep { self.event = event }
         eventID = event.eventID
         source = event.source
         // Time and name are part of the key because synthetic sets reuse event IDs.
@@ -461,7 +483,7 @@ public final class TrailBufferScanner {
             return
         }
         result.stats.relevant += 1
-        result.add(event)
+        result.add(event, keep: filter.keepRecords)
     }
 
     fileprivate func finishSplit(_ splitter: RecordSplitter, name: String, into result: inout ScanOutput) {

@@ -70,7 +70,7 @@ struct RootGuardCommand: AsyncParsableCommand {
         version: RootGuardVersion.current,
         subcommands: [
             Audit.self, Trail.self, Watch.self, Diff.self, Whoami.self, Password.self, Policy.self, Harden.self,
-            RootTask.self,
+            RootTask.self, Respond.self,
         ]
     )
 }

@@ -34,12 +34,13 @@ struct ContainmentTests {
             plan.changes.map { "\($0.service) \($0.action)" } == [
                 "sts AssumeRoot", "iam UpdateAccessKey", "iam PutUserPolicy", "iam DetachUserPolicy",
                 "iam PutRolePolicy",
-                "iam PutRolePolicy", "cloudtrail StartLogging",
+                "iam PutRolePolicy", "cloudtrail StartLogging", "guardduty CreateDetector",
             ])
         #expect(plan.changes[1].resource == "AKIABACKUPADMIN00001 of backup-admin → Inactive")
         #expect(plan.changes[2].resource.contains(Containment.quarantinePolicyName))
         #expect(plan.changes[5].resource.contains(Containment.revokeSessionsPolicyName))
-        #expect(plan.forPeople.count == 1 && plan.forPeople[0].contains("GuardDuty detector d-123 was deleted"))
+        #expect(plan.changes[7].resource == "a detector in us-east-1 (enabled; d-123 was deleted)")
+        #expect(plan.forPeople.isEmpty)
     }
 
     @Test func aStandaloneOrManagementRootIsLeftToAPerson() {

@@ -21,14 +21,17 @@ struct IncidentMarkdownTests {
     }
 
     @Test func hostileFieldsCannotBreakTheTableTheFenceOrTheTerminal() {
-        let text = IncidentMarkdown.render(
-            Self.incident(), aftermath: [],
+        let report = IncidentReport(
+            incident: Self.incident(), artifacts: [],
+            containment: [.init(title: Self.hostile, before: "open: \(Self.hostile)", step: "planned", after: nil)],
             context: .init(
-                rootEmail: "root```@example.com", securityContact: Self.hostile, memberWithRootSessions: false,
+                rootEmail: "root```@example.com", accountName: Self.hostile, securityContact: Self.hostile,
+                custody: [Self.hostile], memberWithRootSessions: false,
                 generatedAt: Date(timeIntervalSince1970: 1_796_001_000)))
+        let text = IncidentMarkdown.render(report)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let table = lines.filter { $0.hasPrefix("| ") }
-        #expect(table.count == 3, "header, rule and one session row: \(table)")
+        #expect(table.count == 6, "header, rule and one row for sessions and for containment: \(table)")
         #expect(!text.contains("\u{1B}"))
         #expect(!text.contains("\n</table>"))
         // The case text's fence is longer than the backticks inside it.
@@ -37,12 +40,13 @@ struct IncidentMarkdownTests {
         #expect(text.contains("**no**"))
     }
 
-    @Test func aMemberWithRootSessionsGetsTheRootTaskCommand() {
+    @Test func aMemberWithRootSessionsIsNotSentToSignInAsRoot() {
         let text = IncidentMarkdown.render(
-            Self.incident(), aftermath: [],
-            context: .init(
-                rootEmail: nil, securityContact: nil, memberWithRootSessions: true, generatedAt: Date()))
-        #expect(text.contains("rootguard root-task delete-credentials --account 222233334444"))
+            IncidentReport(
+                incident: Self.incident(), artifacts: [],
+                context: .init(
+                    rootEmail: nil, securityContact: nil, memberWithRootSessions: true, generatedAt: Date())))
+        #expect(!text.contains("Sign in as root"))
         #expect(text.contains("none registered (ROOT-BP 10)"))
         #expect(text.contains("Root e-mail: (not known)"))
     }

@@ -56,11 +56,16 @@ public struct WebhookSink: AlertSink {
     public var displayName: String { String(name.prefix { $0 != "#" }) }
 
     public func send(_ detection: Detection) async throws {
+        try await post(AlertRenderer.webhookBody(detection))
+    }
+
+    /// `POST`s a JSON body (an alert's, or `respond`'s incident notice).
+    public func post(_ body: Data) async throws {
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "User-Agent", value: "rootguard/\(RootGuardVersion.current)")
-        request.body = .bytes(ByteBuffer(bytes: Array(AlertRenderer.webhookBody(detection))))
+        request.body = .bytes(ByteBuffer(bytes: Array(body)))
         let response: HTTPClientResponse
         do {
             response = try await HTTPClient.shared.execute(request, timeout: timeout)
@@ -98,13 +103,17 @@ public struct SNSSink: AlertSink {
     }
 
     public func send(_ detection: Detection) async throws {
+        try await publish(
+            String(decoding: AlertRenderer.webhookBody(detection), as: UTF8.self),
+            subject: AlertRenderer.subject(detection))
+    }
+
+    /// Publishes a message (an alert's, or `respond`'s incident notice).
+    public func publish(_ message: String, subject: String) async throws {
         let region = ARN(rawValue: topicARN).map { AWSRegion($0.region) }
         do {
             _ = try await client.sns(region: region).publish(
-                .init(
-                    topicArn: topicARN,
-                    message: String(decoding: AlertRenderer.webhookBody(detection), as: UTF8.self),
-                    subject: AlertRenderer.subject(detection)))
+                .init(topicArn: topicARN, message: message, subject: subject))
         } catch {
             throw DeliveryError(description: "\(name): \(error)")
         }

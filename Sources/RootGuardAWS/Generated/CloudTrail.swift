@@ -485,6 +485,50 @@ public enum CloudTrail {
         }
     }
 
+    /// Requests the public keys for a specified time range.
+    public struct ListPublicKeysRequest: AWSShape, Equatable {
+        /// Optionally specifies, in UTC, the start of the time range to look up public keys for CloudTrail digest files.
+        public var startTime: Foundation.Date?
+        /// Optionally specifies, in UTC, the end of the time range to look up public keys for CloudTrail digest files.
+        public var endTime: Foundation.Date?
+        /// Reserved for future use.
+        public var nextToken: Swift.String?
+
+        public init(startTime: Foundation.Date? = nil, endTime: Foundation.Date? = nil, nextToken: Swift.String? = nil) {
+            self.startTime = startTime
+            self.endTime = endTime
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case startTime = "StartTime"
+            case endTime = "EndTime"
+            case nextToken = "NextToken"
+        }
+    }
+
+    /// Returns the objects or data listed below if successful.
+    public struct ListPublicKeysResponse: AWSShape, Equatable {
+        /// Contains an array of PublicKey objects.
+        public var publicKeyList: [PublicKey]?
+        /// Reserved for future use.
+        public var nextToken: Swift.String?
+
+        public init(publicKeyList: [PublicKey]? = nil, nextToken: Swift.String? = nil) {
+            self.publicKeyList = publicKeyList
+            self.nextToken = nextToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case publicKeyList = "PublicKeyList"
+            case nextToken = "NextToken"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.publicKeyList ?? []).enumerated() { item.validate(&problems, at: path + ".PublicKeyList" + "[\(index)]") }
+        }
+    }
+
     public struct ListTrailsRequest: AWSShape, Equatable {
         /// The token to use to get the next page of results after a previous API call.
         public var nextToken: Swift.String?
@@ -603,6 +647,32 @@ public enum CloudTrail {
 
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             for (index, item) in (self.events ?? []).enumerated() { item.validate(&problems, at: path + ".Events" + "[\(index)]") }
+        }
+    }
+
+    /// Contains information about a returned public key.
+    public struct PublicKey: AWSShape, Equatable {
+        /// The DER encoded public key value in PKCS#1 format.
+        public var value: Foundation.Data?
+        /// The starting time of validity of the public key.
+        public var validityStartTime: Foundation.Date?
+        /// The ending time of validity of the public key.
+        public var validityEndTime: Foundation.Date?
+        /// The fingerprint of the public key.
+        public var fingerprint: Swift.String?
+
+        public init(value: Foundation.Data? = nil, validityStartTime: Foundation.Date? = nil, validityEndTime: Foundation.Date? = nil, fingerprint: Swift.String? = nil) {
+            self.value = value
+            self.validityStartTime = validityStartTime
+            self.validityEndTime = validityEndTime
+            self.fingerprint = fingerprint
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case value = "Value"
+            case validityStartTime = "ValidityStartTime"
+            case validityEndTime = "ValidityEndTime"
+            case fingerprint = "Fingerprint"
         }
     }
 
@@ -862,6 +932,7 @@ public enum CloudTrail {
         public static let startLogging = AWSOperationDescriptor(name: "StartLogging", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let stopLogging = AWSOperationDescriptor(name: "StopLogging", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putEventSelectors = AWSOperationDescriptor(name: "PutEventSelectors", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let listPublicKeys = AWSOperationDescriptor(name: "ListPublicKeys", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -943,6 +1014,23 @@ extension CloudTrail {
         /// Configures event selectors (also referred to as basic event selectors) or advanced event selectors for your trail.
         public func putEventSelectors(_ input: PutEventSelectorsRequest) async throws -> PutEventSelectorsResponse {
             try await client.execute(CloudTrail.service, CloudTrail.Operations.putEventSelectors, input: input, region: region)
+        }
+
+        /// Returns all public keys whose private keys were used to sign the digest files within the specified time range.
+        public func listPublicKeys(_ input: ListPublicKeysRequest = .init()) async throws -> ListPublicKeysResponse {
+            try await client.execute(CloudTrail.service, CloudTrail.Operations.listPublicKeys, input: input, region: region)
+        }
+
+        /// Every page of ``listPublicKeys(_:)``, following `NextToken`.
+        public func listPublicKeysPaginator(_ input: ListPublicKeysRequest = .init()) -> AWSPaginator<ListPublicKeysRequest, ListPublicKeysResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listPublicKeys($0) },
+                nextInput: { input, output in
+                    guard let token = output.nextToken, !token.isEmpty, token != input.nextToken else { return nil }
+                    var next = input
+                    next.nextToken = token
+                    return next
+                })
         }
     }
 }

@@ -1292,6 +1292,25 @@ public enum ConfigService {
         }
     }
 
+    /// The input for the StopConfigurationRecorder operation.
+    public struct StopConfigurationRecorderRequest: AWSShape, Equatable {
+        /// The name of the customer managed configuration recorder that you want to stop.
+        public var configurationRecorderName: Swift.String?
+
+        public init(configurationRecorderName: Swift.String? = nil) {
+            self.configurationRecorderName = configurationRecorderName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case configurationRecorderName = "ConfigurationRecorderName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.configurationRecorderName, path + ".ConfigurationRecorderName", &problems)
+            AWSContract.string(self.configurationRecorderName, min: 1, max: 256, path + ".ConfigurationRecorderName", &problems)
+        }
+    }
+
     /// The tags for the resource.
     public struct Tag: AWSShape, Equatable {
         /// One part of a key-value pair that make up a tag.
@@ -1328,6 +1347,7 @@ public enum ConfigService {
         public static let putOrganizationConfigRule = AWSOperationDescriptor(name: "PutOrganizationConfigRule", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let describeOrganizationConfigRules = AWSOperationDescriptor(name: "DescribeOrganizationConfigRules", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let getOrganizationConfigRuleDetailedStatus = AWSOperationDescriptor(name: "GetOrganizationConfigRuleDetailedStatus", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let stopConfigurationRecorder = AWSOperationDescriptor(name: "StopConfigurationRecorder", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -1431,6 +1451,11 @@ extension ConfigService {
                     next.nextToken = token
                     return next
                 })
+        }
+
+        /// Stops the customer managed configuration recorder.
+        public func stopConfigurationRecorder(_ input: StopConfigurationRecorderRequest) async throws -> AWSEmptyShape {
+            try await client.execute(ConfigService.service, ConfigService.Operations.stopConfigurationRecorder, input: input, region: region)
         }
     }
 }

@@ -249,6 +249,29 @@ public enum EventBridge {
         }
     }
 
+    public struct DisableRuleRequest: AWSShape, Equatable {
+        /// The name of the rule.
+        public var name: Swift.String?
+        /// The name or ARN of the event bus associated with the rule.
+        public var eventBusName: Swift.String?
+
+        public init(name: Swift.String? = nil, eventBusName: Swift.String? = nil) {
+            self.name = name
+            self.eventBusName = eventBusName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case eventBusName = "EventBusName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
+        }
+    }
+
     /// The custom parameters to be used when the target is an Amazon ECS task.
     public struct EcsParameters: AWSShape, Equatable {
         /// The ARN of the task definition to use if the event target is an Amazon ECS task.
@@ -329,6 +352,29 @@ public enum EventBridge {
             AWSContract.string(self.propagateTags, oneOf: ["TASK_DEFINITION"], path + ".PropagateTags", &problems)
             AWSContract.string(self.referenceId, max: 1024, path + ".ReferenceId", &problems)
             for (index, item) in (self.tags ?? []).enumerated() { item.validate(&problems, at: path + ".Tags" + "[\(index)]") }
+        }
+    }
+
+    public struct EnableRuleRequest: AWSShape, Equatable {
+        /// The name of the rule.
+        public var name: Swift.String?
+        /// The name or ARN of the event bus associated with the rule.
+        public var eventBusName: Swift.String?
+
+        public init(name: Swift.String? = nil, eventBusName: Swift.String? = nil) {
+            self.name = name
+            self.eventBusName = eventBusName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name = "Name"
+            case eventBusName = "EventBusName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.name, path + ".Name", &problems)
+            AWSContract.string(self.name, min: 1, max: 64, pattern: ##"[\.\-_A-Za-z0-9]+"##, path + ".Name", &problems)
+            AWSContract.string(self.eventBusName, min: 1, max: 1600, pattern: ##"(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+"##, path + ".EventBusName", &problems)
         }
     }
 
@@ -1238,6 +1284,8 @@ public enum EventBridge {
         public static let putRule = AWSOperationDescriptor(name: "PutRule", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putTargets = AWSOperationDescriptor(name: "PutTargets", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let putEvents = AWSOperationDescriptor(name: "PutEvents", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let enableRule = AWSOperationDescriptor(name: "EnableRule", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let disableRule = AWSOperationDescriptor(name: "DisableRule", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -1309,6 +1357,16 @@ extension EventBridge {
         /// Sends custom events to Amazon EventBridge so that they can be matched to rules.
         public func putEvents(_ input: PutEventsRequest) async throws -> PutEventsResponse {
             try await client.execute(EventBridge.service, EventBridge.Operations.putEvents, input: input, region: region)
+        }
+
+        /// Enables the specified rule.
+        public func enableRule(_ input: EnableRuleRequest) async throws -> AWSEmptyShape {
+            try await client.execute(EventBridge.service, EventBridge.Operations.enableRule, input: input, region: region)
+        }
+
+        /// Disables the specified rule.
+        public func disableRule(_ input: DisableRuleRequest) async throws -> AWSEmptyShape {
+            try await client.execute(EventBridge.service, EventBridge.Operations.disableRule, input: input, region: region)
         }
     }
 }

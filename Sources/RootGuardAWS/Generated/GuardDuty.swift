@@ -338,6 +338,37 @@ public enum GuardDuty {
         }
     }
 
+    public struct DeleteDetectorRequest: AWSShape, Equatable {
+        /// The unique ID of the detector that you want to delete.
+        public var detectorId: Swift.String?
+
+        public init(detectorId: Swift.String? = nil) {
+            self.detectorId = detectorId
+        }
+
+        enum CodingKeys: CodingKey {}
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["DetectorId"] = detectorId.map { AWSHTTPBinding.text($0) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+        }
+    }
+
+    public struct DeleteDetectorResponse: AWSShape, Equatable {
+
+        public init() {
+        }
+
+        enum CodingKeys: CodingKey {}
+    }
+
     /// Information about the additional configuration for a feature in your GuardDuty account.
     public struct DetectorAdditionalConfiguration: AWSShape, Equatable {
         /// Name of the additional configuration.
@@ -1064,6 +1095,57 @@ public enum GuardDuty {
         }
     }
 
+    public struct UpdateDetectorRequest: AWSShape, Equatable {
+        /// The unique ID of the detector to update.
+        public var detectorId: Swift.String?
+        /// Specifies whether the detector is enabled or not enabled.
+        public var enable: Swift.Bool?
+        /// An enum value that specifies how frequently findings are exported, such as to CloudWatch Events.
+        public var findingPublishingFrequency: Swift.String?
+        /// Describes which data sources will be updated.
+        public var dataSources: DataSourceConfigurations?
+        /// Provides the features that will be updated for the detector.
+        public var features: [DetectorFeatureConfiguration]?
+
+        public init(detectorId: Swift.String? = nil, enable: Swift.Bool? = nil, findingPublishingFrequency: Swift.String? = nil, dataSources: DataSourceConfigurations? = nil, features: [DetectorFeatureConfiguration]? = nil) {
+            self.detectorId = detectorId
+            self.enable = enable
+            self.findingPublishingFrequency = findingPublishingFrequency
+            self.dataSources = dataSources
+            self.features = features
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case enable = "enable"
+            case findingPublishingFrequency = "findingPublishingFrequency"
+            case dataSources = "dataSources"
+            case features = "features"
+        }
+
+        public func bind(_ binding: inout AWSHTTPBinding) {
+            binding.uri["DetectorId"] = detectorId.map { AWSHTTPBinding.text($0) }
+        }
+
+        public mutating func read(_ response: AWSHTTPResponseHead) {
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.detectorId, path + ".DetectorId", &problems)
+            AWSContract.string(self.detectorId, min: 1, max: 300, path + ".DetectorId", &problems)
+            AWSContract.string(self.findingPublishingFrequency, oneOf: ["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"], path + ".FindingPublishingFrequency", &problems)
+            self.dataSources?.validate(&problems, at: path + ".DataSources")
+            for (index, item) in (self.features ?? []).enumerated() { item.validate(&problems, at: path + ".Features" + "[\(index)]") }
+        }
+    }
+
+    public struct UpdateDetectorResponse: AWSShape, Equatable {
+
+        public init() {
+        }
+
+        enum CodingKeys: CodingKey {}
+    }
+
     /// Operation descriptors.
     public enum Operations {
         public static let listDetectors = AWSOperationDescriptor(name: "ListDetectors", method: "GET", requestURI: "/detector", resultWrapper: nil)
@@ -1073,6 +1155,8 @@ public enum GuardDuty {
         public static let createDetector = AWSOperationDescriptor(name: "CreateDetector", method: "POST", requestURI: "/detector", resultWrapper: nil)
         public static let createFilter = AWSOperationDescriptor(name: "CreateFilter", method: "POST", requestURI: "/detector/{DetectorId}/filter", resultWrapper: nil)
         public static let listMembers = AWSOperationDescriptor(name: "ListMembers", method: "GET", requestURI: "/detector/{DetectorId}/member", resultWrapper: nil)
+        public static let updateDetector = AWSOperationDescriptor(name: "UpdateDetector", method: "POST", requestURI: "/detector/{DetectorId}", resultWrapper: nil)
+        public static let deleteDetector = AWSOperationDescriptor(name: "DeleteDetector", method: "DELETE", requestURI: "/detector/{DetectorId}", resultWrapper: nil)
     }
 }
 
@@ -1156,6 +1240,16 @@ extension GuardDuty {
                     next.nextToken = token
                     return next
                 })
+        }
+
+        /// Updates the GuardDuty detector specified by the detector ID.
+        public func updateDetector(_ input: UpdateDetectorRequest) async throws -> UpdateDetectorResponse {
+            try await client.execute(GuardDuty.service, GuardDuty.Operations.updateDetector, input: input, region: region)
+        }
+
+        /// Deletes an Amazon GuardDuty detector that is specified by the detector ID.
+        public func deleteDetector(_ input: DeleteDetectorRequest) async throws -> DeleteDetectorResponse {
+            try await client.execute(GuardDuty.service, GuardDuty.Operations.deleteDetector, input: input, region: region)
         }
     }
 }

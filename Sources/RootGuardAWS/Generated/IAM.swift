@@ -110,6 +110,30 @@ public enum IAM {
         }
     }
 
+    public struct AddUserToGroupRequest: AWSShape, Equatable {
+        /// The name of the group to update.
+        public var groupName: Swift.String?
+        /// The name of the user to add.
+        public var userName: Swift.String?
+
+        public init(groupName: Swift.String? = nil, userName: Swift.String? = nil) {
+            self.groupName = groupName
+            self.userName = userName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+        }
+    }
+
     public struct AttachRolePolicyRequest: AWSShape, Equatable {
         /// The name (friendly name, not ARN) of the role to attach the policy to.
         public var roleName: Swift.String?
@@ -254,6 +278,48 @@ public enum IAM {
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.required(self.accountAlias, path + ".AccountAlias", &problems)
             AWSContract.string(self.accountAlias, min: 3, max: 63, pattern: ##"^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$"##, path + ".AccountAlias", &problems)
+        }
+    }
+
+    public struct CreateGroupRequest: AWSShape, Equatable {
+        /// The path to the group.
+        public var path: Swift.String?
+        /// The name of the group to create.
+        public var groupName: Swift.String?
+
+        public init(path: Swift.String? = nil, groupName: Swift.String? = nil) {
+            self.path = path
+            self.groupName = groupName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path = "Path"
+            case groupName = "GroupName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+        }
+    }
+
+    /// Contains the response to a successful CreateGroup request.
+    public struct CreateGroupResponse: AWSShape, Equatable {
+        /// A structure containing details about the new group.
+        public var group: Group?
+
+        public init(group: Group? = nil) {
+            self.group = group
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case group = "Group"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.group, path + ".Group", &problems)
+            self.group?.validate(&problems, at: path + ".Group")
         }
     }
 
@@ -573,6 +639,30 @@ public enum IAM {
         }
     }
 
+    public struct DeleteGroupPolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) identifying the group that the policy is embedded in.
+        public var groupName: Swift.String?
+        /// The name identifying the policy document to delete.
+        public var policyName: Swift.String?
+
+        public init(groupName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.groupName = groupName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+        }
+    }
+
     public struct DeleteLoginProfileRequest: AWSShape, Equatable {
         /// The name of the user whose password you want to delete.
         public var userName: Swift.String?
@@ -587,6 +677,30 @@ public enum IAM {
 
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+        }
+    }
+
+    public struct DeleteRolePolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) identifying the role that the policy is embedded in.
+        public var roleName: Swift.String?
+        /// The name of the inline policy to delete from the specified IAM role.
+        public var policyName: Swift.String?
+
+        public init(roleName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.roleName = roleName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
         }
     }
 
@@ -613,6 +727,30 @@ public enum IAM {
         }
     }
 
+    public struct DeleteUserPolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) identifying the user that the policy is embedded in.
+        public var userName: Swift.String?
+        /// The name identifying the policy document to delete.
+        public var policyName: Swift.String?
+
+        public init(userName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.userName = userName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+        }
+    }
+
     public struct DeleteVirtualMFADeviceRequest: AWSShape, Equatable {
         /// The serial number that uniquely identifies the MFA device.
         public var serialNumber: Swift.String?
@@ -628,6 +766,78 @@ public enum IAM {
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.required(self.serialNumber, path + ".SerialNumber", &problems)
             AWSContract.string(self.serialNumber, min: 9, max: 256, pattern: ##"[\w+=/:,.@-]+"##, path + ".SerialNumber", &problems)
+        }
+    }
+
+    public struct DetachGroupPolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the IAM group to detach the policy from.
+        public var groupName: Swift.String?
+        /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+        public var policyArn: Swift.String?
+
+        public init(groupName: Swift.String? = nil, policyArn: Swift.String? = nil) {
+            self.groupName = groupName
+            self.policyArn = policyArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case policyArn = "PolicyArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.policyArn, path + ".PolicyArn", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
+        }
+    }
+
+    public struct DetachRolePolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the IAM role to detach the policy from.
+        public var roleName: Swift.String?
+        /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+        public var policyArn: Swift.String?
+
+        public init(roleName: Swift.String? = nil, policyArn: Swift.String? = nil) {
+            self.roleName = roleName
+            self.policyArn = policyArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyArn = "PolicyArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyArn, path + ".PolicyArn", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
+        }
+    }
+
+    public struct DetachUserPolicyRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the IAM user to detach the policy from.
+        public var userName: Swift.String?
+        /// The Amazon Resource Name (ARN) of the IAM policy you want to detach.
+        public var policyArn: Swift.String?
+
+        public init(userName: Swift.String? = nil, policyArn: Swift.String? = nil) {
+            self.userName = userName
+            self.policyArn = policyArn
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case policyArn = "PolicyArn"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyArn, path + ".PolicyArn", &problems)
+            AWSContract.string(self.policyArn, min: 20, max: 2048, path + ".PolicyArn", &problems)
         }
     }
 
@@ -914,6 +1124,60 @@ public enum IAM {
         }
     }
 
+    public struct GetGroupPolicyRequest: AWSShape, Equatable {
+        /// The name of the group the policy is associated with.
+        public var groupName: Swift.String?
+        /// The name of the policy document to get.
+        public var policyName: Swift.String?
+
+        public init(groupName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.groupName = groupName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+        }
+    }
+
+    /// Contains the response to a successful GetGroupPolicy request.
+    public struct GetGroupPolicyResponse: AWSShape, Equatable {
+        /// The group the policy is associated with.
+        public var groupName: Swift.String?
+        /// The name of the policy.
+        public var policyName: Swift.String?
+        /// The policy document.
+        public var policyDocument: IAMPolicyDocument?
+
+        public init(groupName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
+            self.groupName = groupName
+            self.policyName = policyName
+            self.policyDocument = policyDocument
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case policyName = "PolicyName"
+            case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
+        }
+    }
+
     public struct GetLoginProfileRequest: AWSShape, Equatable {
         /// The name of the user whose login profile you want to retrieve.
         public var userName: Swift.String?
@@ -947,6 +1211,60 @@ public enum IAM {
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.required(self.loginProfile, path + ".LoginProfile", &problems)
             self.loginProfile?.validate(&problems, at: path + ".LoginProfile")
+        }
+    }
+
+    public struct GetRolePolicyRequest: AWSShape, Equatable {
+        /// The name of the role associated with the policy.
+        public var roleName: Swift.String?
+        /// The name of the policy document to get.
+        public var policyName: Swift.String?
+
+        public init(roleName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.roleName = roleName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+        }
+    }
+
+    /// Contains the response to a successful GetRolePolicy request.
+    public struct GetRolePolicyResponse: AWSShape, Equatable {
+        /// The role the policy is associated with.
+        public var roleName: Swift.String?
+        /// The name of the policy.
+        public var policyName: Swift.String?
+        /// The policy document.
+        public var policyDocument: IAMPolicyDocument?
+
+        public init(roleName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
+            self.roleName = roleName
+            self.policyName = policyName
+            self.policyDocument = policyDocument
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyName = "PolicyName"
+            case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
         }
     }
 
@@ -987,6 +1305,60 @@ public enum IAM {
         }
     }
 
+    public struct GetUserPolicyRequest: AWSShape, Equatable {
+        /// The name of the user who the policy is associated with.
+        public var userName: Swift.String?
+        /// The name of the policy document to get.
+        public var policyName: Swift.String?
+
+        public init(userName: Swift.String? = nil, policyName: Swift.String? = nil) {
+            self.userName = userName
+            self.policyName = policyName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case policyName = "PolicyName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+        }
+    }
+
+    /// Contains the response to a successful GetUserPolicy request.
+    public struct GetUserPolicyResponse: AWSShape, Equatable {
+        /// The user the policy is associated with.
+        public var userName: Swift.String?
+        /// The name of the policy.
+        public var policyName: Swift.String?
+        /// The policy document.
+        public var policyDocument: IAMPolicyDocument?
+
+        public init(userName: Swift.String? = nil, policyName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
+            self.userName = userName
+            self.policyName = policyName
+            self.policyDocument = policyDocument
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case policyName = "PolicyName"
+            case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.policyName, path + ".PolicyName", &problems)
+            AWSContract.string(self.policyName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".PolicyName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
+        }
+    }
+
     public struct GetUserRequest: AWSShape, Equatable {
         /// The name of the user to get information about.
         public var userName: Swift.String?
@@ -1020,6 +1392,48 @@ public enum IAM {
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.required(self.user, path + ".User", &problems)
             self.user?.validate(&problems, at: path + ".User")
+        }
+    }
+
+    /// Contains information about an IAM group entity.
+    public struct Group: AWSShape, Equatable {
+        /// The path to the group.
+        public var path: Swift.String?
+        /// The friendly name that identifies the group.
+        public var groupName: Swift.String?
+        /// The stable and unique string identifying the group.
+        public var groupId: Swift.String?
+        /// The Amazon Resource Name (ARN) specifying the group.
+        public var arn: Swift.String?
+        /// The date and time, in ISO 8601 date-time format, when the group was created.
+        public var createDate: Foundation.Date?
+
+        public init(path: Swift.String? = nil, groupName: Swift.String? = nil, groupId: Swift.String? = nil, arn: Swift.String? = nil, createDate: Foundation.Date? = nil) {
+            self.path = path
+            self.groupName = groupName
+            self.groupId = groupId
+            self.arn = arn
+            self.createDate = createDate
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case path = "Path"
+            case groupName = "GroupName"
+            case groupId = "GroupId"
+            case arn = "Arn"
+            case createDate = "CreateDate"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.path, path + ".Path", &problems)
+            AWSContract.string(self.path, min: 1, max: 512, pattern: ##"(\u002F)|(\u002F[\u0021-\u007E]+\u002F)"##, path + ".Path", &problems)
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.groupId, path + ".GroupId", &problems)
+            AWSContract.string(self.groupId, min: 16, max: 128, pattern: ##"[\w]+"##, path + ".GroupId", &problems)
+            AWSContract.required(self.arn, path + ".Arn", &problems)
+            AWSContract.string(self.arn, min: 20, max: 2048, path + ".Arn", &problems)
+            AWSContract.required(self.createDate, path + ".CreateDate", &problems)
         }
     }
 
@@ -1225,6 +1639,292 @@ public enum IAM {
         }
     }
 
+    public struct ListAttachedGroupPoliciesRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the group to list attached policies for.
+        public var groupName: Swift.String?
+        /// The path prefix for filtering the results.
+        public var pathPrefix: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(groupName: Swift.String? = nil, pathPrefix: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.groupName = groupName
+            self.pathPrefix = pathPrefix
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case pathPrefix = "PathPrefix"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.string(self.pathPrefix, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".PathPrefix", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListAttachedGroupPolicies request.
+    public struct ListAttachedGroupPoliciesResponse: AWSShape, Equatable {
+        /// A list of the attached policies.
+        public var attachedPolicies: [AttachedPolicy]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(attachedPolicies: [AttachedPolicy]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.attachedPolicies = attachedPolicies
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attachedPolicies = "AttachedPolicies"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.attachedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedPolicies" + "[\(index)]") }
+        }
+    }
+
+    public struct ListAttachedRolePoliciesRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the role to list attached policies for.
+        public var roleName: Swift.String?
+        /// The path prefix for filtering the results.
+        public var pathPrefix: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(roleName: Swift.String? = nil, pathPrefix: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.roleName = roleName
+            self.pathPrefix = pathPrefix
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case pathPrefix = "PathPrefix"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.string(self.pathPrefix, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".PathPrefix", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListAttachedRolePolicies request.
+    public struct ListAttachedRolePoliciesResponse: AWSShape, Equatable {
+        /// A list of the attached policies.
+        public var attachedPolicies: [AttachedPolicy]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(attachedPolicies: [AttachedPolicy]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.attachedPolicies = attachedPolicies
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attachedPolicies = "AttachedPolicies"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.attachedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedPolicies" + "[\(index)]") }
+        }
+    }
+
+    public struct ListAttachedUserPoliciesRequest: AWSShape, Equatable {
+        /// The name (friendly name, not ARN) of the user to list attached policies for.
+        public var userName: Swift.String?
+        /// The path prefix for filtering the results.
+        public var pathPrefix: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(userName: Swift.String? = nil, pathPrefix: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.userName = userName
+            self.pathPrefix = pathPrefix
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case pathPrefix = "PathPrefix"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.pathPrefix, min: 1, max: 512, pattern: ##"((/[A-Za-z0-9\.,\+@=_-]+)*)/"##, path + ".PathPrefix", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListAttachedUserPolicies request.
+    public struct ListAttachedUserPoliciesResponse: AWSShape, Equatable {
+        /// A list of the attached policies.
+        public var attachedPolicies: [AttachedPolicy]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(attachedPolicies: [AttachedPolicy]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.attachedPolicies = attachedPolicies
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case attachedPolicies = "AttachedPolicies"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            for (index, item) in (self.attachedPolicies ?? []).enumerated() { item.validate(&problems, at: path + ".AttachedPolicies" + "[\(index)]") }
+        }
+    }
+
+    public struct ListGroupPoliciesRequest: AWSShape, Equatable {
+        /// The name of the group to list policies for.
+        public var groupName: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(groupName: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.groupName = groupName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListGroupPolicies request.
+    public struct ListGroupPoliciesResponse: AWSShape, Equatable {
+        /// A list of policy names.
+        public var policyNames: [Swift.String]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(policyNames: [Swift.String]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.policyNames = policyNames
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policyNames = "PolicyNames"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyNames, path + ".PolicyNames", &problems)
+        }
+    }
+
+    public struct ListGroupsForUserRequest: AWSShape, Equatable {
+        /// The name of the user to list groups for.
+        public var userName: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(userName: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.userName = userName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListGroupsForUser request.
+    public struct ListGroupsForUserResponse: AWSShape, Equatable {
+        /// A list of groups.
+        public var groups: [Group]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(groups: [Group]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.groups = groups
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groups = "Groups"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groups, path + ".Groups", &problems)
+            for (index, item) in (self.groups ?? []).enumerated() { item.validate(&problems, at: path + ".Groups" + "[\(index)]") }
+        }
+    }
+
     public struct ListMFADevicesRequest: AWSShape, Equatable {
         /// The name of the user whose MFA devices you want to list.
         public var userName: Swift.String?
@@ -1308,6 +2008,60 @@ public enum IAM {
         }
     }
 
+    public struct ListRolePoliciesRequest: AWSShape, Equatable {
+        /// The name of the role to list policies for.
+        public var roleName: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(roleName: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.roleName = roleName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListRolePolicies request.
+    public struct ListRolePoliciesResponse: AWSShape, Equatable {
+        /// A list of policy names.
+        public var policyNames: [Swift.String]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(policyNames: [Swift.String]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.policyNames = policyNames
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policyNames = "PolicyNames"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyNames, path + ".PolicyNames", &problems)
+        }
+    }
+
     public struct ListSigningCertificatesRequest: AWSShape, Equatable {
         /// The name of the IAM user whose signing certificates you want to examine.
         public var userName: Swift.String?
@@ -1359,6 +2113,60 @@ public enum IAM {
         public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
             AWSContract.required(self.certificates, path + ".Certificates", &problems)
             for (index, item) in (self.certificates ?? []).enumerated() { item.validate(&problems, at: path + ".Certificates" + "[\(index)]") }
+        }
+    }
+
+    public struct ListUserPoliciesRequest: AWSShape, Equatable {
+        /// The name of the user to list policies for.
+        public var userName: Swift.String?
+        /// Use this parameter only when paginating results and only after you receive a response indicating that the results are truncated.
+        public var marker: Swift.String?
+        /// Use this only when paginating results to indicate the maximum number of items you want in the response.
+        public var maxItems: Swift.Int?
+
+        public init(userName: Swift.String? = nil, marker: Swift.String? = nil, maxItems: Swift.Int? = nil) {
+            self.userName = userName
+            self.marker = marker
+            self.maxItems = maxItems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case marker = "Marker"
+            case maxItems = "MaxItems"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.string(self.marker, min: 1, max: 320, pattern: ##"[\u0020-\u00FF]+"##, path + ".Marker", &problems)
+            AWSContract.number(self.maxItems, min: 1, max: 1000, path + ".MaxItems", &problems)
+        }
+    }
+
+    /// Contains the response to a successful ListUserPolicies request.
+    public struct ListUserPoliciesResponse: AWSShape, Equatable {
+        /// A list of policy names.
+        public var policyNames: [Swift.String]?
+        /// A flag that indicates whether there are more items to return.
+        public var isTruncated: Swift.Bool?
+        /// When IsTruncated is true, this element is present and contains the value to use for the Marker parameter in a subsequent pagination request.
+        public var marker: Swift.String?
+
+        public init(policyNames: [Swift.String]? = nil, isTruncated: Swift.Bool? = nil, marker: Swift.String? = nil) {
+            self.policyNames = policyNames
+            self.isTruncated = isTruncated
+            self.marker = marker
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policyNames = "PolicyNames"
+            case isTruncated = "IsTruncated"
+            case marker = "Marker"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyNames, path + ".PolicyNames", &problems)
         }
     }
 
@@ -1775,6 +2583,30 @@ public enum IAM {
         }
     }
 
+    public struct RemoveUserFromGroupRequest: AWSShape, Equatable {
+        /// The name of the group to update.
+        public var groupName: Swift.String?
+        /// The name of the user to remove.
+        public var userName: Swift.String?
+
+        public init(groupName: Swift.String? = nil, userName: Swift.String? = nil) {
+            self.groupName = groupName
+            self.userName = userName
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case groupName = "GroupName"
+            case userName = "UserName"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.groupName, path + ".GroupName", &problems)
+            AWSContract.string(self.groupName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".GroupName", &problems)
+            AWSContract.required(self.userName, path + ".UserName", &problems)
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+        }
+    }
+
     /// Contains information about an IAM role.
     public struct Role: AWSShape, Equatable {
         /// The path to the role.
@@ -2082,6 +2914,58 @@ public enum IAM {
         }
     }
 
+    public struct UpdateAssumeRolePolicyRequest: AWSShape, Equatable {
+        /// The name of the role to update with the new policy.
+        public var roleName: Swift.String?
+        /// The policy that grants an entity permission to assume the role.
+        public var policyDocument: IAMPolicyDocument?
+
+        public init(roleName: Swift.String? = nil, policyDocument: IAMPolicyDocument? = nil) {
+            self.roleName = roleName
+            self.policyDocument = policyDocument
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case roleName = "RoleName"
+            case policyDocument = "PolicyDocument"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.roleName, path + ".RoleName", &problems)
+            AWSContract.string(self.roleName, min: 1, max: 64, pattern: ##"[\w+=,.@-]+"##, path + ".RoleName", &problems)
+            AWSContract.required(self.policyDocument, path + ".PolicyDocument", &problems)
+        }
+    }
+
+    public struct UpdateSigningCertificateRequest: AWSShape, Equatable {
+        /// The name of the IAM user the signing certificate belongs to.
+        public var userName: Swift.String?
+        /// The ID of the signing certificate you want to update.
+        public var certificateId: Swift.String?
+        /// The status you want to assign to the certificate.
+        public var status: Swift.String?
+
+        public init(userName: Swift.String? = nil, certificateId: Swift.String? = nil, status: Swift.String? = nil) {
+            self.userName = userName
+            self.certificateId = certificateId
+            self.status = status
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case userName = "UserName"
+            case certificateId = "CertificateId"
+            case status = "Status"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.string(self.userName, min: 1, max: 128, pattern: ##"[\w+=,.@-]+"##, path + ".UserName", &problems)
+            AWSContract.required(self.certificateId, path + ".CertificateId", &problems)
+            AWSContract.string(self.certificateId, min: 24, max: 128, pattern: ##"[\w]+"##, path + ".CertificateId", &problems)
+            AWSContract.required(self.status, path + ".Status", &problems)
+            AWSContract.string(self.status, oneOf: ["Active", "Inactive", "Expired"], path + ".Status", &problems)
+        }
+    }
+
     public struct UploadSigningCertificateRequest: AWSShape, Equatable {
         /// The name of the user the signing certificate is for.
         public var userName: Swift.String?
@@ -2323,6 +3207,27 @@ public enum IAM {
         public static let uploadSigningCertificate = AWSOperationDescriptor(name: "UploadSigningCertificate", method: "POST", requestURI: "/", resultWrapper: "UploadSigningCertificateResult")
         public static let getRole = AWSOperationDescriptor(name: "GetRole", method: "POST", requestURI: "/", resultWrapper: "GetRoleResult")
         public static let putRolePolicy = AWSOperationDescriptor(name: "PutRolePolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let getUserPolicy = AWSOperationDescriptor(name: "GetUserPolicy", method: "POST", requestURI: "/", resultWrapper: "GetUserPolicyResult")
+        public static let getRolePolicy = AWSOperationDescriptor(name: "GetRolePolicy", method: "POST", requestURI: "/", resultWrapper: "GetRolePolicyResult")
+        public static let listRolePolicies = AWSOperationDescriptor(name: "ListRolePolicies", method: "POST", requestURI: "/", resultWrapper: "ListRolePoliciesResult")
+        public static let listUserPolicies = AWSOperationDescriptor(name: "ListUserPolicies", method: "POST", requestURI: "/", resultWrapper: "ListUserPoliciesResult")
+        public static let listAttachedUserPolicies = AWSOperationDescriptor(name: "ListAttachedUserPolicies", method: "POST", requestURI: "/", resultWrapper: "ListAttachedUserPoliciesResult")
+        public static let listAttachedRolePolicies = AWSOperationDescriptor(name: "ListAttachedRolePolicies", method: "POST", requestURI: "/", resultWrapper: "ListAttachedRolePoliciesResult")
+        public static let listAttachedGroupPolicies = AWSOperationDescriptor(name: "ListAttachedGroupPolicies", method: "POST", requestURI: "/", resultWrapper: "ListAttachedGroupPoliciesResult")
+        public static let listGroupPolicies = AWSOperationDescriptor(name: "ListGroupPolicies", method: "POST", requestURI: "/", resultWrapper: "ListGroupPoliciesResult")
+        public static let getGroupPolicy = AWSOperationDescriptor(name: "GetGroupPolicy", method: "POST", requestURI: "/", resultWrapper: "GetGroupPolicyResult")
+        public static let listGroupsForUser = AWSOperationDescriptor(name: "ListGroupsForUser", method: "POST", requestURI: "/", resultWrapper: "ListGroupsForUserResult")
+        public static let updateSigningCertificate = AWSOperationDescriptor(name: "UpdateSigningCertificate", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let detachUserPolicy = AWSOperationDescriptor(name: "DetachUserPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let detachRolePolicy = AWSOperationDescriptor(name: "DetachRolePolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let detachGroupPolicy = AWSOperationDescriptor(name: "DetachGroupPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let deleteUserPolicy = AWSOperationDescriptor(name: "DeleteUserPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let deleteRolePolicy = AWSOperationDescriptor(name: "DeleteRolePolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let deleteGroupPolicy = AWSOperationDescriptor(name: "DeleteGroupPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let removeUserFromGroup = AWSOperationDescriptor(name: "RemoveUserFromGroup", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let updateAssumeRolePolicy = AWSOperationDescriptor(name: "UpdateAssumeRolePolicy", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let addUserToGroup = AWSOperationDescriptor(name: "AddUserToGroup", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let createGroup = AWSOperationDescriptor(name: "CreateGroup", method: "POST", requestURI: "/", resultWrapper: "CreateGroupResult")
     }
 }
 
@@ -2592,6 +3497,195 @@ extension IAM {
         /// Adds or updates an inline policy document that is embedded in the specified IAM role.
         public func putRolePolicy(_ input: PutRolePolicyRequest) async throws -> AWSEmptyShape {
             try await client.execute(IAM.service, IAM.Operations.putRolePolicy, input: input, region: region)
+        }
+
+        /// Retrieves the specified inline policy document that is embedded in the specified IAM user.
+        public func getUserPolicy(_ input: GetUserPolicyRequest) async throws -> GetUserPolicyResponse {
+            try await client.execute(IAM.service, IAM.Operations.getUserPolicy, input: input, region: region)
+        }
+
+        /// Retrieves the specified inline policy document that is embedded with the specified IAM role.
+        public func getRolePolicy(_ input: GetRolePolicyRequest) async throws -> GetRolePolicyResponse {
+            try await client.execute(IAM.service, IAM.Operations.getRolePolicy, input: input, region: region)
+        }
+
+        /// Lists the names of the inline policies that are embedded in the specified IAM role.
+        public func listRolePolicies(_ input: ListRolePoliciesRequest) async throws -> ListRolePoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listRolePolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listRolePolicies(_:)``, following `Marker`.
+        public func listRolePoliciesPaginator(_ input: ListRolePoliciesRequest) -> AWSPaginator<ListRolePoliciesRequest, ListRolePoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listRolePolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Lists the names of the inline policies embedded in the specified IAM user.
+        public func listUserPolicies(_ input: ListUserPoliciesRequest) async throws -> ListUserPoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listUserPolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listUserPolicies(_:)``, following `Marker`.
+        public func listUserPoliciesPaginator(_ input: ListUserPoliciesRequest) -> AWSPaginator<ListUserPoliciesRequest, ListUserPoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listUserPolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Lists all managed policies that are attached to the specified IAM user.
+        public func listAttachedUserPolicies(_ input: ListAttachedUserPoliciesRequest) async throws -> ListAttachedUserPoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listAttachedUserPolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listAttachedUserPolicies(_:)``, following `Marker`.
+        public func listAttachedUserPoliciesPaginator(_ input: ListAttachedUserPoliciesRequest) -> AWSPaginator<ListAttachedUserPoliciesRequest, ListAttachedUserPoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listAttachedUserPolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Lists all managed policies that are attached to the specified IAM role.
+        public func listAttachedRolePolicies(_ input: ListAttachedRolePoliciesRequest) async throws -> ListAttachedRolePoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listAttachedRolePolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listAttachedRolePolicies(_:)``, following `Marker`.
+        public func listAttachedRolePoliciesPaginator(_ input: ListAttachedRolePoliciesRequest) -> AWSPaginator<ListAttachedRolePoliciesRequest, ListAttachedRolePoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listAttachedRolePolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Lists all managed policies that are attached to the specified IAM group.
+        public func listAttachedGroupPolicies(_ input: ListAttachedGroupPoliciesRequest) async throws -> ListAttachedGroupPoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listAttachedGroupPolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listAttachedGroupPolicies(_:)``, following `Marker`.
+        public func listAttachedGroupPoliciesPaginator(_ input: ListAttachedGroupPoliciesRequest) -> AWSPaginator<ListAttachedGroupPoliciesRequest, ListAttachedGroupPoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listAttachedGroupPolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Lists the names of the inline policies that are embedded in the specified IAM group.
+        public func listGroupPolicies(_ input: ListGroupPoliciesRequest) async throws -> ListGroupPoliciesResponse {
+            try await client.execute(IAM.service, IAM.Operations.listGroupPolicies, input: input, region: region)
+        }
+
+        /// Every page of ``listGroupPolicies(_:)``, following `Marker`.
+        public func listGroupPoliciesPaginator(_ input: ListGroupPoliciesRequest) -> AWSPaginator<ListGroupPoliciesRequest, ListGroupPoliciesResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listGroupPolicies($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Retrieves the specified inline policy document that is embedded in the specified IAM group.
+        public func getGroupPolicy(_ input: GetGroupPolicyRequest) async throws -> GetGroupPolicyResponse {
+            try await client.execute(IAM.service, IAM.Operations.getGroupPolicy, input: input, region: region)
+        }
+
+        /// Lists the IAM groups that the specified IAM user belongs to.
+        public func listGroupsForUser(_ input: ListGroupsForUserRequest) async throws -> ListGroupsForUserResponse {
+            try await client.execute(IAM.service, IAM.Operations.listGroupsForUser, input: input, region: region)
+        }
+
+        /// Every page of ``listGroupsForUser(_:)``, following `Marker`.
+        public func listGroupsForUserPaginator(_ input: ListGroupsForUserRequest) -> AWSPaginator<ListGroupsForUserRequest, ListGroupsForUserResponse> {
+            AWSPaginator(
+                input: input, fetch: { try await self.listGroupsForUser($0) },
+                nextInput: { input, output in
+                    guard let token = output.isTruncated == true ? output.marker : nil, !token.isEmpty, token != input.marker else { return nil }
+                    var next = input
+                    next.marker = token
+                    return next
+                })
+        }
+
+        /// Changes the status of the specified user signing certificate from active to disabled, or vice versa.
+        public func updateSigningCertificate(_ input: UpdateSigningCertificateRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.updateSigningCertificate, input: input, region: region)
+        }
+
+        /// Removes the specified managed policy from the specified user.
+        public func detachUserPolicy(_ input: DetachUserPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.detachUserPolicy, input: input, region: region)
+        }
+
+        /// Removes the specified managed policy from the specified role.
+        public func detachRolePolicy(_ input: DetachRolePolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.detachRolePolicy, input: input, region: region)
+        }
+
+        /// Removes the specified managed policy from the specified IAM group.
+        public func detachGroupPolicy(_ input: DetachGroupPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.detachGroupPolicy, input: input, region: region)
+        }
+
+        /// Deletes the specified inline policy that is embedded in the specified IAM user.
+        public func deleteUserPolicy(_ input: DeleteUserPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.deleteUserPolicy, input: input, region: region)
+        }
+
+        /// Deletes the specified inline policy that is embedded in the specified IAM role.
+        public func deleteRolePolicy(_ input: DeleteRolePolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.deleteRolePolicy, input: input, region: region)
+        }
+
+        /// Deletes the specified inline policy that is embedded in the specified IAM group.
+        public func deleteGroupPolicy(_ input: DeleteGroupPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.deleteGroupPolicy, input: input, region: region)
+        }
+
+        /// Removes the specified user from the specified group.
+        public func removeUserFromGroup(_ input: RemoveUserFromGroupRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.removeUserFromGroup, input: input, region: region)
+        }
+
+        /// Updates the policy that grants an IAM entity permission to assume a role.
+        public func updateAssumeRolePolicy(_ input: UpdateAssumeRolePolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.updateAssumeRolePolicy, input: input, region: region)
+        }
+
+        /// Adds the specified user to the specified group.
+        public func addUserToGroup(_ input: AddUserToGroupRequest) async throws -> AWSEmptyShape {
+            try await client.execute(IAM.service, IAM.Operations.addUserToGroup, input: input, region: region)
+        }
+
+        /// Creates a new group.
+        public func createGroup(_ input: CreateGroupRequest) async throws -> CreateGroupResponse {
+            try await client.execute(IAM.service, IAM.Operations.createGroup, input: input, region: region)
         }
     }
 }

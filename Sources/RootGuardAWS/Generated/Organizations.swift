@@ -479,6 +479,30 @@ public enum Organizations {
         }
     }
 
+    public struct DetachPolicyRequest: AWSShape, Equatable {
+        /// ID for the policy you want to detach.
+        public var policyId: Swift.String?
+        /// ID for the root, OU, or account that you want to detach the policy from.
+        public var targetId: Swift.String?
+
+        public init(policyId: Swift.String? = nil, targetId: Swift.String? = nil) {
+            self.policyId = policyId
+            self.targetId = targetId
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case policyId = "PolicyId"
+            case targetId = "TargetId"
+        }
+
+        public func validate(_ problems: inout [Swift.String], at path: Swift.String) {
+            AWSContract.required(self.policyId, path + ".PolicyId", &problems)
+            AWSContract.string(self.policyId, max: 130, pattern: ##"^p-[0-9a-zA-Z_]{8,128}$"##, path + ".PolicyId", &problems)
+            AWSContract.required(self.targetId, path + ".TargetId", &problems)
+            AWSContract.string(self.targetId, max: 100, pattern: ##"^(r-[0-9a-z]{4,32})|(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"##, path + ".TargetId", &problems)
+        }
+    }
+
     public struct EnableAWSServiceAccessRequest: AWSShape, Equatable {
         /// The service principal name of the Amazon Web Services service for which you want to enable integration with your organization.
         public var servicePrincipal: Swift.String?
@@ -1383,6 +1407,7 @@ public enum Organizations {
         public static let enablePolicyType = AWSOperationDescriptor(name: "EnablePolicyType", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let enableAWSServiceAccess = AWSOperationDescriptor(name: "EnableAWSServiceAccess", method: "POST", requestURI: "/", resultWrapper: nil)
         public static let moveAccount = AWSOperationDescriptor(name: "MoveAccount", method: "POST", requestURI: "/", resultWrapper: nil)
+        public static let detachPolicy = AWSOperationDescriptor(name: "DetachPolicy", method: "POST", requestURI: "/", resultWrapper: nil)
     }
 }
 
@@ -1620,6 +1645,11 @@ extension Organizations {
         /// Moves an account from its current source parent root or organizational unit (OU) to the specified destination parent root or OU.
         public func moveAccount(_ input: MoveAccountRequest) async throws -> AWSEmptyShape {
             try await client.execute(Organizations.service, Organizations.Operations.moveAccount, input: input, region: region)
+        }
+
+        /// Detaches a policy from a target root, organizational unit (OU), or account.
+        public func detachPolicy(_ input: DetachPolicyRequest) async throws -> AWSEmptyShape {
+            try await client.execute(Organizations.service, Organizations.Operations.detachPolicy, input: input, region: region)
         }
     }
 }

@@ -19,133 +19,151 @@ public enum Containment {
         public var forPeople: [String]
     }
 
-    /// The plan for these artifacts of one account. `memberWithRootSessions`: root's own credentials can be removed
-    /// through a privileged session (`IAMDeleteRootUserCredentials`).
-    public static func plan(
-        _ artifacts: [SessionAftermath.Artifact], account: String, memberWithRootSessions: Bool
-    ) -> Plan {
-        var credentials: [PlannedChange] = []
-        var identities: [PlannedChange] = []
-        var monitoring: [PlannedChange] = []
-        var people: [String] = []
-        func change(
-            _ service: String, _ action: String, _ resource: String, _ artifact: SessionAftermath.Artifact
-        )
-            -> PlannedChange
-        {
+    /// The step that contains one artifact (its changes, usually one), and what only a person can do about it.
+    public static func containment(
+        of artifact: SessionAftermath.Artifact
+    ) -> (
+        changes: [PlannedChange], forPeople: String?
+    ) {
+        func change(_ service: String, _ action: String, _ resource: String) -> PlannedChange {
             PlannedChange(
                 service: service, action: action, resource: resource,
                 why: "\(artifact.summary) (\(artifact.eventName) \(artifact.eventTime))")
         }
-        var seen = Set<String>()
-        for artifact in artifacts {
-            let key = "\(artifact.kind.rawValue)|\(artifact.resource)|\(artifact.owner ?? "")"
-            guard seen.insert(key).inserted else { continue }
-            let resource = artifact.resource
-            switch artifact.kind {
-            case .accessKey:
-                credentials.append(
-                    change("iam", "UpdateAccessKey", "\(resource) of \(artifact.owner ?? "?") → Inactive", artifact))
-            case .signingCertificate:
-                credentials.append(
-                    change(
-                        "iam", "UpdateSigningCertificate", "\(resource) of \(artifact.owner ?? "?") → Inactive",
-                        artifact))
-            case .loginProfile:
-                credentials.append(change("iam", "DeleteLoginProfile", "user \(resource)", artifact))
-            case .user:
-                identities.append(
-                    change("iam", "PutUserPolicy", "user \(resource): \(quarantinePolicyName) (deny all)", artifact))
-            case .role:
-                identities.append(
-                    change("iam", "PutRolePolicy", "role \(resource): \(quarantinePolicyName) (deny all)", artifact))
-                identities.append(
+        let resource = artifact.resource
+        let owner = artifact.owner ?? "?"
+        switch artifact.kind {
+        case .accessKey:
+            return ([change("iam", "UpdateAccessKey", "\(resource) of \(owner) → Inactive")], nil)
+        case .signingCertificate:
+            return ([change("iam", "UpdateSigningCertificate", "\(resource) of \(owner) → Inactive")], nil)
+        case .loginProfile:
+            return ([change("iam", "DeleteLoginProfile", "user \(resource)")], nil)
+        case .user:
+            return ([change("iam", "PutUserPolicy", "user \(resource): \(quarantinePolicyName) (deny all)")], nil)
+        case .role:
+            return (
+                [
+                    change("iam", "PutRolePolicy", "role \(resource): \(quarantinePolicyName) (deny all)"),
                     change(
                         "iam", "PutRolePolicy",
-                        "role \(resource): \(revokeSessionsPolicyName) (deny sessions issued before now)", artifact))
-            case .trustPolicy:
-                identities.append(
-                    change("iam", "PutRolePolicy", "role \(resource): \(quarantinePolicyName) (deny all)", artifact))
-                people.append(
-                    "Restore the trust policy of role \(resource): the records do not hold the one it replaced.")
-            case .userPolicy:
-                let action = resource.hasPrefix("arn:") ? "DetachUserPolicy" : "DeleteUserPolicy"
-                identities.append(change("iam", action, "\(resource) from user \(artifact.owner ?? "?")", artifact))
-            case .rolePolicy:
-                let action = resource.hasPrefix("arn:") ? "DetachRolePolicy" : "DeleteRolePolicy"
-                identities.append(change("iam", action, "\(resource) from role \(artifact.owner ?? "?")", artifact))
-            case .groupPolicy:
-                let action = resource.hasPrefix("arn:") ? "DetachGroupPolicy" : "DeleteGroupPolicy"
-                identities.append(change("iam", action, "\(resource) from group \(artifact.owner ?? "?")", artifact))
-            case .groupMembership:
-                identities.append(
-                    change("iam", "RemoveUserFromGroup", "\(resource) from group \(artifact.owner ?? "?")", artifact))
-            case .identityProvider:
-                people.append(
-                    "Review identity provider \(resource): deleting it cannot be undone, so rootguard leaves it to you."
-                )
-            case .mfaDevice:
-                people.append("Review MFA device \(resource) of \(artifact.owner ?? "?").")
-            case .rootAccessKey, .rootSigningCertificate, .rootPassword, .rootMFADevice:
-                // Covered by removing every root credential below.
-                break
-            case .rootEmail:
-                people.append(
-                    "The root e-mail address was changed: contact AWS Support at once; the account's recovery now goes to the new address."
-                )
-            case .trailStopped:
-                monitoring.append(change("cloudtrail", "StartLogging", "trail \(resource)", artifact))
-            case .trailDeleted:
-                people.append(
-                    "Trail \(resource) was deleted: recreate it (`rootguard harden monitoring --apply` for rootguard's own)."
-                )
-            case .trailChanged:
-                people.append(
-                    "Trail \(resource) was changed (\(artifact.eventName)): compare it with its intended settings.")
-            case .detectorDeleted:
-                people.append(
-                    "GuardDuty detector \(resource) was deleted in \(artifact.region): enable GuardDuty again (`rootguard harden monitoring --apply`)."
-                )
-            case .detectorChanged:
-                monitoring.append(
+                        "role \(resource): \(revokeSessionsPolicyName) (deny sessions issued before now)"),
+                ], nil
+            )
+        case .trustPolicy:
+            return (
+                [change("iam", "PutRolePolicy", "role \(resource): \(quarantinePolicyName) (deny all)")],
+                "Restore the trust policy of role \(resource): the records do not hold the one it replaced."
+            )
+        case .userPolicy:
+            let action = resource.hasPrefix("arn:") ? "DetachUserPolicy" : "DeleteUserPolicy"
+            return ([change("iam", action, "\(resource) from user \(owner)")], nil)
+        case .rolePolicy:
+            let action = resource.hasPrefix("arn:") ? "DetachRolePolicy" : "DeleteRolePolicy"
+            return ([change("iam", action, "\(resource) from role \(owner)")], nil)
+        case .groupPolicy:
+            let action = resource.hasPrefix("arn:") ? "DetachGroupPolicy" : "DeleteGroupPolicy"
+            return ([change("iam", action, "\(resource) from group \(owner)")], nil)
+        case .groupMembership:
+            return ([change("iam", "RemoveUserFromGroup", "\(resource) from group \(owner)")], nil)
+        case .identityProvider:
+            return (
+                [], "Review identity provider \(resource): deleting it cannot be undone, so rootguard leaves it to you."
+            )
+        case .mfaDevice:
+            return ([], "Review MFA device \(resource) of \(owner).")
+        case .rootAccessKey, .rootSigningCertificate, .rootPassword, .rootMFADevice:
+            // Covered by removing every root credential (or by the person who signs in as root).
+            return ([], nil)
+        case .rootEmail:
+            return (
+                [],
+                "The root e-mail address was changed: contact AWS Support at once; the account's recovery now goes to the new address."
+            )
+        case .trailStopped:
+            return ([change("cloudtrail", "StartLogging", "trail \(resource) in \(artifact.region)")], nil)
+        case .trailDeleted:
+            return (
+                [],
+                "Trail \(resource) was deleted: recreate it (`rootguard harden monitoring --apply` for rootguard's own)."
+            )
+        case .trailChanged:
+            return ([], "Trail \(resource) was changed (\(artifact.eventName)): compare it with its intended settings.")
+        case .detectorDeleted:
+            return (
+                [
                     change(
-                        "guardduty", "UpdateDetector", "detector \(resource) in \(artifact.region) → enabled", artifact)
-                )
-            case .configRecorderStopped:
-                monitoring.append(
-                    change("config", "StartConfigurationRecorder", "\(resource) in \(artifact.region)", artifact))
-            case .configRecorderDeleted:
-                people.append(
-                    "Config recorder \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
-                )
-            case .ruleDisabled:
-                monitoring.append(change("events", "EnableRule", "rule \(resource) in \(artifact.region)", artifact))
-            case .ruleDeleted:
-                people.append(
-                    "EventBridge rule \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
-                )
-            case .scpDetached:
-                monitoring.append(
-                    change("organizations", "AttachPolicy", "\(resource) → \(artifact.owner ?? "?")", artifact))
-            case .securityHubDisabled:
-                monitoring.append(change("securityhub", "EnableSecurityHub", artifact.region, artifact))
+                        "guardduty", "CreateDetector",
+                        "a detector in \(artifact.region) (enabled; \(resource) was deleted)")
+                ],
+                nil
+            )
+        case .detectorChanged:
+            return (
+                [change("guardduty", "UpdateDetector", "detector \(resource) in \(artifact.region) → enabled")], nil
+            )
+        case .configRecorderStopped:
+            return ([change("config", "StartConfigurationRecorder", "\(resource) in \(artifact.region)")], nil)
+        case .configRecorderDeleted:
+            return (
+                [],
+                "Config recorder \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
+            )
+        case .ruleDisabled:
+            return ([change("events", "EnableRule", "rule \(resource) in \(artifact.region)")], nil)
+        case .ruleDeleted:
+            return (
+                [],
+                "EventBridge rule \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
+            )
+        case .scpDetached:
+            return ([change("organizations", "AttachPolicy", "\(resource) → \(owner)")], nil)
+        case .securityHubDisabled:
+            return ([change("securityhub", "EnableSecurityHub", artifact.region)], nil)
+        }
+    }
+
+    /// The change that removes a member's root credentials through a privileged session.
+    public static func rootCredentialsChange(account: String) -> PlannedChange {
+        PlannedChange(
+            service: "sts", action: "AssumeRoot",
+            resource: "\(account) root: IAMDeleteRootUserCredentials (every root credential)",
+            why: "root was used; its credentials are removed through a privileged session")
+    }
+
+    /// What a person must do when the account's root cannot be reached through a privileged session.
+    public static let signInAsRoot =
+        "Sign in as root: change the password, review every MFA device, delete root access keys and signing certificates (this account's root cannot be reached through a privileged session)."
+
+    /// The plan for these artifacts of one account, without reading the account (every artifact taken as still
+    /// open). `memberWithRootSessions`: root's own credentials can be removed through a privileged session
+    /// (`IAMDeleteRootUserCredentials`).
+    public static func plan(
+        _ artifacts: [SessionAftermath.Artifact], account: String, memberWithRootSessions: Bool
+    ) -> Plan {
+        var changes: [PlannedChange] = memberWithRootSessions ? [rootCredentialsChange(account: account)] : []
+        var people: [String] = []
+        for artifact in ordered(artifacts) {
+            let (more, person) = containment(of: artifact)
+            changes += more
+            if let person { people.append(person) }
+        }
+        if !memberWithRootSessions { people.append(signInAsRoot) }
+        return Plan(changes: changes, forPeople: people)
+    }
+
+    /// Each artifact once, credentials first, then identities, then monitoring.
+    public static func ordered(_ artifacts: [SessionAftermath.Artifact]) -> [SessionAftermath.Artifact] {
+        var seen = Set<String>()
+        let unique = artifacts.filter { seen.insert("\($0.kind.rawValue)|\($0.resource)|\($0.owner ?? "")").inserted }
+        func rank(_ artifact: SessionAftermath.Artifact) -> Int {
+            switch artifact.kind {
+            case .accessKey, .signingCertificate, .loginProfile: 0
+            case _ where artifact.isMonitoring: 2
+            default: 1
             }
         }
-        // Root was used: its credentials go, through a privileged session where one exists, else by a person.
-        do {
-            if memberWithRootSessions {
-                credentials.insert(
-                    PlannedChange(
-                        service: "sts", action: "AssumeRoot",
-                        resource: "\(account) root: IAMDeleteRootUserCredentials (every root credential)",
-                        why: "root was used; its credentials are removed through a privileged session"),
-                    at: 0)
-            } else {
-                people.append(
-                    "Sign in as root: change the password, review every MFA device, delete root access keys and signing certificates (this account's root cannot be reached through a privileged session)."
-                )
-            }
-        }
-        return Plan(changes: credentials + identities + monitoring, forPeople: people)
+        return unique.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
     }
 }

@@ -43,7 +43,9 @@ public enum HardenRenderer {
         var out = ""
         let plan = outcome.plan
         // `root-task …` names itself; harden's subcommands are named without their command.
-        let name = plan.subcommand.contains(" ") ? plan.subcommand : "harden \(plan.subcommand)"
+        let name =
+            plan.subcommand.contains(" ") || plan.subcommand == "respond"
+            ? plan.subcommand : "harden \(plan.subcommand)"
         if plan.changes.isEmpty {
             out += "\(name): nothing to change.\n"
         } else if !applying {

@@ -7,22 +7,6 @@ import RootGuardTrail
 /// calls the activity expected. Every value from logs or AWS is shown as code (control characters escaped, `|` and
 /// backticks unable to break the table or the span), never as Markdown or HTML.
 public enum IncidentMarkdown {
-    public struct Context: Sendable {
-        public var rootEmail: String?
-        /// The SECURITY alternate contact ("name, e-mail, phone").
-        public var securityContact: String?
-        /// Whether the account is a member whose root credentials rootguard can remove (centralised root access).
-        public var memberWithRootSessions: Bool
-        public var generatedAt: Date
-
-        public init(rootEmail: String?, securityContact: String?, memberWithRootSessions: Bool, generatedAt: Date) {
-            self.rootEmail = rootEmail
-            self.securityContact = securityContact
-            self.memberWithRootSessions = memberWithRootSessions
-            self.generatedAt = generatedAt
-        }
-    }
-
     /// An untrusted value as inline code: escaped for the terminal's invisible characters, in a fence longer than any
     /// run of backticks inside, with `|` escaped for tables.
     static func code(_ text: String) -> String {
@@ -38,18 +22,22 @@ public enum IncidentMarkdown {
         return fence + pad + safe + pad + fence
     }
 
-    public static func render(
-        _ incident: Incidents.Incident, aftermath: [SessionAftermath.Artifact], context: Context
-    ) -> String {
+    public static func render(_ report: IncidentReport) -> String {
+        let incident = report.incident
+        let context = report.context
         var out: [String] = []
         let time = { (date: Date) in TimeArgument.format(date) }
         out.append("# Root incident in account \(code(incident.account))")
         out.append("")
         out.append(
             "Root activity from \(time(incident.first)) to \(time(incident.last)): "
-                + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
-                + "\(incident.unexpected) detection\(incident.unexpected == 1 ? "" : "s") no approval covers. "
-                + "Report written \(time(context.generatedAt)).")
+                + "\(Wording.plural(incident.sessions.count, "session")), "
+                + "\(Wording.plural(incident.unexpected, "detection")) no approval covers. "
+                + "Report written \(time(context.generatedAt)) (\(report.mode)).")
+        out.append("")
+        out.append("- Account name: \(context.accountName.map(code) ?? "(not known)")")
+        out.append("- Root e-mail: \(context.rootEmail.map(code) ?? "(not known)")")
+        for line in context.unreadable { out.append("- Not read: \(code(line))") }
         out.append("")
         out.append("## Sessions")
         out.append("")
@@ -68,42 +56,48 @@ public enum IncidentMarkdown {
         out.append("")
         out.append("## What the sessions left behind")
         out.append("")
-        if aftermath.isEmpty {
+        if report.artifacts.isEmpty {
             out.append("Nothing in the records: no identity, credential, permission or monitoring change succeeded.")
         } else {
-            for artifact in aftermath {
+            for artifact in report.artifacts {
                 out.append(
-                    "- \(artifact.eventTime) \(code(artifact.summary))\(artifact.isMonitoring ? " — monitoring" : "")")
+                    "- \(code(artifact.eventTime)) \(code(artifact.summary))\(artifact.isMonitoring ? " — monitoring" : "")"
+                )
+            }
+        }
+        out.append("")
+        out.append("## Containment")
+        out.append("")
+        if report.containment.isEmpty {
+            out.append("Nothing for rootguard to contain.")
+        } else {
+            out.append("| item | before | step | after |")
+            out.append("| --- | --- | --- | --- |")
+            for item in report.containment {
+                out.append(
+                    "| \(code(item.title)) | \(code(item.before)) | \(code(item.step)) | \(item.after.map(code) ?? "—") |"
+                )
+            }
+        }
+        if !report.integrity.isEmpty {
+            out.append("")
+            out.append("## Log file integrity")
+            out.append("")
+            for result in report.integrity {
+                out.append(
+                    "- \(result.verdict.rawValue) \(result.kind.rawValue): \(code(result.location))\(result.reason.isEmpty ? "" : " — \(code(result.reason))")"
+                )
             }
         }
         out.append("")
         out.append("## What remains for a person")
         out.append("")
-        if context.memberWithRootSessions {
-            out.append(
-                "- Remove root's credentials: `rootguard root-task delete-credentials --account \(incident.account) "
-                    + "--reason \"incident\" --approvals approvals.yaml --apply`.")
-        } else {
-            out.append("- Sign in as root (this account's root cannot be reached through a privileged session).")
-            out.append("- Change the root password and review every MFA device; remove any you do not hold.")
-            out.append("- Delete root access keys and signing certificates.")
-        }
-        out.append("- Contain what the sessions left behind (above), then audit again: `rootguard audit`.")
-        out.append("- Open an AWS Support case (Account and billing → Security) with the text below.")
+        for step in report.personSteps { out.append("- \(TerminalSafe.escape(step))") }
+        for command in report.commands { out.append("- \(code(command))") }
         out.append("")
         out.append("## AWS Support case")
         out.append("")
-        let addresses = Set(incident.sessions.flatMap(\.sourceIPs)).sorted()
-        let caseText = [
-            "Subject: Suspected unauthorised root user activity in account \(incident.account)",
-            "Account: \(incident.account)",
-            "Root e-mail: \(TerminalSafe.escape(context.rootEmail ?? "(not known)"))",
-            "Activity: \(time(incident.first)) to \(time(incident.last)) (UTC)",
-            "Source addresses: "
-                + (addresses.isEmpty ? "(none recorded)" : TerminalSafe.escape(addresses.joined(separator: ", "))),
-            "We believe the root user's credentials were used without authorisation. Please help us secure",
-            "the account and review its activity.",
-        ]
+        let caseText = report.supportCase
         // A fence longer than any run of backticks in the text: nothing inside can close it.
         let longest = caseText.joined().split(whereSeparator: { $0 != "`" }).map(\.count).max() ?? 0
         let fence = String(repeating: "`", count: max(3, longest + 1))
@@ -114,14 +108,15 @@ public enum IncidentMarkdown {
         out.append("## Whom to call")
         out.append("")
         out.append("- Security contact: \(context.securityContact.map(code) ?? "none registered (ROOT-BP 10)")")
-        out.append("- The custodians of the root password and MFA devices (attestations, ROOT-BP 12).")
+        if context.custody.isEmpty {
+            out.append("- The custodians of the root password and MFA devices: none attested (ROOT-BP 12).")
+        } else {
+            for line in context.custody { out.append("- Custodian: \(code(line))") }
+        }
         out.append("")
         out.append("## Before calling it expected")
         out.append("")
-        out.append("- Was this root use planned, and by whom? Is there a ticket or an approval for this window?")
-        out.append("- Do the addresses and user agents belong to your people and networks?")
-        out.append("- Was MFA used, with a device your custodians hold?")
-        out.append("- Does every change above have an owner who meant to make it?")
+        for question in IncidentReport.validationQuestions { out.append("- \(question)") }
         return out.joined(separator: "\n") + "\n"
     }
 }

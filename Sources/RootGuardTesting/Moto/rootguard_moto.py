@@ -358,6 +358,12 @@ class Plugin:
                     return refused
             if service in ("iam", "sts", "sns") and body:
                 params = {k: v[0] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()}
+                # Tests refuse a query-protocol operation of the account's own principals the same way (root
+                # sessions keep their own per-credential refusals).
+                if session is None and account in self.roots and params.get("Action") in self.roots[account].data.get(
+                        "failOperations", []):
+                    return self.query_error(start_response, 403, "AccessDenied",
+                                            f"{params.get('Action')} is refused (injected by the test)")
                 handler = getattr(self, f"{service}_{params.get('Action', '')}", None)
                 if handler:
                     result = handler(environ, start_response, params, account, region, session)
@@ -692,6 +698,12 @@ class Plugin:
                 policy = AWSManagedPolicy.from_data(match.group(2), account, region, data)
                 backend.managed_policies[policy.arn] = policy
         return None
+
+    def iam_AttachUserPolicy(self, environ, start_response, params, account, region, session):
+        return self.iam_AttachRolePolicy(environ, start_response, params, account, region, session)
+
+    def iam_AttachGroupPolicy(self, environ, start_response, params, account, region, session):
+        return self.iam_AttachRolePolicy(environ, start_response, params, account, region, session)
 
     def iam_GetCredentialReport(self, environ, start_response, params, account, region, session):
         if account not in self.roots:

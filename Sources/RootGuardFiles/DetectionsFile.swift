@@ -1,0 +1,68 @@
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// What `trail`, `trail athena` and `watch` write, read back for `respond --detections`: the whole JSON report
+/// (`--output json`, its `detections`), a JSON array of detections, or JSON lines (`--output jsonl`, watch's jsonl
+/// sink; blank lines skipped). A line or element that is not a detection is an error naming it, never skipped.
+public enum DetectionsFile {
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads `path` (`-`: standard input).
+    public static func load(_ path: String) throws -> [Detection] {
+        let data: Data
+        if path == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let read = FileManager.default.contents(atPath: path) else {
+                throw Invalid(description: "\(path): cannot be read")
+            }
+            data = read
+        }
+        return try parse(data, name: path == "-" ? "standard input" : path)
+    }
+
+    public static func parse(_ data: Data, name: String) throws -> [Detection] {
+        let decoder = JSONDecoder()
+        let text = String(decoding: data, as: UTF8.self)
+        let trimmed = text.drop { $0.isWhitespace }
+        if trimmed.isEmpty { return [] }
+        func describe(_ error: any Error) -> String {
+            if case DecodingError.keyNotFound(let key, _) = error { return "no \(key.stringValue)" }
+            if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+            if case DecodingError.typeMismatch(_, let context) = error {
+                return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type"
+            }
+            return "not a detection"
+        }
+        if trimmed.first == "[" {
+            do { return try decoder.decode([Detection].self, from: data) } catch {
+                throw Invalid(description: "\(name): not a JSON array of detections (\(describe(error)))")
+            }
+        }
+        // A whole report: one object with `detections` (pretty-printed over many lines).
+        if trimmed.first == "{",
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["detections"] != nil
+        {
+            struct Report: Decodable { var detections: [Detection] }
+            do { return try decoder.decode(Report.self, from: data).detections } catch {
+                throw Invalid(description: "\(name): its detections cannot be read (\(describe(error)))")
+            }
+        }
+        var detections: [Detection] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = line.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            do {
+                detections.append(try decoder.decode(Detection.self, from: Data(line.utf8)))
+            } catch {
+                throw Invalid(
+                    description:
+                        "\(name): line \(index + 1) is not a detection as trail or watch write it (\(describe(error)))")
+            }
+        }
+        return detections
+    }
+}

@@ -1,0 +1,623 @@
+import Foundation
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardModel
+import RootGuardTrail
+
+/// `rootguard respond`'s containment on the harden subsystem: every artifact a root session left behind is confirmed
+/// against the account's current state (still open, already contained, gone, or unknown), the open ones are
+/// contained step by step (each step only tightens: a key made Inactive, a deny-all inline policy, a policy
+/// detached, monitoring restarted), a member's root credentials go through `IAMDeleteRootUserCredentials`, the
+/// optional quarantine SCP is attached last, and the re-check reads every item again. Nothing outside the incident's
+/// findings is touched; running it again plans only what is still open.
+public struct IncidentContainment: Hardener {
+    public static let subcommand = "respond"
+    public static func unsupported(_ format: HardenFormat) -> String {
+        "respond prints plan, json, markdown or html; it has no --format \(format.rawValue)"
+    }
+
+    /// The actions respond calls with the caller's credentials (and, in members, through `--member-role`).
+    public static var requiredActions: [String] {
+        [
+            "sts:GetCallerIdentity", "sts:AssumeRole", "sts:AssumeRoot", "organizations:DescribeOrganization",
+            "organizations:DescribeAccount", "organizations:ListPoliciesForTarget", "organizations:ListPolicies",
+            "organizations:CreatePolicy", "organizations:AttachPolicy", "organizations:TagResource",
+            "iam:ListOrganizationsFeatures", "iam:ListAccessKeys", "iam:UpdateAccessKey",
+            "iam:ListSigningCertificates", "iam:UpdateSigningCertificate", "iam:GetLoginProfile",
+            "iam:DeleteLoginProfile", "iam:GetUser", "iam:ListUserPolicies", "iam:PutUserPolicy",
+            "iam:ListRolePolicies", "iam:PutRolePolicy", "iam:ListAttachedUserPolicies", "iam:DetachUserPolicy",
+            "iam:GetUserPolicy", "iam:DeleteUserPolicy", "iam:ListAttachedRolePolicies", "iam:DetachRolePolicy",
+            "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListAttachedGroupPolicies", "iam:DetachGroupPolicy",
+            "iam:GetGroupPolicy", "iam:DeleteGroupPolicy", "iam:ListGroupsForUser", "iam:RemoveUserFromGroup",
+            "cloudtrail:GetTrailStatus", "cloudtrail:StartLogging", "guardduty:ListDetectors",
+            "guardduty:GetDetector", "guardduty:CreateDetector", "guardduty:UpdateDetector",
+            "config:DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorders",
+            "config:StartConfigurationRecorder", "events:DescribeRule", "events:EnableRule",
+            "securityhub:DescribeHub", "securityhub:EnableSecurityHub",
+        ]
+    }
+
+    /// One account's part of the incident: what its unapproved root sessions left behind.
+    public struct Target: Sendable {
+        public var account: AccountID
+        public var artifacts: [SessionAftermath.Artifact]
+        public init(account: AccountID, artifacts: [SessionAftermath.Artifact]) {
+            self.account = account
+            self.artifacts = artifacts
+        }
+    }
+
+    /// What the account shows now for one item.
+    public enum Condition: Sendable, Hashable, Codable {
+        /// Still there and not contained: a step is planned.
+        case open(String)
+        /// Contained already (by an earlier run or by a person).
+        case contained(String)
+        /// No longer exists: nothing left to contain.
+        case gone(String)
+        /// Could not be read: never taken as contained.
+        case unknown(String)
+
+        public var text: String {
+            switch self {
+            case .open(let s): "open: \(s)"
+            case .contained(let s): "contained: \(s)"
+            case .gone(let s): "gone: \(s)"
+            case .unknown(let s): "unknown: \(s)"
+            }
+        }
+        public var isOpen: Bool { if case .open = self { true } else { false } }
+        public var isUnknown: Bool { if case .unknown = self { true } else { false } }
+    }
+
+    public enum Subject: Sendable, Hashable {
+        case artifact(SessionAftermath.Artifact)
+        /// Every credential of a member's root, removed through a privileged session.
+        case rootCredentials
+        /// The deny-all SCP on the member account (`--quarantine`).
+        case quarantine
+    }
+
+    /// One thing to contain, with its state before and (after `--apply`) after.
+    public struct Item: Sendable {
+        public var account: AccountID
+        public var subject: Subject
+        public var before: Condition
+        public var after: Condition?
+        /// The root credentials read before (for their removal).
+        public var inventory: RootCredentialInventory?
+        /// What it is, one line.
+        public var title: String
+    }
+
+    public struct State: Sendable {
+        public var caller: AccountID?
+        public var management: AccountID?
+        public var items: [Item]
+        /// What only a person can do (open artifacts rootguard leaves alone, a root it cannot reach), each line
+        /// starting with its account and `: `.
+        public var forPeople: [String]
+        public var notes: [String]
+    }
+
+    public struct Step: Sendable {
+        public var index: Int
+    }
+
+    public struct Plan: HardenerPlan {
+        public var plan: HardenPlan
+        public var stepChanges: [(step: Step, changes: [PlannedChange])]
+    }
+
+    public var targets: [Target]
+    public var quarantine: Bool
+    public var allowPrincipals: [String]
+    /// The role reached in a member account that is not the caller's (AssumeRole).
+    public var memberRole: String
+    public var approver: (any RootSessions.Approver)?
+    /// The moment older sessions of quarantined roles are revoked from (fixed for the plan).
+    public var now: Date
+
+    public init(
+        targets: [Target], quarantine: Bool = false, allowPrincipals: [String] = [],
+        memberRole: String = "OrganizationAccountAccessRole", approver: (any RootSessions.Approver)? = nil,
+        now: Date = Date()
+    ) {
+        self.targets = targets
+        self.quarantine = quarantine
+        self.allowPrincipals = allowPrincipals
+        self.memberRole = memberRole
+        self.approver = approver
+        self.now = now
+    }
+
+    public static func quarantineSCPName(_ account: AccountID) -> String { "rootguard-quarantine-\(account)" }
+
+    /// Deny everything to everyone in the account except the break-glass principals.
+    public static func quarantineSCP(allow: [String]) -> String {
+        let principals = allow.map { (try? JSONText.string($0, .compact)) ?? "\"\"" }.joined(separator: ",")
+        return """
+            {"Version":"2012-10-17","Statement":[{"Sid":"RootguardQuarantine","Effect":"Deny","Action":"*",\
+            "Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":[\(principals)]}}}]}
+            """
+    }
+
+    static let denyAll = """
+        {"Version":"2012-10-17","Statement":[{"Sid":"RootguardQuarantine","Effect":"Deny","Action":"*","Resource":"*"}]}
+        """
+
+    /// AWS's "revoke active sessions": deny every session whose credentials were issued before `time`.
+    public static func revokeOlderSessions(before time: Date) -> String {
+        """
+        {"Version":"2012-10-17","Statement":[{"Sid":"RootguardRevokeOlderSessions","Effect":"Deny","Action":"*",\
+        "Resource":"*","Condition":{"DateLessThan":{"aws:TokenIssueTime":"\(TimeArgument.format(time))"}}}]}
+        """
+    }
+
+    /// A client acting in `account`: the caller's own, or the member role's.
+    func client(for account: AccountID, caller: AccountID?, base: AWSClient, region: String? = nil) -> AWSClient {
+        let regional = region.flatMap { $0.isEmpty ? nil : AWSRegion($0) }
+        if account == caller {
+            return regional.map { base.with(credentialProvider: nil, region: $0) } ?? base
+        }
+        let step = ProfileChain.AssumeRoleStep(
+            profile: "respond",
+            roleARN: "arn:\(base.configuration.region.partition.name):iam::\(account):role/\(memberRole)",
+            externalID: nil, sessionName: "rootguard-respond", durationSeconds: 900, mfaSerial: nil)
+        return base.with(
+            credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: base)),
+            region: regional)
+    }
+
+    public func read(client: AWSClient) async throws -> State {
+        var state = State(caller: nil, management: nil, items: [], forPeople: [], notes: [])
+        state.caller = try await client.callerIdentity().account
+        var rootSessions = false
+        do {
+            let organization = try await client.organizations().describeOrganization()
+            state.management = organization.organization?.masterAccountId.flatMap(AccountID.init(rawValue:))
+            if state.management == state.caller {
+                rootSessions =
+                    (try? await client.iam().listOrganizationsFeatures().enabledFeatures?.contains("RootSessions"))
+                    ?? false
+            }
+        } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
+            state.management = nil
+        } catch {
+            state.notes.append("The organization could not be read (\(error)): root is taken as out of reach.")
+        }
+        for target in targets {
+            let account = target.account
+            let isMember = state.management != nil && state.management != account
+            if isMember && rootSessions {
+                do {
+                    let inventory = try await RootSessions(client: client, approver: approver).inventory(
+                        account: account)
+                    state.items.append(
+                        Item(
+                            account: account, subject: .rootCredentials,
+                            before: inventory.isEmpty
+                                ? .contained("root holds no credentials")
+                                : .open(inventory.lines.joined(separator: "; ")),
+                            inventory: inventory, title: "\(account) root credentials"))
+                } catch {
+                    state.items.append(
+                        Item(
+                            account: account, subject: .rootCredentials,
+                            before: .unknown("root's credentials could not be read: \(error)"),
+                            title: "\(account) root credentials"))
+                }
+            } else {
+                state.forPeople.append(
+                    "\(account): \(Containment.signInAsRoot)"
+                        + (isMember
+                            ? " Centralised root access (RootSessions) is not enabled for the organization."
+                            : ""))
+            }
+            for artifact in Containment.ordered(target.artifacts) {
+                let (changes, person) = Containment.containment(of: artifact)
+                let condition = await self.condition(of: artifact, account: account, state: state, base: client)
+                if changes.isEmpty {
+                    // Only a person can act: said when it is still open (or cannot be read).
+                    if let person, condition.isOpen || condition.isUnknown {
+                        state.forPeople.append("\(account): \(person)")
+                    }
+                    continue
+                }
+                if let person, condition.isOpen { state.forPeople.append("\(account): \(person)") }
+                state.items.append(
+                    Item(account: account, subject: .artifact(artifact), before: condition, title: artifact.summary))
+            }
+            if quarantine {
+                guard let management = state.management else {
+                    throw HardenFailure(
+                        "--quarantine: \(account) is not in an organization; a quarantine SCP needs one")
+                }
+                if management == account {
+                    throw HardenFailure(
+                        "--quarantine: \(account) is the organization's management account, and SCPs do not apply to it; contain it with the steps above and by signing in as root"
+                    )
+                }
+                state.items.append(
+                    Item(
+                        account: account, subject: .quarantine,
+                        before: await quarantineCondition(account, client: client),
+                        title: "\(account) quarantine SCP \(Self.quarantineSCPName(account))"))
+            }
+        }
+        return state
+    }
+
+    /// The changes of one item's step.
+    func changes(_ item: Item) -> [PlannedChange] {
+        switch item.subject {
+        case .artifact(let artifact): Containment.containment(of: artifact).changes
+        case .rootCredentials:
+            (item.inventory?.lines ?? []).map {
+                RootCredentialRemoval.change(account: item.account, credential: $0)
+            }
+        case .quarantine:
+            [
+                PlannedChange(
+                    service: "organizations", action: "AttachPolicy",
+                    resource:
+                        "\(Self.quarantineSCPName(item.account)) → \(item.account) (deny all except \(allowPrincipals.joined(separator: ", ")))",
+                    why: "--quarantine: the account is shut to everyone but its break-glass principals")
+            ]
+        }
+    }
+
+    public func plan(_ state: State, client: AWSClient) async throws -> Plan {
+        var plan = Plan(plan: HardenPlan(subcommand: Self.subcommand, changes: [], notes: state.notes), stepChanges: [])
+        for (index, item) in state.items.enumerated() {
+            switch item.before {
+            case .open:
+                let changes = changes(item)
+                plan.plan.changes += changes
+                plan.stepChanges.append((Step(index: index), changes))
+            case .unknown(let why):
+                plan.plan.notes.append("NOT CONFIRMED \(item.title): \(why) (not taken as contained)")
+            case .contained(let why):
+                plan.plan.notes.append("already contained: \(item.title) (\(why))")
+            case .gone(let why):
+                plan.plan.notes.append("nothing left: \(item.title) (\(why))")
+            }
+        }
+        plan.plan.notes += state.forPeople.map { "for a person: \($0)" }
+        return plan
+    }
+
+    public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {
+        let item = state.items[step.index]
+        switch item.subject {
+        case .rootCredentials:
+            guard let inventory = item.inventory else { throw HardenFailure("root's credentials were not read") }
+            let removals = try await RootSessions(client: client, approver: approver).removeCredentials(
+                account: item.account, inventory: inventory)
+            if removals.contains(where: { $0.error != nil }) {
+                throw PartialStepFailure(
+                    errors: inventory.lines.map { line in removals.first { line.hasPrefix($0.credential) }?.error })
+            }
+        case .quarantine:
+            let organizations = client.organizations()
+            let name = Self.quarantineSCPName(item.account)
+            var id: String?
+            for try await page in organizations.listPoliciesPaginator(.init(filter: "SERVICE_CONTROL_POLICY")) {
+                id = id ?? page.policies?.first { $0.name == name }?.id
+            }
+            if id == nil {
+                id =
+                    try await organizations.createPolicy(
+                        .init(
+                            content: Self.quarantineSCP(allow: allowPrincipals),
+                            description: "rootguard respond: deny all in \(item.account) but break-glass principals",
+                            name: name, type: "SERVICE_CONTROL_POLICY",
+                            tags: [.init(key: ManagedTag.key, value: ManagedTag.value)])
+                    ).policy?.policySummary?.id
+            }
+            guard let id else { throw HardenFailure("CreatePolicy returned no policy id for \(name)") }
+            _ = try await organizations.attachPolicy(.init(policyId: id, targetId: item.account.rawValue))
+        case .artifact(let artifact):
+            try await contain(artifact, account: item.account, state: state, base: client)
+        }
+    }
+
+    func contain(_ artifact: SessionAftermath.Artifact, account: AccountID, state: State, base: AWSClient) async throws
+    {
+        let client = self.client(for: account, caller: state.caller, base: base, region: artifact.region)
+        let iam = client.iam()
+        let resource = artifact.resource
+        let owner = artifact.owner ?? ""
+        switch artifact.kind {
+        case .accessKey:
+            _ = try await iam.updateAccessKey(.init(userName: owner, accessKeyId: resource, status: "Inactive"))
+        case .signingCertificate:
+            _ = try await iam.updateSigningCertificate(
+                .init(userName: owner, certificateId: resource, status: "Inactive"))
+        case .loginProfile:
+            _ = try await iam.deleteLoginProfile(.init(userName: resource))
+        case .user:
+            _ = try await iam.putUserPolicy(
+                .init(
+                    userName: resource, policyName: Containment.quarantinePolicyName,
+                    policyDocument: IAMPolicyDocument(json: Self.denyAll)))
+        case .role, .trustPolicy:
+            _ = try await iam.putRolePolicy(
+                .init(
+                    roleName: resource, policyName: Containment.quarantinePolicyName,
+                    policyDocument: IAMPolicyDocument(json: Self.denyAll)))
+            if artifact.kind == .role {
+                _ = try await iam.putRolePolicy(
+                    .init(
+                        roleName: resource, policyName: Containment.revokeSessionsPolicyName,
+                        policyDocument: IAMPolicyDocument(json: Self.revokeOlderSessions(before: now))))
+            }
+        case .userPolicy:
+            if resource.hasPrefix("arn:") {
+                _ = try await iam.detachUserPolicy(.init(userName: owner, policyArn: resource))
+            } else {
+                _ = try await iam.deleteUserPolicy(.init(userName: owner, policyName: resource))
+            }
+        case .rolePolicy:
+            if resource.hasPrefix("arn:") {
+                _ = try await iam.detachRolePolicy(.init(roleName: owner, policyArn: resource))
+            } else {
+                _ = try await iam.deleteRolePolicy(.init(roleName: owner, policyName: resource))
+            }
+        case .groupPolicy:
+            if resource.hasPrefix("arn:") {
+                _ = try await iam.detachGroupPolicy(.init(groupName: owner, policyArn: resource))
+            } else {
+                _ = try await iam.deleteGroupPolicy(.init(groupName: owner, policyName: resource))
+            }
+        case .groupMembership:
+            _ = try await iam.removeUserFromGroup(.init(groupName: owner, userName: resource))
+        case .trailStopped:
+            _ = try await client.cloudTrail().startLogging(.init(name: resource))
+        case .detectorDeleted:
+            _ = try await client.guardDuty().createDetector(
+                .init(enable: true, tags: [ManagedTag.key: ManagedTag.value]))
+        case .detectorChanged:
+            _ = try await client.guardDuty().updateDetector(.init(detectorId: resource, enable: true))
+        case .configRecorderStopped:
+            _ = try await client.configService().startConfigurationRecorder(
+                .init(configurationRecorderName: resource))
+        case .ruleDisabled:
+            _ = try await client.eventBridge().enableRule(.init(name: resource))
+        case .scpDetached:
+            _ = try await base.organizations().attachPolicy(.init(policyId: resource, targetId: owner))
+        case .securityHubDisabled:
+            _ = try await client.securityHub().enableSecurityHub()
+        default:
+            throw HardenFailure("\(artifact.kind.rawValue) has no containment step")
+        }
+    }
+
+    /// Each step stands alone: one that fails leaves the others to run (each only tightens).
+    public func laterStepsDepend(on step: Step) -> Bool { false }
+    public var reauditsAfterFailure: Bool { true }
+
+    /// Every item read again: contained or gone passes, still open fails, unreadable is NOT_EVALUATED.
+    public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
+        var findings: [Finding] = []
+        for index in state.items.indices {
+            let item = state.items[index]
+            let after: Condition
+            switch item.subject {
+            case .artifact(let artifact):
+                after = await condition(of: artifact, account: item.account, state: state, base: client)
+            case .rootCredentials:
+                do {
+                    let inventory = try await RootSessions(client: client, approver: approver).inventory(
+                        account: item.account)
+                    after =
+                        inventory.isEmpty
+                        ? .contained("root holds no credentials") : .open(inventory.lines.joined(separator: "; "))
+                } catch {
+                    after = .unknown("root's credentials could not be read back: \(error)")
+                }
+            case .quarantine:
+                after = await quarantineCondition(item.account, client: client)
+            }
+            state.items[index].after = after
+            findings.append(Self.finding(item, after: after, partition: client.configuration.region.partition.name))
+        }
+        return findings
+    }
+
+    static func finding(_ item: Item, after: Condition, partition: String) -> Finding {
+        let status: Status
+        let message: String
+        switch after {
+        case .contained(let why):
+            status = .pass
+            message = "Contained: \(item.title) (\(why))."
+        case .gone(let why):
+            status = .pass
+            message = "Nothing left: \(item.title) (\(why))."
+        case .open(let why):
+            status = .fail
+            message = "Still open: \(item.title) (\(why))."
+        case .unknown(let why):
+            status = .notEvaluated
+            message = "Not evaluated: \(item.title): \(why)."
+        }
+        let resource: String
+        switch item.subject {
+        case .artifact(let artifact): resource = artifact.resource
+        case .rootCredentials: resource = item.account.rootARN(partition: partition)
+        case .quarantine: resource = quarantineSCPName(item.account)
+        }
+        return Finding(
+            checkId: "respond-contained", status: status, severity: .critical, accountId: item.account,
+            resource: resource, message: message, compliance: ["ROOT-BP": ["09"]],
+            remediation: "rootguard respond … --apply, or contain it by hand")
+    }
+
+    /// Exit codes as harden's, judged on everything the incident holds: 0 nothing to contain (or applied and the
+    /// re-check is clean with nothing left for a person), 2 containment pending — steps, items that could not be
+    /// confirmed, or work for a person (dry run) —, 3 applied but something remains, 1 a step failed.
+    public func exitCode(_ run: HardenRun<Self>, applying: Bool) -> Int32 {
+        if run.outcome.applied.contains(where: { $0.error != nil }) { return 1 }
+        let unknown = run.state.items.contains { $0.before.isUnknown }
+        if !applying {
+            return run.plan.plan.changes.isEmpty && !unknown && run.state.forPeople.isEmpty ? 0 : 2
+        }
+        let remains = run.outcome.reaudit.contains { $0.status == .fail || $0.status == .notEvaluated }
+        return remains || !run.state.forPeople.isEmpty ? 3 : 0
+    }
+
+    // MARK: - Reading the account
+
+    func quarantineCondition(_ account: AccountID, client: AWSClient) async -> Condition {
+        do {
+            let name = Self.quarantineSCPName(account)
+            for try await page in client.organizations().listPoliciesForTargetPaginator(
+                .init(targetId: account.rawValue, filter: "SERVICE_CONTROL_POLICY"))
+            where page.policies?.contains(where: { $0.name == name }) == true {
+                return .contained("\(name) is attached")
+            }
+            return .open("no quarantine SCP attached")
+        } catch {
+            return .unknown("the account's SCPs could not be read: \(error)")
+        }
+    }
+
+    static func isNotFound(_ error: any Error) -> Bool {
+        guard let error = error as? AWSError else { return false }
+        return [
+            "NoSuchEntity", "TrailNotFoundException", "ResourceNotFoundException",
+            "NoSuchConfigurationRecorderException",
+        ].contains(error.code) || error.kind == .notFound
+    }
+
+    /// What the account shows now for an artifact.
+    func condition(
+        of artifact: SessionAftermath.Artifact, account: AccountID, state: State, base: AWSClient
+    ) async -> Condition {
+        let client = self.client(for: account, caller: state.caller, base: base, region: artifact.region)
+        let iam = client.iam()
+        let resource = artifact.resource
+        let owner = artifact.owner
+        do {
+            switch artifact.kind {
+            case .accessKey:
+                guard let owner, resource.hasPrefix("AKIA") || resource.hasPrefix("ASIA") else {
+                    return .unknown("the record names no user or key id")
+                }
+                let keys = try await iam.listAccessKeys(.init(userName: owner)).accessKeyMetadata ?? []
+                guard let key = keys.first(where: { $0.accessKeyId == resource }) else {
+                    return .gone("the key was deleted")
+                }
+                return key.status == "Active" ? .open("Active") : .contained(key.status ?? "Inactive")
+            case .signingCertificate:
+                guard let owner else { return .unknown("the record names no user") }
+                let certificates = try await iam.listSigningCertificates(.init(userName: owner)).certificates ?? []
+                guard let certificate = certificates.first(where: { $0.certificateId == resource }) else {
+                    return .gone("the certificate was deleted")
+                }
+                return certificate.status == "Active" ? .open("Active") : .contained(certificate.status ?? "Inactive")
+            case .loginProfile:
+                _ = try await iam.getLoginProfile(.init(userName: resource))
+                return .open("user \(resource) has a console password")
+            case .user:
+                _ = try await iam.getUser(.init(userName: resource))
+                let inline = try await iam.listUserPolicies(.init(userName: resource)).policyNames ?? []
+                return inline.contains(Containment.quarantinePolicyName)
+                    ? .contained("\(Containment.quarantinePolicyName) denies everything")
+                    : .open("user exists without a quarantine policy")
+            case .role, .trustPolicy:
+                let inline = try await iam.listRolePolicies(.init(roleName: resource)).policyNames ?? []
+                let needed =
+                    artifact.kind == .role
+                    ? [Containment.quarantinePolicyName, Containment.revokeSessionsPolicyName]
+                    : [Containment.quarantinePolicyName]
+                return needed.allSatisfy(inline.contains)
+                    ? .contained(needed.joined(separator: " and ") + " in place")
+                    : .open("role exists without " + needed.filter { !inline.contains($0) }.joined(separator: " and "))
+            case .userPolicy, .rolePolicy, .groupPolicy:
+                guard let owner else { return .unknown("the record names no principal") }
+                return try await policyCondition(artifact.kind, policy: resource, owner: owner, iam: iam)
+            case .groupMembership:
+                guard let owner else { return .unknown("the record names no group") }
+                let groups = try await iam.listGroupsForUser(.init(userName: resource)).groups ?? []
+                return groups.contains { $0.groupName == owner }
+                    ? .open("\(resource) is in group \(owner)") : .contained("\(resource) is not in group \(owner)")
+            case .trailStopped, .trailDeleted:
+                let logging = try await client.cloudTrail().getTrailStatus(.init(name: resource)).isLogging == true
+                if artifact.kind == .trailDeleted { return .contained("the trail exists again") }
+                return logging ? .contained("logging") : .open("not logging")
+            case .detectorDeleted:
+                let guardDuty = client.guardDuty()
+                for id in try await guardDuty.listDetectors().detectorIds ?? [] {
+                    if try await guardDuty.getDetector(.init(detectorId: id)).status == "ENABLED" {
+                        return .contained("detector \(id) is enabled in \(artifact.region)")
+                    }
+                }
+                return .open("no enabled detector in \(artifact.region)")
+            case .detectorChanged:
+                let status = try await client.guardDuty().getDetector(.init(detectorId: resource)).status
+                return status == "ENABLED" ? .contained("enabled") : .open(status ?? "not enabled")
+            case .configRecorderStopped:
+                let status = try await client.configService().describeConfigurationRecorderStatus(
+                    .init(configurationRecorderNames: [resource])
+                ).configurationRecordersStatus?.first
+                guard let status else { return .gone("no such recorder") }
+                return status.recording == true ? .contained("recording") : .open("not recording")
+            case .ruleDisabled:
+                let rule = try await client.eventBridge().describeRule(.init(name: resource))
+                return rule.state == "ENABLED" ? .contained("enabled") : .open(rule.state ?? "not enabled")
+            case .scpDetached:
+                guard let owner else { return .unknown("the record names no target") }
+                for try await page in base.organizations().listPoliciesForTargetPaginator(
+                    .init(targetId: owner, filter: "SERVICE_CONTROL_POLICY"))
+                where page.policies?.contains(where: { $0.id == resource }) == true {
+                    return .contained("attached to \(owner)")
+                }
+                return .open("not attached to \(owner)")
+            case .securityHubDisabled:
+                do {
+                    _ = try await client.securityHub().describeHub()
+                    return .contained("enabled in \(artifact.region)")
+                } catch let error as AWSError where error.code == "InvalidAccessException" {
+                    return .open("not enabled in \(artifact.region)")
+                }
+            default:
+                return .unknown("rootguard does not read \(artifact.kind.rawValue)")
+            }
+        } catch  where Self.isNotFound(error) {
+            if artifact.kind == .trailDeleted { return .open("the trail does not exist") }
+            return .gone("no longer exists (\((error as? AWSError)?.code ?? "not found"))")
+        } catch {
+            return .unknown("could not be read: \(error)")
+        }
+    }
+
+    func policyCondition(
+        _ kind: SessionAftermath.Artifact.Kind, policy: String, owner: String, iam: IAM.Client
+    ) async throws -> Condition {
+        if policy.hasPrefix("arn:") {
+            let attached: [IAM.AttachedPolicy]
+            switch kind {
+            case .userPolicy:
+                attached = try await iam.listAttachedUserPolicies(.init(userName: owner)).attachedPolicies ?? []
+            case .rolePolicy:
+                attached = try await iam.listAttachedRolePolicies(.init(roleName: owner)).attachedPolicies ?? []
+            default:
+                attached = try await iam.listAttachedGroupPolicies(.init(groupName: owner)).attachedPolicies ?? []
+            }
+            return attached.contains { $0.policyArn == policy }
+                ? .open("attached to \(owner)") : .contained("not attached to \(owner)")
+        }
+        let document: IAMPolicyDocument?
+        switch kind {
+        case .userPolicy:
+            document = try await iam.getUserPolicy(.init(userName: owner, policyName: policy)).policyDocument
+        case .rolePolicy:
+            document = try await iam.getRolePolicy(.init(roleName: owner, policyName: policy)).policyDocument
+        default:
+            document = try await iam.getGroupPolicy(.init(groupName: owner, policyName: policy)).policyDocument
+        }
+        return .open("inline policy of \(owner): \(document?.json ?? "")")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// The incident as one self-contained HTML page in the audit report's style (the same frame, CSS and script; nothing
+/// fetched): summary cards, the sessions, what they left behind, the containment with its before and after, what
+/// remains for a person, the AWS Support case text, whom to call and the validation questions. Every value from logs
+/// or AWS is escaped.
+public enum IncidentHTML {
+    typealias H = HTMLPage
+
+    public static func render(_ reports: [IncidentReport], version: String) -> String {
+        var body = "<header><h1>rootguard respond · root incident</h1>"
+        let generated = reports.first?.context.generatedAt ?? Date()
+        body +=
+            "<div class=\"muted\">Generated \(H.escape(FormatSupport.iso(generated))) by rootguard \(H.escape(version)) · \(Wording.plural(reports.count, "account"))</div></header>"
+        if reports.isEmpty { body += "<p>No root activity in scope: nothing to contain.</p>" }
+        for report in reports { body += section(report) }
+        return H.page(title: "rootguard respond", body: body)
+    }
+
+    static func code(_ text: String) -> String { "<code>\(H.escape(text))</code>" }
+
+    static func section(_ report: IncidentReport) -> String {
+        let incident = report.incident
+        let open = report.containment.filter {
+            $0.after.map { $0.hasPrefix("open") || $0.hasPrefix("unknown") } ?? true
+        }
+        var body = "<section class=\"incident\" data-account=\"\(H.escape(incident.account))\">"
+        body += "<h2>Account \(code(incident.account))</h2>"
+        body += "<div class=\"cards\"><div class=\"card\">Sessions<b>\(incident.sessions.count)</b></div>"
+        body += "<div class=\"card\">Unexpected<b class=\"unexpected\">\(incident.unexpected)</b></div>"
+        body += "<div class=\"card\">Left behind<b>\(report.artifacts.count)</b></div>"
+        body += "<div class=\"card\">Still open<b class=\"open\">\(open.count)</b></div></div>"
+        body += "<p>Root activity from \(FormatSupport.iso(incident.first)) to \(FormatSupport.iso(incident.last)) · "
+        body += "root e-mail \(report.context.rootEmail.map(code) ?? "(not known)") · account name "
+        body += "\(report.context.accountName.map(code) ?? "(not known)") · \(H.escape(report.mode))</p>"
+        for line in report.context.unreadable { body += "<p class=\"muted\">Not read: \(H.escape(line))</p>" }
+        body +=
+            "<h3>Sessions</h3><table class=\"sessions\"><thead><tr><th>Kind</th><th>Key</th><th>From</th><th>To</th>"
+        body +=
+            "<th>Addresses</th><th>User agents</th><th>MFA</th><th>Approved</th><th>Actions</th></tr></thead><tbody>"
+        for session in incident.sessions {
+            let status = session.approved ? "PASS" : "FAIL"
+            body +=
+                "<tr data-status=\"\(status)\"><td>\(H.escape(session.kind.rawValue))</td><td>\(code(session.key))</td>"
+            body += "<td>\(FormatSupport.iso(session.first))</td><td>\(FormatSupport.iso(session.last))</td>"
+            body += "<td>\(session.sourceIPs.map(code).joined(separator: "<br>"))</td>"
+            body += "<td>\(session.userAgents.map(code).joined(separator: "<br>"))</td>"
+            body += "<td>\(session.mfa.map { $0 ? "yes" : "<b>no</b>" } ?? "unknown")</td>"
+            body += "<td>\(session.approved ? "yes" : "<b>no</b>")</td>"
+            body += "<td>\(session.eventNames.map(code).joined(separator: " "))</td></tr>"
+        }
+        body += "</tbody></table><h3>What the sessions left behind</h3>"
+        if report.artifacts.isEmpty {
+            body += "<p>Nothing in the records.</p>"
+        } else {
+            body +=
+                "<table class=\"artifacts\"><thead><tr><th>Time</th><th>What</th><th>Event</th><th>Region</th></tr></thead><tbody>"
+            for artifact in report.artifacts {
+                body += "<tr><td>\(H.escape(artifact.eventTime))</td><td>\(H.escape(artifact.summary))</td>"
+                body += "<td>\(code(artifact.eventName))</td><td>\(H.escape(artifact.region))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        body += "<h3>Containment</h3>"
+        if report.containment.isEmpty {
+            body += "<p>Nothing for rootguard to contain.</p>"
+        } else {
+            body +=
+                "<table class=\"containment\"><thead><tr><th>Item</th><th>Before</th><th>Step</th><th>After</th></tr></thead><tbody>"
+            for item in report.containment {
+                body += "<tr><td>\(H.escape(item.title))</td><td>\(H.escape(item.before))</td>"
+                body += "<td>\(H.escape(item.step))</td><td>\(H.escape(item.after ?? "—"))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        if !report.integrity.isEmpty {
+            body += "<h3>Log file integrity</h3><table><tbody>"
+            for result in report.integrity {
+                body +=
+                    "<tr><td>\(H.escape(result.verdict.rawValue))</td><td>\(code(result.location))</td><td>\(H.escape(result.reason))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
+        body += "<h3>What remains for a person</h3><ul>"
+        for step in report.personSteps { body += "<li>\(H.escape(step))</li>" }
+        for command in report.commands { body += "<li>\(code(command))</li>" }
+        body += "</ul><h3>AWS Support case</h3><pre class=\"support-case\">"
+        body += H.escape(report.supportCase.joined(separator: "\n")) + "</pre>"
+        body += "<h3>Whom to call</h3><ul><li>Security contact: "
+        body += "\(report.context.securityContact.map(code) ?? "none registered (ROOT-BP 10)")</li>"
+        if report.context.custody.isEmpty {
+            body += "<li>Custodians of the root password and MFA devices: none attested (ROOT-BP 12).</li>"
+        }
+        for line in report.context.custody { body += "<li>Custodian: \(code(line))</li>" }
+        body += "</ul><h3>Before calling it expected</h3><ul>"
+        for question in IncidentReport.validationQuestions { body += "<li>\(H.escape(question))</li>" }
+        return body + "</ul></section>"
+    }
+}

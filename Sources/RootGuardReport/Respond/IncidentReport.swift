@@ -1,0 +1,116 @@
+import Foundation
+import RootGuardModel
+import RootGuardTrail
+
+/// One incident as `rootguard respond` reports it (Markdown, HTML and JSON render this one model): the sessions, what
+/// they left behind, the containment of each item with its state before and after, what remains for a person, whom to
+/// call, and the integrity of the log files the records came from.
+public struct IncidentReport: Sendable, Encodable {
+    /// Facts about the account read from AWS (each nil when it could not be read; `unreadable` says why).
+    public struct Context: Sendable, Encodable {
+        public var rootEmail: String?
+        public var accountName: String?
+        /// The SECURITY alternate contact ("name, e-mail, phone").
+        public var securityContact: String?
+        /// The custody attestations on record (one line each).
+        public var custody: [String]
+        /// Whether the account is a member whose root credentials rootguard can remove (centralised root access).
+        public var memberWithRootSessions: Bool
+        public var generatedAt: Date
+        /// What could not be read, one line each.
+        public var unreadable: [String]
+
+        public init(
+            rootEmail: String?, accountName: String? = nil, securityContact: String?, custody: [String] = [],
+            memberWithRootSessions: Bool, generatedAt: Date, unreadable: [String] = []
+        ) {
+            self.rootEmail = rootEmail
+            self.accountName = accountName
+            self.securityContact = securityContact
+            self.custody = custody
+            self.memberWithRootSessions = memberWithRootSessions
+            self.generatedAt = generatedAt
+            self.unreadable = unreadable
+        }
+    }
+
+    /// One item of the containment: what it is, the state before, the step and its outcome, the state after.
+    public struct Containment: Sendable, Encodable, Hashable {
+        public var title: String
+        public var before: String
+        /// `planned`, `done`, `FAILED: …`, `not needed`, or `not confirmed`.
+        public var step: String
+        public var after: String?
+
+        public init(title: String, before: String, step: String, after: String?) {
+            self.title = title
+            self.before = before
+            self.step = step
+            self.after = after
+        }
+    }
+
+    public var incident: Incidents.Incident
+    /// What the unapproved sessions left behind.
+    public var artifacts: [SessionAftermath.Artifact]
+    public var containment: [Containment]
+    public var forPeople: [String]
+    public var context: Context
+    public var integrity: [LogFileIntegrity.Result]
+    /// `plan` (dry run), `applied`, or `offline` (planned from the records alone, nothing read from the account).
+    public var mode: String
+    /// The commands that go on from here.
+    public var commands: [String]
+
+    public init(
+        incident: Incidents.Incident, artifacts: [SessionAftermath.Artifact], containment: [Containment] = [],
+        forPeople: [String] = [], context: Context, integrity: [LogFileIntegrity.Result] = [], mode: String = "plan",
+        commands: [String] = []
+    ) {
+        self.incident = incident
+        self.artifacts = artifacts
+        self.containment = containment
+        self.forPeople = forPeople
+        self.context = context
+        self.integrity = integrity
+        self.mode = mode
+        self.commands = commands
+    }
+
+    /// The AWS Support case text, lines (values escaped for the terminal).
+    public var supportCase: [String] {
+        let addresses = Set(incident.sessions.flatMap(\.sourceIPs)).sorted()
+        let time = { (date: Date) in TimeArgument.format(date) }
+        return [
+            "Subject: Suspected unauthorised root user activity in account \(incident.account)",
+            "Account: \(incident.account)" + (context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""),
+            "Root e-mail: \(TerminalSafe.escape(context.rootEmail ?? "(not known)"))",
+            "Activity: \(time(incident.first)) to \(time(incident.last)) (UTC)",
+            "Source addresses: "
+                + (addresses.isEmpty ? "(none recorded)" : TerminalSafe.escape(addresses.joined(separator: ", "))),
+            "We believe the root user's credentials were used without authorisation. Please help us secure",
+            "the account and review its activity.",
+        ]
+    }
+
+    /// What a person must do, in order (the containment's leftovers first).
+    public var personSteps: [String] {
+        var steps = forPeople
+        if !context.memberWithRootSessions && !steps.contains(where: { $0.contains("Sign in as root") }) {
+            steps.append(
+                "Sign in as root (this account's root cannot be reached through a privileged session): change the password, review every MFA device, delete root access keys and signing certificates."
+            )
+        }
+        steps.append("Audit again: `rootguard audit` (and `rootguard trail` over the same window).")
+        steps.append("Open an AWS Support case (Account and billing → Security) with the text below.")
+        return steps
+    }
+
+    /// The questions the practices ask before anyone calls the activity expected.
+    public static let validationQuestions = [
+        "Was this root use planned, and by whom? Is there a ticket or an approval for this window?",
+        "Do the addresses and user agents belong to your people and networks?",
+        "Was MFA used, with a device your custodians hold?",
+        "Does every change above have an owner who meant to make it?",
+    ]
+}

@@ -1,0 +1,391 @@
+import ArgumentParser
+import Foundation
+import RootGuard
+import RootGuardAWS
+import RootGuardCollect
+import RootGuardFiles
+import RootGuardHarden
+import RootGuardModel
+import RootGuardReport
+import RootGuardTrail
+
+/// `rootguard respond`: from a root alert to a contained account.
+struct Respond: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "From a root alert to a contained account: evidence, containment (dry run unless --apply), escalation.",
+        discussion: """
+            Scopes the incident from what trail, trail athena and watch write (--detections, json or jsonl) or from \
+            --account and --since, reads every CloudTrail record of the root sessions from --logs (default: the \
+            sources the detections name), finds what the unapproved sessions left behind (users, keys, login \
+            profiles, roles, policies, root's own credentials; trails stopped, detectors deleted, rules disabled…), \
+            confirms each against the account's current state and plans its containment: keys made Inactive (not \
+            deleted), a deny-all inline policy on users and roles (and a revocation of a role's older sessions), \
+            policies detached, monitoring restarted, a member's root credentials removed through \
+            IAMDeleteRootUserCredentials, and with --quarantine a deny-all SCP on the member account except its \
+            break-glass principals (refused for the management account: SCPs do not apply to it). Nothing outside the \
+            incident's findings is touched. In a member account that is not the caller's the reads and steps go \
+            through --member-role. --offline plans from the records alone, reading nothing from AWS.
+            Exit codes: 0 nothing to contain (or applied and the re-check is clean), 2 containment pending (dry run; \
+            also items that could not be confirmed or work left for a person), 3 applied but something remains, \
+            1 error, 64 usage.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case plan, json, markdown, html }
+
+    @Option(
+        help: "Detections as trail, trail athena or watch write them (--output json or jsonl); '-' for standard input.")
+    var detections: String?
+
+    @Option(
+        help:
+            "Where the sessions' full records are read (repeatable): a path, s3://BUCKET/PREFIX or lookup (default: the sources the detections name)."
+    )
+    var logs: [String] = []
+
+    @Option(
+        name: .customLong("account"), help: "An account in scope, 12 digits (repeatable).",
+        transform: AccountID.argument)
+    var accounts: [AccountID] = []
+
+    @Option(
+        help: "Records at or after this time (ISO 8601 or 7d/12h/30m; default: an hour before the first detection).")
+    var since: String?
+
+    @Option(help: "Records at or before this time (same forms as --since).")
+    var until: String?
+
+    @Option(
+        help:
+            "Approved root-use windows (as trail reads them); with --reason, respond's own privileged sessions are approved in it first."
+    )
+    var approvals: String?
+
+    @Option(help: "Why respond opens privileged root sessions (with --approvals).")
+    var reason: String?
+
+    @Option(help: "YAML attestations; their custody plan names whom to call (see Examples/attestations.yaml).")
+    var attestations: String?
+
+    @Option(help: "Write the evidence here (a new or empty folder): records, detections, report, SHA-256 manifest.")
+    var evidence: String?
+
+    @Flag(help: "Attach a deny-all SCP to each member account in scope, except the --allow-principal ARNs.")
+    var quarantine = false
+
+    @Option(
+        name: .customLong("allow-principal"),
+        help: "A break-glass principal ARN the quarantine SCP spares (repeatable).")
+    var allowPrincipals: [String] = []
+
+    @Option(help: "The role respond assumes in a member account that is not the caller's.")
+    var memberRole = "OrganizationAccountAccessRole"
+
+    @Option(help: "plan (default), json, markdown or html.")
+    var format: Format = .plan
+
+    @Option(help: "Write the report to this file (atomically) instead of standard output.")
+    var outputFile: String?
+
+    @Option(help: "Send the incident summary here too (repeatable): an http(s) webhook URL or an SNS topic ARN.")
+    var notify: [String] = []
+
+    @Flag(help: "Plan from the records alone; read nothing from AWS (nothing is confirmed; --apply is refused).")
+    var offline = false
+
+    @Flag(help: "Make the changes (default: dry run).")
+    var apply = false
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if detections == nil && (accounts.isEmpty || since == nil) {
+            throw ValidationError("give --detections FILE, or --account ID and --since T")
+        }
+        if quarantine && allowPrincipals.isEmpty {
+            throw ValidationError(
+                "--quarantine needs at least one --allow-principal (a break-glass role that may still act in the account)"
+            )
+        }
+        for principal in allowPrincipals where ARN(rawValue: principal) == nil {
+            throw ValidationError("--allow-principal must be an ARN, not '\(TerminalSafe.escape(principal))'")
+        }
+        if !allowPrincipals.isEmpty && !quarantine { throw ValidationError("--allow-principal goes with --quarantine") }
+        if offline && (apply || quarantine) { throw ValidationError("--offline reads nothing and changes nothing") }
+        if reason != nil && approvals == nil { throw ValidationError("--reason goes with --approvals") }
+        if let approvals, reason != nil { try ApprovalRecorder.check(approvals) }
+        if let outputFile { _ = try OutputFile.check(outputFile) }
+        for target in notify {
+            if target.hasPrefix("arn:") {
+                guard let arn = ARN(rawValue: target), arn.isSNSTopic else {
+                    throw ValidationError("--notify: '\(TerminalSafe.escape(target))' is not an SNS topic ARN")
+                }
+            } else {
+                guard let url = URL(string: target), url.scheme == "https" || url.scheme == "http", url.host != nil
+                else {
+                    throw ValidationError("--notify must be an http(s) URL with a host or an SNS topic ARN")
+                }
+            }
+        }
+        do {
+            _ = try logs.map { try TrailSource.parse($0) }
+            _ = try since.map { try TimeArgument.parse($0, now: Date(), flag: "--since") }
+            _ = try until.map { try TimeArgument.parse($0, now: Date(), flag: "--until") }
+        } catch let error as TrailSource.Invalid {
+            throw ValidationError(error.description)
+        } catch let error as TimeArgument.Invalid {
+            throw ValidationError(error.description)
+        }
+        if let evidence {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: evidence, isDirectory: &isFolder) {
+                let empty = (try? FileManager.default.contentsOfDirectory(atPath: evidence).isEmpty) ?? false
+                guard isFolder.boolValue && empty else {
+                    throw ValidationError("--evidence: \(evidence) must be a new or empty folder")
+                }
+            }
+        }
+    }
+
+    func run() async throws {
+        var code: Int32 = 0
+        try await runReportingErrors(policy: "rootguard policy --with-respond") {
+            let now = Date()
+            let given: [Detection]
+            do { given = try detections.map(DetectionsFile.load) ?? [] } catch {
+                throw ValidationError("--detections: \(error)")
+            }
+            let known = approvals.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+            let approved = try known.map(ApprovalsFile.load) ?? []
+            var sources = try logs.map { try TrailSource.parse($0) }
+            if sources.isEmpty {
+                let (defaults, unusable) = IncidentResponse.defaultSources(given)
+                sources = defaults
+                for source in unusable {
+                    Output.stderr(
+                        "note: detections from \(TerminalSafe.escape(source)) name no log rootguard can read; name the logs with --logs\n"
+                    )
+                }
+            }
+            let scope = await IncidentResponse.scope(
+                detections: given, logs: sources, accounts: accounts,
+                since: try since.map { try TimeArgument.parse($0, now: now, flag: "--since") },
+                until: try until.map { try TimeArgument.parse($0, now: now, flag: "--until") }, approvals: approved,
+                hunter: TrailHunter(makeClient: global.makeClient))
+            for problem in scope.problems {
+                Output.error("\(problem.input): \(problem.message)")
+            }
+            if sources.isEmpty && !scope.incidents.isEmpty {
+                Output.error(
+                    "no CloudTrail records were read: what the sessions left behind is unknown (name the logs with --logs)"
+                )
+            }
+            let custody = try attestations.map { try AttestationsFile.load($0) }?.custody.map(Self.custodyLines) ?? []
+            let recorder = reason.map { ApprovalRecorder(path: approvals ?? "", reason: $0, ticket: nil) }
+            var reports: [IncidentReport] = []
+            var outcome = HardenOutcome(plan: HardenPlan(subcommand: "respond", changes: []))
+            if offline {
+                (reports, outcome, code) = planOffline(scope, custody: custody, now: now)
+            } else {
+                let progress = CallProgress(apply ? "applying" : "reading")
+                progress.start()
+                defer { progress.stop() }
+                try await Auditor.withClient(progress.wrap(global.makeClient)) { client in
+                    let containment = IncidentContainment(
+                        targets: scope.incidents.compactMap { incident in
+                            AccountID(rawValue: incident.account).map {
+                                .init(account: $0, artifacts: scope.artifacts[incident.account] ?? [])
+                            }
+                        }, quarantine: quarantine, allowPrincipals: allowPrincipals, memberRole: memberRole,
+                        approver: recorder, now: now)
+                    let run = try await HardenRunner.run(containment, client: client, apply: apply)
+                    outcome = run.outcome
+                    code = containment.exitCode(run, applying: apply)
+                    let directory = AccountDirectory(client: client)
+                    for incident in scope.incidents {
+                        let entry = await directory.entry(incident.account)
+                        reports.append(
+                            Self.report(
+                                incident, scope: scope, run: run, entry: entry, custody: custody, applying: apply,
+                                now: now, command: commandLine(for: incident)))
+                    }
+                }
+            }
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) {
+                // Unknown is never clean.
+                if code == 0 { code = apply ? 3 : 2 }
+            }
+            let text: String
+            switch format {
+            case .plan: text = Self.planText(reports, outcome: outcome, applying: apply, offline: offline)
+            case .json: text = try Self.json(reports, outcome: outcome, problems: scope.problems)
+            case .markdown: text = reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
+            case .html: text = IncidentHTML.render(reports, version: RootGuardVersion.current)
+            }
+            if let outputFile {
+                try OutputFile.write(Data(text.utf8), to: outputFile)
+            } else {
+                try Output.stdout(text)
+            }
+            if let evidence {
+                let documents: [String: [UInt8]] = [
+                    "incident.json": Array(try Self.json(reports, outcome: outcome, problems: scope.problems).utf8),
+                    "report.md": Array(reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n").utf8),
+                ]
+                let manifest = try EvidenceFolder.write(
+                    to: evidence, records: scope.records.map(\.record), detections: scope.detections,
+                    documents: documents, tool: "rootguard \(RootGuardVersion.current)", now: now)
+                Output.stderr(
+                    "evidence: \(manifest.files.count) files in \(TerminalSafe.escape(evidence)) (manifest.json holds their SHA-256)\n"
+                )
+            }
+            if !notify.isEmpty {
+                let failed = await IncidentNotice.send(
+                    reports, to: notify, makeClient: global.makeClient
+                ) { Output.error($0) }
+                if failed && code == 0 { code = 1 }
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The command that contains this incident (shown in the report).
+    func commandLine(for incident: Incidents.Incident) -> String {
+        var words = ["rootguard", "respond"]
+        if let detections { words += ["--detections", detections] }
+        for log in logs { words += ["--logs", log] }
+        words += ["--account", incident.account]
+        if let since { words += ["--since", since] }
+        if let approvals, let reason { words += ["--approvals", approvals, "--reason", reason] }
+        if quarantine { words += ["--quarantine"] + allowPrincipals.flatMap { ["--allow-principal", $0] } }
+        return words.map(Self.shellQuote).joined(separator: " ") + " --apply"
+    }
+
+    static func shellQuote(_ word: String) -> String {
+        word.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=@".contains($0) }
+            ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    static func custodyLines(_ plan: CustodyPlan) -> [String] {
+        ["root password: \(plan.passwordHolders.joined(separator: ", "))"]
+            + plan.mfaDevices.map { "MFA \($0.name) (\($0.type)): \($0.holders.joined(separator: ", "))" }
+            + [
+                "root e-mail inbox (\(plan.emailInbox.group)): \(plan.emailInbox.holders.joined(separator: ", "))",
+                "phone (\(plan.phone.group)): \(plan.phone.holders.joined(separator: ", "))",
+            ]
+    }
+
+    /// One account's report from the containment run.
+    static func report(
+        _ incident: Incidents.Incident, scope: IncidentResponse.Scope, run: HardenRun<IncidentContainment>,
+        entry: AccountDirectory.Entry, custody: [String], applying: Bool, now: Date, command: String
+    ) -> IncidentReport {
+        var stepOf: [Int: [AppliedChange]] = [:]
+        var cursor = 0
+        for (step, changes) in run.plan.stepChanges {
+            let end = min(cursor + changes.count, run.outcome.applied.count)
+            stepOf[step.index] = cursor < end ? Array(run.outcome.applied[cursor..<end]) : []
+            cursor += changes.count
+        }
+        let planned = Set(run.plan.stepChanges.map(\.step.index))
+        let lines = run.state.items.enumerated().filter { $0.element.account.rawValue == incident.account }.map {
+            index, item in
+            let step: String
+            if planned.contains(index) {
+                if !applying {
+                    step = "planned"
+                } else if let errors = stepOf[index]?.compactMap(\.error), !errors.isEmpty {
+                    step = "FAILED: " + errors.joined(separator: "; ")
+                } else {
+                    step = stepOf[index]?.isEmpty == false ? "done" : "not attempted"
+                }
+            } else {
+                step = item.before.isUnknown ? "not confirmed" : "not needed"
+            }
+            return IncidentReport.Containment(
+                title: item.title, before: item.before.text, step: step, after: item.after?.text)
+        }
+        let member = run.state.items.contains {
+            $0.account.rawValue == incident.account && $0.subject == .rootCredentials
+        }
+        let prefix = incident.account + ": "
+        return IncidentReport(
+            incident: incident, artifacts: scope.artifacts[incident.account] ?? [], containment: lines,
+            forPeople: run.state.forPeople.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) },
+            context: .init(
+                rootEmail: entry.rootEmail, accountName: entry.name, securityContact: entry.securityContact,
+                custody: custody, memberWithRootSessions: member, generatedAt: now, unreadable: entry.unreadable),
+            mode: applying ? "applied" : "dry run", commands: applying ? ["rootguard audit"] : [command])
+    }
+
+    /// `--offline`: the containment planned from the records alone, nothing confirmed.
+    func planOffline(
+        _ scope: IncidentResponse.Scope, custody: [String], now: Date
+    ) -> ([IncidentReport], HardenOutcome, Int32) {
+        var changes: [PlannedChange] = []
+        var notes: [String] = [
+            "offline: nothing was read from AWS, so no item is confirmed; run without --offline to confirm and contain"
+        ]
+        var reports: [IncidentReport] = []
+        for incident in scope.incidents {
+            let artifacts = scope.artifacts[incident.account] ?? []
+            let plan = Containment.plan(artifacts, account: incident.account, memberWithRootSessions: false)
+            changes += plan.changes
+            notes += plan.forPeople.map { "for a person: \(incident.account): \($0)" }
+            let lines = Containment.ordered(artifacts).compactMap { artifact -> IncidentReport.Containment? in
+                let steps = Containment.containment(of: artifact).changes
+                guard !steps.isEmpty else { return nil }
+                return .init(
+                    title: artifact.summary, before: "not read (offline)",
+                    step: "planned: " + steps.map { "\($0.service) \($0.action)" }.joined(separator: ", "),
+                    after: nil)
+            }
+            reports.append(
+                IncidentReport(
+                    incident: incident, artifacts: artifacts, containment: lines, forPeople: plan.forPeople,
+                    context: .init(
+                        rootEmail: nil, securityContact: nil, custody: custody, memberWithRootSessions: false,
+                        generatedAt: now, unreadable: ["offline: the account was not read"]),
+                    mode: "offline", commands: [commandLine(for: incident)]))
+        }
+        let outcome = HardenOutcome(plan: HardenPlan(subcommand: "respond", changes: changes, notes: notes))
+        return (reports, outcome, scope.incidents.isEmpty ? 0 : 2)
+    }
+
+    static func planText(_ reports: [IncidentReport], outcome: HardenOutcome, applying: Bool, offline: Bool) -> String {
+        var out = ""
+        if reports.isEmpty { out += "respond: no root activity in scope.\n" }
+        for report in reports {
+            let incident = report.incident
+            out +=
+                "incident \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
+                + "\(TimeArgument.format(incident.first)) to \(TimeArgument.format(incident.last)), "
+                + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
+                + "\(incident.unexpected) unexpected, \(report.artifacts.count) left behind; root e-mail "
+                + "\(TerminalSafe.escape(report.context.rootEmail ?? "(not known)"))\n"
+            for session in incident.sessions {
+                out +=
+                    "  session \(session.kind.rawValue) \(TerminalSafe.escape(session.key)) "
+                    + "\(TimeArgument.format(session.first))–\(TimeArgument.format(session.last)) "
+                    + "from \(TerminalSafe.escape(session.sourceIPs.joined(separator: ", "))) "
+                    + "MFA \(session.mfa.map { $0 ? "yes" : "no" } ?? "unknown") "
+                    + (session.approved ? "approved" : "NOT APPROVED") + "\n"
+            }
+            for artifact in report.artifacts {
+                out += "  left behind: \(TerminalSafe.escape(artifact.summary)) (\(artifact.eventTime))\n"
+            }
+        }
+        out += HardenRenderer.plan(outcome, applying: applying)
+        return out
+    }
+
+    static func json(_ reports: [IncidentReport], outcome: HardenOutcome, problems: [InputProblem]) throws -> String {
+        struct Document: Encodable {
+            var schemaVersion = 1
+            var incidents: [IncidentReport]
+            var outcome: HardenOutcome
+            var problems: [InputProblem]
+        }
+        return try JSONText.string(Document(incidents: reports, outcome: outcome, problems: problems), .pretty) + "\n"
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import RootGuardAWS
+import RootGuardFiles
+import RootGuardHarden
+import RootGuardModel
+import RootGuardTesting
+import RootGuardTrail
+import Testing
+
+/// `rootguard respond` against the moto harness: a compromised member — a root sign-in without MFA from a new
+/// address, then a new administrator user with a key, a role trusted by an outside account, a root access key,
+/// CloudTrail stopped and GuardDuty deleted — with the matching state in moto, and an unrelated user a role created in
+/// the same hour. The plan lists exactly what the root session left behind; --apply contains it; a second run plans
+/// nothing; the re-check, a fresh audit of root's credentials and a re-hunt agree.
+@Suite("rootguard respond against moto", .motoServer, .serialized)
+struct RespondCLITests {
+    static let environment = HardenCLITests.environment
+    static let attacker = "203.0.113.66"
+    static let browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/133.0"
+
+    struct Scenario {
+        var member: String
+        var inMember: AWSClient
+        var userKey: String
+        var folder: URL
+        var logs: URL
+        var detections: URL
+    }
+
+    func folder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-respond-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// A root console call of the session (`sessionCredentialFromConsole`), as CloudTrail records it.
+    static func rootCall(
+        _ account: String, _ time: Date, _ source: String, _ name: String, request: [String: Any],
+        response: [String: Any]? = nil, region: String = "us-east-1", ip: String = attacker
+    ) -> [String: Any] {
+        var record: [String: Any] = [
+            "eventVersion": "1.10",
+            "userIdentity": [
+                "type": "Root", "principalId": account, "arn": "arn:aws:iam::\(account):root", "accountId": account,
+                "accessKeyId": "ASIAROOTCONSOLE00001",
+                "sessionContext": ["attributes": ["creationDate": iso(time), "mfaAuthenticated": "false"]],
+            ] as [String: Any],
+            "eventTime": iso(time), "eventSource": source, "eventName": name, "awsRegion": region,
+            "sourceIPAddress": ip, "userAgent": browser, "requestParameters": request,
+            "requestID": UUID().uuidString, "eventID": UUID().uuidString, "readOnly": false,
+            "eventType": "AwsApiCall", "managementEvent": true, "recipientAccountId": account,
+            "sessionCredentialFromConsole": "true",
+        ]
+        record["responseElements"] = response ?? NSNull()
+        return record
+    }
+
+    /// The member, its state in moto, the records of the incident (and of an unrelated role's user) in a log folder,
+    /// and the detections `trail` writes for them.
+    func scenario(_ moto: MotoServer, _ client: AWSClient) async throws -> Scenario {
+        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+        try await moto.setRoot(
+            account: member,
+            [
+                "password": ["enabled": true], "accessKeys": [["id": "AKIAROOTNEWKEY000001", "active": true]],
+                "primaryEmail": "data-root@example.com",
+            ])
+        let iam = inMember.iam()
+        _ = try await iam.createUser(.init(userName: "backup-admin"))
+        let userKey = try #require(
+            try await iam.createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
+        _ = try await iam.attachUserPolicy(
+            .init(userName: "backup-admin", policyArn: "arn:aws:iam::aws:policy/AdministratorAccess"))
+        let trust = """
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999988887777:root"},"Action":"sts:AssumeRole"}]}
+            """
+        _ = try await iam.createRole(.init(roleName: "vendor-access", assumeRolePolicyDocument: .init(json: trust)))
+        // Unrelated: a user a deployment role created in the same hour.
+        _ = try await iam.createUser(.init(userName: "ci-deployer"))
+        _ = try await inMember.s3().createBucket(.init(bucket: "member-trail-logs"))
+        _ = try await inMember.cloudTrail().createTrail(.init(name: "org-trail", s3BucketName: "member-trail-logs"))
+        // The trail is stopped (moto's new trail does not log) and the region has no GuardDuty detector.
+
+        let start = Date().addingTimeInterval(-1800)
+        let at = { (minutes: Double) in start.addingTimeInterval(minutes * 60) }
+        var records: [[String: Any]] = [
+            [
+                "eventVersion": "1.09",
+                "userIdentity": [
+                    "type": "Root", "principalId": member, "arn": "arn:aws:iam::\(member):root", "accountId": member,
+                ] as [String: Any],
+                "eventTime": Self.iso(at(0)), "eventSource": "signin.amazonaws.com", "eventName": "ConsoleLogin",
+                "awsRegion": "us-east-1", "sourceIPAddress": Self.attacker, "userAgent": Self.browser,
+                "requestParameters": NSNull(), "responseElements": ["ConsoleLogin": "Success"],
+                "additionalEventData": ["MFAUsed": "No", "LoginTo": "https://console.aws.amazon.com/"],
+                "eventID": UUID().uuidString, "readOnly": false, "eventType": "AwsConsoleSignIn",
+                "managementEvent": true, "recipientAccountId": member,
+            ]
+        ]
+        records.append(
+            Self.rootCall(member, at(2), "iam.amazonaws.com", "CreateUser", request: ["userName": "backup-admin"]))
+        records.append(
+            Self.rootCall(
+                member, at(3), "iam.amazonaws.com", "CreateAccessKey", request: ["userName": "backup-admin"],
+                response: ["accessKey": ["accessKeyId": userKey, "userName": "backup-admin", "status": "Active"]]))
+        records.append(
+            Self.rootCall(
+                member, at(4), "iam.amazonaws.com", "AttachUserPolicy",
+                request: ["userName": "backup-admin", "policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"]))
+        records.append(
+            Self.rootCall(
+                member, at(5), "iam.amazonaws.com", "CreateRole",
+                request: ["roleName": "vendor-access", "assumeRolePolicyDocument": trust]))
+        records.append(
+            Self.rootCall(
+                member, at(6), "iam.amazonaws.com", "CreateAccessKey", request: [:],
+                response: ["accessKey": ["accessKeyId": "AKIAROOTNEWKEY000001", "status": "Active"]]))
+        records.append(
+            Self.rootCall(member, at(7), "cloudtrail.amazonaws.com", "StopLogging", request: ["name": "org-trail"]))
+        records.append(
+            Self.rootCall(
+                member, at(8), "guardduty.amazonaws.com", "DeleteDetector", request: ["detectorId": "d0c1a2b3"]))
+        // A refused call leaves nothing.
+        var refused = Self.rootCall(
+            member, at(9), "iam.amazonaws.com", "CreateUser", request: ["userName": "never-created"])
+        refused["errorCode"] = "EntityAlreadyExists"
+        records.append(refused)
+        records.append([
+            "eventVersion": "1.09",
+            "userIdentity": [
+                "type": "AssumedRole", "principalId": "AROAEXAMPLE:deploy",
+                "arn": "arn:aws:sts::\(member):assumed-role/deployer/ci", "accountId": member,
+                "accessKeyId": "ASIADEPLOYER00000001",
+            ] as [String: Any],
+            "eventTime": Self.iso(at(10)), "eventSource": "iam.amazonaws.com", "eventName": "CreateUser",
+            "awsRegion": "us-east-1", "sourceIPAddress": "10.0.0.5", "userAgent": "aws-cli/2",
+            "requestParameters": ["userName": "ci-deployer"], "responseElements": NSNull(),
+            "eventID": UUID().uuidString, "readOnly": false, "eventType": "AwsApiCall", "managementEvent": true,
+            "recipientAccountId": member,
+        ])
+        let folder = try folder()
+        let logs = folder.appendingPathComponent("logs")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: ["Records": records]).write(
+            to: logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json"))
+        let hunt = try CLI.run(["trail", logs.path, "--output", "jsonl"], environment: [:])
+        #expect(hunt.status == 3, "\(hunt.stderr)")
+        let detections = folder.appendingPathComponent("detections.jsonl")
+        try Data(hunt.stdout.utf8).write(to: detections)
+        return Scenario(
+            member: member, inMember: inMember, userKey: userKey, folder: folder, logs: logs, detections: detections)
+    }
+
+    func respond(_ moto: MotoServer, _ arguments: [String]) throws -> CLI.Result {
+        try CLI.run(["respond"] + arguments + ["--endpoint-url", moto.endpoint], environment: Self.environment)
+    }
+
+    @Test func aCompromisedMemberIsContainedExactlyAndASecondRunPlansNothing() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            let approvals = scenario.folder.appendingPathComponent("approvals.yaml")
+            let common = [
+                "--detections", scenario.detections.path, "--approvals", approvals.path, "--reason",
+                "INC-42: root used from an unknown address",
+            ]
+            let dry = try respond(moto, common)
+            #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            let planned = dry.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("  — ") }
+                .map { $0.split(separator: "  ").prefix(3).joined(separator: " ") }
+            #expect(
+                planned == [
+                    "iam DeleteLoginProfile \(member) root: console password (login profile)",
+                    "iam DeleteAccessKey \(member) root: access key AKIAROOTNEWKEY000001 (Active)",
+                    "iam UpdateAccessKey \(scenario.userKey) of backup-admin → Inactive",
+                    "iam PutUserPolicy user backup-admin: rootguard-quarantine (deny all)",
+                    "iam DetachUserPolicy arn:aws:iam::aws:policy/AdministratorAccess from user backup-admin",
+                    "iam PutRolePolicy role vendor-access: rootguard-quarantine (deny all)",
+                    "iam PutRolePolicy role vendor-access: rootguard-revoke-older-sessions (deny sessions issued before now)",
+                    "cloudtrail StartLogging trail org-trail in us-east-1",
+                    "guardduty CreateDetector a detector in us-east-1 (enabled; d0c1a2b3 was deleted)",
+                ], "\(dry.stdout)")
+            #expect(!dry.stdout.contains("ci-deployer") && !dry.stdout.contains("never-created"))
+            #expect(dry.stdout.contains("session console"))
+            #expect(dry.stdout.contains("MFA no NOT APPROVED"))
+            #expect(dry.stdout.contains("created role vendor-access trusting arn:aws:iam::999988887777:root"))
+            // Nothing changed by the dry run.
+            let inMember = scenario.inMember
+            let keys = try await inMember.iam().listAccessKeys(.init(userName: "backup-admin")).accessKeyMetadata
+            #expect(keys?.first?.status == "Active")
+
+            let applied = try respond(moto, common + ["--apply", "--format", "json"])
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            let document = try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any]
+            let outcome = document?["outcome"] as? [String: Any]
+            let reaudit = outcome?["reaudit"] as? [[String: Any]] ?? []
+            #expect(reaudit.count == 7 && reaudit.allSatisfy { $0["status"] as? String == "PASS" }, "\(reaudit)")
+            let incident = (document?["incidents"] as? [[String: Any]])?.first
+            let context = incident?["context"] as? [String: Any]
+            #expect(context?["rootEmail"] as? String == "data@example.com")
+            #expect(context?["accountName"] as? String == "data")
+
+            // The account as the containment left it.
+            let after = try await inMember.iam().listAccessKeys(.init(userName: "backup-admin")).accessKeyMetadata
+            #expect(after?.first?.status == "Inactive", "deactivated, not deleted")
+            let userPolicies = try await inMember.iam().listUserPolicies(.init(userName: "backup-admin")).policyNames
+            #expect(userPolicies == ["rootguard-quarantine"])
+            let attached = try await inMember.iam().listAttachedUserPolicies(.init(userName: "backup-admin"))
+            #expect(attached.attachedPolicies?.isEmpty == true)
+            let rolePolicies = try await inMember.iam().listRolePolicies(.init(roleName: "vendor-access")).policyNames
+            #expect(Set(rolePolicies ?? []) == ["rootguard-quarantine", "rootguard-revoke-older-sessions"])
+            let ci = try await inMember.iam().listUserPolicies(.init(userName: "ci-deployer")).policyNames
+            #expect(ci?.isEmpty != false, "the unrelated user is untouched")
+            #expect(try await inMember.cloudTrail().getTrailStatus(.init(name: "org-trail")).isLogging == true)
+            #expect(try await inMember.guardDuty().listDetectors().detectorIds?.count == 1)
+            let root = try await moto.rootState(account: member)
+            #expect((root["accessKeys"] as? [Any])?.isEmpty == true)
+            // respond's privileged sessions were approved first.
+            let entries = try ApprovalsFile.load(approvals.path)
+            #expect(
+                Set(entries.flatMap { $0.taskPolicies ?? [] }) == [
+                    "IAMAuditRootUserCredentials", "IAMDeleteRootUserCredentials",
+                ])
+
+            let again = try respond(moto, common)
+            #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(again.stdout.contains("respond: nothing to change."))
+            #expect(again.stdout.contains("already contained: created IAM user backup-admin"), "\(again.stdout)")
+
+            // A fresh audit of root's credentials agrees; a re-hunt sees respond's own sessions as approved.
+            let audit = try CLI.run(
+                [
+                    "root-task", "audit-credentials", "--account", member, "--reason", "INC-42: check",
+                    "--approvals", approvals.path, "--endpoint-url", moto.endpoint,
+                ],
+                environment: Self.environment)
+            #expect(audit.status == 0, "\(audit.stdout)\(audit.stderr)")
+            let sessions = scenario.folder.appendingPathComponent("respond-sessions.json")
+            try Data(try await moto.cloudTrailLog()).write(to: sessions)
+            let rehunt = try CLI.run(
+                ["trail", sessions.path, "--approvals", approvals.path, "--output", "jsonl"], environment: [:])
+            #expect(rehunt.status == 0, "respond's own sessions are approved: \(rehunt.stdout)\(rehunt.stderr)")
+        }
+    }
+}
