@@ -331,7 +331,12 @@ struct Respond: AsyncParsableCommand {
             let artifacts = scope.artifacts[incident.account] ?? []
             let plan = Containment.plan(artifacts, account: incident.account, memberWithRootSessions: false)
             changes += plan.changes
-            notes += plan.forPeople.map { "for a person: \(incident.account): \($0)" }
+            // Offline, whether root can be reached through a privileged session is not known.
+            let people =
+                plan.forPeople.filter { $0 != Containment.signInAsRoot } + [
+                    "Root's own credentials must go: `rootguard respond` without --offline removes them for a member with centralised root access; otherwise sign in as root, change the password, review every MFA device and delete root access keys and signing certificates."
+                ]
+            notes += people.map { "for a person: \(incident.account): \($0)" }
             let lines = Containment.ordered(artifacts).compactMap { artifact -> IncidentReport.Containment? in
                 let steps = Containment.containment(of: artifact).changes
                 guard !steps.isEmpty else { return nil }
@@ -342,7 +347,7 @@ struct Respond: AsyncParsableCommand {
             }
             reports.append(
                 IncidentReport(
-                    incident: incident, artifacts: artifacts, containment: lines, forPeople: plan.forPeople,
+                    incident: incident, artifacts: artifacts, containment: lines, forPeople: people,
                     context: .init(
                         rootEmail: nil, securityContact: nil, custody: custody, memberWithRootSessions: false,
                         generatedAt: now, unreadable: ["offline: the account was not read"]),
@@ -361,7 +366,7 @@ struct Respond: AsyncParsableCommand {
                 "incident \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
                 + "\(TimeArgument.format(incident.first)) to \(TimeArgument.format(incident.last)), "
                 + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
-                + "\(incident.unexpected) unexpected, \(report.artifacts.count) left behind; root e-mail "
+                + "\(incident.unexpected) unexpected detections, \(report.artifacts.count) left behind; root e-mail "
                 + "\(TerminalSafe.escape(report.context.rootEmail ?? "(not known)"))\n"
             for session in incident.sessions {
                 out +=

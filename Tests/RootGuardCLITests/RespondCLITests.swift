@@ -245,4 +245,201 @@ struct RespondCLITests {
             #expect(rehunt.status == 0, "respond's own sessions are approved: \(rehunt.stdout)\(rehunt.stderr)")
         }
     }
+
+    @Test func aStepThatFailsLeavesTheRestContainedAndSaysWhatIsNotDone() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            // The member's IAM refuses UpdateAccessKey (AccessDenied in IAM's wire format, injected by the plugin).
+            var root = try await moto.rootState(account: member)
+            root["failOperations"] = ["UpdateAccessKey"]
+            try await moto.setRoot(account: member, root)
+            let evidence = scenario.folder.appendingPathComponent("evidence")
+            let report = scenario.folder.appendingPathComponent("incident.md")
+            let applied = try respond(
+                moto,
+                [
+                    "--detections", scenario.detections.path, "--apply", "--evidence", evidence.path, "--format",
+                    "markdown", "--output-file", report.path,
+                ])
+            #expect(applied.status == 1, "\(applied.stdout)\(applied.stderr)")
+            let text = try String(contentsOf: report, encoding: .utf8)
+            #expect(text.contains("FAILED: "), "\(text)")
+            #expect(text.contains("UpdateAccessKey is refused"), "\(text)")
+            let rows = text.split(separator: "\n").filter { $0.hasPrefix("| `") }
+            #expect(rows.filter { $0.contains("| `done` |") }.count == 6, "\(rows)")
+            #expect(rows.filter { $0.contains("FAILED") }.count == 1)
+            // Nothing weaker than before: the key stays Active (the step failed), everything else is contained.
+            let keys = try await scenario.inMember.iam().listAccessKeys(.init(userName: "backup-admin"))
+            #expect(keys.accessKeyMetadata?.first?.status == "Active")
+            #expect(
+                try await scenario.inMember.iam().listUserPolicies(.init(userName: "backup-admin")).policyNames
+                    == ["rootguard-quarantine"])
+            #expect(text.contains("open: Active"), "the re-check reports the key still open")
+            // The evidence: every record of the session (not the unrelated role's), the detections and the report,
+            // each with its SHA-256 in the manifest.
+            #expect(try EvidenceFolder.verify(evidence.path).isEmpty)
+            let records = try String(contentsOf: evidence.appendingPathComponent("records.jsonl"), encoding: .utf8)
+            #expect(records.split(separator: "\n").count == 9)
+            #expect(!records.contains("ci-deployer"))
+            #expect(FileManager.default.fileExists(atPath: evidence.appendingPathComponent("report.md").path))
+            #expect(applied.stderr.contains("evidence: 4 files in"))
+
+            // Once the refusal is lifted, a second run plans only what is still open.
+            root = try await moto.rootState(account: member)
+            #expect((root["accessKeys"] as? [Any])?.isEmpty == true, "root's credentials went in the same run")
+            root["failOperations"] = []
+            try await moto.setRoot(account: member, root)
+            let again = try respond(moto, ["--detections", scenario.detections.path])
+            #expect(again.status == 2)
+            #expect(again.stdout.contains("respond: 1 change"), "\(again.stdout)")
+            #expect(again.stdout.contains("UpdateAccessKey  \(scenario.userKey) of backup-admin → Inactive"))
+        }
+    }
+
+    @Test func quarantineIsRefusedForTheManagementAccountAndAttachesADenyAllSCPToAMember() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            let management = MotoServer.defaultAccount
+            // Root of the management account used too: the quarantine of that account is refused before any change.
+            let login = scenario.logs.appendingPathComponent("\(management)_CloudTrail_us-east-1_mgmt.json")
+            let record = Self.rootCall(
+                management, Date().addingTimeInterval(-600), "iam.amazonaws.com", "CreateUser",
+                request: ["userName": "shadow"])
+            try JSONSerialization.data(withJSONObject: ["Records": [record]]).write(to: login)
+            let breakGlass = "arn:aws:iam::\(member):role/OrganizationAccountAccessRole"
+            let refused = try respond(
+                moto,
+                [
+                    "--account", management, "--since", "2h", "--logs", scenario.logs.path, "--quarantine",
+                    "--allow-principal", breakGlass, "--apply",
+                ])
+            #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("is the organization's management account, and SCPs do not apply to it"))
+            let untouched = try await client.organizations().listPoliciesForTarget(
+                .init(targetId: member, filter: "SERVICE_CONTROL_POLICY"))
+            #expect(untouched.policies?.contains { $0.name?.hasPrefix("rootguard-quarantine") == true } != true)
+
+            let dry = try respond(
+                moto,
+                ["--detections", scenario.detections.path, "--quarantine", "--allow-principal", breakGlass])
+            #expect(dry.status == 2)
+            #expect(
+                dry.stdout.contains(
+                    "organizations  AttachPolicy  rootguard-quarantine-\(member) → \(member) (deny all except \(breakGlass))"
+                ), "\(dry.stdout)")
+            let applied = try respond(
+                moto,
+                [
+                    "--detections", scenario.detections.path, "--quarantine", "--allow-principal", breakGlass,
+                    "--apply",
+                ])
+            #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            let attached = try await client.organizations().listPoliciesForTarget(
+                .init(targetId: member, filter: "SERVICE_CONTROL_POLICY"))
+            let policy = try #require(attached.policies?.first { $0.name == "rootguard-quarantine-\(member)" })
+            let content = try await client.organizations().describePolicy(.init(policyId: policy.id!)).policy?.content
+            #expect(content == IncidentContainment.quarantineSCP(allow: [breakGlass]))
+            #expect(content?.contains(#""Effect":"Deny","Action":"*""#) == true)
+            // Idempotent: nothing planned the second time.
+            let again = try respond(
+                moto,
+                ["--detections", scenario.detections.path, "--quarantine", "--allow-principal", breakGlass])
+            #expect(again.status == 0, "\(again.stdout)")
+        }
+    }
+}
+
+/// The bundled example incident (Examples/incident): `respond --offline` plans its containment from the records
+/// alone, in every format; the detections file is exactly what `trail` writes for its logs today.
+@Suite("rootguard respond on the bundled example, offline")
+struct RespondExampleCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let example = root.appendingPathComponent("Examples/incident")
+
+    /// From the repository's root, as the README runs it (the detections name their logs by relative path).
+    func respond(_ arguments: [String]) throws -> CLI.Result {
+        let quoted = ([CLI.binary.path, "respond"] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        return try CLI.run(
+            ["-c", "cd '\(Self.root.path)' && " + quoted.joined(separator: " ")], environment: [:], shell: true)
+    }
+
+    @Test func theExampleDetectionsAreWhatTrailWritesForItsLogs() throws {
+        let quoted = [CLI.binary.path, "trail", "Examples/incident/logs", "--output", "jsonl"].map { "'\($0)'" }
+        let hunt = try CLI.run(
+            ["-c", "cd '\(Self.root.path)' && " + quoted.joined(separator: " ")], environment: [:], shell: true)
+        #expect(hunt.status == 3)
+        func strip(_ text: String) throws -> [NSDictionary] {
+            try text.split(separator: "\n").map {
+                let object = try #require(
+                    try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+                return object.filter { $0.key != "tool" } as NSDictionary
+            }
+        }
+        let bundled = try String(contentsOf: Self.example.appendingPathComponent("detections.jsonl"), encoding: .utf8)
+        #expect(
+            try strip(hunt.stdout) == strip(bundled),
+            "regenerate: rootguard trail Examples/incident/logs --output jsonl")
+    }
+
+    @Test func theExampleIncidentIsPlannedOffline() throws {
+        let plan = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline"])
+        #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
+        #expect(plan.stdout.contains("respond: 7 changes (dry run; pass --apply to make them):"))
+        #expect(plan.stdout.contains("iam  UpdateAccessKey  AKIAEXAMPLEBACKUP001 of backup-admin → Inactive"))
+        #expect(plan.stdout.contains("guardduty  CreateDetector  a detector in us-east-1"))
+        #expect(plan.stdout.contains("MFA no NOT APPROVED"))
+        #expect(!plan.stdout.contains("ci-deployer") && !plan.stdout.contains("never-created"))
+        #expect(plan.stdout.contains("note: offline: nothing was read from AWS"))
+        #expect(plan.stderr.isEmpty, "\(plan.stderr)")
+
+        let markdown = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "markdown",
+        ])
+        #expect(markdown.stdout.hasPrefix("# Root incident in account `222233334444`"))
+        #expect(markdown.stdout.contains("Subject: Suspected unauthorised root user activity in account 222233334444"))
+        #expect(markdown.stdout.contains("Source addresses: 203.0.113.66"))
+        let html = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "html"])
+        #expect(html.stdout.contains(#"<section class="incident" data-account="222233334444">"#))
+        let json = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "json"])
+        let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((document?["incidents"] as? [Any])?.count == 1)
+
+        // The same incident from --account and --since with the logs named.
+        let scoped = try respond([
+            "--account", "222233334444", "--since", "2026-11-28T00:00:00Z", "--logs", "Examples/incident/logs",
+            "--offline",
+        ])
+        #expect(scoped.status == 2)
+        #expect(scoped.stdout.contains("respond: 7 changes"))
+    }
+
+    @Test func badInputIsOneLineAndNothingIsPlanned() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rg-respond-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bad = folder.appendingPathComponent("bad.jsonl")
+        try Data("{\"eventID\":\"x\"}\n\u{1B}[2Jnot json\n".utf8).write(to: bad)
+        let result = try respond(["--detections", bad.path, "--offline"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("line 1 is not a detection as trail or watch write it (no eventTime)"))
+        #expect(!result.stderr.contains("\u{1B}"))
+        // Records of the session missing from the logs read: said, and never a clean exit.
+        let empty = folder.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let missing = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--logs", empty.path, "--offline",
+        ])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("records are not in the logs read; what they left behind is unknown"))
+        let usage = try respond(["--detections", "Examples/incident/detections.jsonl", "--quarantine"])
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--quarantine needs at least one --allow-principal"))
+    }
 }

@@ -97,4 +97,45 @@ struct HTMLBrowserTests {
         #expect(dom.contains(#"data-ready="ok""#))
         #expect(dom.contains(#"id="new-failures""#))
     }
+
+    @Test func theIncidentReportShowsHostileRecordFieldsNeverExecutesThem() throws {
+        let payload =
+            #"</td><script>document.body.dataset.error='injected'</script><img src=x onerror="document.body.dataset.error='img'">"#
+        let hostile = payload + "\u{1B}[2J\u{202E}"
+        // Hostile values in every field a record carries into the report: user and role names, addresses, agents.
+        let text = """
+            {"eventVersion":"1.09","eventSource":"iam.amazonaws.com","eventName":"CreateUser",\
+            "eventTime":"2026-12-05T09:00:00Z","eventID":"e-1","awsRegion":"us-east-1","recipientAccountId":"222233334444",\
+            "userIdentity":{"type":"Root","arn":"arn:aws:iam::222233334444:root","accountId":"222233334444"},\
+            "requestParameters":{"userName":\(try JSONText.string(hostile, .compact))},"responseElements":null}
+            """
+        let event = try #require(
+            CloudTrailEvent(json: try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)), source: "test"))
+        let artifacts = SessionAftermath.artifacts(in: [event])
+        #expect(artifacts.count == 1)
+        let session = Incidents.Session(
+            kind: .console, key: hostile, first: Date(timeIntervalSince1970: 1_796_000_000),
+            last: Date(timeIntervalSince1970: 1_796_000_600), sourceIPs: [hostile], userAgents: [hostile], mfa: false,
+            taskPolicy: nil, caller: nil, approved: false, eventIDs: ["e-1"], eventNames: ["CreateUser", hostile])
+        let report = IncidentReport(
+            incident: .init(
+                account: "222233334444", first: session.first, last: session.last, sessions: [session], unexpected: 2),
+            artifacts: artifacts,
+            containment: [.init(title: artifacts[0].summary, before: "open: \(hostile)", step: "planned", after: nil)],
+            forPeople: [hostile],
+            context: .init(
+                rootEmail: hostile, accountName: hostile, securityContact: hostile, custody: [hostile],
+                memberWithRootSessions: false, generatedAt: Date(), unreadable: [hostile]),
+            commands: ["rootguard respond --account 222233334444 --apply"])
+        let html = IncidentHTML.render([report], version: "test")
+        #expect(!html.contains("<script>document"))
+        #expect(!html.contains("<img"))
+        #expect(!html.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x202E })
+        let dom = try Self.render(html, name: "respond-hostile")
+        #expect(dom.contains(#"data-ready="ok""#))
+        #expect(!dom.contains("data-error"))
+        #expect(dom.contains(#"data-account="222233334444""#))
+        #expect(dom.contains("&lt;script&gt;document.body.dataset.error"))
+        #expect(dom.contains("Suspected unauthorised root user activity in account 222233334444"))
+    }
 }

@@ -96,7 +96,7 @@ public struct IncidentReport: Sendable, Encodable {
     /// What a person must do, in order (the containment's leftovers first).
     public var personSteps: [String] {
         var steps = forPeople
-        if !context.memberWithRootSessions && !steps.contains(where: { $0.contains("Sign in as root") }) {
+        if !context.memberWithRootSessions && !steps.contains(where: { $0.lowercased().contains("sign in as root") }) {
             steps.append(
                 "Sign in as root (this account's root cannot be reached through a privileged session): change the password, review every MFA device, delete root access keys and signing certificates."
             )
