@@ -20,10 +20,19 @@ public enum RequiredPolicy {
     /// The actions of `harden monitoring`, `scp`, `org-root-access`, `contacts` and `watch` (reads and writes).
     public static var hardenActions: [String] { Hardeners.requiredActions }
 
+    /// The actions of `respond`: reading the logs, the account's facts, confirming and containing, `--notify` to SNS.
+    public static var respondActions: [String] {
+        Array(
+            Set(
+                IncidentContainment.requiredActions + AccountDirectory.requiredActions + TrailHunter.requiredActions
+                    + ["sns:Publish"])
+        ).sorted()
+    }
+
     /// The document for `partition` (`aws`, `aws-cn`, `aws-us-gov`); `withHarden` adds the writes of `harden`.
     public static func document(
         partition: String, withHarden: Bool, withImport: Bool = false, withWatch: Bool = false,
-        withAthena: Bool = false, withRootTask: Bool = false
+        withAthena: Bool = false, withRootTask: Bool = false, withRespond: Bool = false
     ) -> IAMPolicy {
         var statements: [IAMPolicy.Statement] = [
             .init(sid: "RootGuardAuditReadOnly", effect: .allow, actions: readActions),
@@ -44,6 +53,17 @@ public enum RequiredPolicy {
                             "sts:TaskPolicyArn": RootSessions.Task.allCases.map { $0.policyARN(partition: partition) }
                         ]
                     ]))
+        }
+        if withRespond {
+            // respond removes a member's root credentials through a privileged session; it reads and contains what
+            // the root session left behind with the caller's credentials (and, in other accounts, through
+            // --member-role, which needs the same IAM, CloudTrail, GuardDuty, Config, EventBridge and Security Hub
+            // actions there).
+            if !withHarden {
+                statements.append(
+                    rootSession("RootGuardRemoveMemberRootCredentials", task: .deleteCredentials, partition: partition))
+            }
+            statements.append(.init(sid: "RootGuardRespond", effect: .allow, actions: respondActions))
         }
         if withImport {
             statements.append(

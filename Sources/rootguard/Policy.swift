@@ -30,6 +30,12 @@ struct Print: AsyncParsableCommand {
     )
     var withRootTask = false
 
+    @Flag(
+        help:
+            "Add what `rootguard respond` needs: the reads and containment steps, the account's facts, sns:Publish for --notify, and AssumeRoot with the delete task policy."
+    )
+    var withRespond = false
+
     @Flag(help: "Add securityhub:BatchImportFindings, which --import-to-securityhub needs.")
     var withImport = false
 
@@ -64,7 +70,8 @@ struct Print: AsyncParsableCommand {
             ?? ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] ?? "us-east-1"
         let document = RequiredPolicy.document(
             partition: partition ?? RequiredPolicy.partition(ofRegion: region), withHarden: withHarden,
-            withImport: withImport, withWatch: withWatch, withAthena: withAthena, withRootTask: withRootTask)
+            withImport: withImport, withWatch: withWatch, withAthena: withAthena, withRootTask: withRootTask,
+            withRespond: withRespond)
         try Output.stdout(try PolicyRenderer.json(document))
     }
 }

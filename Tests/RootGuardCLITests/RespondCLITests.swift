@@ -1,5 +1,7 @@
 import Foundation
+import RootGuard
 import RootGuardAWS
+import RootGuardCollect
 import RootGuardFiles
 import RootGuardHarden
 import RootGuardModel
@@ -350,6 +352,41 @@ struct RespondCLITests {
                 ["--detections", scenario.detections.path, "--quarantine", "--allow-principal", breakGlass])
             #expect(again.status == 0, "\(again.stdout)")
         }
+    }
+
+    @Test func everyCallOfRespondIsInThePrintedPolicyOrItsTaskPolicies() async throws {
+        let moto = try await MotoServer.fresh()
+        let calls = Calls()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = try #require(AccountID(rawValue: scenario.member))
+            let scope = await IncidentResponse.scope(
+                detections: try DetectionsFile.load(scenario.detections.path), logs: [.path(scenario.logs.path)],
+                accounts: [], since: nil, until: nil, approvals: [],
+                hunter: TrailHunter(makeClient: { throw HardenFailure("no AWS source here") }))
+            #expect(scope.artifacts[scenario.member]?.count == 7)
+            let observed = client.with(observer: { service, operation in
+                calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
+            })
+            let containment = IncidentContainment(
+                targets: [.init(account: member, artifacts: scope.artifacts[scenario.member] ?? [])],
+                quarantine: true, allowPrincipals: ["arn:aws:iam::\(member):role/BreakGlass"],
+                approver: ApprovalRecorderForTests())
+            let run = try await HardenRunner.run(containment, client: observed, apply: true)
+            #expect(run.outcome.applied.allSatisfy { $0.error == nil }, "\(run.outcome.applied)")
+            _ = await AccountDirectory(client: observed).entry(scenario.member)
+        }
+        let printed = try CLI.run(["policy", "--with-respond"], environment: [:])
+        #expect(printed.status == 0)
+        let document = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+        let statements = (document?["Statement"] as? [[String: Any]]) ?? []
+        let allowed = Set(statements.flatMap { ($0["Action"] as? [String]) ?? [] })
+        let sessionActions = Set(
+            [RootSessions.Task.audit, .deleteCredentials].flatMap(\.actions))
+        #expect(calls.all.contains("sts:AssumeRoot") && calls.all.contains("iam:UpdateAccessKey"))
+        #expect(
+            calls.all.isSubset(of: allowed.union(sessionActions)),
+            "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
     }
 }
 

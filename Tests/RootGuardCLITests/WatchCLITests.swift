@@ -117,6 +117,8 @@ struct WatchCLITests {
     @Test func rootEventsReachTheWebhookOnceNonRootDoNotAndSIGTERMExitsZero() async throws {
         let moto = try await MotoServer.fresh()
         let queue = try await deploy(moto)
+        // The account's root e-mail (account:GetPrimaryEmail): every alert carries it, as the practices ask.
+        try await moto.setRoot(account: Self.account, ["primaryEmail": "aws-root@example.com"])
         let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("rg-state-\(UUID().uuidString)")
         let arguments = [
@@ -136,6 +138,17 @@ struct WatchCLITests {
         #expect(bodies.count == 3)
         #expect(Set(bodies.compactMap { ($0["detection"] as? [String: Any])?["eventID"] as? String }) == ["e-root"])
         #expect(bodies.allSatisfy { ($0["text"] as? String)?.contains("account \(Self.account)") == true })
+        #expect(bodies.allSatisfy { ($0["text"] as? String)?.contains("root e-mail aws-root@example.com") == true })
+        let respond = "rootguard respond --account \(Self.account) --since "
+        #expect(
+            bodies.allSatisfy {
+                (($0["detection"] as? [String: Any])?["details"] as? [String: Any])?["respond"] as? String
+                    == respond + "2026-12-04T07:00:00Z --logs lookup"
+            }, "\(bodies)")
+        #expect(
+            watch.lines.allSatisfy {
+                ($0["details"] as? [String: Any])?["rootEmail"] as? String == "aws-root@example.com"
+            })
         #expect(
             Set(watch.lines.compactMap { $0["detection"] as? String }) == [
                 "root-api-call-access-key", "root-persistence", "root-unneeded-task",

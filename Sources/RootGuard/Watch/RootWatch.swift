@@ -1,5 +1,6 @@
 import Foundation
 import RootGuardAWS
+import RootGuardCollect
 import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
@@ -39,6 +40,9 @@ public final class RootWatch: @unchecked Sendable {
         /// After a stop, how long deliveries under way may take before they are cancelled and their messages
         /// released.
         public var stopGrace: Duration = .seconds(3)
+        /// Each alert carries its account's root e-mail address and name (read once per account) and the
+        /// `rootguard respond` command for it, as the practices ask of root alerts.
+        public var accountFacts = true
 
         public init(queueURL: String) { self.queueURL = queueURL }
     }
@@ -51,7 +55,10 @@ public final class RootWatch: @unchecked Sendable {
     let client: AWSClient
     let sinks: [any AlertSink]
     let log: @Sendable (String) -> Void
+    let directory: AccountDirectory
     private let lock = NSLock()
+    /// Accounts whose facts could not be read, said once each.
+    private var unreadableAccounts = Set<String>()
     private var stopRequested = false
     private var _stats = WatchStats()
     private var analysis: StreamingAnalysis
@@ -73,6 +80,7 @@ public final class RootWatch: @unchecked Sendable {
         self.client = client
         self.sinks = sinks
         self.log = log
+        self.directory = AccountDirectory(client: client, includeContacts: false)
         var analysisOptions = TrailAnalysisOptions()
         analysisOptions.includeServiceEvents = options.includeServiceEvents
         if let path = options.approvalsPath {
@@ -238,11 +246,15 @@ public final class RootWatch: @unchecked Sendable {
     /// Delivers a prepared message's alerts: every sink concurrently, each sink its alerts in order, while the
     /// message's visibility is extended. True when it is done with (to be deleted), false when it goes back.
     func finish(_ message: SQS.Message, _ work: Work, sqs: SQS.Client) async -> Bool {
-        guard case .deliver(let alerts) = work else {
+        guard case .deliver(let prepared) = work else {
             if case .done(let delete) = work { return delete }
             return false
         }
-        guard !alerts.isEmpty else { return true }
+        guard !prepared.isEmpty else { return true }
+        var alerts = prepared
+        if options.accountFacts {
+            for index in alerts.indices { alerts[index].detection = await withAccountFacts(alerts[index].detection) }
+        }
         let id = message.messageId ?? "?"
         let receives = Int(message.attributes?["ApproximateReceiveCount"] ?? "") ?? 1
         let heartbeat = Task { await keepInvisible(message, sqs: sqs) }
@@ -299,6 +311,21 @@ public final class RootWatch: @unchecked Sendable {
             return false
         }
         return true
+    }
+
+    /// The detection with `rootEmail`, `accountName` and `respond` in its details (the e-mail `unknown` when it cannot
+    /// be read; that is logged once per account).
+    func withAccountFacts(_ detection: Detection) async -> Detection {
+        var detection = detection
+        let account = detection.details["targetAccount"] ?? detection.accountId
+        let entry = await directory.entry(account)
+        detection.details["rootEmail"] = entry.rootEmail ?? "unknown"
+        if let name = entry.name { detection.details["accountName"] = name }
+        detection.details["respond"] = AlertRenderer.respondCommand(detection)
+        if !entry.unreadable.isEmpty, lock.withLock({ unreadableAccounts.insert(account).inserted }) {
+            log("watch: \(entry.unreadable.joined(separator: "; ")) (alerts for \(account) say 'unknown')")
+        }
+        return detection
     }
 
     /// Extends a message's visibility every `heartbeat` until cancelled (its deliveries are done).

@@ -155,18 +155,19 @@ public struct IncidentContainment: Hardener {
     }
 
     /// A client acting in `account`: the caller's own, or the member role's.
-    func client(for account: AccountID, caller: AccountID?, base: AWSClient, region: String? = nil) -> AWSClient {
-        let regional = region.flatMap { $0.isEmpty ? nil : AWSRegion($0) }
-        if account == caller {
-            return regional.map { base.with(credentialProvider: nil, region: $0) } ?? base
-        }
+    func client(for account: AccountID, caller: AccountID?, base: AWSClient) -> AWSClient {
+        if account == caller { return base }
         let step = ProfileChain.AssumeRoleStep(
             profile: "respond",
             roleARN: "arn:\(base.configuration.region.partition.name):iam::\(account):role/\(memberRole)",
             externalID: nil, sessionName: "rootguard-respond", durationSeconds: 900, mfaSerial: nil)
         return base.with(
-            credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: base)),
-            region: regional)
+            credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: base)))
+    }
+
+    /// The artifact's region (nil: the client's).
+    static func region(_ artifact: SessionAftermath.Artifact) -> AWSRegion? {
+        artifact.region.isEmpty ? nil : AWSRegion(artifact.region)
     }
 
     public func read(client: AWSClient) async throws -> State {
@@ -324,7 +325,8 @@ public struct IncidentContainment: Hardener {
 
     func contain(_ artifact: SessionAftermath.Artifact, account: AccountID, state: State, base: AWSClient) async throws
     {
-        let client = self.client(for: account, caller: state.caller, base: base, region: artifact.region)
+        let client = self.client(for: account, caller: state.caller, base: base)
+        let region = Self.region(artifact)
         let iam = client.iam()
         let resource = artifact.resource
         let owner = artifact.owner ?? ""
@@ -373,21 +375,21 @@ public struct IncidentContainment: Hardener {
         case .groupMembership:
             _ = try await iam.removeUserFromGroup(.init(groupName: owner, userName: resource))
         case .trailStopped:
-            _ = try await client.cloudTrail().startLogging(.init(name: resource))
+            _ = try await client.cloudTrail(region: region).startLogging(.init(name: resource))
         case .detectorDeleted:
-            _ = try await client.guardDuty().createDetector(
+            _ = try await client.guardDuty(region: region).createDetector(
                 .init(enable: true, tags: [ManagedTag.key: ManagedTag.value]))
         case .detectorChanged:
-            _ = try await client.guardDuty().updateDetector(.init(detectorId: resource, enable: true))
+            _ = try await client.guardDuty(region: region).updateDetector(.init(detectorId: resource, enable: true))
         case .configRecorderStopped:
-            _ = try await client.configService().startConfigurationRecorder(
+            _ = try await client.configService(region: region).startConfigurationRecorder(
                 .init(configurationRecorderName: resource))
         case .ruleDisabled:
-            _ = try await client.eventBridge().enableRule(.init(name: resource))
+            _ = try await client.eventBridge(region: region).enableRule(.init(name: resource))
         case .scpDetached:
             _ = try await base.organizations().attachPolicy(.init(policyId: resource, targetId: owner))
         case .securityHubDisabled:
-            _ = try await client.securityHub().enableSecurityHub()
+            _ = try await client.securityHub(region: region).enableSecurityHub()
         default:
             throw HardenFailure("\(artifact.kind.rawValue) has no containment step")
         }
@@ -495,7 +497,8 @@ public struct IncidentContainment: Hardener {
     func condition(
         of artifact: SessionAftermath.Artifact, account: AccountID, state: State, base: AWSClient
     ) async -> Condition {
-        let client = self.client(for: account, caller: state.caller, base: base, region: artifact.region)
+        let client = self.client(for: account, caller: state.caller, base: base)
+        let region = Self.region(artifact)
         let iam = client.iam()
         let resource = artifact.resource
         let owner = artifact.owner
@@ -544,11 +547,12 @@ public struct IncidentContainment: Hardener {
                 return groups.contains { $0.groupName == owner }
                     ? .open("\(resource) is in group \(owner)") : .contained("\(resource) is not in group \(owner)")
             case .trailStopped, .trailDeleted:
-                let logging = try await client.cloudTrail().getTrailStatus(.init(name: resource)).isLogging == true
+                let logging =
+                    try await client.cloudTrail(region: region).getTrailStatus(.init(name: resource)).isLogging == true
                 if artifact.kind == .trailDeleted { return .contained("the trail exists again") }
                 return logging ? .contained("logging") : .open("not logging")
             case .detectorDeleted:
-                let guardDuty = client.guardDuty()
+                let guardDuty = client.guardDuty(region: region)
                 for id in try await guardDuty.listDetectors().detectorIds ?? [] {
                     if try await guardDuty.getDetector(.init(detectorId: id)).status == "ENABLED" {
                         return .contained("detector \(id) is enabled in \(artifact.region)")
@@ -556,16 +560,16 @@ public struct IncidentContainment: Hardener {
                 }
                 return .open("no enabled detector in \(artifact.region)")
             case .detectorChanged:
-                let status = try await client.guardDuty().getDetector(.init(detectorId: resource)).status
+                let status = try await client.guardDuty(region: region).getDetector(.init(detectorId: resource)).status
                 return status == "ENABLED" ? .contained("enabled") : .open(status ?? "not enabled")
             case .configRecorderStopped:
-                let status = try await client.configService().describeConfigurationRecorderStatus(
+                let status = try await client.configService(region: region).describeConfigurationRecorderStatus(
                     .init(configurationRecorderNames: [resource])
                 ).configurationRecordersStatus?.first
                 guard let status else { return .gone("no such recorder") }
                 return status.recording == true ? .contained("recording") : .open("not recording")
             case .ruleDisabled:
-                let rule = try await client.eventBridge().describeRule(.init(name: resource))
+                let rule = try await client.eventBridge(region: region).describeRule(.init(name: resource))
                 return rule.state == "ENABLED" ? .contained("enabled") : .open(rule.state ?? "not enabled")
             case .scpDetached:
                 guard let owner else { return .unknown("the record names no target") }
@@ -577,7 +581,7 @@ public struct IncidentContainment: Hardener {
                 return .open("not attached to \(owner)")
             case .securityHubDisabled:
                 do {
-                    _ = try await client.securityHub().describeHub()
+                    _ = try await client.securityHub(region: region).describeHub()
                     return .contained("enabled in \(artifact.region)")
                 } catch let error as AWSError where error.code == "InvalidAccessException" {
                     return .open("not enabled in \(artifact.region)")

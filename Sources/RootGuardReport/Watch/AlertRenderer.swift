@@ -26,7 +26,20 @@ public enum AlertRenderer {
         if let ip = detection.sourceIPAddress { text += " from \(ip)" }
         text += " at \(TimeArgument.format(detection.eventTime))"
         text += detection.expected ? " (approved: \(detection.approval ?? "yes"))" : " (not approved)"
+        if let email = detection.details["rootEmail"] {
+            text += "; root e-mail \(email)" + (detection.details["accountName"].map { ", account \($0)" } ?? "")
+        }
+        if !detection.expected, let respond = detection.details["respond"] { text += "; respond: \(respond)" }
         return TerminalSafe.escape(text)
+    }
+
+    /// The `rootguard respond` command that scopes and contains this detection's incident: its account (the target
+    /// of an AssumeRoot call), from an hour before it, with the full sessions read from the event history (every enabled region).
+    public static func respondCommand(_ detection: Detection) -> String {
+        let account = detection.details["targetAccount"] ?? detection.accountId
+        let digits = account.count == 12 && account.allSatisfy(\.isASCII) && account.allSatisfy(\.isNumber)
+        let since = TimeArgument.format(detection.eventTime.addingTimeInterval(-3600))
+        return "rootguard respond --account \(digits ? account : "ACCOUNT") --since \(since) --logs lookup"
     }
 
     /// `--output table`: one aligned line per alert.
