@@ -14,7 +14,7 @@ public enum IncidentNotice {
             "[CRITICAL] root incident in account \(report.incident.account)"
                 + (report.context.accountName.map { " (\($0))" } ?? "") + ": "
                 + "\(TimeArgument.format(report.incident.first)) to \(TimeArgument.format(report.incident.last)), "
-                + "\(report.incident.sessions.count) session(s), \(report.incident.unexpected) unexpected, "
+                + "\(report.incident.sessions.count) session(s), \(report.incident.unexpected) unexpected detections, "
                 + "\(report.artifacts.count) left behind, \(open) still open (\(report.mode)); root e-mail "
                 + (report.context.rootEmail ?? "(not known)")
                 + (report.commands.first.map { "; next: \($0)" } ?? ""))

@@ -169,8 +169,20 @@ struct RespondCLITests {
                 "--detections", scenario.detections.path, "--approvals", approvals.path, "--reason",
                 "INC-42: root used from an unknown address",
             ]
-            let dry = try respond(moto, common)
+            let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+            let dry = try respond(moto, common + ["--notify", webhook.endpoint + "/hooks/T000/secret"])
             #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            // The escalation went to the webhook too: the summary line and the whole incident.
+            #expect(webhook.received.count == 1)
+            let notice =
+                try JSONSerialization.jsonObject(with: Data(webhook.received.first?.body ?? [])) as? [String: Any]
+            let line = notice?["text"] as? String ?? ""
+            #expect(line.hasPrefix("[CRITICAL] root incident in account \(member) (data): "), "\(line)")
+            #expect(
+                line.contains(
+                    "7 left behind, 7 still open (dry run); root e-mail data@example.com; next: rootguard respond"))
+            #expect(((notice?["incident"] as? [String: Any])?["artifacts"] as? [Any])?.count == 7)
+            await webhook.stop()
             let planned = dry.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("  — ") }
                 .map { $0.split(separator: "  ").prefix(3).joined(separator: " ") }
             #expect(
