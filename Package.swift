@@ -204,6 +204,8 @@ let package = Package(
                 "rootguard", "RootGuard", "RootGuardTesting", "RootGuardAWS", "RootGuardCollect", "RootGuardModel",
                 "RootGuardHarden", "RootGuardFiles", "RootGuardTrail", "RootGuardChecks", "RootGuardReport",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["Fixtures/athena_duckdb.py", "Fixtures/ocsf_validate.py", "Fixtures/schema_validate.py"],
             resources: [.copy("Fixtures/attestations.yaml")]

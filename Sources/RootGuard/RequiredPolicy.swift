@@ -25,6 +25,7 @@ public enum RequiredPolicy {
         Array(
             Set(
                 IncidentContainment.requiredActions + AccountDirectory.requiredActions + TrailHunter.requiredActions
+                    + IncidentIntegrity.requiredActions
                     + ["sns:Publish"])
         ).sorted()
     }

@@ -120,6 +120,12 @@ public final class MotoServer: Sendable {
         return bytes
     }
 
+    /// CloudTrail's public keys for `ListPublicKeys` (DER, with their fingerprints), which moto does not have.
+    public func setCloudTrailPublicKeys(_ keys: [(fingerprint: String, der: [UInt8])]) async throws {
+        let list = keys.map { ["Fingerprint": $0.fingerprint, "Value": Data($0.der).base64EncodedString()] }
+        try await post("/rootguard-api/cloudtrail-keys", body: Array(try JSONSerialization.data(withJSONObject: list)))
+    }
+
     /// Wipes every account, region and the plugin's root state.
     public func reset() async throws { try await post("/moto-api/reset") }
 

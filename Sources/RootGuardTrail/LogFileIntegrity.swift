@@ -46,6 +46,13 @@ public enum LogFileIntegrity {
         public var location: String
         public var verdict: Verdict
         public var reason: String
+
+        public init(kind: Kind, location: String, verdict: Verdict, reason: String) {
+            self.kind = kind
+            self.location = location
+            self.verdict = verdict
+            self.reason = reason
+        }
     }
 
     struct Digest: Decodable {

@@ -184,8 +184,10 @@ struct Respond: AsyncParsableCommand {
             let recorder = reason.map { ApprovalRecorder(path: approvals ?? "", reason: $0, ticket: nil) }
             var reports: [IncidentReport] = []
             var outcome = HardenOutcome(plan: HardenPlan(subcommand: "respond", changes: []))
+            var integrity: [LogFileIntegrity.Result] = []
             if offline {
                 (reports, outcome, code) = planOffline(scope, custody: custody, now: now)
+                integrity = await IncidentIntegrity.check(records: scope.records, client: nil)
             } else {
                 let progress = CallProgress(apply ? "applying" : "reading")
                 progress.start()
@@ -198,6 +200,7 @@ struct Respond: AsyncParsableCommand {
                             }
                         }, quarantine: quarantine, allowPrincipals: allowPrincipals, memberRole: memberRole,
                         approver: recorder, now: now)
+                    integrity = await IncidentIntegrity.check(records: scope.records, client: client)
                     let run = try await HardenRunner.run(containment, client: client, apply: apply)
                     outcome = run.outcome
                     code = containment.exitCode(run, applying: apply)
@@ -211,7 +214,16 @@ struct Respond: AsyncParsableCommand {
                     }
                 }
             }
-            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) {
+            for index in reports.indices {
+                let account = reports[index].incident.account
+                let mine = integrity.filter { $0.location.contains(account) }
+                reports[index].integrity = mine.isEmpty && reports.count == 1 ? integrity : mine
+            }
+            let tampered = integrity.filter { $0.verdict == .modified || $0.verdict == .missing }
+            for result in tampered {
+                Output.error("\(result.kind.rawValue) \(result.location): \(result.verdict.rawValue): \(result.reason)")
+            }
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || !tampered.isEmpty {
                 // Unknown is never clean.
                 if code == 0 { code = apply ? 3 : 2 }
             }
@@ -229,6 +241,7 @@ struct Respond: AsyncParsableCommand {
             }
             if let evidence {
                 let documents: [String: [UInt8]] = [
+                    "integrity.json": Array((try JSONText.string(integrity, .pretty) + "\n").utf8),
                     "incident.json": Array(try Self.json(reports, outcome: outcome, problems: scope.problems).utf8),
                     "report.md": Array(reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n").utf8),
                 ]
@@ -378,6 +391,11 @@ struct Respond: AsyncParsableCommand {
             }
             for artifact in report.artifacts {
                 out += "  left behind: \(TerminalSafe.escape(artifact.summary)) (\(artifact.eventTime))\n"
+            }
+            for result in report.integrity {
+                out +=
+                    "  integrity: \(result.verdict.rawValue) \(result.kind.rawValue) \(TerminalSafe.escape(result.location))"
+                    + " — \(TerminalSafe.escape(result.reason))\n"
             }
         }
         out += HardenRenderer.plan(outcome, applying: applying)

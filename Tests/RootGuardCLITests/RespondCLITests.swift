@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import RootGuard
 import RootGuardAWS
@@ -8,6 +9,7 @@ import RootGuardModel
 import RootGuardTesting
 import RootGuardTrail
 import Testing
+import _CryptoExtras
 
 /// `rootguard respond` against the moto harness: a compromised member — a root sign-in without MFA from a new
 /// address, then a new administrator user with a key, a role trusted by an outside account, a root access key,
@@ -298,7 +300,7 @@ struct RespondCLITests {
             #expect(records.split(separator: "\n").count == 9)
             #expect(!records.contains("ci-deployer"))
             #expect(FileManager.default.fileExists(atPath: evidence.appendingPathComponent("report.md").path))
-            #expect(applied.stderr.contains("evidence: 4 files in"))
+            #expect(applied.stderr.contains("evidence: 5 files in"))
 
             // Once the refusal is lifted, a second run plans only what is still open.
             root = try await moto.rootState(account: member)
@@ -399,6 +401,104 @@ struct RespondCLITests {
         #expect(
             calls.all.isSubset(of: allowed.union(sessionActions)),
             "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
+    }
+
+    @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndATamperedOneIsNamed() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            // The incident's records as CloudTrail delivers them to the organization trail's bucket: two log files of
+            // two hours, each hour's digest signed (SHA256withRSA) with CloudTrail's key — one made here and served by
+            // the plugin's ListPublicKeys — the second digest naming the first's signature.
+            let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
+            let fingerprint = "5c2f0e6a9b8d7c6b5a4f3e2d1c0b9a88"
+            try await moto.setCloudTrailPublicKeys([(fingerprint, Array(key.publicKey.derRepresentation))])
+            let bucket = "org-trail-logs"
+            _ = try await client.s3().createBucket(.init(bucket: bucket))
+            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
+            let records =
+                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
+                as? [[String: Any]] ?? []
+            let first = records[0]["eventTime"] as? String ?? ""
+            let day = first.prefix(10).replacingOccurrences(of: "-", with: "/")
+            func gzip(_ bytes: Data) throws -> [UInt8] {
+                let plain = scenario.folder.appendingPathComponent("\(UUID().uuidString).json")
+                try bytes.write(to: plain)
+                let zipped = try CLI.run(["-c", "gzip -n '\(plain.path)'"], environment: [:], shell: true)
+                #expect(zipped.status == 0)
+                return Array(try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz")))
+            }
+            func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+            var previous: (key: String, signature: String)?
+            var logKeys: [String] = []
+            for (hour, part) in [Array(records[..<5]), Array(records[5...])].enumerated() {
+                let content = try JSONSerialization.data(withJSONObject: ["Records": part])
+                let logKey =
+                    "AWSLogs/\(member)/CloudTrail/us-east-1/\(day)/\(member)_CloudTrail_us-east-1_part\(hour).json.gz"
+                logKeys.append(logKey)
+                _ = try await client.s3().putObject(.init(body: Data(try gzip(content)), bucket: bucket, key: logKey))
+                let digestKey =
+                    "AWSLogs/\(member)/CloudTrail-Digest/us-east-1/\(day)/\(member)_CloudTrail-Digest_us-east-1_org-trail_us-east-1_part\(hour).json.gz"
+                let end = "\(first.prefix(10))T0\(hour + 1):00:00Z"
+                let digest: [String: Any] = [
+                    "awsAccountId": member, "digestStartTime": "\(first.prefix(10))T0\(hour):00:00Z",
+                    "digestEndTime": end, "digestS3Bucket": bucket, "digestS3Object": digestKey,
+                    "digestPublicKeyFingerprint": fingerprint, "digestSignatureAlgorithm": "SHA256withRSA",
+                    "previousDigestS3Bucket": previous == nil ? NSNull() : bucket,
+                    "previousDigestS3Object": previous?.key ?? NSNull(),
+                    "previousDigestSignature": previous?.signature ?? NSNull(),
+                    "logFiles": [
+                        [
+                            "s3Bucket": bucket, "s3Object": logKey, "hashValue": hex(SHA256.hash(data: content)),
+                            "hashAlgorithm": "SHA-256",
+                        ]
+                    ],
+                ]
+                let digestContent = try JSONSerialization.data(withJSONObject: digest)
+                let signed = [
+                    end, "\(bucket)/\(digestKey)", hex(SHA256.hash(data: digestContent)), previous?.signature ?? "null",
+                ]
+                .joined(separator: "\n")
+                let signature = hex(
+                    try key.signature(for: Data(signed.utf8), padding: .insecurePKCS1v1_5).rawRepresentation)
+                // The signature travels as the object's metadata (x-amz-meta-signature), as CloudTrail writes it.
+                _ = try await client.s3().putObject(
+                    .init(
+                        body: Data(try gzip(digestContent)), bucket: bucket, key: digestKey,
+                        metadata: ["signature": signature]))
+                previous = (digestKey, signature)
+            }
+            let arguments = [
+                "--detections", scenario.detections.path, "--logs", "s3://\(bucket)/AWSLogs/\(member)/", "--format",
+                "json",
+            ]
+            let clean = try respond(moto, arguments)
+            #expect(clean.status == 2, "\(clean.stdout)\(clean.stderr)")
+            func verdicts(_ output: String) throws -> [String: String] {
+                let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+                let incident = (document?["incidents"] as? [[String: Any]])?.first
+                let results = incident?["integrity"] as? [[String: Any]] ?? []
+                return Dictionary(
+                    results.map { ($0["location"] as? String ?? "", $0["verdict"] as? String ?? "") },
+                    uniquingKeysWith: { a, _ in a })
+            }
+            let before = try verdicts(clean.stdout)
+            #expect(before.count == 4 && before.values.allSatisfy { $0 == "verified" }, "\(before)")
+
+            // Someone rewrites the second hour's log file to hide StopLogging: exactly that file is reported.
+            var tampered = Array(records[5...])
+            tampered.removeAll { $0["eventName"] as? String == "StopLogging" }
+            _ = try await client.s3().putObject(
+                .init(
+                    body: Data(try gzip(try JSONSerialization.data(withJSONObject: ["Records": tampered]))),
+                    bucket: bucket, key: logKeys[1]))
+            let after = try respond(moto, arguments)
+            let now = try verdicts(after.stdout)
+            #expect(now["\(bucket)/\(logKeys[1])"] == "modified", "\(now)")
+            #expect(now.filter { $0.value != "verified" }.count == 1, "\(now)")
+            #expect(after.stderr.contains("log \(bucket)/\(logKeys[1]): modified: SHA-256 differs from its digest"))
+        }
     }
 }
 

@@ -33,6 +33,7 @@ Control API (JSON, for tests only):
   POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
   POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
   POST /rootguard-api/sns-pending                 body {"topicArn": …}: that topic's subscriptions become pending
+  POST /rootguard-api/cloudtrail-keys             CloudTrail's public keys for ListPublicKeys ([{Fingerprint, Value}])
   GET  /rootguard-api/cloudtrail                  {"Records": […]}: the CloudTrail records of AssumeRoot calls and of
                                                   every call made in an AssumeRoot session, in order
   POST /moto-api/reset                            also clears everything above
@@ -198,6 +199,7 @@ class Plugin:
         # to moto in its own x-moto-account-id header; the memo is cleared whenever a key could appear.
         self.key_accounts = {}
         self.trail = []  # CloudTrail records of AssumeRoot calls and of every call in their sessions
+        self.cloudtrail_keys = []  # ListPublicKeys: [{"Fingerprint", "Value" (base64 DER)}]
 
     # ----- helpers -----
 
@@ -429,6 +431,13 @@ class Plugin:
                                        account)
                 if handled is not None:
                     return handled
+            if service == "cloudtrail" and target.endswith(".ListPublicKeys"):
+                # AWS's public keys for digest signatures; valid for a day around now, as AWS rotates them.
+                now = time.time()
+                listed = [{"Value": key["Value"], "Fingerprint": key["Fingerprint"], "ValidityStartTime": now - 86400,
+                           "ValidityEndTime": now + 86400} for key in self.cloudtrail_keys]
+                return self.respond(start_response, 200, json.dumps({"PublicKeyList": listed}),
+                                    "application/x-amz-json-1.1")
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
                 return self.cloudtrail_lookup(start_response, json.loads(body or b"{}"), account, region)
         except Exception as error:  # a bug here must surface as a 500, not hang the client
@@ -654,6 +663,10 @@ class Plugin:
         if parts[0] == "cloudtrail" and method == "GET":
             with self.lock:
                 return self.respond(start_response, 200, json.dumps({"Records": self.trail}), "application/json")
+        if parts[0] == "cloudtrail-keys" and method == "POST":
+            with self.lock:
+                self.cloudtrail_keys = payload or []
+            return self.respond(start_response, 200, "{}", "application/json")
         if parts[0] == "sns-pending" and method == "POST":
             with self.lock:
                 self.pending_topics.add(payload["topicArn"])
