@@ -24,6 +24,7 @@ let fuzzTargets: [(String, String)] = [
     ("watch-message", "FuzzWatchMessage"),
     ("diff-reports", "FuzzDiffReports"),
     ("contacts", "FuzzContacts"),
+    ("respond-inputs", "FuzzRespondInputs"),
     ("harden-inputs", "FuzzHardenInputs"),
     ("s3-listing", "FuzzS3Listing"),
 ]

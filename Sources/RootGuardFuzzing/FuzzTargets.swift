@@ -23,6 +23,7 @@ public enum FuzzTargets {
         "credential-report": credentialReport, "approvals": approvals, "attestations": attestations,
         "snapshot": snapshot, "trail-scan": trailScan, "watch-message": watchMessage, "diff-reports": diffReports,
         "contacts": contacts, "harden-inputs": hardenInputs, "s3-listing": s3Listing,
+        "respond-inputs": respondInputs,
     ]
 
     public static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
@@ -191,6 +192,44 @@ public enum FuzzTargets {
         let laid = HCL.format(input)
         precondition(HCL.format(laid) == laid, "HCL layout is not stable")
         _ = AWSRegion(input).partition.problem(with: input.split(separator: ",").map(String.init))
+    }
+
+    /// What `respond` reads from untrusted files: a detections file (json or jsonl, as trail and watch write it) scoped
+    /// into incidents, CloudTrail records read for what they left behind and its containment, and the incident report:
+    /// no input may put a terminal escape into the Markdown or a tag into the HTML.
+    static func respondInputs(_ data: UnsafeRawBufferPointer) {
+        let input = text(data)
+        let detections = (try? DetectionsFile.parse(Data(input.utf8), name: "fuzz.jsonl")) ?? []
+        var artifacts: [SessionAftermath.Artifact] = []
+        if let json = try? JSONDecoder().decode(JSONValue.self, from: Data(input.utf8)) {
+            let records: [JSONValue]
+            if case .object(let object) = json, case .array(let list)? = object["Records"] {
+                records = list
+            } else {
+                records = [json]
+            }
+            for record in records {
+                guard let event = CloudTrailEvent(json: record, source: "fuzz") else { continue }
+                if let artifact = SessionAftermath.artifact(event) {
+                    artifacts.append(artifact)
+                    _ = Containment.containment(of: artifact)
+                }
+            }
+        }
+        for incident in Incidents.scope(detections) {
+            let report = IncidentReport(
+                incident: incident, artifacts: artifacts,
+                containment: artifacts.map {
+                    .init(title: $0.summary, before: "open: \($0.resource)", step: "planned", after: nil)
+                },
+                context: .init(
+                    rootEmail: input, securityContact: nil, memberWithRootSessions: false,
+                    generatedAt: Date(timeIntervalSince1970: 0)))
+            let markdown = IncidentMarkdown.render(report)
+            precondition(!markdown.unicodeScalars.contains { $0.value == 0x1B }, "an escape reached the Markdown")
+            let html = IncidentHTML.render([report], version: "fuzz")
+            precondition(!html.contains("<script>document"), "a tag from the input reached the HTML")
+        }
     }
 
     /// An S3 ListObjectsV2 answer (what trail reads from a bucket).
