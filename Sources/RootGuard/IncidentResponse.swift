@@ -43,17 +43,20 @@ public enum IncidentResponse {
         return (sources, unusable)
     }
 
-    /// Scopes the incidents: the logs are read for the accounts in scope (the detections' and `accounts`) from
+    /// Scopes the incidents: the logs are read for the accounts in scope (`accounts`, else the detections') from
     /// `since` (default: an hour before the first detection) to `until`; every root session found there and in the
     /// detections becomes part of its account's incident, with all of its records.
     public static func scope(
         detections given: [Detection], logs: [TrailSource], accounts: [AccountID], since: Date?, until: Date?,
         approvals: [Approval], hunter: TrailHunter
     ) async -> Scope {
+        // `accounts` narrows the detections' accounts (and, without detections, names them).
         var inScope = Set(accounts.map(\.rawValue))
-        for detection in given {
-            inScope.insert(detection.accountId)
-            if let target = detection.details["targetAccount"] { inScope.insert(target) }
+        if inScope.isEmpty {
+            for detection in given {
+                inScope.insert(detection.accountId)
+                if let target = detection.details["targetAccount"] { inScope.insert(target) }
+            }
         }
         var problems: [InputProblem] = []
         var records: [CloudTrailEvent] = []
@@ -61,7 +64,10 @@ public enum IncidentResponse {
         if !logs.isEmpty {
             var options = TrailHuntOptions()
             options.filter.accounts = Set(inScope.compactMap(AccountID.init(rawValue:)))
-            options.filter.since = since ?? given.map(\.eventTime).min().map { $0.addingTimeInterval(-3600) }
+            let mine = given.filter {
+                inScope.contains($0.accountId) || $0.details["targetAccount"].map(inScope.contains) == true
+            }
+            options.filter.since = since ?? mine.map(\.eventTime).min().map { $0.addingTimeInterval(-3600) }
             options.filter.until = until
             options.analysis.approvals = approvals
             let (report, kept) = await hunter.huntKeepingRecords(logs, options: options)

@@ -44,7 +44,8 @@ struct Respond: AsyncParsableCommand {
     var logs: [String] = []
 
     @Option(
-        name: .customLong("account"), help: "An account in scope, 12 digits (repeatable).",
+        name: .customLong("account"),
+        help: "Only this account, 12 digits (repeatable); without --detections, with --since, the accounts to scope.",
         transform: AccountID.argument)
     var accounts: [AccountID] = []
 

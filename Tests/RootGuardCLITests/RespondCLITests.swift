@@ -567,6 +567,12 @@ struct RespondExampleCLITests {
         ])
         #expect(scoped.status == 2)
         #expect(scoped.stdout.contains("respond: 7 changes"))
+        // --account narrows the detections: another account has nothing in scope.
+        let other = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--account", "111122223333", "--offline",
+        ])
+        #expect(other.status == 0, "\(other.stdout)\(other.stderr)")
+        #expect(other.stdout.hasPrefix("respond: no root activity in scope."))
     }
 
     @Test func badInputIsOneLineAndNothingIsPlanned() throws {

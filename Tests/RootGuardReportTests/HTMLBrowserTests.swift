@@ -136,6 +136,9 @@ struct HTMLBrowserTests {
         #expect(!dom.contains("data-error"))
         #expect(dom.contains(#"data-account="222233334444""#))
         #expect(dom.contains("&lt;script&gt;document.body.dataset.error"))
-        #expect(dom.contains("Suspected unauthorised root user activity in account 222233334444"))
+        #expect(
+            dom.contains("Suspected unauthorised root user activity in account 222233334444\nAccount: 222233334444"))
+        #expect(!dom.contains(#"\nAccount:"#), "the case text keeps its lines")
+        #expect(dom.contains("Audit again: <code>rootguard audit</code>"))
     }
 }

@@ -21,6 +21,15 @@ public enum IncidentHTML {
 
     static func code(_ text: String) -> String { "<code>\(H.escape(text))</code>" }
 
+    /// rootguard's own text with `command` spans: escaped first, then each pair of backticks made a code element
+    /// (escaped text holds no markup, so nothing from the input can become a tag).
+    static func codeSpans(_ text: String) -> String {
+        let parts = H.escape(text).split(separator: "`", omittingEmptySubsequences: false)
+        guard parts.count % 2 == 1 else { return H.escape(text) }
+        return parts.enumerated().map { $0.offset % 2 == 1 ? "<code>\($0.element)</code>" : String($0.element) }
+            .joined()
+    }
+
     static func section(_ report: IncidentReport) -> String {
         let incident = report.incident
         let open = report.containment.filter {
@@ -84,10 +93,10 @@ public enum IncidentHTML {
             body += "</tbody></table>"
         }
         body += "<h3>What remains for a person</h3><ul>"
-        for step in report.personSteps { body += "<li>\(H.escape(step))</li>" }
+        for step in report.personSteps { body += "<li>\(codeSpans(step))</li>" }
         for command in report.commands { body += "<li>\(code(command))</li>" }
         body += "</ul><h3>AWS Support case</h3><pre class=\"support-case\">"
-        body += H.escape(report.supportCase.joined(separator: "\n")) + "</pre>"
+        body += report.supportCase.map(H.escape).joined(separator: "\n") + "</pre>"
         body += "<h3>Whom to call</h3><ul><li>Security contact: "
         body += "\(report.context.securityContact.map(code) ?? "none registered (ROOT-BP 10)")</li>"
         if report.context.custody.isEmpty {
