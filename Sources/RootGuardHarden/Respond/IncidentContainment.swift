@@ -177,11 +177,11 @@ public struct IncidentContainment: Hardener {
         do {
             let organization = try await client.organizations().describeOrganization()
             state.management = organization.organization?.masterAccountId.flatMap(AccountID.init(rawValue:))
-            if state.management == state.caller {
-                rootSessions =
-                    (try? await client.iam().listOrganizationsFeatures().enabledFeatures?.contains("RootSessions"))
-                    ?? false
-            }
+            // The management account or IAM's delegated administrator may start privileged sessions; anyone else is
+            // refused this read, and root is then out of reach.
+            rootSessions =
+                (try? await client.iam().listOrganizationsFeatures().enabledFeatures?.contains("RootSessions"))
+                ?? false
         } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
             state.management = nil
         } catch {
