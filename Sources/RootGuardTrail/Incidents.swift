@@ -138,6 +138,9 @@ public enum Incidents {
             let list = groups[key]!
             let call = list.first { $0.detection == DetectionCatalog.assumeRootRequested.id }
             let mfaValues = list.compactMap(\.mfaUsed)
+            // A record gives several detections (the credential, what it did…): each record once.
+            var seen = Set<String>()
+            let records = list.filter { seen.insert($0.eventID).inserted }
             return Session(
                 kind: kinds[key]!, key: String(key.drop { $0 != ":" }.dropFirst()), first: list.first!.eventTime,
                 last: list.last!.eventTime, sourceIPs: unique(list.compactMap(\.sourceIPAddress)),
@@ -145,7 +148,8 @@ public enum Incidents {
                 mfa: mfaValues.isEmpty ? nil : mfaValues.allSatisfy { $0 },
                 taskPolicy: (call ?? list.first)?.details["taskPolicy"],
                 caller: (call ?? list.first)?.details["caller"],
-                approved: list.allSatisfy(\.expected), eventIDs: list.map(\.eventID), eventNames: list.map(\.eventName))
+                approved: list.allSatisfy(\.expected), eventIDs: records.map(\.eventID),
+                eventNames: records.map(\.eventName))
         }
     }
 

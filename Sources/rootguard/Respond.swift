@@ -406,6 +406,7 @@ struct Respond: AsyncParsableCommand {
     static func json(_ reports: [IncidentReport], outcome: HardenOutcome, problems: [InputProblem]) throws -> String {
         struct Document: Encodable {
             var schemaVersion = 1
+            var tool = ReportV1.Tool(version: RootGuardVersion.current)
             var incidents: [IncidentReport]
             var outcome: HardenOutcome
             var problems: [InputProblem]

@@ -210,6 +210,7 @@ struct RespondCLITests {
 
             let applied = try respond(moto, common + ["--apply", "--format", "json"])
             #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
+            try Schemas.check(applied.stdout, against: "respond.schema.json")
             let document = try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any]
             let outcome = document?["outcome"] as? [String: Any]
             let reaudit = outcome?["reaudit"] as? [[String: Any]] ?? []
@@ -559,6 +560,7 @@ struct RespondExampleCLITests {
         let json = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "json"])
         let document = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((document?["incidents"] as? [Any])?.count == 1)
+        try Schemas.check(json.stdout, against: "respond.schema.json")
 
         // The same incident from --account and --since with the logs named.
         let scoped = try respond([
