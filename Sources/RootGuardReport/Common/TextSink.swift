@@ -23,8 +23,15 @@ struct PrettyJSONStream {
 
     /// One value as pretty JSON, its lines indented by `depth` levels (the first line is not: it follows a key or
     /// starts an element line).
-    func text(_ value: some Encodable, depth: Int) throws -> String {
-        if let value = value as? JSONValue, let fast = PrettyJSONValue.text(value, depth: depth) { return fast }
+    func text(_ value: some Encodable, depth: Int) throws -> String { try encoded(value, depth: depth) }
+
+    /// A `JSONValue` written directly (the OCSF and ASFF streams), through the encoder only when it holds a number
+    /// that is not whole. Chosen by its type when the stream is called, not tested for each element.
+    func text(_ value: JSONValue, depth: Int) throws -> String {
+        try PrettyJSONValue.text(value, depth: depth) ?? encoded(value, depth: depth)
+    }
+
+    private func encoded(_ value: some Encodable, depth: Int) throws -> String {
         let json = JSONText.escapeInvisible(String(decoding: try encoder.encode(value), as: UTF8.self))
         guard depth > 0 else { return json }
         // JSON strings hold no raw line break: every one in the text is layout. An empty container's blank line stays
@@ -41,10 +48,22 @@ struct PrettyJSONStream {
     func array<Element: Encodable>(
         _ elements: some Sequence<Element>, depth: Int, into sink: inout some TextSink
     ) throws {
+        try array(elements, depth: depth, into: &sink) { try text($0, depth: depth + 1) }
+    }
+
+    /// The same for `JSONValue` elements, each written directly.
+    func array(_ elements: some Sequence<JSONValue>, depth: Int, into sink: inout some TextSink) throws {
+        try array(elements, depth: depth, into: &sink) { try text($0, depth: depth + 1) }
+    }
+
+    private func array<Element>(
+        _ elements: some Sequence<Element>, depth: Int, into sink: inout some TextSink,
+        render: (Element) throws -> String
+    ) throws {
         var first = true
         let indent = String(repeating: "  ", count: depth + 1)
         for element in elements {
-            try sink.write((first ? "[\n" : ",\n") + indent + (try text(element, depth: depth + 1)))
+            try sink.write((first ? "[\n" : ",\n") + indent + (try render(element)))
             first = false
         }
         if first {
@@ -92,35 +111,38 @@ enum PrettyJSONValue {
             out += String(Int(number))
         case .string(let text): string(text, into: &out)
         case .array(let items):
-            let inner = String(repeating: "  ", count: depth + 1)
-            guard !items.isEmpty else {
-                out += "[\n\n" + String(repeating: "  ", count: depth) + "]"
-                return true
+            return container(items, open: "[", close: "]", depth: depth, into: &out) { item, out in
+                write(item, depth: depth + 1, into: &out)
             }
-            out += "[\n"
-            for (index, item) in items.enumerated() {
-                out += inner
-                guard write(item, depth: depth + 1, into: &out) else { return false }
-                out += index == items.count - 1 ? "\n" : ",\n"
-            }
-            out += String(repeating: "  ", count: depth) + "]"
         case .object(let members):
-            let inner = String(repeating: "  ", count: depth + 1)
-            guard !members.isEmpty else {
-                out += "{\n\n" + String(repeating: "  ", count: depth) + "}"
-                return true
-            }
-            out += "{\n"
-            let keys = members.keys.sorted()
-            for (index, key) in keys.enumerated() {
-                out += inner
+            return container(members.keys.sorted(), open: "{", close: "}", depth: depth, into: &out) { key, out in
                 string(key, into: &out)
                 out += " : "
-                guard write(members[key]!, depth: depth + 1, into: &out) else { return false }
-                out += index == keys.count - 1 ? "\n" : ",\n"
+                return write(members[key]!, depth: depth + 1, into: &out)
             }
-            out += String(repeating: "  ", count: depth) + "}"
         }
+        return true
+    }
+
+    /// An array's elements or an object's members, one per line at `depth + 1`; an empty one as the encoder writes it
+    /// (a blank line between the brackets).
+    private static func container<Item>(
+        _ items: [Item], open: String, close: String, depth: Int, into out: inout String,
+        member: (Item, inout String) -> Bool
+    ) -> Bool {
+        let closing = String(repeating: "  ", count: depth) + close
+        guard !items.isEmpty else {
+            out += open + "\n\n" + closing
+            return true
+        }
+        let inner = String(repeating: "  ", count: depth + 1)
+        out += open + "\n"
+        for (index, item) in items.enumerated() {
+            out += inner
+            guard member(item, &out) else { return false }
+            out += index == items.count - 1 ? "\n" : ",\n"
+        }
+        out += closing
         return true
     }
 
