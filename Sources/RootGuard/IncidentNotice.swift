@@ -37,10 +37,7 @@ public enum IncidentNotice {
                 do {
                     if target.hasPrefix("arn:") {
                         if client == nil { client = try makeClient() }
-                        let subject = String(
-                            "rootguard: root incident in \(report.incident.account)".unicodeScalars.filter {
-                                $0.value >= 0x20 && $0.value < 0x7F
-                            }.map(Character.init).prefix(100))
+                        let subject = AlertRenderer.subject("rootguard: root incident in \(report.incident.account)")
                         try await SNSSink(topicARN: target, client: client!).publish(
                             String(decoding: body, as: UTF8.self), subject: subject)
                     } else {

@@ -29,22 +29,46 @@ public actor AccountDirectory {
     let client: AWSClient
     let includeContacts: Bool
     var cache: [String: Task<Entry, Never>] = [:]
+    /// The caller's account, read once (a contact is asked for by account id only for other accounts).
+    var caller: Task<String?, Never>?
 
     public init(client: AWSClient, includeContacts: Bool = true) {
         self.client = client
         self.includeContacts = includeContacts
     }
 
-    public func entry(_ account: String) async -> Entry {
-        if let task = cache[account] { return await task.value }
-        let client = client
-        let contacts = includeContacts
-        let task = Task { await Self.read(account, client: client, contacts: contacts) }
-        cache[account] = task
-        return await task.value
+    public func entry(_ account: String) async -> Entry { await task(account).value }
+
+    /// The entry if it is known within `limit` (nil otherwise; it is still read and cached for the next ask): an
+    /// alert never waits long on Organizations.
+    public func entry(_ account: String, within limit: Duration) async -> Entry? {
+        let task = task(account)
+        // A race that resumes once: the read (which a cancellation would not stop) or the end of the wait. A task
+        // group would wait for its slower child.
+        return await withCheckedContinuation { continuation in
+            let race = FirstAnswer(continuation)
+            Task { race.resume(await task.value) }
+            Task {
+                try? await Task.sleep(for: limit)
+                race.resume(nil)
+            }
+        }
     }
 
-    static func read(_ account: String, client: AWSClient, contacts: Bool) async -> Entry {
+    func task(_ account: String) -> Task<Entry, Never> {
+        if let task = cache[account] { return task }
+        let client = client
+        if includeContacts && caller == nil {
+            caller = Task { try? await client.callerIdentity().account.rawValue }
+        }
+        let caller = self.caller
+        let task = Task { await Self.read(account, client: client, caller: caller) }
+        cache[account] = task
+        return task
+    }
+
+    /// `caller` is nil when contacts are not read.
+    static func read(_ account: String, client: AWSClient, caller: Task<String?, Never>?) async -> Entry {
         var entry = Entry(name: nil, rootEmail: nil, securityContact: nil, unreadable: [])
         do {
             let described = try await client.organizations().describeAccount(.init(accountId: account)).account
@@ -57,9 +81,9 @@ public actor AccountDirectory {
                 entry.unreadable.append("root e-mail of \(account): \(error)")
             }
         }
-        guard contacts else { return entry }
+        guard let caller else { return entry }
         do {
-            let caller = try? await client.callerIdentity().account.rawValue
+            let caller = await caller.value
             let contact = try await client.account().getAlternateContact(
                 .init(alternateContactType: "SECURITY", accountId: caller == account ? nil : account)
             ).alternateContact
@@ -71,5 +95,21 @@ public actor AccountDirectory {
             entry.unreadable.append("SECURITY contact of \(account): \(error)")
         }
         return entry
+    }
+}
+
+/// Resumes a continuation with the first answer only.
+private final class FirstAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<AccountDirectory.Entry?, Never>?
+
+    init(_ continuation: CheckedContinuation<AccountDirectory.Entry?, Never>) { self.continuation = continuation }
+
+    func resume(_ entry: AccountDirectory.Entry?) {
+        let waiting = lock.withLock {
+            defer { continuation = nil }
+            return continuation
+        }
+        waiting?.resume(returning: entry)
     }
 }

@@ -24,6 +24,16 @@ public enum EvidenceFolder {
         public let description: String
     }
 
+    /// Evidence goes only to a new or an empty folder: checked before a run changes anything, and again on writing.
+    public static func check(_ folder: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) else { return }
+        guard isFolder.boolValue else { throw WriteError(description: "\(folder): exists and is not a folder") }
+        guard (try? FileManager.default.contentsOfDirectory(atPath: folder))?.isEmpty ?? false else {
+            throw WriteError(description: "\(folder): is not empty; evidence goes to a new or empty folder")
+        }
+    }
+
     /// Writes the evidence and returns its manifest. `records` are CloudTrail records as JSON; `documents` are further
     /// files by name (names are plain file names, no folders).
     @discardableResult
@@ -31,17 +41,10 @@ public enum EvidenceFolder {
         to folder: String, records: [JSONValue], detections: [Detection], documents: [String: [UInt8]] = [:],
         tool: String, now: Date = Date()
     ) throws -> Manifest {
-        let manager = FileManager.default
-        var isFolder: ObjCBool = false
-        if manager.fileExists(atPath: folder, isDirectory: &isFolder) {
-            guard isFolder.boolValue else { throw WriteError(description: "\(folder): exists and is not a folder") }
-            let contents = (try? manager.contentsOfDirectory(atPath: folder)) ?? []
-            guard contents.isEmpty else {
-                throw WriteError(description: "\(folder): is not empty; evidence goes to a new or empty folder")
-            }
-        } else {
+        try check(folder)
+        if !FileManager.default.fileExists(atPath: folder) {
             do {
-                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {
                 throw WriteError(description: "\(folder): cannot create the folder: \(error.localizedDescription)")
             }

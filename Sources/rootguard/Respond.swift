@@ -138,13 +138,11 @@ struct Respond: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if let evidence {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: evidence, isDirectory: &isFolder) {
-                let empty = (try? FileManager.default.contentsOfDirectory(atPath: evidence).isEmpty) ?? false
-                guard isFolder.boolValue && empty else {
-                    throw ValidationError("--evidence: \(evidence) must be a new or empty folder")
-                }
-            }
+            do { try EvidenceFolder.check(evidence) } catch { throw ValidationError("--evidence: \(error)") }
+        }
+        // Approvals only read (no --reason): a file that is not there is a typo, not "nothing approved".
+        if let approvals, reason == nil {
+            do { _ = try ApprovalsFile.load(approvals) } catch { throw ValidationError("--approvals: \(error)") }
         }
     }
 
@@ -167,6 +165,11 @@ struct Respond: AsyncParsableCommand {
                         "note: detections from \(TerminalSafe.escape(source)) name no log rootguard can read; name the logs with --logs\n"
                     )
                 }
+            }
+            if offline, let remote = sources.first(where: \.needsAWS) {
+                throw ValidationError(
+                    "--offline reads local logs only, and \(TerminalSafe.escape(remote.description)) needs AWS; name local logs with --logs"
+                )
             }
             let scope = await IncidentResponse.scope(
                 detections: given, logs: sources, accounts: accounts,
@@ -215,10 +218,14 @@ struct Respond: AsyncParsableCommand {
                     }
                 }
             }
+            // Each report gets the results naming its account; those naming none (a key listing, a file named
+            // otherwise) go to every report, so no result is lost.
+            let accounts = reports.map(\.incident.account)
             for index in reports.indices {
-                let account = reports[index].incident.account
-                let mine = integrity.filter { $0.location.contains(account) }
-                reports[index].integrity = mine.isEmpty && reports.count == 1 ? integrity : mine
+                let account = accounts[index]
+                reports[index].integrity = integrity.filter { result in
+                    result.location.contains(account) || !accounts.contains { result.location.contains($0) }
+                }
             }
             let tampered = integrity.filter { $0.verdict == .modified || $0.verdict == .missing }
             for result in tampered {
@@ -228,11 +235,13 @@ struct Respond: AsyncParsableCommand {
                 // Unknown is never clean.
                 if code == 0 { code = apply ? 3 : 2 }
             }
+            let json = try Self.json(reports, outcome: outcome, problems: scope.problems)
+            let markdown = reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
             let text: String
             switch format {
-            case .plan: text = Self.planText(reports, outcome: outcome, applying: apply, offline: offline)
-            case .json: text = try Self.json(reports, outcome: outcome, problems: scope.problems)
-            case .markdown: text = reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
+            case .plan: text = Self.planText(reports, outcome: outcome, applying: apply)
+            case .json: text = json
+            case .markdown: text = markdown
             case .html: text = IncidentHTML.render(reports, version: RootGuardVersion.current)
             }
             if let outputFile {
@@ -243,8 +252,7 @@ struct Respond: AsyncParsableCommand {
             if let evidence {
                 let documents: [String: [UInt8]] = [
                     "integrity.json": Array((try JSONText.string(integrity, .pretty) + "\n").utf8),
-                    "incident.json": Array(try Self.json(reports, outcome: outcome, problems: scope.problems).utf8),
-                    "report.md": Array(reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n").utf8),
+                    "incident.json": Array(json.utf8), "report.md": Array(markdown.utf8),
                 ]
                 let manifest = try EvidenceFolder.write(
                     to: evidence, records: scope.records.map(\.record), detections: scope.detections,
@@ -343,13 +351,10 @@ struct Respond: AsyncParsableCommand {
         var reports: [IncidentReport] = []
         for incident in scope.incidents {
             let artifacts = scope.artifacts[incident.account] ?? []
-            let plan = Containment.plan(artifacts, account: incident.account, memberWithRootSessions: false)
-            changes += plan.changes
             // Offline, whether root can be reached through a privileged session is not known.
-            let people =
-                plan.forPeople.filter { $0 != Containment.signInAsRoot } + [
-                    "Root's own credentials must go: `rootguard respond` without --offline removes them for a member with centralised root access; otherwise sign in as root, change the password, review every MFA device and delete root access keys and signing certificates."
-                ]
+            let plan = Containment.plan(artifacts, account: incident.account, root: .unknown)
+            changes += plan.changes
+            let people = plan.forPeople
             notes += people.map { "for a person: \(incident.account): \($0)" }
             let lines = Containment.ordered(artifacts).compactMap { artifact -> IncidentReport.Containment? in
                 let steps = Containment.containment(of: artifact).changes
@@ -371,7 +376,7 @@ struct Respond: AsyncParsableCommand {
         return (reports, outcome, scope.incidents.isEmpty ? 0 : 2)
     }
 
-    static func planText(_ reports: [IncidentReport], outcome: HardenOutcome, applying: Bool, offline: Bool) -> String {
+    static func planText(_ reports: [IncidentReport], outcome: HardenOutcome, applying: Bool) -> String {
         var out = ""
         if reports.isEmpty { out += "respond: no root activity in scope.\n" }
         for report in reports {
@@ -391,7 +396,8 @@ struct Respond: AsyncParsableCommand {
                     + (session.approved ? "approved" : "NOT APPROVED") + "\n"
             }
             for artifact in report.artifacts {
-                out += "  left behind: \(TerminalSafe.escape(artifact.summary)) (\(artifact.eventTime))\n"
+                out +=
+                    "  left behind: \(TerminalSafe.escape(artifact.summary)) (\(TerminalSafe.escape(artifact.eventTime)))\n"
             }
             for result in report.integrity {
                 out +=

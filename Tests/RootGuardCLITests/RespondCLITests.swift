@@ -215,6 +215,14 @@ struct RespondCLITests {
             let outcome = document?["outcome"] as? [String: Any]
             let reaudit = outcome?["reaudit"] as? [[String: Any]] ?? []
             #expect(reaudit.count == 7 && reaudit.allSatisfy { $0["status"] as? String == "PASS" }, "\(reaudit)")
+            // Each re-check names ROOT-BP 21 (the response procedure) and the practice the item restores.
+            func practices(_ resource: String) -> [String]? {
+                let finding = reaudit.first { $0["resource"] as? String == resource }
+                return (finding?["compliance"] as? [String: [String]])?["ROOT-BP"]
+            }
+            #expect(practices("arn:aws:iam::\(member):root") == ["14", "21"])
+            #expect(practices("org-trail") == ["16", "21"])
+            #expect(practices("backup-admin") == ["21"])
             let incident = (document?["incidents"] as? [[String: Any]])?.first
             let context = incident?["context"] as? [String: Any]
             #expect(context?["rootEmail"] as? String == "data@example.com")
@@ -366,6 +374,18 @@ struct RespondCLITests {
                 moto,
                 ["--detections", scenario.detections.path, "--quarantine", "--allow-principal", breakGlass])
             #expect(again.status == 0, "\(again.stdout)")
+            // Another break-glass list: the attached quarantine is not this one, so it is not taken as contained,
+            // and rootguard does not rewrite it.
+            let other = try respond(
+                moto,
+                [
+                    "--detections", scenario.detections.path, "--quarantine", "--allow-principal",
+                    "arn:aws:iam::\(member):role/OtherBreakGlass",
+                ])
+            #expect(other.status == 2, "\(other.stdout)")
+            #expect(other.stdout.contains("is attached with other break-glass principals; change or detach it by hand"))
+            let unchanged = try await client.organizations().describePolicy(.init(policyId: policy.id!)).policy?.content
+            #expect(unchanged == IncidentContainment.quarantineSCP(allow: [breakGlass]))
         }
     }
 
@@ -595,6 +615,17 @@ struct RespondExampleCLITests {
         ])
         #expect(missing.status == 2)
         #expect(missing.stderr.contains("records are not in the logs read; what they left behind is unknown"))
+        // --offline reads nothing from AWS, so logs in S3 are refused; an approvals file only read must exist.
+        let remote = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--logs", "s3://org-trail/AWSLogs/", "--offline",
+        ])
+        #expect(remote.status == 64 && remote.stderr.contains("--offline reads local logs only"))
+        let typo = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--approvals",
+            folder.appendingPathComponent("nope.yaml").path,
+            "--offline",
+        ])
+        #expect(typo.status == 64 && typo.stderr.contains("--approvals"), "\(typo.stderr)")
         let usage = try respond(["--detections", "Examples/incident/detections.jsonl", "--quarantine"])
         #expect(usage.status == 64)
         #expect(usage.stderr.contains("--quarantine needs at least one --allow-principal"))

@@ -29,7 +29,7 @@ struct ContainmentTests {
     ]
 
     @Test func aMemberWithRootSessionsIsContainedStepByStep() {
-        let plan = Containment.plan(Self.scenario, account: "222233334444", memberWithRootSessions: true)
+        let plan = Containment.plan(Self.scenario, account: "222233334444", root: .privilegedSession)
         #expect(
             plan.changes.map { "\($0.service) \($0.action)" } == [
                 "sts AssumeRoot", "iam UpdateAccessKey", "iam PutUserPolicy", "iam DetachUserPolicy",
@@ -46,12 +46,12 @@ struct ContainmentTests {
     @Test func aStandaloneOrManagementRootIsLeftToAPerson() {
         let plan = Containment.plan(
             [Self.artifact(.rootAccessKey, "AKIAROOTNEWKEY000001")], account: "111122223333",
-            memberWithRootSessions: false)
+            root: .signInOnly)
         #expect(plan.changes.isEmpty)
         #expect(
             plan.forPeople == [
                 "Sign in as root: change the password, review every MFA device, delete root access keys and signing certificates (this account's root cannot be reached through a privileged session)."
             ])
-        #expect(Containment.plan([], account: "111122223333", memberWithRootSessions: false).forPeople.count == 1)
+        #expect(Containment.plan([], account: "111122223333", root: .signInOnly).forPeople.count == 1)
     }
 }

@@ -43,6 +43,8 @@ public final class RootWatch: @unchecked Sendable {
         /// Each alert carries its account's root e-mail address and name (read once per account) and the
         /// `rootguard respond` command for it, as the practices ask of root alerts.
         public var accountFacts = true
+        /// How long one alert waits for its account's facts before it goes out with the e-mail `unknown`.
+        public var accountFactsWait: Duration = .seconds(3)
 
         public init(queueURL: String) { self.queueURL = queueURL }
     }
@@ -313,15 +315,19 @@ public final class RootWatch: @unchecked Sendable {
         return true
     }
 
-    /// The detection with `rootEmail`, `accountName` and `respond` in its details (the e-mail `unknown` when it cannot
-    /// be read; that is logged once per account).
+    /// The detection with `rootEmail`, `accountName` and `respond` in its details. The account's facts are waited
+    /// for at most `accountFactsWait` (an alert is not held up by a slow Organizations; later alerts get them once
+    /// read); the e-mail is `unknown` when it cannot be read, said once per account.
     func withAccountFacts(_ detection: Detection) async -> Detection {
         var detection = detection
         let account = detection.details["targetAccount"] ?? detection.accountId
-        let entry = await directory.entry(account)
+        detection.details["respond"] = AlertRenderer.respondCommand(detection)
+        guard let entry = await directory.entry(account, within: options.accountFactsWait) else {
+            detection.details["rootEmail"] = "unknown"
+            return detection
+        }
         detection.details["rootEmail"] = entry.rootEmail ?? "unknown"
         if let name = entry.name { detection.details["accountName"] = name }
-        detection.details["respond"] = AlertRenderer.respondCommand(detection)
         if !entry.unreadable.isEmpty, lock.withLock({ unreadableAccounts.insert(account).inserted }) {
             log("watch: \(entry.unreadable.joined(separator: "; ")) (alerts for \(account) say 'unknown')")
         }

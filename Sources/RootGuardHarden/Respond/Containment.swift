@@ -19,6 +19,20 @@ public enum Containment {
         public var forPeople: [String]
     }
 
+    /// A value from the records inside a person's instruction: a code span, so the Markdown and HTML reports show it
+    /// as text (AWS names hold no backtick; one in a hostile record becomes an apostrophe and cannot end the span).
+    static func code(_ value: String) -> String { "`" + value.replacingOccurrences(of: "`", with: "'") + "`" }
+
+    /// How root's own credentials can be removed in an account.
+    public enum RootReach: Sendable {
+        /// A member with centralised root access: through a privileged session (`IAMDeleteRootUserCredentials`).
+        case privilegedSession
+        /// A standalone or management account, or root sessions off: only by signing in as root.
+        case signInOnly
+        /// Not read (`--offline`).
+        case unknown
+    }
+
     /// The step that contains one artifact (its changes, usually one), and what only a person can do about it.
     public static func containment(
         of artifact: SessionAftermath.Artifact
@@ -53,7 +67,7 @@ public enum Containment {
         case .trustPolicy:
             return (
                 [change("iam", "PutRolePolicy", "role \(resource): \(quarantinePolicyName) (deny all)")],
-                "Restore the trust policy of role \(resource): the records do not hold the one it replaced."
+                "Restore the trust policy of role \(code(resource)): the records do not hold the one it replaced."
             )
         case .userPolicy:
             let action = resource.hasPrefix("arn:") ? "DetachUserPolicy" : "DeleteUserPolicy"
@@ -68,10 +82,11 @@ public enum Containment {
             return ([change("iam", "RemoveUserFromGroup", "\(resource) from group \(owner)")], nil)
         case .identityProvider:
             return (
-                [], "Review identity provider \(resource): deleting it cannot be undone, so rootguard leaves it to you."
+                [],
+                "Review identity provider \(code(resource)): deleting it cannot be undone, so rootguard leaves it to you."
             )
         case .mfaDevice:
-            return ([], "Review MFA device \(resource) of \(owner).")
+            return ([], "Review MFA device \(code(resource)) of \(code(owner)).")
         case .rootAccessKey, .rootSigningCertificate, .rootPassword, .rootMFADevice:
             // Covered by removing every root credential (or by the person who signs in as root).
             return ([], nil)
@@ -85,10 +100,13 @@ public enum Containment {
         case .trailDeleted:
             return (
                 [],
-                "Trail \(resource) was deleted: recreate it (`rootguard harden monitoring --apply` for rootguard's own)."
+                "Trail \(code(resource)) was deleted: recreate it (`rootguard harden monitoring --apply` for rootguard's own)."
             )
         case .trailChanged:
-            return ([], "Trail \(resource) was changed (\(artifact.eventName)): compare it with its intended settings.")
+            return (
+                [],
+                "Trail \(code(resource)) was changed (\(code(artifact.eventName))): compare it with its intended settings."
+            )
         case .detectorDeleted:
             return (
                 [
@@ -107,14 +125,14 @@ public enum Containment {
         case .configRecorderDeleted:
             return (
                 [],
-                "Config recorder \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
+                "Config recorder \(code(resource)) was deleted in \(code(artifact.region)): recreate it (`rootguard harden monitoring --apply`)."
             )
         case .ruleDisabled:
             return ([change("events", "EnableRule", "rule \(resource) in \(artifact.region)")], nil)
         case .ruleDeleted:
             return (
                 [],
-                "EventBridge rule \(resource) was deleted in \(artifact.region): recreate it (`rootguard harden monitoring --apply`)."
+                "EventBridge rule \(code(resource)) was deleted in \(code(artifact.region)): recreate it (`rootguard harden monitoring --apply`)."
             )
         case .scpDetached:
             return ([change("organizations", "AttachPolicy", "\(resource) → \(owner)")], nil)
@@ -135,20 +153,25 @@ public enum Containment {
     public static let signInAsRoot =
         "Sign in as root: change the password, review every MFA device, delete root access keys and signing certificates (this account's root cannot be reached through a privileged session)."
 
+    /// What a person must do when it is not known whether a privileged session can reach root (nothing was read).
+    public static let rootReachUnknown =
+        "Root's own credentials must go: `rootguard respond` without --offline removes them for a member with centralised root access; otherwise sign in as root, change the password, review every MFA device and delete root access keys and signing certificates."
+
     /// The plan for these artifacts of one account, without reading the account (every artifact taken as still
-    /// open). `memberWithRootSessions`: root's own credentials can be removed through a privileged session
-    /// (`IAMDeleteRootUserCredentials`).
-    public static func plan(
-        _ artifacts: [SessionAftermath.Artifact], account: String, memberWithRootSessions: Bool
-    ) -> Plan {
-        var changes: [PlannedChange] = memberWithRootSessions ? [rootCredentialsChange(account: account)] : []
+    /// open), root's own credentials as `root` allows.
+    public static func plan(_ artifacts: [SessionAftermath.Artifact], account: String, root: RootReach) -> Plan {
+        var changes: [PlannedChange] = root == .privilegedSession ? [rootCredentialsChange(account: account)] : []
         var people: [String] = []
         for artifact in ordered(artifacts) {
             let (more, person) = containment(of: artifact)
             changes += more
             if let person { people.append(person) }
         }
-        if !memberWithRootSessions { people.append(signInAsRoot) }
+        switch root {
+        case .privilegedSession: break
+        case .signInOnly: people.append(signInAsRoot)
+        case .unknown: people.append(rootReachUnknown)
+        }
         return Plan(changes: changes, forPeople: people)
     }
 

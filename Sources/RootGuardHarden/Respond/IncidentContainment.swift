@@ -21,6 +21,7 @@ public struct IncidentContainment: Hardener {
         [
             "sts:GetCallerIdentity", "sts:AssumeRole", "sts:AssumeRoot", "organizations:DescribeOrganization",
             "organizations:DescribeAccount", "organizations:ListPoliciesForTarget", "organizations:ListPolicies",
+            "organizations:DescribePolicy",
             "organizations:CreatePolicy", "organizations:AttachPolicy", "organizations:TagResource",
             "iam:ListOrganizationsFeatures", "iam:ListAccessKeys", "iam:UpdateAccessKey",
             "iam:ListSigningCertificates", "iam:UpdateSigningCertificate", "iam:GetLoginProfile",
@@ -317,6 +318,10 @@ public struct IncidentContainment: Hardener {
                     ).policy?.policySummary?.id
             }
             guard let id else { throw HardenFailure("CreatePolicy returned no policy id for \(name)") }
+            // An existing policy of that name is attached only when it is exactly this quarantine.
+            guard try await quarantineContent(id, client: client) == Self.quarantineSCP(allow: allowPrincipals) else {
+                throw HardenFailure("\(name) exists with other content; rootguard does not attach or rewrite it")
+            }
             _ = try await organizations.attachPolicy(.init(policyId: id, targetId: item.account.rawValue))
         case .artifact(let artifact):
             try await contain(artifact, account: item.account, state: state, base: client)
@@ -445,14 +450,28 @@ public struct IncidentContainment: Hardener {
             message = "Not evaluated: \(item.title): \(why)."
         }
         let resource: String
+        // ROOT-BP 21 (a response procedure for root alerts), and the practice the item itself restores.
+        var practices = ["21"]
         switch item.subject {
-        case .artifact(let artifact): resource = artifact.resource
-        case .rootCredentials: resource = item.account.rootARN(partition: partition)
-        case .quarantine: resource = quarantineSCPName(item.account)
+        case .artifact(let artifact):
+            resource = artifact.resource
+            switch artifact.kind {
+            case .trailStopped, .trailDeleted, .trailChanged: practices.insert("16", at: 0)
+            case .ruleDisabled, .ruleDeleted: practices.insert("18", at: 0)
+            case .detectorDeleted, .detectorChanged: practices.insert("19", at: 0)
+            case .configRecorderStopped, .configRecorderDeleted, .securityHubDisabled: practices.insert("20", at: 0)
+            case .scpDetached: practices.insert("15", at: 0)
+            default: break
+            }
+        case .rootCredentials:
+            resource = item.account.rootARN(partition: partition)
+            practices.insert("14", at: 0)
+        case .quarantine:
+            resource = quarantineSCPName(item.account)
         }
         return Finding(
             checkId: "respond-contained", status: status, severity: .critical, accountId: item.account,
-            resource: resource, message: message, compliance: ["ROOT-BP": ["09"]],
+            resource: resource, message: message, compliance: ["ROOT-BP": practices],
             remediation: "rootguard respond … --apply, or contain it by hand")
     }
 
@@ -471,18 +490,28 @@ public struct IncidentContainment: Hardener {
 
     // MARK: - Reading the account
 
+    /// Attached with exactly the break-glass list asked for is contained; attached with another list is not
+    /// (rootguard does not rewrite a policy it cannot prove it wrote for this run).
     func quarantineCondition(_ account: AccountID, client: AWSClient) async -> Condition {
         do {
             let name = Self.quarantineSCPName(account)
+            var attached: String?
             for try await page in client.organizations().listPoliciesForTargetPaginator(
                 .init(targetId: account.rawValue, filter: "SERVICE_CONTROL_POLICY"))
-            where page.policies?.contains(where: { $0.name == name }) == true {
-                return .contained("\(name) is attached")
+            {
+                attached = attached ?? page.policies?.first { $0.name == name }?.id
             }
-            return .open("no quarantine SCP attached")
+            guard let attached else { return .open("no quarantine SCP attached") }
+            return try await quarantineContent(attached, client: client) == Self.quarantineSCP(allow: allowPrincipals)
+                ? .contained("\(name) is attached and spares exactly \(allowPrincipals.joined(separator: ", "))")
+                : .unknown("\(name) is attached with other break-glass principals; change or detach it by hand")
         } catch {
             return .unknown("the account's SCPs could not be read: \(error)")
         }
+    }
+
+    func quarantineContent(_ policyID: String, client: AWSClient) async throws -> String? {
+        try await client.organizations().describePolicy(.init(policyId: policyID)).policy?.content
     }
 
     static func isNotFound(_ error: any Error) -> Bool {

@@ -64,8 +64,12 @@ public enum AlertRenderer {
 
     /// An SNS subject: printable ASCII, at most 100 characters (SNS's limits).
     public static func subject(_ detection: Detection) -> String {
-        let ascii = "rootguard: \(detection.severity.rawValue) \(detection.title) in \(detection.accountId)"
-            .unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
+        subject("rootguard: \(detection.severity.rawValue) \(detection.title) in \(detection.accountId)")
+    }
+
+    /// Any text as an SNS subject: printable ASCII only, cut to 100 characters.
+    public static func subject(_ text: String) -> String {
+        let ascii = text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }
         return String(String.UnicodeScalarView(ascii.prefix(100)))
     }
 
