@@ -132,6 +132,8 @@ let package = Package(
             name: "RootGuardTesting",
             dependencies: [
                 "RootGuardAWS", "RootGuardModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -161,7 +163,8 @@ let package = Package(
         .testTarget(
             name: "RootGuardTrailTests",
             dependencies: [
-                "RootGuardTrail", "RootGuardModel", "CRootGuardInflate", .product(name: "Yams", package: "Yams"),
+                "RootGuardTrail", "RootGuardModel", "CRootGuardInflate", "RootGuardTesting",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],

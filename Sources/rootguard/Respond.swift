@@ -27,11 +27,15 @@ struct Respond: AsyncParsableCommand {
             incident's findings is touched. In a member account that is not the caller's the reads and steps go \
             through --member-role. --offline plans from the records alone, reading nothing from AWS.
             Exit codes: 0 nothing to contain (or applied and the re-check is clean), 2 containment pending (dry run; \
-            also items that could not be confirmed or work left for a person), 3 applied but something remains, \
-            1 error, 64 usage.
+            also items that could not be confirmed, gaps in the evidence or work left for a person), 3 applied but \
+            something remains, 5 evidence failed integrity (a log file or digest tampered with, or expected and \
+            missing; wins over 2 and 3), 1 error, 64 usage.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case plan, json, markdown, html }
+
+    /// The exit code for evidence that failed integrity (tampered with, or expected and missing).
+    static let evidenceFailed: Int32 = 5
 
     @Option(
         help: "Detections as trail, trail athena or watch write them (--output json or jsonl); '-' for standard input.")
@@ -204,8 +208,11 @@ struct Respond: AsyncParsableCommand {
                             }
                         }, quarantine: quarantine, allowPrincipals: allowPrincipals, memberRole: memberRole,
                         approver: recorder, now: now)
-                    integrity = await IncidentIntegrity.check(records: scope.records, client: client)
+                    // Containment does not wait on the evidence: the integrity check reads attacker-writable
+                    // objects (bounded) while the account is read and contained.
+                    async let checked = IncidentIntegrity.check(records: scope.records, client: client, now: now)
                     let run = try await HardenRunner.run(containment, client: client, apply: apply)
+                    integrity = await checked
                     outcome = run.outcome
                     code = containment.exitCode(run, applying: apply)
                     let directory = AccountDirectory(client: client)
@@ -227,14 +234,18 @@ struct Respond: AsyncParsableCommand {
                     result.location.contains(account) || !accounts.contains { result.location.contains($0) }
                 }
             }
-            let tampered = integrity.filter { $0.verdict == .modified || $0.verdict == .missing }
-            for result in tampered {
-                Output.error("\(result.kind.rawValue) \(result.location): \(result.verdict.rawValue): \(result.reason)")
+            let tampered = integrity.filter(\.failed)
+            for result in tampered { Output.error(result.line) }
+            for result in integrity where result.verdict == .gap {
+                Output.stderr("gap: \(TerminalSafe.escape(result.line))\n")
             }
-            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || !tampered.isEmpty {
+            let incomplete = integrity.contains { $0.verdict == .gap }
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete {
                 // Unknown is never clean.
                 if code == 0 { code = apply ? 3 : 2 }
             }
+            // Evidence that failed integrity has its own exit code, so a pipeline tells it from pending work.
+            if !tampered.isEmpty && code != 1 { code = Self.evidenceFailed }
             let json = try Self.json(reports, outcome: outcome, problems: scope.problems)
             let markdown = reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
             let text: String
@@ -378,6 +389,8 @@ struct Respond: AsyncParsableCommand {
 
     static func planText(_ reports: [IncidentReport], outcome: HardenOutcome, applying: Bool) -> String {
         var out = ""
+        let evidence = IncidentReport.Evidence(Array(Set(reports.flatMap(\.integrity))))
+        if evidence.status != "not-checked" { out += evidence.headline + "\n" }
         if reports.isEmpty { out += "respond: no root activity in scope.\n" }
         for report in reports {
             let incident = report.incident
@@ -413,10 +426,14 @@ struct Respond: AsyncParsableCommand {
         struct Document: Encodable {
             var schemaVersion = 1
             var tool = ReportV1.Tool(version: RootGuardVersion.current)
+            var evidence: IncidentReport.Evidence
             var incidents: [IncidentReport]
             var outcome: HardenOutcome
             var problems: [InputProblem]
         }
-        return try JSONText.string(Document(incidents: reports, outcome: outcome, problems: problems), .pretty) + "\n"
+        return try JSONText.string(
+            Document(
+                evidence: .init(Array(Set(reports.flatMap(\.integrity)))), incidents: reports, outcome: outcome,
+                problems: problems), .pretty) + "\n"
     }
 }

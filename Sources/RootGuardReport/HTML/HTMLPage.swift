@@ -67,6 +67,8 @@ enum HTMLPage {
         details summary{cursor:pointer}.filters{position:sticky;top:0;background:var(--bg);padding:8px 0;border-bottom:1px solid var(--line);z-index:1}
         .filters label{margin-right:12px}.grid td.cell{text-align:center;font-weight:700;color:#fff;min-width:28px}
         .grid .c-F{background:var(--fail)}.grid .c-Q{background:var(--ne)}.grid .c-M{background:var(--manual)}.grid .c-P{background:var(--pass)}.grid .c-N{background:#eaeef2;color:var(--muted)}
+        .evidence{border-radius:6px;padding:8px 12px;margin:0 0 12px;font-weight:600}.evidence-failed{background:var(--fail);color:#fff}
+        .evidence-incomplete{background:#fff8c5;border:1px solid var(--manual)}.evidence-verified{border:1px solid var(--pass)}
         .hidden{display:none}svg text{font:11px system-ui,sans-serif;fill:var(--muted)}
         """
 

@@ -10,7 +10,13 @@ public enum IncidentHTML {
     typealias H = HTMLPage
 
     public static func render(_ reports: [IncidentReport], version: String) -> String {
-        var body = "<header><h1>rootguard respond · root incident</h1>"
+        let evidence = IncidentReport.Evidence(Array(Set(reports.flatMap(\.integrity))))
+        var body = ""
+        if evidence.status != "not-checked" {
+            body +=
+                "<p class=\"evidence evidence-\(evidence.status)\" role=\"alert\">\(H.escape(evidence.headline))</p>"
+        }
+        body += "<header><h1>rootguard respond · root incident</h1>"
         let generated = reports.first?.context.generatedAt ?? Date()
         body +=
             "<div class=\"muted\">Generated \(H.escape(FormatSupport.iso(generated))) by rootguard \(H.escape(version)) · \(Wording.plural(reports.count, "account"))</div></header>"

@@ -27,6 +27,11 @@ public enum IncidentMarkdown {
         let context = report.context
         var out: [String] = []
         let time = { (date: Date) in TimeArgument.format(date) }
+        let evidence = report.evidence
+        if evidence.status != "not-checked" {
+            out.append("> **\(evidence.headline)**")
+            out.append("")
+        }
         out.append("# Root incident in account \(code(incident.account))")
         out.append("")
         out.append(

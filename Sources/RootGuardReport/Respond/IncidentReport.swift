@@ -77,6 +77,43 @@ public struct IncidentReport: Sendable, Encodable {
         self.commands = commands
     }
 
+    /// Where the evidence stands: what the integrity check found, in one status and one line.
+    public struct Evidence: Sendable, Encodable, Hashable {
+        /// `failed` (tampered with, or expected and missing), `incomplete` (gaps, files nothing vouches for),
+        /// `verified`, or `not-checked`.
+        public var status: String
+        public var failures: Int
+        public var gaps: Int
+        public var unverifiable: Int
+        public var verified: Int
+        /// The line every report format starts with.
+        public var headline: String
+
+        public init(_ results: [LogFileIntegrity.Result]) {
+            failures = results.filter(\.failed).count
+            gaps = results.filter { $0.verdict == .gap }.count
+            unverifiable = results.filter { $0.verdict == .unverifiable }.count
+            verified = results.filter { $0.verdict == .verified }.count
+            if failures > 0 {
+                status = "failed"
+                headline =
+                    "EVIDENCE FAILED INTEGRITY: \(failures) \(failures == 1 ? "log file or digest" : "log files or digests") tampered with or missing (exit 5); see Log file integrity"
+            } else if gaps + unverifiable > 0 {
+                status = "incomplete"
+                headline =
+                    "Evidence incomplete: \(Wording.plural(gaps, "gap")) no digest covers, \(unverifiable) unverifiable; what happened there is unknown"
+            } else if verified > 0 {
+                status = "verified"
+                headline = "Evidence verified: \(verified) digests and log files, signature, chain and hash"
+            } else {
+                status = "not-checked"
+                headline = "Evidence not checked: no log file of the incident was read from S3"
+            }
+        }
+    }
+
+    public var evidence: Evidence { Evidence(integrity) }
+
     /// The AWS Support case text, lines (values escaped for the terminal).
     public var supportCase: [String] {
         let addresses = Set(incident.sessions.flatMap(\.sourceIPs)).sorted()
