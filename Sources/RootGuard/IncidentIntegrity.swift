@@ -50,8 +50,12 @@ public enum IncidentIntegrity {
 
     /// The verdict on every digest and log file of the window in each trail folder the records came from, and the
     /// gaps no digest covers.
+    /// `sources` are the S3 locations the logs were read from (`bucket`, `prefix`): each account's trail folder under
+    /// them is judged even when no record came from it (a deleted log file leaves no record behind); `accounts` are
+    /// the accounts in scope.
     public static func check(
-        records: [CloudTrailEvent], client: AWSClient?, now: Date = Date(), window given: LogFileIntegrity.Window? = nil
+        records: [CloudTrailEvent], sources: [(bucket: String, prefix: String)] = [], accounts: [String] = [],
+        client: AWSClient?, now: Date = Date(), window given: LogFileIntegrity.Window? = nil
     ) async -> [LogFileIntegrity.Result] {
         var results: [LogFileIntegrity.Result] = []
         var objects: [LogObject] = []
@@ -69,7 +73,7 @@ public enum IncidentIntegrity {
             let bucket = String(rest.prefix { $0 != "/" })
             objects.append(LogObject(bucket: bucket, key: String(rest.dropFirst(bucket.count + 1))))
         }
-        guard !objects.isEmpty else { return results }
+        guard !objects.isEmpty || !sources.isEmpty else { return results }
         guard let client else {
             return results
                 + objects.map {
@@ -91,6 +95,9 @@ public enum IncidentIntegrity {
             regions[tree, default: []].insert(region)
         }
         let s3 = client.s3()
+        for tree in await trees(sources, accounts: accounts, s3: s3, into: &results) where regions[tree] == nil {
+            regions[tree] = []
+        }
         var digests: [LogFileIntegrity.DigestFile] = []
         var present = Set<String>()
         var windowLogs = Set(objects.map { "\($0.bucket)/\($0.key)" })
@@ -175,20 +182,63 @@ public enum IncidentIntegrity {
         return results
     }
 
-    /// CloudTrail's public keys for a period. The Value botocore hands validate-logs is itself base64 (awscli decodes
-    /// it once more); a Value that is DER already is taken as it is.
+    /// The trail folders (`…AWSLogs/[o-…/]<account>`) of the accounts in scope under each S3 source.
+    static func trees(
+        _ sources: [(bucket: String, prefix: String)], accounts: [String], s3: S3.Client,
+        into results: inout [LogFileIntegrity.Result]
+    ) async -> [Tree] {
+        var trees: [Tree] = []
+        for (bucket, prefix) in sources {
+            let base: String
+            let rest: [Substring]
+            if let range = prefix.range(of: "AWSLogs/") {
+                base = String(prefix[..<range.upperBound])
+                rest = prefix[range.upperBound...].split(separator: "/")
+            } else {
+                base = prefix + (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + "AWSLogs/"
+                rest = []
+            }
+            if let first = rest.first, AccountID(rawValue: String(first)) != nil {
+                trees.append(Tree(bucket: bucket, head: base + first))
+                continue
+            }
+            if let first = rest.first, first.hasPrefix("o-") {
+                if rest.count > 1, AccountID(rawValue: String(rest[1])) != nil {
+                    trees.append(Tree(bucket: bucket, head: "\(base)\(first)/\(rest[1])"))
+                } else {
+                    trees += accounts.map { Tree(bucket: bucket, head: "\(base)\(first)/\($0)") }
+                }
+                continue
+            }
+            // The folders under AWSLogs/: accounts, and organizations' folders holding them.
+            do {
+                for try await page in s3.listObjectsV2Paginator(.init(bucket: bucket, delimiter: "/", prefix: base)) {
+                    for child in (page.commonPrefixes ?? []).compactMap(\.prefix) {
+                        let name = String(child.dropFirst(base.count).dropLast())
+                        if accounts.contains(name) {
+                            trees.append(Tree(bucket: bucket, head: base + name))
+                        } else if name.hasPrefix("o-") {
+                            trees += accounts.map { Tree(bucket: bucket, head: "\(base)\(name)/\($0)") }
+                        }
+                    }
+                }
+            } catch {
+                results.append(
+                    .init(
+                        kind: .coverage, location: "\(bucket)/\(base)", verdict: .unverifiable,
+                        reason: "the trail's folders cannot be listed: \(describe(error))"))
+            }
+        }
+        return trees
+    }
+
+    /// CloudTrail's public keys for a period (PKCS #1 DER, as `ListPublicKeys` returns them).
     static func publicKeys(_ client: AWSClient, from: Date, to: Date) async throws -> [LogFileIntegrity.PublicKey] {
         var keys: [LogFileIntegrity.PublicKey] = []
         for try await page in client.cloudTrail().listPublicKeysPaginator(.init(startTime: from, endTime: to)) {
             for key in page.publicKeyList ?? [] {
                 guard let fingerprint = key.fingerprint, let value = key.value else { continue }
-                let text = String(decoding: value, as: UTF8.self)
-                let der =
-                    value.allSatisfy { $0 < 0x80 }
-                    ? Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)).map(Array.init)
-                        ?? Array(value)
-                    : Array(value)
-                keys.append(.init(fingerprint: fingerprint, der: der))
+                keys.append(.init(fingerprint: fingerprint, der: Array(value)))
             }
         }
         return keys

@@ -121,8 +121,17 @@ public final class MotoServer: Sendable {
     }
 
     /// CloudTrail's public keys for `ListPublicKeys` (DER, with their fingerprints), which moto does not have.
-    public func setCloudTrailPublicKeys(_ keys: [(fingerprint: String, der: [UInt8])]) async throws {
-        let list = keys.map { ["Fingerprint": $0.fingerprint, "Value": Data($0.der).base64EncodedString()] }
+    public func setCloudTrailPublicKeys(
+        _ keys: [(fingerprint: String, der: [UInt8])], validity: ClosedRange<Date>? = nil
+    ) async throws {
+        let list = keys.map { key -> [String: Any] in
+            var entry: [String: Any] = ["Fingerprint": key.fingerprint, "Value": Data(key.der).base64EncodedString()]
+            if let validity {
+                entry["ValidityStartTime"] = validity.lowerBound.timeIntervalSince1970
+                entry["ValidityEndTime"] = validity.upperBound.timeIntervalSince1970
+            }
+            return entry
+        }
         try await post("/rootguard-api/cloudtrail-keys", body: Array(try JSONSerialization.data(withJSONObject: list)))
     }
 

@@ -321,6 +321,18 @@ public enum LogFileIntegrity {
             results.append(.init(kind: .digest, location: location, verdict: .verified, reason: "signature valid"))
             expected += logs.map { .init(location: $0.location, sha256: $0.hash, digest: file.key) }
         }
+        // What an unverified digest lists: nothing vouches for it (validate-logs does not look at it at all).
+        let vouched = Set(expected.map(\.location))
+        var untrusted = Set<String>()
+        for entry in parsed where !entry.valid {
+            for log in entry.logs where !vouched.contains(log.location) && !untrusted.contains(log.location) {
+                untrusted.insert(log.location)
+                results.append(
+                    .init(
+                        kind: .log, location: log.location, verdict: .unverifiable,
+                        reason: "its digest \(entry.file.key) failed verification"))
+            }
+        }
         // The chain: each link to a previous digest that S3 no longer holds is a missing digest — unless that
         // digest ends before the window (validate-logs stops walking there too).
         let here = Set(digests.map { "\($0.bucket)/\($0.key)" }).union(present)
@@ -476,7 +488,7 @@ public enum LogFileIntegrity {
     }
 
     /// The bytes, gunzipped when they are gzip (every member), else as they are; at most `limit` inflated bytes.
-    static func uncompressed(_ bytes: [UInt8], limit: Int = digestLimit) throws -> [UInt8] {
+    public static func uncompressed(_ bytes: [UInt8], limit: Int = digestLimit) throws -> [UInt8] {
         switch GzipDigest.of(bytes, limit: limit, keep: true) {
         case .content(_, _, _, let kept): return kept ?? []
         case .notGzip: return bytes

@@ -210,7 +210,13 @@ struct Respond: AsyncParsableCommand {
                         approver: recorder, now: now)
                     // Containment does not wait on the evidence: the integrity check reads attacker-writable
                     // objects (bounded) while the account is read and contained.
-                    async let checked = IncidentIntegrity.check(records: scope.records, client: client, now: now)
+                    let s3Sources = sources.compactMap { source -> (bucket: String, prefix: String)? in
+                        if case .s3(let bucket, let prefix) = source { return (bucket, prefix) }
+                        return nil
+                    }
+                    async let checked = IncidentIntegrity.check(
+                        records: scope.records, sources: s3Sources, accounts: scope.incidents.map(\.account),
+                        client: client, now: now, window: Self.integrityWindow(scope, now: now))
                     let run = try await HardenRunner.run(containment, client: client, apply: apply)
                     integrity = await checked
                     outcome = run.outcome
@@ -280,6 +286,17 @@ struct Respond: AsyncParsableCommand {
             }
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The hours the evidence must cover: from the hour of the first detection or record to the end of the hour of
+    /// the last (a deleted log file leaves no record, so the detections' times count too).
+    static func integrityWindow(_ scope: IncidentResponse.Scope, now: Date) -> LogFileIntegrity.Window? {
+        let times = scope.incidents.flatMap { [$0.first, $0.last] } + scope.records.compactMap(\.eventTime)
+        guard let first = times.min(), let last = times.max() else { return nil }
+        let hour: TimeInterval = 3600
+        let start = Date(timeIntervalSince1970: (first.timeIntervalSince1970 / hour).rounded(.down) * hour)
+        let end = Date(timeIntervalSince1970: (last.timeIntervalSince1970 / hour).rounded(.down) * hour + hour)
+        return .init(start: start, end: min(end, now), now: now)
     }
 
     /// The command that contains this incident (shown in the report).

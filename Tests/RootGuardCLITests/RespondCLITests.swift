@@ -424,71 +424,91 @@ struct RespondCLITests {
             "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
     }
 
-    @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndATamperedOneIsNamed() async throws {
+    @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
             let scenario = try await scenario(moto, client)
             let member = scenario.member
-            // The incident's records as CloudTrail delivers them to the organization trail's bucket: two log files of
-            // two hours, each hour's digest signed (SHA256withRSA) with CloudTrail's key — one made here and served by
-            // the plugin's ListPublicKeys — the second digest naming the first's signature.
+            // The incident's records as CloudTrail delivers them to the trail's bucket: one log file per hour of
+            // records, a digest for every hour of the window signed (SHA256withRSA) with CloudTrail's key — made here
+            // and served by the plugin's ListPublicKeys — each naming the previous one's signature.
             let key = try _RSA.Signing.PrivateKey(keySize: .bits2048)
             let fingerprint = "5c2f0e6a9b8d7c6b5a4f3e2d1c0b9a88"
-            try await moto.setCloudTrailPublicKeys([(fingerprint, Array(key.publicKey.derRepresentation))])
             let bucket = "org-trail-logs"
             _ = try await client.s3().createBucket(.init(bucket: bucket))
             let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
             let records =
                 (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
                 as? [[String: Any]] ?? []
-            let first = records[0]["eventTime"] as? String ?? ""
-            let day = first.prefix(10).replacingOccurrences(of: "-", with: "/")
-            func gzip(_ bytes: Data) throws -> [UInt8] {
-                let plain = scenario.folder.appendingPathComponent("\(UUID().uuidString).json")
-                try bytes.write(to: plain)
-                let zipped = try CLI.run(["-c", "gzip -n '\(plain.path)'"], environment: [:], shell: true)
-                #expect(zipped.status == 0)
-                return Array(try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz")))
+            let times = records.compactMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) }
+            let hour: TimeInterval = 3600
+            let first = Date(timeIntervalSince1970: (times.min()!.timeIntervalSince1970 / hour).rounded(.down) * hour)
+            let last = Date(timeIntervalSince1970: (times.max()!.timeIntervalSince1970 / hour).rounded(.down) * hour)
+            try await moto.setCloudTrailPublicKeys(
+                [(fingerprint, Array(key.publicKey.pkcs1DERRepresentation))],
+                validity: first.addingTimeInterval(-86_400)...last.addingTimeInterval(86_400))
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            func name(_ date: Date, seconds: Bool) -> (day: String, stamp: String) {
+                let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+                return (
+                    String(format: "%04d/%02d/%02d", c.year!, c.month!, c.day!),
+                    String(format: "%04d%02d%02dT%02d%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+                        + (seconds ? "00Z" : "Z")
+                )
             }
-            func hex(_ bytes: some Sequence<UInt8>) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
             var previous: (key: String, signature: String)?
             var logKeys: [String] = []
-            for (hour, part) in [Array(records[..<5]), Array(records[5...])].enumerated() {
-                let content = try JSONSerialization.data(withJSONObject: ["Records": part])
-                let logKey =
-                    "AWSLogs/\(member)/CloudTrail/us-east-1/\(day)/\(member)_CloudTrail_us-east-1_part\(hour).json.gz"
-                logKeys.append(logKey)
-                _ = try await client.s3().putObject(.init(body: Data(try gzip(content)), bucket: bucket, key: logKey))
+            var start = first
+            while start <= last {
+                let end = start.addingTimeInterval(hour)
+                let part = records.filter {
+                    guard let time = ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) else {
+                        return false
+                    }
+                    return time >= start && time < end
+                }
+                var entries: [[String: Any]] = []
+                if !part.isEmpty {
+                    let content = try JSONSerialization.data(withJSONObject: ["Records": part])
+                    let (day, stamp) = name(start.addingTimeInterval(300), seconds: false)
+                    let logKey =
+                        "AWSLogs/\(member)/CloudTrail/us-east-1/\(day)/\(member)_CloudTrail_us-east-1_\(stamp)_part.json.gz"
+                    logKeys.append(logKey)
+                    _ = try await client.s3().putObject(
+                        .init(body: Data(try SignedTrail.gzip(Array(content))), bucket: bucket, key: logKey))
+                    entries.append([
+                        "s3Bucket": bucket, "s3Object": logKey,
+                        "hashValue": SignedTrail.hex(SHA256.hash(data: content)),
+                        "hashAlgorithm": "SHA-256",
+                    ])
+                }
+                let (day, stamp) = name(end, seconds: true)
                 let digestKey =
-                    "AWSLogs/\(member)/CloudTrail-Digest/us-east-1/\(day)/\(member)_CloudTrail-Digest_us-east-1_org-trail_us-east-1_part\(hour).json.gz"
-                let end = "\(first.prefix(10))T0\(hour + 1):00:00Z"
+                    "AWSLogs/\(member)/CloudTrail-Digest/us-east-1/\(day)/\(member)_CloudTrail-Digest_us-east-1_org-trail_us-east-1_\(stamp).json.gz"
                 let digest: [String: Any] = [
-                    "awsAccountId": member, "digestStartTime": "\(first.prefix(10))T0\(hour):00:00Z",
-                    "digestEndTime": end, "digestS3Bucket": bucket, "digestS3Object": digestKey,
+                    "awsAccountId": member, "digestStartTime": SignedTrail.iso(start),
+                    "digestEndTime": SignedTrail.iso(end), "digestS3Bucket": bucket, "digestS3Object": digestKey,
                     "digestPublicKeyFingerprint": fingerprint, "digestSignatureAlgorithm": "SHA256withRSA",
                     "previousDigestS3Bucket": previous == nil ? NSNull() : bucket,
                     "previousDigestS3Object": previous?.key ?? NSNull(),
-                    "previousDigestSignature": previous?.signature ?? NSNull(),
-                    "logFiles": [
-                        [
-                            "s3Bucket": bucket, "s3Object": logKey, "hashValue": hex(SHA256.hash(data: content)),
-                            "hashAlgorithm": "SHA-256",
-                        ]
-                    ],
+                    "previousDigestSignature": previous?.signature ?? NSNull(), "logFiles": entries,
                 ]
                 let digestContent = try JSONSerialization.data(withJSONObject: digest)
                 let signed = [
-                    end, "\(bucket)/\(digestKey)", hex(SHA256.hash(data: digestContent)), previous?.signature ?? "null",
+                    SignedTrail.iso(end), "\(bucket)/\(digestKey)", SignedTrail.hex(SHA256.hash(data: digestContent)),
+                    previous?.signature ?? "null",
                 ]
                 .joined(separator: "\n")
-                let signature = hex(
+                let signature = SignedTrail.hex(
                     try key.signature(for: Data(signed.utf8), padding: .insecurePKCS1v1_5).rawRepresentation)
-                // The signature travels as the object's metadata (x-amz-meta-signature), as CloudTrail writes it.
+                // The signature and its algorithm travel as the object's metadata, as CloudTrail writes them.
                 _ = try await client.s3().putObject(
                     .init(
-                        body: Data(try gzip(digestContent)), bucket: bucket, key: digestKey,
-                        metadata: ["signature": signature]))
+                        body: Data(try SignedTrail.gzip(Array(digestContent))), bucket: bucket, key: digestKey,
+                        metadata: ["signature": signature, "signature-algorithm": "SHA256withRSA"]))
                 previous = (digestKey, signature)
+                start = end
             }
             let arguments = [
                 "--detections", scenario.detections.path, "--logs", "s3://\(bucket)/AWSLogs/\(member)/", "--format",
@@ -496,29 +516,58 @@ struct RespondCLITests {
             ]
             let clean = try respond(moto, arguments)
             #expect(clean.status == 2, "\(clean.stdout)\(clean.stderr)")
+            func document(_ output: String) throws -> [String: Any] {
+                try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
+            }
             func verdicts(_ output: String) throws -> [String: String] {
-                let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
-                let incident = (document?["incidents"] as? [[String: Any]])?.first
+                let incident = (try document(output)["incidents"] as? [[String: Any]])?.first
                 let results = incident?["integrity"] as? [[String: Any]] ?? []
                 return Dictionary(
                     results.map { ($0["location"] as? String ?? "", $0["verdict"] as? String ?? "") },
                     uniquingKeysWith: { a, _ in a })
             }
             let before = try verdicts(clean.stdout)
-            #expect(before.count == 4 && before.values.allSatisfy { $0 == "verified" }, "\(before)")
+            #expect(!before.isEmpty && before.values.allSatisfy { $0 == "verified" }, "\(before)")
+            #expect(before.count > logKeys.count && logKeys.allSatisfy { before["\(bucket)/\($0)"] == "verified" })
+            #expect((try document(clean.stdout)["evidence"] as? [String: Any])?["status"] as? String == "verified")
+            try Schemas.check(clean.stdout, against: "respond.schema.json")
 
-            // Someone rewrites the second hour's log file to hide StopLogging: exactly that file is reported.
-            var tampered = Array(records[5...])
+            // Someone rewrites the last hour's log file to hide StopLogging: exactly that file is reported, and the
+            // exit code says the evidence failed integrity, not that containment is pending.
+            let target = try #require(logKeys.last)
+            var tampered = records.filter {
+                logKeys.count == 1 || ($0["eventTime"] as? String ?? "") >= SignedTrail.iso(last)
+            }
             tampered.removeAll { $0["eventName"] as? String == "StopLogging" }
             _ = try await client.s3().putObject(
                 .init(
-                    body: Data(try gzip(try JSONSerialization.data(withJSONObject: ["Records": tampered]))),
-                    bucket: bucket, key: logKeys[1]))
+                    body: Data(
+                        try SignedTrail.gzip(Array(try JSONSerialization.data(withJSONObject: ["Records": tampered])))),
+                    bucket: bucket, key: target))
             let after = try respond(moto, arguments)
+            #expect(after.status == 5, "\(after.stderr)")
             let now = try verdicts(after.stdout)
-            #expect(now["\(bucket)/\(logKeys[1])"] == "modified", "\(now)")
+            #expect(now["\(bucket)/\(target)"] == "modified", "\(now)")
             #expect(now.filter { $0.value != "verified" }.count == 1, "\(now)")
-            #expect(after.stderr.contains("log \(bucket)/\(logKeys[1]): modified: SHA-256 differs from its digest"))
+            #expect(
+                after.stderr.contains("error: log \(bucket)/\(target): modified: hash value doesn't match its digest"))
+            #expect((try document(after.stdout)["evidence"] as? [String: Any])?["status"] as? String == "failed")
+            let plan = try respond(moto, Array(arguments.dropLast(2)))
+            #expect(
+                plan.stdout.hasPrefix(
+                    "EVIDENCE FAILED INTEGRITY: 1 log file or digest tampered with or missing (exit 5)"))
+
+            // The log file deleted: missing, never dropped with the records it held.
+            let delete = try CLI.run(
+                [
+                    "-c",
+                    "python3 -c \"import boto3; boto3.client('s3', endpoint_url='\(moto.endpoint)', region_name='us-east-1', aws_access_key_id='AKIAIOSFODNN7EXAMPLE', aws_secret_access_key='x').delete_object(Bucket='\(bucket)', Key='\(target)')\"",
+                ], environment: HardenOrganizationCLITests.tools, shell: true)
+            #expect(delete.status == 0, "\(delete.stderr)")
+            let gone = try respond(moto, arguments)
+            #expect(gone.status == 5, "\(gone.stderr)")
+            #expect(try verdicts(gone.stdout)["\(bucket)/\(target)"] == "missing")
+            #expect(gone.stderr.contains("error: log \(bucket)/\(target): missing: not found"))
         }
     }
 }
@@ -572,7 +621,12 @@ struct RespondExampleCLITests {
         let markdown = try respond([
             "--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "markdown",
         ])
-        #expect(markdown.stdout.hasPrefix("# Root incident in account `222233334444`"))
+        // The first line says where the evidence stands: local copies carry no digest signature.
+        #expect(
+            markdown.stdout.hasPrefix(
+                "> **Evidence not verified: 1 file nothing vouches for; what happened there is unknown (see Log file integrity)**\n\n# Root incident in account `222233334444`"
+            ), "\(markdown.stdout.prefix(300))")
+        #expect(plan.stdout.hasPrefix("Evidence not verified: 1 file nothing vouches for"))
         #expect(markdown.stdout.contains("Subject: Suspected unauthorised root user activity in account 222233334444"))
         #expect(markdown.stdout.contains("Source addresses: 203.0.113.66"))
         let html = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline", "--format", "html"])

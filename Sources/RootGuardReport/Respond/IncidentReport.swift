@@ -100,8 +100,12 @@ public struct IncidentReport: Sendable, Encodable {
                     "EVIDENCE FAILED INTEGRITY: \(failures) \(failures == 1 ? "log file or digest" : "log files or digests") tampered with or missing (exit 5); see Log file integrity"
             } else if gaps + unverifiable > 0 {
                 status = "incomplete"
+                let parts = [
+                    gaps > 0 ? "\(plural(gaps, "period")) no digest covers" : nil,
+                    unverifiable > 0 ? "\(plural(unverifiable, "file")) nothing vouches for" : nil,
+                ].compactMap { $0 }
                 headline =
-                    "Evidence incomplete: \(Wording.plural(gaps, "gap")) no digest covers, \(unverifiable) unverifiable; what happened there is unknown"
+                    "Evidence not verified: \(parts.joined(separator: ", ")); what happened there is unknown (see Log file integrity)"
             } else if verified > 0 {
                 status = "verified"
                 headline = "Evidence verified: \(verified) digests and log files, signature, chain and hash"

@@ -33,7 +33,8 @@ Control API (JSON, for tests only):
   POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
   POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
   POST /rootguard-api/sns-pending                 body {"topicArn": …}: that topic's subscriptions become pending
-  POST /rootguard-api/cloudtrail-keys             CloudTrail's public keys for ListPublicKeys ([{Fingerprint, Value}])
+  POST /rootguard-api/cloudtrail-keys             CloudTrail's public keys for ListPublicKeys ([{Fingerprint, Value
+                                                  (base64 PKCS #1 DER), ValidityStartTime?, ValidityEndTime? (epoch)}])
   GET  /rootguard-api/cloudtrail                  {"Records": […]}: the CloudTrail records of AssumeRoot calls and of
                                                   every call made in an AssumeRoot session, in order
   POST /moto-api/reset                            also clears everything above
@@ -432,10 +433,23 @@ class Plugin:
                 if handled is not None:
                     return handled
             if service == "cloudtrail" and target.endswith(".ListPublicKeys"):
-                # AWS's public keys for digest signatures; valid for a day around now, as AWS rotates them.
+                # AWS's public keys for digest signatures: each valid for its period (a day around now unless given),
+                # listed when that period meets the request's StartTime–EndTime, as AWS rotates them. The Value is the
+                # blob's base64 (PKCS #1 DER), which awscli's validate-logs decodes itself (the CLI keeps blobs as text).
                 now = time.time()
-                listed = [{"Value": key["Value"], "Fingerprint": key["Fingerprint"], "ValidityStartTime": now - 86400,
-                           "ValidityEndTime": now + 86400} for key in self.cloudtrail_keys]
+                request = json.loads(body or b"{}")
+                start, end = request.get("StartTime"), request.get("EndTime")
+                listed = []
+                for key in self.cloudtrail_keys:
+                    valid_from = key.get("ValidityStartTime", now - 86400)
+                    valid_to = key.get("ValidityEndTime", now + 86400)
+                    if start is not None and valid_to < float(start):
+                        continue
+                    if end is not None and valid_from > float(end):
+                        continue
+                    listed.append({"Value": key["Value"],
+                                   "Fingerprint": key["Fingerprint"], "ValidityStartTime": valid_from,
+                                   "ValidityEndTime": valid_to})
                 return self.respond(start_response, 200, json.dumps({"PublicKeyList": listed}),
                                     "application/x-amz-json-1.1")
             if service == "cloudtrail" and target.endswith(".LookupEvents"):
