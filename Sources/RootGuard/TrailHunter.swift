@@ -85,6 +85,11 @@ public struct TrailHunter: Sendable {
         "s3:ListBucket", "s3:GetObject", "cloudtrail:LookupEvents", "account:ListRegions",
     ]
 
+    /// The accounts whose event history `lookup` reads, each through the client `lookupClient` derives from the
+    /// caller's (a member's role for a member); empty: the caller's own history.
+    public var lookupAccounts: [String] = []
+    public var lookupClient: (@Sendable (String, AWSClient) -> AWSClient)?
+
     public init(makeClient: @escaping @Sendable () throws -> AWSClient) {
         self.makeClient = makeClient
     }
@@ -141,14 +146,26 @@ public struct TrailHunter: Sendable {
                     scan.fail(source.description, "cannot be read: \(clientError ?? "no AWS client")")
                     continue
                 }
-                let reader = CloudTrailReader(client: client, filter: options.filter)
-                let chosen: [String]
-                if let regions {
-                    chosen = regions
-                } else {
-                    chosen = await reader.enabledRegions()
+                // Each account's own history: a member's is read in the member (the caller's shows only its own).
+                let targets: [(String?, AWSClient)] =
+                    lookupAccounts.isEmpty || lookupClient == nil
+                    ? [(nil, client)] : lookupAccounts.map { ($0, lookupClient!($0, client)) }
+                for (account, target) in targets {
+                    let reader = CloudTrailReader(client: target, filter: options.filter)
+                    let chosen: [String]
+                    if let regions {
+                        chosen = regions
+                    } else {
+                        chosen = await reader.enabledRegions()
+                    }
+                    var read = await reader.scanLookup(regions: chosen)
+                    if let account {
+                        for index in read.problems.indices {
+                            read.problems[index].input = "lookup in \(account): " + read.problems[index].input
+                        }
+                    }
+                    scan.merge(read)
                 }
-                scan.merge(await reader.scanLookup(regions: chosen))
             }
         }
         if let client { try? await client.shutdown() }

@@ -37,26 +37,43 @@ public enum DetectionsFile {
             }
             return "not a detection"
         }
+        // A detection whose account is not an account id cannot be scoped: an error naming it, never dropped.
+        func checked(_ detections: [Detection], where place: (Int) -> String) throws -> [Detection] {
+            for (index, detection) in detections.enumerated() where AccountID(rawValue: detection.accountId) == nil {
+                throw Invalid(
+                    description:
+                        "\(name): \(place(index)) names account '\(TerminalSafe.escape(detection.accountId))', not a 12-digit account id"
+                )
+            }
+            return detections
+        }
         if trimmed.first == "[" {
-            do { return try decoder.decode([Detection].self, from: data) } catch {
+            let detections: [Detection]
+            do { detections = try decoder.decode([Detection].self, from: data) } catch {
                 throw Invalid(description: "\(name): not a JSON array of detections (\(describe(error)))")
             }
+            return try checked(detections) { "detection \($0 + 1)" }
         }
         // A whole report: one object with `detections` (pretty-printed over many lines).
         if trimmed.first == "{",
             let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["detections"] != nil
         {
             struct Report: Decodable { var detections: [Detection] }
-            do { return try decoder.decode(Report.self, from: data).detections } catch {
+            let detections: [Detection]
+            do { detections = try decoder.decode(Report.self, from: data).detections } catch {
                 throw Invalid(description: "\(name): its detections cannot be read (\(describe(error)))")
             }
+            return try checked(detections) { "detection \($0 + 1)" }
         }
         var detections: [Detection] = []
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = line.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
             do {
-                detections.append(try decoder.decode(Detection.self, from: Data(line.utf8)))
+                let detection = try decoder.decode(Detection.self, from: Data(line.utf8))
+                detections.append(try checked([detection]) { _ in "line \(index + 1)" }[0])
+            } catch let error as Invalid {
+                throw error
             } catch {
                 throw Invalid(
                     description:

@@ -158,6 +158,13 @@ struct Respond: AsyncParsableCommand {
             do { given = try detections.map(DetectionsFile.load) ?? [] } catch {
                 throw ValidationError("--detections: \(error)")
             }
+            // An empty detections input proves nothing (a truncated file, a wrong path to a pipe): never "clean".
+            let emptyInput = detections != nil && given.isEmpty
+            if emptyInput, let detections {
+                Output.error(
+                    "--detections \(detections == "-" ? "(standard input)" : detections): holds no detection; nothing was scoped, which proves nothing"
+                )
+            }
             let known = approvals.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
             let approved = try known.map(ApprovalsFile.load) ?? []
             var sources = try logs.map { try TrailSource.parse($0) }
@@ -179,7 +186,7 @@ struct Respond: AsyncParsableCommand {
                 detections: given, logs: sources, accounts: accounts,
                 since: try since.map { try TimeArgument.parse($0, now: now, flag: "--since") },
                 until: try until.map { try TimeArgument.parse($0, now: now, flag: "--until") }, approvals: approved,
-                hunter: TrailHunter(makeClient: global.makeClient))
+                hunter: try await hunter(sources: sources, detections: given))
             for problem in scope.problems {
                 Output.error("\(problem.input): \(problem.message)")
             }
@@ -246,7 +253,7 @@ struct Respond: AsyncParsableCommand {
                 Output.stderr("gap: \(TerminalSafe.escape(result.line))\n")
             }
             let incomplete = integrity.contains { $0.verdict == .gap }
-            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete {
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete || emptyInput {
                 // Unknown is never clean.
                 if code == 0 { code = apply ? 3 : 2 }
             }
@@ -286,6 +293,34 @@ struct Respond: AsyncParsableCommand {
             }
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// The hunter that reads the sessions' records. `lookup` reads each in-scope account's own event history (a
+    /// member's through --member-role: the caller's history holds none of a member's events), and says so.
+    func hunter(sources: [TrailSource], detections: [Detection]) async throws -> TrailHunter {
+        var hunter = TrailHunter(makeClient: global.makeClient)
+        guard !offline, sources.contains(where: { if case .lookup = $0 { true } else { false } }) else { return hunter }
+        var inScope = Set(accounts.map(\.rawValue))
+        if inScope.isEmpty {
+            for detection in detections {
+                inScope.insert(detection.accountId)
+                if let target = detection.details["targetAccount"] { inScope.insert(target) }
+            }
+        }
+        let caller = try await Auditor.withClient(global.makeClient) { try await $0.callerIdentity().account }
+        let role = memberRole
+        for account in inScope.sorted() {
+            Output.stderr(
+                account == caller.rawValue
+                    ? "note: \(account): its event history (lookup) with the caller's credentials\n"
+                    : "note: \(account): its event history (lookup) through role \(TerminalSafe.escape(role))\n")
+        }
+        hunter.lookupAccounts = inScope.sorted()
+        hunter.lookupClient = { account, base in
+            guard account != caller.rawValue, let id = AccountID(rawValue: account) else { return base }
+            return IncidentContainment.memberClient(id, role: role, base: base)
+        }
+        return hunter
     }
 
     /// The hours the evidence must cover: from the hour of the first detection or record to the end of the hour of

@@ -424,6 +424,38 @@ struct RespondCLITests {
             "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
     }
 
+    @Test func theAlertsLookupCommandReadsTheMembersOwnHistoryFromTheManagementAccount() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            // The member's root session is in the member's event history, not the management account's.
+            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
+            let records =
+                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
+                as? [[String: Any]] ?? []
+            try await moto.setEvents(account: member, region: "us-east-1", records)
+            let first = try #require(
+                records.compactMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) }.min())
+            // What a watch alert prints for the member (docs/commands/respond.md), run with the management account's
+            // credentials: it had read the management account's history and said "nothing to change", exit 0.
+            let alert = try respond(
+                moto,
+                [
+                    "--account", member, "--since", TimeArgument.format(first.addingTimeInterval(-3600)), "--logs",
+                    "lookup",
+                ])
+            #expect(alert.status == 2, "\(alert.stdout)\(alert.stderr)")
+            #expect(alert.stdout.contains("incident \(member)"), "\(alert.stdout)")
+            #expect(!alert.stdout.contains("no root activity in scope"))
+            #expect(alert.stdout.contains("UpdateAccessKey"), "\(alert.stdout)")
+            #expect(
+                alert.stderr.contains(
+                    "note: \(member): its event history (lookup) through role OrganizationAccountAccessRole"),
+                "\(alert.stderr)")
+        }
+    }
+
     @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
@@ -661,6 +693,30 @@ struct RespondExampleCLITests {
         #expect(result.status == 64)
         #expect(result.stderr.contains("line 1 is not a detection as trail or watch write it (no eventTime)"))
         #expect(!result.stderr.contains("\u{1B}"))
+        // A detection whose account is "*", eleven digits or ends in a line break is an error naming it, never dropped
+        // (it had been, and the run said "nothing to change", exit 0).
+        let example = try String(
+            contentsOfFile: Self.root.appendingPathComponent("Examples/incident/detections.jsonl").path, encoding: .utf8
+        )
+        let firstLine = try #require(example.split(separator: "\n").first.map(String.init))
+        for hostile in ["*", "22223333444", "222233334444\n"] {
+            let file = folder.appendingPathComponent("hostile-\(UUID().uuidString).jsonl")
+            let encoded = String(decoding: try JSONEncoder().encode(hostile), as: UTF8.self)
+            try Data(
+                (example
+                    + firstLine.replacingOccurrences(
+                        of: #""accountId":"222233334444""#, with: #""accountId":\#(encoded)"#) + "\n").utf8
+            ).write(to: file)
+            let run = try respond(["--detections", file.path, "--offline"])
+            #expect(run.status == 64, "\(hostile): \(run.stdout)")
+            #expect(run.stderr.contains("names account"), "\(run.stderr)")
+            #expect(run.stderr.split(separator: "\n").first?.contains("line 23 names account") == true, "\(run.stderr)")
+        }
+        // An empty detections input is suspect, never "nothing in scope", exit 0.
+        let none = folder.appendingPathComponent("none.jsonl")
+        try Data("\n".utf8).write(to: none)
+        let nothing = try respond(["--detections", none.path, "--offline"])
+        #expect(nothing.status == 2 && nothing.stderr.contains("holds no detection"), "\(nothing.stderr)")
         // Records of the session missing from the logs read: said, and never a clean exit.
         let empty = folder.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)

@@ -158,6 +158,11 @@ public struct IncidentContainment: Hardener {
     /// A client acting in `account`: the caller's own, or the member role's.
     func client(for account: AccountID, caller: AccountID?, base: AWSClient) -> AWSClient {
         if account == caller { return base }
+        return Self.memberClient(account, role: memberRole, base: base)
+    }
+
+    /// A client acting in `account` through `role` (the caller's credentials assume it).
+    public static func memberClient(_ account: AccountID, role memberRole: String, base: AWSClient) -> AWSClient {
         let step = ProfileChain.AssumeRoleStep(
             profile: "respond",
             roleARN: "arn:\(base.configuration.region.partition.name):iam::\(account):role/\(memberRole)",
