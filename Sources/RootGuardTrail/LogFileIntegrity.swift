@@ -72,7 +72,8 @@ public enum LogFileIntegrity {
     }
 
     public struct Result: Sendable, Codable, Hashable {
-        public enum Kind: String, Sendable, Codable, Hashable { case digest, log, coverage }
+        /// `event`: a record reconciled with the event history, the second source.
+        public enum Kind: String, Sendable, Codable, Hashable { case digest, log, coverage, event }
         public var kind: Kind
         /// `bucket/key`, or for coverage the trail's digest folder and the period.
         public var location: String

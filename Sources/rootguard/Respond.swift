@@ -221,11 +221,16 @@ struct Respond: AsyncParsableCommand {
                         if case .s3(let bucket, let prefix) = source { return (bucket, prefix) }
                         return nil
                     }
+                    let window = Self.integrityWindow(scope, now: now)
                     async let checked = IncidentIntegrity.check(
                         records: scope.records, sources: s3Sources, accounts: scope.incidents.map(\.account),
-                        client: client, now: now, window: Self.integrityWindow(scope, now: now))
+                        client: client, now: now, window: window)
+                    // The second source: the files' root records against each account's event history.
+                    let fromFiles = sources.contains { if case .lookup = $0 { false } else { true } }
+                    async let reconciled = Self.reconcile(
+                        scope, window: window, fromFiles: fromFiles, client: client, memberRole: memberRole, now: now)
                     let run = try await HardenRunner.run(containment, client: client, apply: apply)
-                    integrity = await checked
+                    integrity = await checked + reconciled
                     outcome = run.outcome
                     code = containment.exitCode(run, applying: apply)
                     let directory = AccountDirectory(client: client)
@@ -321,6 +326,31 @@ struct Respond: AsyncParsableCommand {
             return IncidentContainment.memberClient(id, role: role, base: base)
         }
         return hunter
+    }
+
+    /// The incident's records from files reconciled with each account's event history (a member's through its role).
+    static func reconcile(
+        _ scope: IncidentResponse.Scope, window: LogFileIntegrity.Window?, fromFiles: Bool, client: AWSClient,
+        memberRole: String, now: Date
+    ) async -> [LogFileIntegrity.Result] {
+        guard fromFiles, let window, !scope.incidents.isEmpty else { return [] }
+        let caller: AccountID
+        do { caller = try await client.callerIdentity().account } catch {
+            return [
+                .init(
+                    kind: .event, location: "event history", verdict: .unverifiable,
+                    reason: "the caller cannot be identified, so no history was read: \(error)")
+            ]
+        }
+        var regions: [String: Set<String>] = [:]
+        for detection in scope.detections { regions[detection.accountId, default: []].insert(detection.region) }
+        return await EventHistoryReconciliation.check(
+            records: scope.records, accounts: scope.incidents.map(\.account), regions: regions, since: window.start,
+            until: window.end, now: now
+        ) { account in
+            guard account != caller.rawValue, let id = AccountID(rawValue: account) else { return client }
+            return IncidentContainment.memberClient(id, role: memberRole, base: client)
+        }
     }
 
     /// The hours the evidence must cover: from the hour of the first detection or record to the end of the hour of

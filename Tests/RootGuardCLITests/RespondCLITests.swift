@@ -456,6 +456,56 @@ struct RespondCLITests {
         }
     }
 
+    @Test func aRootEventInTheHistoryAndInNoLogFileIsNamedByItsEventID() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = scenario.member
+            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
+            let records =
+                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
+                as? [[String: Any]] ?? []
+            let arguments = ["--detections", scenario.detections.path, "--format", "json"]
+            func events(_ output: String) throws -> [[String: Any]] {
+                let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+                let incident = (document?["incidents"] as? [[String: Any]])?.first
+                return (incident?["integrity"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "event" }
+            }
+            // The member's history holds exactly what the files hold: the second source agrees.
+            try await moto.setEvents(account: member, region: "us-east-1", records)
+            let agreed = try respond(moto, arguments)
+            #expect(agreed.status == 2, "\(agreed.stderr)")
+            let agreedEvents = try events(agreed.stdout)
+            #expect(
+                agreedEvents.count == 1 && agreedEvents.first?["verdict"] as? String == "verified", "\(agreedEvents)")
+            #expect(!agreed.stderr.contains("error: event"))
+
+            // Root's CreateRole trusting an outside account is in the history, and its log file is gone.
+            var hidden = try #require(records.first { $0["eventName"] as? String == "CreateUser" })
+            hidden["eventID"] = "5e1d0000-0000-4000-8000-00000000beef"
+            hidden["eventName"] = "CreateRole"
+            hidden["requestParameters"] = ["roleName": "shadow-admin"]
+            try await moto.setEvents(account: member, region: "us-east-1", records + [hidden])
+            let deleted = try respond(moto, arguments)
+            #expect(deleted.status == 5, "\(deleted.stderr)")
+            #expect(
+                deleted.stderr.contains(
+                    "error: event \(member)/us-east-1 event 5e1d0000-0000-4000-8000-00000000beef (CreateRole at "),
+                "\(deleted.stderr)")
+            #expect(deleted.stderr.contains("missing: a root event in the event history and in no log file read"))
+
+            // A record in the files that the history does not hold is named, never silently trusted.
+            try await moto.setEvents(account: member, region: "us-east-1", Array(records.dropFirst()))
+            let forged = try respond(moto, arguments)
+            let forgedEvents = try events(forged.stdout)
+            #expect(
+                forgedEvents.contains {
+                    $0["verdict"] as? String == "unverifiable"
+                        && ($0["reason"] as? String ?? "").contains("not in the event history")
+                }, "\(forgedEvents)")
+        }
+    }
+
     @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
@@ -472,6 +522,8 @@ struct RespondCLITests {
             let records =
                 (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
                 as? [[String: Any]] ?? []
+            // The member's event history, the second source, holds the same root events.
+            try await moto.setEvents(account: member, region: "us-east-1", records)
             let times = records.compactMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) }
             let hour: TimeInterval = 3600
             let first = Date(timeIntervalSince1970: (times.min()!.timeIntervalSince1970 / hour).rounded(.down) * hour)
@@ -580,14 +632,19 @@ struct RespondCLITests {
             #expect(after.status == 5, "\(after.stderr)")
             let now = try verdicts(after.stdout)
             #expect(now["\(bucket)/\(target)"] == "modified", "\(now)")
-            #expect(now.filter { $0.value != "verified" }.count == 1, "\(now)")
+            // The event history still holds the StopLogging the rewrite removed: named by the second source too.
+            let stopLogging = try #require(records.first { $0["eventName"] as? String == "StopLogging" })
+            let hiddenEvent = try #require(
+                now.first { $0.key.contains("event \(stopLogging["eventID"] as? String ?? "?")") })
+            #expect(hiddenEvent.value == "missing", "\(now)")
+            #expect(now.filter { $0.value != "verified" }.count == 2, "\(now)")
             #expect(
                 after.stderr.contains("error: log \(bucket)/\(target): modified: hash value doesn't match its digest"))
             #expect((try document(after.stdout)["evidence"] as? [String: Any])?["status"] as? String == "failed")
             let plan = try respond(moto, Array(arguments.dropLast(2)))
             #expect(
                 plan.stdout.hasPrefix(
-                    "EVIDENCE FAILED INTEGRITY: 1 log file or digest tampered with or missing (exit 5)"))
+                    "EVIDENCE FAILED INTEGRITY: 2 log files, digests or events tampered with or missing (exit 5)"))
 
             // The log file deleted: missing, never dropped with the records it held.
             let delete = try CLI.run(

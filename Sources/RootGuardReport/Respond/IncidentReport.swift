@@ -97,7 +97,7 @@ public struct IncidentReport: Sendable, Encodable {
             if failures > 0 {
                 status = "failed"
                 headline =
-                    "EVIDENCE FAILED INTEGRITY: \(failures) \(failures == 1 ? "log file or digest" : "log files or digests") tampered with or missing (exit 5); see Log file integrity"
+                    "EVIDENCE FAILED INTEGRITY: \(failures) \(failures == 1 ? "log file, digest or event" : "log files, digests or events") tampered with or missing (exit 5); see Log file integrity"
             } else if gaps + unverifiable > 0 {
                 status = "incomplete"
                 let parts = [
