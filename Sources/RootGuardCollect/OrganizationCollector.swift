@@ -82,22 +82,16 @@ public struct OrganizationCollector: Sendable {
             if case .value(let facts)? = management.monitoring {
                 .some(facts.regionsSource == "--regions" ? facts.regions : nil)
             } else { .none }
-        // AssumeRoot needs centralised root sessions: when the management account's features say they are off, no
-        // member's root credentials can be read, and that (not a permission) is the reason given.
-        let sessionsOff: Unavailable? =
-            if case .value(let features) = management.organizationFeatures, !features.contains("RootSessions") {
-                Unavailable(
-                    kind: .notEnabled,
-                    reason:
-                        "sts:AssumeRoot needs centralised root sessions (RootSessions), which are off in this organization (iam:ListOrganizationsFeatures: \(features.isEmpty ? "no feature enabled" : features.sorted().joined(separator: ", "))); `rootguard harden org-root-access` turns them on",
-                    code: "RootSessionsNotEnabled", action: "iam:EnableOrganizationsRootSessions")
-            } else { nil }
+        // Reading a member's root credentials is IAMAuditRootUserCredentials: when the management account's features
+        // say centralised root credentials management is off, no member's root credentials can be read, and that (not
+        // a permission) is the reason given (one rule: RootSessions.gate).
+        let sessionsOff = RootSessions.gate(.audit, features: management.organizationFeatures)
         let timeout = memberTimeout
         await members.map { Member(id: $0.0, account: $0.1) }.concurrentForEach(maxConcurrency: concurrency) { member in
             await withDeadline(seconds: timeout) {
                 await self.member(
                     member.id, member.account, scpCache: scpCache, monitoringRegions: memberRegions,
-                    rootSessionsOff: sessionsOff)
+                    rootSessionsOff: sessionsOff, features: management.organizationFeatures)
             } onTimeout: {
                 self.timedOut(member.id, member.account, after: timeout)
             }
@@ -143,7 +137,8 @@ public struct OrganizationCollector: Sendable {
 
     func member(
         _ id: AccountID, _ account: Organizations.Account, scpCache: SCPPathCollector.Cache,
-        monitoringRegions: [String]?? = .none, rootSessionsOff: Unavailable? = nil
+        monitoringRegions: [String]?? = .none, rootSessionsOff: Unavailable? = nil,
+        features: Collected<[String]>? = nil
     ) async
         -> MemberFacts
     {
@@ -153,7 +148,10 @@ public struct OrganizationCollector: Sendable {
         }
         async let root: Collected<RootCredentialInventory> =
             if let rootSessionsOff { .unavailable(rootSessionsOff) } else {
-                await gather { try await RootSessions(client: client, approver: approver).inventory(account: id) }
+                await gather {
+                    try await RootSessions(client: client, approver: approver, features: features).inventory(
+                        account: id)
+                }
             }
         var snapshot: Collected<Snapshot>?
         if case .assumeRole(let role) = access {

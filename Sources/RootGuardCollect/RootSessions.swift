@@ -15,6 +15,14 @@ public struct RootSessions: Sendable {
         /// `arn:<partition>:iam::aws:policy/root-task/<task>`.
         public func policyARN(partition: String) -> String { "arn:\(partition):iam::aws:policy/root-task/\(rawValue)" }
 
+        /// The organization feature the task needs.
+        public var feature: Feature {
+            switch self {
+            case .audit, .createPassword, .deleteCredentials: .credentialsManagement
+            case .unlockBucket, .unlockQueue: .sessions
+            }
+        }
+
         /// The actions rootguard calls in a session of this task (each one the task policy allows): what an approval
         /// of the session permits.
         public var actions: [String] {
@@ -25,6 +33,58 @@ public struct RootSessions: Sendable {
             case .unlockBucket: ["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"]
             case .unlockQueue: ["sqs:GetQueueAttributes", "sqs:SetQueueAttributes"]
             }
+        }
+    }
+
+    /// The organization feature each privileged task needs: the three credential tasks need centralised root
+    /// credentials management, the bucket and queue unlocks need centralised root sessions. One rule for audit,
+    /// respond, root-task and harden remove-root-credentials.
+    public enum Feature: String, Sendable, CaseIterable {
+        case credentialsManagement = "RootCredentialsManagement"
+        case sessions = "RootSessions"
+
+        public var name: String {
+            switch self {
+            case .credentialsManagement: "centralised root credentials management (RootCredentialsManagement)"
+            case .sessions: "centralised root sessions (RootSessions)"
+            }
+        }
+
+        public var enableAction: String {
+            switch self {
+            case .credentialsManagement: "iam:EnableOrganizationsRootCredentialsManagement"
+            case .sessions: "iam:EnableOrganizationsRootSessions"
+            }
+        }
+    }
+
+    /// Why `task` cannot run given the organization's features (`iam:ListOrganizationsFeatures`), nil when it may:
+    /// a feature that is off is named with the command that turns it on; features that could not be read are
+    /// unknown (with the missing permission), never "off" — the session is then tried, and its own answer stands.
+    public static func gate(_ task: Task, features: Collected<[String]>) -> Unavailable? {
+        guard case .value(let enabled) = features, !enabled.contains(task.feature.rawValue) else { return nil }
+        return Unavailable(
+            kind: .notEnabled,
+            reason:
+                "\(task.rawValue) (sts:AssumeRoot) needs \(task.feature.name), which is off in this organization (iam:ListOrganizationsFeatures: \(enabled.isEmpty ? "no feature enabled" : enabled.sorted().joined(separator: ", "))); `rootguard harden org-root-access` turns it on",
+            code: "\(task.feature.rawValue)NotEnabled", action: task.feature.enableAction)
+    }
+
+    /// The organization's enabled root-access features, or why they could not be read.
+    public static func features(_ client: AWSClient) async -> Collected<[String]> {
+        do {
+            return .value(try await client.iam().listOrganizationsFeatures().enabledFeatures ?? [])
+        } catch let error as AWSError {
+            var reason = Unavailable(error)
+            reason.reason =
+                "the organization's root-access features could not be read (iam:ListOrganizationsFeatures): \(error.description)"
+            return .unavailable(reason)
+        } catch {
+            return .unavailable(
+                Unavailable(
+                    kind: .error,
+                    reason: "the organization's root-access features could not be read: \(error)",
+                    action: "iam:ListOrganizationsFeatures"))
         }
     }
 
@@ -47,14 +107,28 @@ public struct RootSessions: Sendable {
     /// Called before every AssumeRoot call; nil: sessions are opened unapproved (the audit's reads).
     public let approver: (any Approver)?
 
-    public init(client: AWSClient, approver: (any Approver)? = nil) {
+    /// The organization's root-access features when the caller already read them (nil: each session reads them).
+    public let features: Collected<[String]>?
+
+    public init(client: AWSClient, approver: (any Approver)? = nil, features: Collected<[String]>? = nil) {
         self.client = client
         self.approver = approver
+        self.features = features
+    }
+
+    /// A task refused before any session: the feature it needs is off.
+    public struct FeatureOff: Error, CustomStringConvertible {
+        public let unavailable: Unavailable
+        public var description: String { unavailable.reason }
     }
 
     /// A client acting as `account`'s root user for `task` (at most 15 minutes), approved first when an approver
     /// is set.
     public func session(account: AccountID, task: Task) async throws -> AWSClient {
+        // The feature the task needs, before anything is approved: a session that cannot run is never approved.
+        let known: Collected<[String]>
+        if let features { known = features } else { known = await Self.features(client) }
+        if let off = Self.gate(task, features: known) { throw FeatureOff(unavailable: off) }
         try await approver?.approve(account: account, task: task, client: client)
         let partition = client.configuration.region.partition.name
         let output = try await client.sts().assumeRoot(

@@ -216,7 +216,8 @@ struct HardenOrganizationCLITests {
         #expect(trusted == nil || trusted?.isEmpty == true)
     }
 
-    /// With centralised root sessions off, a member's ROOT-BP 14 names that cause, not a missing permission.
+    /// With centralised root access off, a member's ROOT-BP 14 names the feature its read needs (credentials
+    /// management), not a missing permission.
     @Test func memberRootCredentialsNameRootSessionsBeingOffAsTheReason() async throws {
         let moto = try await MotoServer.fresh()
         let org = try await Self.organization(moto)
@@ -236,7 +237,9 @@ struct HardenOrganizationCLITests {
         #expect(removed.count == 1)
         let message = removed.first?["message"] as? String ?? ""
         #expect(removed.first?["status"] as? String == "NOT_EVALUATED")
-        #expect(message.contains("centralised root sessions (RootSessions), which are off"), "\(message)")
+        #expect(
+            message.contains("centralised root credentials management (RootCredentialsManagement), which is off"),
+            "\(message)")
         #expect(message.contains("rootguard harden org-root-access"))
         #expect(!message.contains("missing permission"))
     }

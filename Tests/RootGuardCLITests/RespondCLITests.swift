@@ -63,8 +63,8 @@ struct RespondCLITests {
 
     /// The member, its state in moto, the records of the incident (and of an unrelated role's user) in a log folder,
     /// and the detections `trail` writes for them.
-    func scenario(_ moto: MotoServer, _ client: AWSClient) async throws -> Scenario {
-        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+    func scenario(_ moto: MotoServer, _ client: AWSClient, sessions: Bool = true) async throws -> Scenario {
+        let (member, inMember) = try await RootTaskCLITests().organization(moto, client, sessions: sessions)
         try await moto.setRoot(
             account: member,
             [
@@ -503,6 +503,28 @@ struct RespondCLITests {
                     $0["verdict"] as? String == "unverifiable"
                         && ($0["reason"] as? String ?? "").contains("not in the event history")
                 }, "\(forgedEvents)")
+        }
+    }
+
+    /// Removing a member's root credentials is IAMDeleteRootUserCredentials: it needs centralised root credentials
+    /// management, not root sessions. With only the former on, respond plans the removal as root-task would (it had
+    /// left them to a person: "RootSessions is not enabled").
+    @Test func rootCredentialsAreRemovedWhereRootTaskCanRemoveThem() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client, sessions: false)
+            let member = scenario.member
+            let dry = try respond(moto, ["--detections", scenario.detections.path])
+            #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            let planned = dry.stdout.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains("  — ") }
+                .map { $0.split(separator: "  ").prefix(3).joined(separator: " ") }
+            #expect(
+                planned.contains("iam DeleteAccessKey \(member) root: access key AKIAROOTNEWKEY000001 (Active)"),
+                "\(dry.stdout)")
+            #expect(planned.contains("iam DeleteLoginProfile \(member) root: console password (login profile)"))
+            #expect(
+                !dry.stdout.contains("RootSessions is not enabled")
+                    && !dry.stdout.contains("not enabled for the organization"))
         }
     }
 

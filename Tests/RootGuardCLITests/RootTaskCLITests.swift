@@ -21,14 +21,16 @@ struct RootTaskCLITests {
 
     /// An organization with centralised root sessions and one member; a client acting inside the member (built on
     /// `client`, which the test shuts down).
-    func organization(_ moto: MotoServer, _ client: AWSClient) async throws -> (member: String, inMember: AWSClient) {
+    func organization(
+        _ moto: MotoServer, _ client: AWSClient, credentialsManagement: Bool = true, sessions: Bool = true
+    ) async throws -> (member: String, inMember: AWSClient) {
         _ = try await client.organizations().createOrganization(.init(featureSet: "ALL"))
         let member = try await client.organizations().createAccount(
             .init(email: "data@example.com", accountName: "data")
         )
         .createAccountStatus!.accountId!
-        _ = try await client.iam().enableOrganizationsRootCredentialsManagement()
-        _ = try await client.iam().enableOrganizationsRootSessions()
+        if credentialsManagement { _ = try await client.iam().enableOrganizationsRootCredentialsManagement() }
+        if sessions { _ = try await client.iam().enableOrganizationsRootSessions() }
         let step = ProfileChain.AssumeRoleStep(
             profile: "test", roleARN: "arn:aws:iam::\(member):role/OrganizationAccountAccessRole",
             externalID: nil, sessionName: "setup", durationSeconds: 900, mfaSerial: nil)
@@ -84,6 +86,51 @@ struct RootTaskCLITests {
             ] + accounts.flatMap { ["--account", $0] }, environment: Self.environment)
         #expect([0, 3].contains(ran.status), "\(ran.stderr)")
         return try TrailFixture.detections(ran.stdout)
+    }
+
+    /// One rule for every privileged task: the credential tasks need centralised root credentials management, the
+    /// unlocks need centralised root sessions. With only credentials management on, root-task audits and removes root
+    /// credentials and audit --org evaluates ROOT-BP 14 (it had said NOT_EVALUATED, "needs RootSessions"), while an
+    /// unlock is refused naming RootSessions and `harden org-root-access`, before any approval is written.
+    @Test func eachPrivilegedTaskIsGatedOnItsOwnFeature() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, _) = try await organization(moto, client, credentialsManagement: true, sessions: false)
+            try await moto.setRoot(account: member, ["accessKeys": [["id": "AKIAROOTGATE00000001", "active": true]]])
+            let folder = try folder()
+            let approvals = folder.appendingPathComponent("approvals.yaml")
+            let common = ["--account", member, "--reason", "CHG-9: gate", "--approvals", approvals.path]
+            let audit = try run(moto, ["audit-credentials"] + common)
+            #expect(audit.status == 2, "\(audit.stdout)\(audit.stderr)")
+            #expect(audit.stdout.contains("AKIAROOTGATE00000001"), "\(audit.stdout)")
+            let removed = try run(moto, ["delete-credentials"] + common + ["--apply"])
+            #expect(removed.status == 0, "\(removed.stdout)\(removed.stderr)")
+            let before = try ApprovalsFile.load(approvals.path).count
+
+            let unlock = try run(
+                moto,
+                [
+                    "unlock-bucket", "--bucket", "locked-data", "--save-policy",
+                    folder.appendingPathComponent("p.json").path,
+                ]
+                    + common)
+            #expect(unlock.status == 1, "\(unlock.stdout)\(unlock.stderr)")
+            #expect(
+                unlock.stderr.contains("centralised root sessions (RootSessions), which is off"), "\(unlock.stderr)")
+            #expect(unlock.stderr.contains("rootguard harden org-root-access"))
+            #expect(try ApprovalsFile.load(approvals.path).count == before, "no approval for a session that cannot run")
+
+            let org = try CLI.run(
+                [
+                    "audit", "--org", "--via", "assume-root", "--endpoint-url", moto.endpoint, "--output", "json",
+                    "--no-monitoring", "--report-wait", "20",
+                ], environment: Self.environment)
+            let object = try JSONSerialization.jsonObject(with: Data(org.stdout.utf8)) as? [String: Any]
+            let finding = ((object?["findings"] as? [[String: Any]]) ?? []).first {
+                $0["checkId"] as? String == "member-root-credentials-removed" && $0["accountId"] as? String == member
+            }
+            #expect(finding?["status"] as? String == "PASS", "\(String(describing: finding))")
+        }
     }
 
     @Test func unlockBucketDeletesOnlyTheLockingPolicyAndTrailSeesTheApprovedSessionAsExpected() async throws {

@@ -179,15 +179,19 @@ public struct IncidentContainment: Hardener {
     public func read(client: AWSClient) async throws -> State {
         var state = State(caller: nil, management: nil, items: [], forPeople: [], notes: [])
         state.caller = try await client.callerIdentity().account
-        var rootSessions = false
+        // Why a member's root credentials cannot be removed (nil: they can be tried): the one rule for privileged
+        // tasks, IAMDeleteRootUserCredentials needing centralised root credentials management.
+        var rootOutOfReach: String? = "the organization could not be read"
         do {
             let organization = try await client.organizations().describeOrganization()
             state.management = organization.organization?.masterAccountId.flatMap(AccountID.init(rawValue:))
-            // The management account or IAM's delegated administrator may start privileged sessions; anyone else is
-            // refused this read, and root is then out of reach.
-            rootSessions =
-                (try? await client.iam().listOrganizationsFeatures().enabledFeatures?.contains("RootSessions"))
-                ?? false
+            // The management account or IAM's delegated administrator may start privileged sessions; a feature
+            // that is off is said with its name, one that could not be read is unknown and the session is tried.
+            let features = await RootSessions.features(client)
+            rootOutOfReach = RootSessions.gate(.deleteCredentials, features: features)?.reason
+            if case .unavailable(let why) = features {
+                state.notes.append("\(why.reason): whether root can be reached is found by trying.")
+            }
         } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
             state.management = nil
         } catch {
@@ -196,7 +200,7 @@ public struct IncidentContainment: Hardener {
         for target in targets {
             let account = target.account
             let isMember = state.management != nil && state.management != account
-            if isMember && rootSessions {
+            if isMember && rootOutOfReach == nil {
                 do {
                     let inventory = try await RootSessions(client: client, approver: approver).inventory(
                         account: account)
@@ -218,8 +222,7 @@ public struct IncidentContainment: Hardener {
                 state.forPeople.append(
                     "\(account): \(Containment.signInAsRoot)"
                         + (isMember
-                            ? " Centralised root access (RootSessions) is not enabled for the organization."
-                            : ""))
+                            ? " Root cannot be reached through a privileged session: \(rootOutOfReach ?? "")." : ""))
             }
             for artifact in Containment.ordered(target.artifacts) {
                 let (changes, person) = Containment.containment(of: artifact)

@@ -970,9 +970,15 @@ class Plugin:
             return self.query_error(start_response, 403, "AccessDenied",
                                     "Only the management account or a delegated administrator can call AssumeRoot.",
                                     STS_NS)
-        if "RootSessions" not in self.features.get(org[0], set()):
+        # Each task needs its own feature: the credential tasks centralised root credentials management, the
+        # bucket and queue unlocks centralised root sessions (privileged root actions).
+        needed = ("RootSessions" if policy in ("S3UnlockBucketPolicy", "SQSUnlockQueuePolicy")
+                  else "RootCredentialsManagement")
+        if needed not in self.features.get(org[0], set()):
+            what = ("Centralized root sessions are" if needed == "RootSessions"
+                    else "Centralized root credentials management is")
             return self.query_error(start_response, 403, "AccessDenied",
-                                    "Centralized root sessions are not enabled for the organization.", STS_NS)
+                                    f"{what} not enabled for the organization.", STS_NS)
         members = {a.id for a in org[2].accounts}
         if target_account not in members or target_account == account:
             return self.query_error(start_response, 403, "AccessDenied",
