@@ -430,7 +430,8 @@ struct Respond: AsyncParsableCommand {
             context: .init(
                 rootEmail: entry.rootEmail, accountName: entry.name, securityContact: entry.securityContact,
                 custody: custody, memberWithRootSessions: member, generatedAt: now, unreadable: entry.unreadable),
-            mode: applying ? "applied" : "dry run", commands: applying ? ["rootguard audit"] : [command])
+            mode: applying ? "applied" : "dry run",
+            commands: applying ? ["rootguard audit"] : lines.contains { $0.step == "planned" } ? [command] : [])
     }
 
     /// `--offline`: the containment planned from the records alone, nothing confirmed.
@@ -477,7 +478,7 @@ struct Respond: AsyncParsableCommand {
         for report in reports {
             let incident = report.incident
             out +=
-                "incident \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
+                "\(report.isReview ? "review (every session approved)" : "incident") \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
                 + "\(TimeArgument.format(incident.first)) to \(TimeArgument.format(incident.last)), "
                 + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
                 + "\(incident.unexpected) unexpected detections, \(report.artifacts.count) left behind; root e-mail "

@@ -191,13 +191,13 @@ struct RespondCLITests {
                 planned == [
                     "iam DeleteLoginProfile \(member) root: console password (login profile)",
                     "iam DeleteAccessKey \(member) root: access key AKIAROOTNEWKEY000001 (Active)",
-                    "iam UpdateAccessKey \(scenario.userKey) of backup-admin → Inactive",
-                    "iam PutUserPolicy user backup-admin: rootguard-quarantine (deny all)",
-                    "iam DetachUserPolicy arn:aws:iam::aws:policy/AdministratorAccess from user backup-admin",
-                    "iam PutRolePolicy role vendor-access: rootguard-quarantine (deny all)",
-                    "iam PutRolePolicy role vendor-access: rootguard-revoke-older-sessions (deny sessions issued before now)",
-                    "cloudtrail StartLogging trail org-trail in us-east-1",
-                    "guardduty CreateDetector a detector in us-east-1 (enabled; d0c1a2b3 was deleted)",
+                    "iam UpdateAccessKey \(member): \(scenario.userKey) of backup-admin → Inactive",
+                    "iam PutUserPolicy \(member): user backup-admin: rootguard-quarantine (deny all)",
+                    "iam DetachUserPolicy \(member): arn:aws:iam::aws:policy/AdministratorAccess from user backup-admin",
+                    "iam PutRolePolicy \(member): role vendor-access: rootguard-quarantine (deny all)",
+                    "iam PutRolePolicy \(member): role vendor-access: rootguard-revoke-older-sessions (deny sessions issued before now)",
+                    "cloudtrail StartLogging \(member): trail org-trail in us-east-1",
+                    "guardduty CreateDetector \(member): a detector in us-east-1 (enabled; d0c1a2b3 was deleted)",
                 ], "\(dry.stdout)")
             #expect(!dry.stdout.contains("ci-deployer") && !dry.stdout.contains("never-created"))
             #expect(dry.stdout.contains("session console"))
@@ -253,7 +253,8 @@ struct RespondCLITests {
             let again = try respond(moto, common)
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
             #expect(again.stdout.contains("respond: nothing to change."))
-            #expect(again.stdout.contains("already contained: created IAM user backup-admin"), "\(again.stdout)")
+            #expect(
+                again.stdout.contains("already contained: \(member): created IAM user backup-admin"), "\(again.stdout)")
 
             // A fresh audit of root's credentials agrees; a re-hunt sees respond's own sessions as approved.
             let audit = try CLI.run(
@@ -319,7 +320,7 @@ struct RespondCLITests {
             let again = try respond(moto, ["--detections", scenario.detections.path])
             #expect(again.status == 2)
             #expect(again.stdout.contains("respond: 1 change"), "\(again.stdout)")
-            #expect(again.stdout.contains("UpdateAccessKey  \(scenario.userKey) of backup-admin → Inactive"))
+            #expect(again.stdout.contains("UpdateAccessKey  \(member): \(scenario.userKey) of backup-admin → Inactive"))
         }
     }
 
@@ -722,8 +723,9 @@ struct RespondExampleCLITests {
         let plan = try respond(["--detections", "Examples/incident/detections.jsonl", "--offline"])
         #expect(plan.status == 2, "\(plan.stdout)\(plan.stderr)")
         #expect(plan.stdout.contains("respond: 7 changes (dry run; pass --apply to make them):"))
-        #expect(plan.stdout.contains("iam  UpdateAccessKey  AKIAEXAMPLEBACKUP001 of backup-admin → Inactive"))
-        #expect(plan.stdout.contains("guardduty  CreateDetector  a detector in us-east-1"))
+        #expect(
+            plan.stdout.contains("iam  UpdateAccessKey  222233334444: AKIAEXAMPLEBACKUP001 of backup-admin → Inactive"))
+        #expect(plan.stdout.contains("guardduty  CreateDetector  222233334444: a detector in us-east-1"))
         #expect(plan.stdout.contains("MFA no NOT APPROVED"))
         #expect(!plan.stdout.contains("ci-deployer") && !plan.stdout.contains("never-created"))
         #expect(plan.stdout.contains("note: offline: nothing was read from AWS"))

@@ -36,10 +36,10 @@ struct ContainmentTests {
                 "iam PutRolePolicy",
                 "iam PutRolePolicy", "cloudtrail StartLogging", "guardduty CreateDetector",
             ])
-        #expect(plan.changes[1].resource == "AKIABACKUPADMIN00001 of backup-admin → Inactive")
+        #expect(plan.changes[1].resource == "222233334444: AKIABACKUPADMIN00001 of backup-admin → Inactive")
         #expect(plan.changes[2].resource.contains(Containment.quarantinePolicyName))
         #expect(plan.changes[5].resource.contains(Containment.revokeSessionsPolicyName))
-        #expect(plan.changes[7].resource == "a detector in us-east-1 (enabled; d-123 was deleted)")
+        #expect(plan.changes[7].resource == "222233334444: a detector in us-east-1 (enabled; d-123 was deleted)")
         #expect(plan.forPeople.isEmpty)
     }
 

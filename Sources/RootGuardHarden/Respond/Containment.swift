@@ -40,8 +40,10 @@ public enum Containment {
         changes: [PlannedChange], forPeople: String?
     ) {
         func change(_ service: String, _ action: String, _ resource: String) -> PlannedChange {
+            // Every plan line names its account: two members' lines never look the same.
             PlannedChange(
-                service: service, action: action, resource: resource,
+                service: service, action: action,
+                resource: artifact.account.isEmpty ? resource : "\(artifact.account): \(resource)",
                 why: "\(artifact.summary) (\(artifact.eventName) \(artifact.eventTime))")
         }
         let resource = artifact.resource

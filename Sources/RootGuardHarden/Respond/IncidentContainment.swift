@@ -277,6 +277,11 @@ public struct IncidentContainment: Hardener {
         }
     }
 
+    /// An item's title with its account in front (once).
+    static func named(_ item: Item) -> String {
+        item.title.hasPrefix(item.account.rawValue) ? item.title : "\(item.account): \(item.title)"
+    }
+
     public func plan(_ state: State, client: AWSClient) async throws -> Plan {
         var plan = Plan(plan: HardenPlan(subcommand: Self.subcommand, changes: [], notes: state.notes), stepChanges: [])
         for (index, item) in state.items.enumerated() {
@@ -286,11 +291,11 @@ public struct IncidentContainment: Hardener {
                 plan.plan.changes += changes
                 plan.stepChanges.append((Step(index: index), changes))
             case .unknown(let why):
-                plan.plan.notes.append("NOT CONFIRMED \(item.title): \(why) (not taken as contained)")
+                plan.plan.notes.append("NOT CONFIRMED \(Self.named(item)): \(why) (not taken as contained)")
             case .contained(let why):
-                plan.plan.notes.append("already contained: \(item.title) (\(why))")
+                plan.plan.notes.append("already contained: \(Self.named(item)) (\(why))")
             case .gone(let why):
-                plan.plan.notes.append("nothing left: \(item.title) (\(why))")
+                plan.plan.notes.append("nothing left: \(Self.named(item)) (\(why))")
             }
         }
         plan.plan.notes += state.forPeople.map { "for a person: \($0)" }

@@ -38,11 +38,12 @@ public enum IncidentHTML {
 
     static func section(_ report: IncidentReport) -> String {
         let incident = report.incident
-        let open = report.containment.filter {
-            $0.after.map { $0.hasPrefix("open") || $0.hasPrefix("unknown") } ?? true
-        }
+        let open = report.containment.filter(\.isOpen)
         var body = "<section class=\"incident\" data-account=\"\(H.escape(incident.account))\">"
-        body += "<h2>Account \(code(incident.account))</h2>"
+        body +=
+            report.isReview
+            ? "<h2>Account \(code(incident.account)) · review (every session approved)</h2>"
+            : "<h2>Account \(code(incident.account))</h2>"
         body += "<div class=\"cards\"><div class=\"card\">Sessions<b>\(incident.sessions.count)</b></div>"
         body += "<div class=\"card\">Unexpected<b class=\"unexpected\">\(incident.unexpected)</b></div>"
         body += "<div class=\"card\">Left behind<b>\(report.artifacts.count)</b></div>"
@@ -66,9 +67,11 @@ public enum IncidentHTML {
             body += "<td>\(session.approved ? "yes" : "<b>no</b>")</td>"
             body += "<td>\(session.eventNames.map(code).joined(separator: " "))</td></tr>"
         }
-        body += "</tbody></table><h3>What the sessions left behind</h3>"
+        body += "</tbody></table><h3>What the unapproved sessions left behind</h3>"
         if report.artifacts.isEmpty {
-            body += "<p>Nothing in the records.</p>"
+            body +=
+                report.isReview
+                ? "<p>Nothing to contain: every session was approved.</p>" : "<p>Nothing in the records.</p>"
         } else {
             body +=
                 "<table class=\"artifacts\"><thead><tr><th>Time</th><th>What</th><th>Event</th><th>Region</th></tr></thead><tbody>"
@@ -101,8 +104,14 @@ public enum IncidentHTML {
         body += "<h3>What remains for a person</h3><ul>"
         for step in report.personSteps { body += "<li>\(codeSpans(step))</li>" }
         for command in report.commands { body += "<li>\(code(command))</li>" }
-        body += "</ul><h3>AWS Support case</h3><pre class=\"support-case\">"
-        body += report.supportCase.map(H.escape).joined(separator: "\n") + "</pre>"
+        if report.mode == "dry run" && report.nothingToApply {
+            body += "<li>Nothing is left to apply: every item rootguard can contain is contained.</li>"
+        }
+        body += "</ul><h3>AWS Support case</h3>"
+        body +=
+            report.supportCase.isEmpty
+            ? "<p>Not needed: every session was approved.</p>"
+            : "<pre class=\"support-case\">" + report.supportCase.map(H.escape).joined(separator: "\n") + "</pre>"
         body += "<h3>Whom to call</h3><ul><li>Security contact: "
         body += "\(report.context.securityContact.map(code) ?? "none registered (ROOT-BP 10)")</li>"
         if report.context.custody.isEmpty {

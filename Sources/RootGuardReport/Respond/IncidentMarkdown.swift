@@ -32,13 +32,18 @@ public enum IncidentMarkdown {
             out.append("> **\(evidence.headline)**")
             out.append("")
         }
-        out.append("# Root incident in account \(code(incident.account))")
+        out.append(
+            report.isReview
+                ? "# Root activity review in account \(code(incident.account))"
+                : "# Root incident in account \(code(incident.account))")
         out.append("")
         out.append(
             "Root activity from \(time(incident.first)) to \(time(incident.last)): "
                 + "\(Wording.plural(incident.sessions.count, "session")), "
                 + "\(Wording.plural(incident.unexpected, "detection")) no approval covers. "
-                + "Report written \(time(context.generatedAt)) (\(report.mode)).")
+                + "Report written \(time(context.generatedAt)) (\(report.mode))."
+                + (report.isReview
+                    ? " Every session is covered by an approval: this is a review, not an incident." : ""))
         out.append("")
         out.append("- Account name: \(context.accountName.map(code) ?? "(not known)")")
         out.append("- Root e-mail: \(context.rootEmail.map(code) ?? "(not known)")")
@@ -59,10 +64,14 @@ public enum IncidentMarkdown {
                     + "\(session.approved ? "yes" : "**no**") | \(names) |")
         }
         out.append("")
-        out.append("## What the sessions left behind")
+        out.append("## What the unapproved sessions left behind")
         out.append("")
         if report.artifacts.isEmpty {
-            out.append("Nothing in the records: no identity, credential, permission or monitoring change succeeded.")
+            out.append(
+                report.isReview
+                    ? "Nothing to contain: every session was approved (their changes are for the review above)."
+                    : "Nothing in the records: no unapproved session changed an identity, credential, permission or monitoring setting."
+            )
         } else {
             for artifact in report.artifacts {
                 out.append(
@@ -99,16 +108,22 @@ public enum IncidentMarkdown {
         out.append("")
         for step in report.personSteps { out.append("- \(TerminalSafe.escape(step))") }
         for command in report.commands { out.append("- \(code(command))") }
+        if report.mode == "dry run" && report.nothingToApply {
+            out.append("- Nothing is left to apply: every item rootguard can contain is contained.")
+        }
         out.append("")
         out.append("## AWS Support case")
         out.append("")
         let caseText = report.supportCase
+        if caseText.isEmpty { out.append("Not needed: every session was approved.") }
         // A fence longer than any run of backticks in the text: nothing inside can close it.
         let longest = caseText.joined().split(whereSeparator: { $0 != "`" }).map(\.count).max() ?? 0
         let fence = String(repeating: "`", count: max(3, longest + 1))
-        out.append(fence + "text")
-        out += caseText
-        out.append(fence)
+        if !caseText.isEmpty {
+            out.append(fence + "text")
+            out += caseText
+            out.append(fence)
+        }
         out.append("")
         out.append("## Whom to call")
         out.append("")

@@ -48,6 +48,12 @@ public struct IncidentReport: Sendable, Encodable {
             self.step = step
             self.after = after
         }
+
+        /// Still open: its latest known state (after the step, else before) is open or unknown.
+        public var isOpen: Bool {
+            let state = after ?? before
+            return state.hasPrefix("open") || state.hasPrefix("unknown") || state.hasPrefix("not read")
+        }
     }
 
     public var incident: Incidents.Incident
@@ -118,10 +124,24 @@ public struct IncidentReport: Sendable, Encodable {
 
     public var evidence: Evidence { Evidence(integrity) }
 
-    /// The AWS Support case text, lines (values escaped for the terminal).
+    /// Every session was approved: a review of planned root use, not an incident.
+    public var isReview: Bool { !incident.sessions.isEmpty && incident.sessions.allSatisfy(\.approved) }
+
+    /// Nothing left for `--apply`: no containment step is planned or failed.
+    public var nothingToApply: Bool {
+        !containment.contains { $0.step.hasPrefix("planned") || $0.step.hasPrefix("FAILED") }
+    }
+
+    /// The AWS Support case text, lines (values escaped for the terminal); none for a review.
     public var supportCase: [String] {
+        guard !isReview else { return [] }
         let addresses = Set(incident.sessions.flatMap(\.sourceIPs)).sorted()
         let time = { (date: Date) in TimeArgument.format(date) }
+        let changes =
+            artifacts.isEmpty
+            ? ["Changes made as root: none found in the records read."]
+            : ["Changes made as root:"]
+                + artifacts.map { "- \(TerminalSafe.escape($0.eventTime)) \(TerminalSafe.escape($0.summary))" }
         return [
             "Subject: Suspected unauthorised root user activity in account \(incident.account)",
             "Account: \(incident.account)" + (context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""),
@@ -129,14 +149,52 @@ public struct IncidentReport: Sendable, Encodable {
             "Activity: \(time(incident.first)) to \(time(incident.last)) (UTC)",
             "Source addresses: "
                 + (addresses.isEmpty ? "(none recorded)" : TerminalSafe.escape(addresses.joined(separator: ", "))),
+        ] + changes + [
             "We believe the root user's credentials were used without authorisation. Please help us secure",
             "the account and review its activity.",
         ]
     }
 
-    /// What a person must do, in order (the containment's leftovers first).
+    /// What a person must do, in order (the containment's leftovers first), specific to this incident: what each
+    /// credential and role the sessions created did on its own, and how long root's sessions stay valid.
     public var personSteps: [String] {
         var steps = forPeople
+        if isReview {
+            steps.append(
+                "Review the approved session's changes against its ticket; rootguard contains nothing an approval covers."
+            )
+        }
+        for artifact in artifacts {
+            let region = artifact.region.isEmpty ? "us-east-1" : artifact.region
+            let since = artifact.eventTime
+            let attribute: String? =
+                switch artifact.kind {
+                case .accessKey: "AccessKeyId,AttributeValue=\(artifact.resource)"
+                case .user: "Username,AttributeValue=\(artifact.resource)"
+                case .role: "ResourceName,AttributeValue=\(artifact.resource)"
+                default: nil
+                }
+            guard let attribute else { continue }
+            steps.append(
+                "Review what \(artifact.summary) did on its own since \(since) (rootguard's trail hunts root only): `aws cloudtrail lookup-events --region \(region) --lookup-attributes AttributeKey=\(attribute) --start-time \(since)` in account \(incident.account), and the same in its other regions."
+            )
+        }
+        for session in incident.sessions where !session.approved {
+            let started = TimeArgument.format(session.first)
+            let validity: String? =
+                switch session.kind {
+                case .console:
+                    "Root's console session signed in at \(started) is not ended by changing the password; until it expires, only an SCP (`--quarantine`, members only) or AWS Support stops it."
+                case .temporary:
+                    "Root's temporary credentials \(session.key) stay valid up to an hour after they were issued (before \(started) + 1 h); an SCP (`--quarantine`, members only) denies them now."
+                case .assumeRoot:
+                    "The privileged session \(session.key) ends at most 15 minutes after it began (\(started))."
+                case .accessKey:
+                    "Root's access key \(session.key) works until it is deleted, and temporary credentials it issued stay valid up to an hour."
+                case .other: nil
+                }
+            if let validity, !steps.contains(validity) { steps.append(validity) }
+        }
         if !context.memberWithRootSessions && !steps.contains(where: { $0.lowercased().contains("sign in as root") }) {
             steps.append(
                 "Sign in as root (this account's root cannot be reached through a privileged session): change the password, review every MFA device, delete root access keys and signing certificates."
