@@ -279,10 +279,17 @@ struct Respond: AsyncParsableCommand {
                 try Output.stdout(text)
             }
             if let evidence {
-                let documents: [String: [UInt8]] = [
+                var documents: [String: [UInt8]] = [
                     "integrity.json": Array((try JSONText.string(integrity, .pretty) + "\n").utf8),
                     "incident.json": Array(json.utf8), "report.md": Array(markdown.utf8),
                 ]
+                // What containment removed from principals older than the session, as it was just before: a policy
+                // document as IAM takes it back, anything else as the collateral entry itself.
+                for item in reports.flatMap(\.collateral) {
+                    documents[item.file] =
+                        item.current.hasPrefix("{")
+                        ? Array((item.current + "\n").utf8) : Array((try JSONText.string(item, .pretty) + "\n").utf8)
+                }
                 let manifest = try EvidenceFolder.write(
                     to: evidence, records: scope.records.map(\.record), detections: scope.detections,
                     documents: documents, tool: "rootguard \(RootGuardVersion.current)", now: now)
@@ -424,7 +431,7 @@ struct Respond: AsyncParsableCommand {
             $0.account.rawValue == incident.account && $0.subject == .rootCredentials
         }
         let prefix = incident.account + ": "
-        return IncidentReport(
+        var report = IncidentReport(
             incident: incident, artifacts: scope.artifacts[incident.account] ?? [], containment: lines,
             forPeople: run.state.forPeople.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) },
             context: .init(
@@ -432,6 +439,8 @@ struct Respond: AsyncParsableCommand {
                 custody: custody, memberWithRootSessions: member, generatedAt: now, unreadable: entry.unreadable),
             mode: applying ? "applied" : "dry run",
             commands: applying ? ["rootguard audit"] : lines.contains { $0.step == "planned" } ? [command] : [])
+        report.collateral = run.state.collateral.filter { $0.account == incident.account }
+        return report
     }
 
     /// `--offline`: the containment planned from the records alone, nothing confirmed.

@@ -529,6 +529,83 @@ struct RespondCLITests {
         }
     }
 
+    /// What existed before the session is kept and named: a console password root changed on an existing user is
+    /// not deleted (the user is quarantined instead), an inline policy root overwrote is deleted with its version
+    /// saved in the evidence, an attachment that may predate the session is detached with the command that restores
+    /// it — each under "review and restore" (they had been deleted outright, unmentioned).
+    @Test func whatExistedBeforeTheSessionIsKeptAndNamed() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+            let iam = inMember.iam()
+            _ = try await iam.createUser(.init(userName: "alice"))
+            _ = try await iam.createLoginProfile(.init(userName: "alice", password: "Correct-Horse-Battery-9"))
+            let overwritten = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
+            _ = try await iam.putUserPolicy(
+                .init(userName: "alice", policyName: "ops", policyDocument: .init(json: overwritten)))
+            let trust = """
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\(member):root"},"Action":"sts:AssumeRole"}]}
+                """
+            _ = try await iam.createRole(.init(roleName: "deploy", assumeRolePolicyDocument: .init(json: trust)))
+            let readOnly = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+            _ = try await iam.attachRolePolicy(.init(roleName: "deploy", policyArn: readOnly))
+            // The root session comes after: these principals are older than it.
+            let start = Date().addingTimeInterval(5)
+            let at = { (seconds: Double) in start.addingTimeInterval(seconds) }
+            var login = Self.rootCall(member, at(0), "signin.amazonaws.com", "ConsoleLogin", request: [:])
+            login["eventType"] = "AwsConsoleSignIn"
+            login["responseElements"] = ["ConsoleLogin": "Success"]
+            let records: [[String: Any]] = [
+                login,
+                Self.rootCall(member, at(1), "iam.amazonaws.com", "UpdateLoginProfile", request: ["userName": "alice"]),
+                Self.rootCall(
+                    member, at(2), "iam.amazonaws.com", "PutUserPolicy",
+                    request: ["userName": "alice", "policyName": "ops", "policyDocument": overwritten]),
+                Self.rootCall(
+                    member, at(3), "iam.amazonaws.com", "AttachRolePolicy",
+                    request: ["roleName": "deploy", "policyArn": readOnly]),
+            ]
+            let folder = try folder()
+            let logs = folder.appendingPathComponent("logs")
+            try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+            try JSONSerialization.data(withJSONObject: ["Records": records]).write(
+                to: logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json"))
+            let hunt = try CLI.run(["trail", logs.path, "--output", "jsonl"], environment: [:])
+            let detections = folder.appendingPathComponent("detections.jsonl")
+            try Data(hunt.stdout.utf8).write(to: detections)
+
+            let dry = try respond(moto, ["--detections", detections.path])
+            #expect(dry.status == 2, "\(dry.stdout)\(dry.stderr)")
+            #expect(!dry.stdout.contains("DeleteLoginProfile"), "\(dry.stdout)")
+            #expect(dry.stdout.contains("PutUserPolicy  \(member): user alice: rootguard-quarantine (deny all)"))
+            #expect(dry.stdout.contains("DeleteUserPolicy  \(member): ops from user alice"))
+            #expect(dry.stdout.contains("DetachRolePolicy  \(member): \(readOnly) from role deploy"))
+            #expect(
+                dry.stdout.contains("for a person: \(member): review and restore: the console password of user alice"))
+            #expect(dry.stdout.contains("aws iam attach-role-policy --role-name deploy --policy-arn \(readOnly)"))
+
+            let evidence = folder.appendingPathComponent("evidence")
+            let applied = try respond(
+                moto, ["--detections", detections.path, "--apply", "--format", "json", "--evidence", evidence.path])
+            let document = try JSONSerialization.jsonObject(with: Data(applied.stdout.utf8)) as? [String: Any]
+            let collateral =
+                ((document?["incidents"] as? [[String: Any]])?.first?["collateral"] as? [[String: Any]]) ?? []
+            #expect(collateral.count == 3, "\(collateral)")
+            try Schemas.check(applied.stdout, against: "respond.schema.json")
+            let saved = evidence.appendingPathComponent("collateral-\(member)-user-alice-inline-ops.json")
+            let kept = try JSONSerialization.jsonObject(with: Data(contentsOf: saved)) as? [String: Any]
+            #expect(
+                (kept?["Statement"] as? [[String: Any]])?.first?["Action"] as? String == "*",
+                "\(String(describing: kept))")
+            // The password is still there; the user is quarantined; the inline policy and the attachment are gone.
+            _ = try await iam.getLoginProfile(.init(userName: "alice"))
+            let inline = try await iam.listUserPolicies(.init(userName: "alice")).policyNames ?? []
+            #expect(inline == ["rootguard-quarantine"], "\(inline)")
+            let attached = try await iam.listAttachedRolePolicies(.init(roleName: "deploy")).attachedPolicies ?? []
+            #expect(!attached.contains { $0.policyArn == readOnly })
+        }
+    }
+
     @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in

@@ -99,6 +99,9 @@ public struct IncidentContainment: Hardener {
         /// starting with its account and `: `.
         public var forPeople: [String]
         public var notes: [String]
+        /// What existed before the session and that containment deletes, detaches or quarantines instead: kept and
+        /// named for a person.
+        public var collateral: [Collateral] = []
     }
 
     public struct Step: Sendable {
@@ -224,9 +227,22 @@ public struct IncidentContainment: Hardener {
                         + (isMember
                             ? " Root cannot be reached through a privileged session: \(rootOutOfReach ?? "")." : ""))
             }
-            for artifact in Containment.ordered(target.artifacts) {
+            for original in Containment.ordered(target.artifacts) {
+                var artifact = original
+                var condition = await self.condition(of: artifact, account: account, state: state, base: client)
+                // What existed before the session is kept (and, where AWS has a reversible step, worked around).
+                if condition.isOpen,
+                    let (collateral, replacement) = await collateral(
+                        of: artifact, account: account, condition: condition, state: state, base: client)
+                {
+                    state.collateral.append(collateral)
+                    state.forPeople.append("\(account): review and restore: \(collateral.what): \(collateral.restore)")
+                    if let replacement {
+                        artifact = replacement
+                        condition = await self.condition(of: artifact, account: account, state: state, base: client)
+                    }
+                }
                 let (changes, person) = Containment.containment(of: artifact)
-                let condition = await self.condition(of: artifact, account: account, state: state, base: client)
                 if changes.isEmpty {
                     // Only a person can act: said when it is still open (or cannot be read).
                     if let person, condition.isOpen || condition.isUnknown {
@@ -636,6 +652,95 @@ public struct IncidentContainment: Hardener {
             return .gone("no longer exists (\((error as? AWSError)?.code ?? "not found"))")
         } catch {
             return .unknown("could not be read: \(error)")
+        }
+    }
+
+    /// When `artifact`'s containment would delete or detach something that belongs to a principal older than the
+    /// session (a login profile root changed, an inline policy root overwrote, an attachment or membership that may
+    /// predate it): its current version and the command that restores it, and the artifact to contain instead when
+    /// AWS has a reversible step (a user's changed console password: quarantine the user, keep the password).
+    func collateral(
+        of artifact: SessionAftermath.Artifact, account: AccountID, condition: Condition, state: State,
+        base: AWSClient
+    ) async -> (Collateral, SessionAftermath.Artifact?)? {
+        let client = self.client(for: account, caller: state.caller, base: base)
+        let iam = client.iam()
+        let resource = artifact.resource
+        let owner = artifact.owner ?? ""
+        guard let when = TimeArgument.parseTimestamp(artifact.eventTime) else { return nil }
+        func older(_ date: Date?) -> Bool { date.map { $0 < when.addingTimeInterval(-1) } ?? false }
+        func file(_ parts: String...) -> String {
+            Collateral.fileName(account: account.rawValue, parts.joined(separator: "-"))
+        }
+        do {
+            switch artifact.kind {
+            case .loginProfile:
+                let profile = try await iam.getLoginProfile(.init(userName: resource)).loginProfile
+                guard artifact.eventName == "UpdateLoginProfile" || older(profile?.createDate) else { return nil }
+                var quarantine = artifact
+                quarantine.kind = .user
+                quarantine.summary = "quarantined user \(resource) (root changed its existing console password)"
+                return (
+                    Collateral(
+                        account: account.rawValue, what: "the console password of user \(resource)",
+                        step:
+                            "root changed a password that existed before the session: the user is quarantined (deny all) instead of losing its console access",
+                        current:
+                            "login profile created \(profile?.createDate.map(TimeArgument.format) ?? "at an unknown time"), changed by root at \(artifact.eventTime)",
+                        restore:
+                            "agree a new password with its owner (`aws iam update-login-profile --user-name \(resource) --password-reset-required --password …`), then lift the quarantine (`aws iam delete-user-policy --user-name \(resource) --policy-name \(Containment.quarantinePolicyName)`)",
+                        file: file("login-profile", resource)), quarantine
+                )
+            case .userPolicy, .rolePolicy, .groupPolicy:
+                let (flag, noun, created): (String, String, Date?) =
+                    switch artifact.kind {
+                    case .userPolicy: ("user", "user", try await iam.getUser(.init(userName: owner)).user?.createDate)
+                    case .rolePolicy: ("role", "role", try await iam.getRole(.init(roleName: owner)).role?.createDate)
+                    default: ("group", "group", nil)
+                    }
+                // A group has no creation the records could show; a user or role made in the session is its own.
+                guard artifact.kind == .groupPolicy || older(created) else { return nil }
+                if resource.hasPrefix("arn:") {
+                    return (
+                        Collateral(
+                            account: account.rawValue, what: "\(resource) attached to \(noun) \(owner)",
+                            step:
+                                "detached: the attachment may have predated the session (attaching an attached policy changes nothing)",
+                            current: resource,
+                            restore: "`aws iam attach-\(flag)-policy --\(flag)-name \(owner) --policy-arn \(resource)`",
+                            file: file(
+                                flag, owner, "attached", resource.split(separator: "/").last.map(String.init) ?? "")),
+                        nil
+                    )
+                }
+                guard case .open(let text) = condition, let range = text.range(of: ": ") else { return nil }
+                let document = String(text[range.upperBound...])
+                let name = file(flag, owner, "inline", resource)
+                return (
+                    Collateral(
+                        account: account.rawValue, what: "inline policy \(resource) of \(noun) \(owner)",
+                        step:
+                            "deleted: root wrote it on a \(noun) older than the session and may have overwritten one; its version before the session is not kept by IAM (compare with your infrastructure code or earlier Put\(flag.capitalized)Policy records)",
+                        current: document,
+                        restore:
+                            "`aws iam put-\(flag)-policy --\(flag)-name \(owner) --policy-name \(resource) --policy-document file://\(name)` (the version just before containment, in the evidence folder)",
+                        file: name), nil
+                )
+            case .groupMembership:
+                guard older(try await iam.getUser(.init(userName: resource)).user?.createDate) else { return nil }
+                return (
+                    Collateral(
+                        account: account.rawValue, what: "membership of user \(resource) in group \(owner)",
+                        step: "removed: the user is older than the session and may have been a member before it",
+                        current: "\(resource) in \(owner)",
+                        restore: "`aws iam add-user-to-group --group-name \(owner) --user-name \(resource)`",
+                        file: file("group", owner, "member", resource)), nil
+                )
+            default:
+                return nil
+            }
+        } catch {
+            return nil
         }
     }
 

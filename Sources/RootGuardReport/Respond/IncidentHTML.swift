@@ -93,6 +93,14 @@ public enum IncidentHTML {
             }
             body += "</tbody></table>"
         }
+        if !report.collateral.isEmpty {
+            body += "<h3>Kept before containment: review and restore</h3><table class=\"collateral\"><tbody>"
+            for item in report.collateral {
+                body += "<tr><td>\(H.escape(item.what))</td><td>\(H.escape(item.step))</td>"
+                body += "<td>\(codeSpans(item.restore))</td><td>\(code(item.file))</td></tr>"
+            }
+            body += "</tbody></table>"
+        }
         if !report.integrity.isEmpty {
             body += "<h3>Log file integrity</h3><table><tbody>"
             for result in report.integrity {

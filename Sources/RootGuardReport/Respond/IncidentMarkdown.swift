@@ -93,6 +93,16 @@ public enum IncidentMarkdown {
                 )
             }
         }
+        if !report.collateral.isEmpty {
+            out.append("")
+            out.append("## Kept before containment: review and restore")
+            out.append("")
+            for item in report.collateral {
+                out.append(
+                    "- \(code(item.what)): \(code(item.step)). Restore: \(code(item.restore)). Kept in \(code(item.file))."
+                )
+            }
+        }
         if !report.integrity.isEmpty {
             out.append("")
             out.append("## Log file integrity")

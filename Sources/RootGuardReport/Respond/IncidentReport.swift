@@ -63,6 +63,9 @@ public struct IncidentReport: Sendable, Encodable {
     public var forPeople: [String]
     public var context: Context
     public var integrity: [LogFileIntegrity.Result]
+    /// What existed before the session and that containment deletes, detaches or quarantines instead, with its
+    /// version before containment and how to restore it.
+    public var collateral: [Collateral] = []
     /// `plan` (dry run), `applied`, or `offline` (planned from the records alone, nothing read from the account).
     public var mode: String
     /// The commands that go on from here.
