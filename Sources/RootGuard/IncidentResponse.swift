@@ -28,15 +28,36 @@ public enum IncidentResponse {
         var sources: [TrailSource] = []
         var unusable: [String] = []
         var lookupRegions: [String] = []
-        for source in Set(detections.map(\.source)).sorted() {
+        // A detection's source is read only where a trail writes: one log file, never a folder (not "/", not a
+        // home directory), and in S3 one object in CloudTrail's layout for the detection's own account (never a
+        // bucket or prefix the detections merely name).
+        var accounts: [String: Set<String>] = [:]
+        for detection in detections { accounts[detection.source, default: []].insert(detection.accountId) }
+        for (source, owners) in accounts.sorted(by: { $0.key < $1.key }) {
             if source.hasPrefix("lookup:") {
                 lookupRegions.append(String(source.dropFirst("lookup:".count)))
-            } else if source.hasPrefix("s3://"), let parsed = try? TrailSource.parse(source) {
-                sources.append(parsed)
-            } else if FileManager.default.fileExists(atPath: source) {
-                sources.append(.path(source))
+            } else if source.hasPrefix("s3://") {
+                let key = source.dropFirst("s3://".count).drop { $0 != "/" }.dropFirst()
+                let parts = key.split(separator: "/", omittingEmptySubsequences: false)
+                let inLayout =
+                    key.contains("/CloudTrail/") && !key.hasSuffix("/")
+                    && owners.allSatisfy { owner in
+                        parts.firstIndex(of: "AWSLogs").map { index in
+                            parts.dropFirst(index + 1).prefix(2).contains(Substring(owner))
+                        } ?? false
+                    }
+                if inLayout, let parsed = try? TrailSource.parse(source) {
+                    sources.append(parsed)
+                } else {
+                    unusable.append(source)
+                }
             } else {
-                unusable.append(source)
+                var folder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: source, isDirectory: &folder), !folder.boolValue {
+                    sources.append(.path(source))
+                } else {
+                    unusable.append(source)
+                }
             }
         }
         if !lookupRegions.isEmpty { sources.append(.lookup(regions: lookupRegions)) }

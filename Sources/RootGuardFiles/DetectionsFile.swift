@@ -10,16 +10,30 @@ public enum DetectionsFile {
         public let description: String
     }
 
-    /// Reads `path` (`-`: standard input).
+    /// The most a detections input may hold: anyone who can write it could make it arbitrarily large.
+    public static let limit = 512 << 20
+
+    /// Reads `path` (`-`: standard input), at most ``limit`` bytes.
     public static func load(_ path: String) throws -> [Detection] {
         let data: Data
+        let handle: FileHandle
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            handle = FileHandle.standardInput
         } else {
-            guard let read = FileManager.default.contents(atPath: path) else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
                 throw Invalid(description: "\(path): cannot be read")
             }
-            data = read
+            handle = opened
+        }
+        defer { if path != "-" { try? handle.close() } }
+        do { data = try handle.read(upToCount: limit + 1) ?? Data() } catch {
+            throw Invalid(description: "\(path == "-" ? "standard input" : path): cannot be read (\(error))")
+        }
+        guard data.count <= limit else {
+            throw Invalid(
+                description:
+                    "\(path == "-" ? "standard input" : path): larger than \(limit >> 20) MiB; split it (e.g. by account) or name the logs with --account and --since"
+            )
         }
         return try parse(data, name: path == "-" ? "standard input" : path)
     }

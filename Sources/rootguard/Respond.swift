@@ -173,7 +173,7 @@ struct Respond: AsyncParsableCommand {
                 sources = defaults
                 for source in unusable {
                     Output.stderr(
-                        "note: detections from \(TerminalSafe.escape(source)) name no log rootguard can read; name the logs with --logs\n"
+                        "note: detections from \(TerminalSafe.escape(source)) name no log file rootguard reads by default (only one file, or one S3 object under AWSLogs/<its account>/…/CloudTrail/); name the logs with --logs\n"
                     )
                 }
             }
@@ -195,11 +195,26 @@ struct Respond: AsyncParsableCommand {
                     "no CloudTrail records were read: what the sessions left behind is unknown (name the logs with --logs)"
                 )
             }
+            // An --account no detection names: its sessions can only come from the logs read; none found is not
+            // "nothing in scope" (the detections were of other accounts).
+            var unnamed: [String] = []
+            if detections != nil {
+                let named = Set(given.flatMap { [$0.accountId] + ($0.details["targetAccount"].map { [$0] } ?? []) })
+                for account in accounts.map(\.rawValue) where !named.contains(account) {
+                    if !scope.incidents.contains(where: { $0.account == account }) {
+                        unnamed.append(account)
+                        Output.error(
+                            "--account \(account): none of the \(given.count) detections is for this account (they name \(named.sorted().joined(separator: ", "))), and the logs read hold no root session of it"
+                        )
+                    }
+                }
+            }
             let custody = try attestations.map { try AttestationsFile.load($0) }?.custody.map(Self.custodyLines) ?? []
             let recorder = reason.map { ApprovalRecorder(path: approvals ?? "", reason: $0, ticket: nil) }
             var reports: [IncidentReport] = []
             var outcome = HardenOutcome(plan: HardenPlan(subcommand: "respond", changes: []))
             var integrity: [LogFileIntegrity.Result] = []
+            var unreachable = false
             if offline {
                 (reports, outcome, code) = planOffline(scope, custody: custody, now: now)
                 integrity = await IncidentIntegrity.check(records: scope.records, client: nil)
@@ -231,6 +246,8 @@ struct Respond: AsyncParsableCommand {
                         scope, window: window, fromFiles: fromFiles, client: client, memberRole: memberRole, now: now)
                     let run = try await HardenRunner.run(containment, client: client, apply: apply)
                     integrity = await checked + reconciled
+                    for why in run.state.unreachable { Output.error(why) }
+                    unreachable = !run.state.unreachable.isEmpty
                     outcome = run.outcome
                     code = containment.exitCode(run, applying: apply)
                     let directory = AccountDirectory(client: client)
@@ -258,10 +275,14 @@ struct Respond: AsyncParsableCommand {
                 Output.stderr("gap: \(TerminalSafe.escape(result.line))\n")
             }
             let incomplete = integrity.contains { $0.verdict == .gap }
-            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete || emptyInput {
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete || emptyInput
+                || !unnamed.isEmpty
+            {
                 // Unknown is never clean.
                 if code == 0 { code = apply ? 3 : 2 }
             }
+            // An account the caller cannot act in is an error (the others were contained all the same).
+            if unreachable && code != Self.evidenceFailed { code = 1 }
             // Evidence that failed integrity has its own exit code, so a pipeline tells it from pending work.
             if !tampered.isEmpty && code != 1 { code = Self.evidenceFailed }
             let json = try Self.json(reports, outcome: outcome, problems: scope.problems)

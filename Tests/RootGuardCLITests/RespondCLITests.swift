@@ -606,6 +606,26 @@ struct RespondCLITests {
         }
     }
 
+    /// Credentials of an account outside the member's organization: one line naming the cause, a non-zero exit
+    /// (it had carried on with "root e-mail (not known)" and "sign in as root").
+    @Test func aCallerThatCannotReachTheAccountIsOneLineNamingTheCause() async throws {
+        let moto = try await MotoServer.fresh()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let result = try respond(
+            moto,
+            [
+                "--detections", root.appendingPathComponent("Examples/incident/detections.jsonl").path, "--logs",
+                root.appendingPathComponent("Examples/incident/logs").path,
+            ])
+        #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
+        let errors = result.stderr.split(separator: "\n").filter { $0.hasPrefix("error: 222233334444") }
+        #expect(errors.count == 1, "\(result.stderr)")
+        #expect(errors.first?.contains("is not the caller's account (\(MotoServer.defaultAccount))") == true)
+        #expect(errors.first?.contains("in no organization") == true)
+        #expect(!result.stdout.contains("DeleteAccessKey") && !result.stdout.contains("UpdateAccessKey"))
+    }
+
     @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
@@ -833,12 +853,14 @@ struct RespondExampleCLITests {
         ])
         #expect(scoped.status == 2)
         #expect(scoped.stdout.contains("respond: 7 changes"))
-        // --account narrows the detections: another account has nothing in scope.
+        // --account narrows the detections: an account none of them names is said (it had been a clean exit 0,
+        // "no root activity in scope", although nothing about that account was read).
         let other = try respond([
             "--detections", "Examples/incident/detections.jsonl", "--account", "111122223333", "--offline",
         ])
-        #expect(other.status == 0, "\(other.stdout)\(other.stderr)")
-        #expect(other.stdout.hasPrefix("respond: no root activity in scope."))
+        #expect(other.status == 2, "\(other.stdout)\(other.stderr)")
+        #expect(other.stdout.contains("respond: no root activity in scope."))
+        #expect(other.stderr.contains("error: --account 111122223333: none of the 22 detections is for this account"))
     }
 
     @Test func badInputIsOneLineAndNothingIsPlanned() throws {
@@ -870,6 +892,25 @@ struct RespondExampleCLITests {
             #expect(run.stderr.contains("names account"), "\(run.stderr)")
             #expect(run.stderr.split(separator: "\n").first?.contains("line 23 names account") == true, "\(run.stderr)")
         }
+        // An --account no detection names is said, never "no root activity in scope", exit 0.
+        let other = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--offline", "--account", "999999999999",
+        ])
+        #expect(other.status == 2, "\(other.stdout)\(other.stderr)")
+        #expect(other.stderr.contains("error: --account 999999999999: none of the 22 detections is for this account"))
+        // A detection's source is read only where a trail writes: not a folder, not the filesystem's root.
+        let rooted = folder.appendingPathComponent("rooted.jsonl")
+        try Data(
+            (firstLine.replacingOccurrences(
+                of:
+                    #""source":"Examples/incident/logs/222233334444_CloudTrail_us-east-1_20261128T0215Z_incident.json""#,
+                with: #""source":"/""#) + "\n").utf8
+        ).write(to: rooted)
+        let fromRoot = try respond(["--detections", rooted.path, "--offline"])
+        #expect(
+            fromRoot.stderr.contains("note: detections from / name no log file rootguard reads by default"),
+            "\(fromRoot.stderr)")
+        #expect(fromRoot.status == 2)
         // An empty detections input is suspect, never "nothing in scope", exit 0.
         let none = folder.appendingPathComponent("none.jsonl")
         try Data("\n".utf8).write(to: none)

@@ -102,6 +102,8 @@ public struct IncidentContainment: Hardener {
         /// What existed before the session and that containment deletes, detaches or quarantines instead: kept and
         /// named for a person.
         public var collateral: [Collateral] = []
+        /// Accounts the caller cannot act in, one line each naming the cause (nothing is read or changed there).
+        public var unreachable: [String] = []
     }
 
     public struct Step: Sendable {
@@ -202,6 +204,10 @@ public struct IncidentContainment: Hardener {
         }
         for target in targets {
             let account = target.account
+            if let why = await unreachable(account, state: state, client: client) {
+                state.unreachable.append(why)
+                continue
+            }
             let isMember = state.management != nil && state.management != account
             if isMember && rootOutOfReach == nil {
                 do {
@@ -652,6 +658,29 @@ public struct IncidentContainment: Hardener {
             return .gone("no longer exists (\((error as? AWSError)?.code ?? "not found"))")
         } catch {
             return .unknown("could not be read: \(error)")
+        }
+    }
+
+    /// Why the caller cannot act in `account`, nil when it can (its own account, or a member of the organization
+    /// the caller manages).
+    func unreachable(_ account: AccountID, state: State, client: AWSClient) async -> String? {
+        guard let caller = state.caller, account != caller else { return nil }
+        guard let management = state.management else {
+            return
+                "\(account) is not the caller's account (\(caller)), and the caller's account is in no organization: respond reaches another account only from its organization's management account (or IAM's delegated administrator), or run it with \(account)'s own credentials"
+        }
+        do {
+            _ = try await client.organizations().describeAccount(.init(accountId: account.rawValue))
+            return nil
+        } catch let error as AWSError where error.code == "AccountNotFoundException" {
+            return
+                "\(account) is not in the caller's organization (management account \(management)): run respond from its own organization's management account, or with \(account)'s own credentials"
+        } catch let error as AWSError where error.kind == .accessDenied && caller != management {
+            return
+                "the caller \(caller) is a member account of the organization, not its management account: another member's (\(account)) incident is handled from the management account (\(management)) or with \(account)'s own credentials"
+        } catch {
+            // Whether the account is in the organization is unknown: its reads and steps say what they can.
+            return nil
         }
     }
 
