@@ -27,7 +27,7 @@ struct Respond: AsyncParsableCommand {
             incident's findings is touched. In a member account that is not the caller's the reads and steps go \
             through --member-role. --offline plans from the records alone, reading nothing from AWS.
             Exit codes: 0 nothing to contain (or applied and the re-check is clean), 2 containment pending (dry run; \
-            also items that could not be confirmed, gaps in the evidence or work left for a person), 3 applied but \
+            also items that could not be confirmed or work left for a person), 3 applied but \
             something remains, 5 evidence failed integrity (a log file or digest tampered with, or expected and \
             missing; wins over 2 and 3), 1 error, 64 usage.
             """)
@@ -260,6 +260,8 @@ struct Respond: AsyncParsableCommand {
                     }
                 }
             }
+            // The periods the records say a trail was stopped or deleted: gaps for every source, online or not.
+            integrity += LoggingGaps.gaps(records: scope.records, until: now)
             // Each report gets the results naming its account; those naming none (a key listing, a file named
             // otherwise) go to every report, so no result is lost.
             let accounts = reports.map(\.incident.account)
@@ -271,11 +273,12 @@ struct Respond: AsyncParsableCommand {
             }
             let tampered = integrity.filter(\.failed)
             for result in tampered { Output.error(result.line) }
+            // Gaps are facts about the past no run can change: listed on stderr and in every format (the first line
+            // included), never folded into "nothing happened", and not an exit code of their own.
             for result in integrity where result.verdict == .gap {
-                Output.stderr("gap: \(TerminalSafe.escape(result.line))\n")
+                Output.stderr("gap: \(TerminalSafe.escape(result.location)): \(TerminalSafe.escape(result.reason))\n")
             }
-            let incomplete = integrity.contains { $0.verdict == .gap }
-            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || incomplete || emptyInput
+            if !scope.problems.isEmpty || (sources.isEmpty && !scope.incidents.isEmpty) || emptyInput
                 || !unnamed.isEmpty
             {
                 // Unknown is never clean.

@@ -110,7 +110,7 @@ public struct IncidentReport: Sendable, Encodable {
             } else if gaps + unverifiable > 0 {
                 status = "incomplete"
                 let parts = [
-                    gaps > 0 ? "\(plural(gaps, "period")) no digest covers" : nil,
+                    gaps > 0 ? "\(plural(gaps, "period")) whose activity is unknown" : nil,
                     unverifiable > 0 ? "\(plural(unverifiable, "file")) nothing vouches for" : nil,
                 ].compactMap { $0 }
                 headline =
