@@ -454,6 +454,18 @@ struct RespondCLITests {
                 alert.stderr.contains(
                     "note: \(member): its event history (lookup) through role OrganizationAccountAccessRole"),
                 "\(alert.stderr)")
+            // The alert's command with --apply contains the member.
+            let applied = try respond(
+                moto,
+                [
+                    "--account", member, "--since", TimeArgument.format(first.addingTimeInterval(-3600)), "--logs",
+                    "lookup", "--apply",
+                ])
+            #expect(applied.status != 1, "\(applied.stdout)\(applied.stderr)")
+            let keys =
+                try await scenario.inMember.iam().listAccessKeys(.init(userName: "backup-admin"))
+                .accessKeyMetadata ?? []
+            #expect(keys.first { $0.accessKeyId == scenario.userKey }?.status == "Inactive", "\(applied.stdout)")
         }
     }
 
@@ -526,6 +538,24 @@ struct RespondCLITests {
             #expect(
                 !dry.stdout.contains("RootSessions is not enabled")
                     && !dry.stdout.contains("not enabled for the organization"))
+
+            // The features cannot be read (ListOrganizationsFeatures refused): unknown, never "off"; the session is
+            // tried and answers for itself.
+            var management = try await moto.rootState(account: MotoServer.defaultAccount)
+            management["failOperations"] = ["ListOrganizationsFeatures"]
+            try await moto.setRoot(account: MotoServer.defaultAccount, management)
+            let unknown = try respond(moto, ["--detections", scenario.detections.path])
+            #expect(unknown.stdout.contains("features could not be read"), "\(unknown.stdout)")
+            #expect(!unknown.stdout.contains("is off in this organization") && !unknown.stdout.contains("not enabled"))
+            #expect(unknown.stdout.contains("AKIAROOTNEWKEY000001 (Active)"))
+            management["failOperations"] = []
+            try await moto.setRoot(account: MotoServer.defaultAccount, management)
+
+            // Applied: root's key and password are gone, as root-task delete-credentials removes them.
+            let applied = try respond(moto, ["--detections", scenario.detections.path, "--apply"])
+            #expect(applied.status != 1, "\(applied.stdout)\(applied.stderr)")
+            let root = try await moto.rootState(account: member)
+            #expect((root["accessKeys"] as? [Any])?.isEmpty ?? true, "\(root)")
         }
     }
 
@@ -663,6 +693,8 @@ struct RespondCLITests {
             }
             var previous: (key: String, signature: String)?
             var logKeys: [String] = []
+            var digestKeys: [String] = []
+            var originals: [String: [UInt8]] = [:]
             var start = first
             while start <= last {
                 let end = start.addingTimeInterval(hour)
@@ -679,8 +711,9 @@ struct RespondCLITests {
                     let logKey =
                         "AWSLogs/\(member)/CloudTrail/us-east-1/\(day)/\(member)_CloudTrail_us-east-1_\(stamp)_part.json.gz"
                     logKeys.append(logKey)
+                    originals[logKey] = try SignedTrail.gzip(Array(content))
                     _ = try await client.s3().putObject(
-                        .init(body: Data(try SignedTrail.gzip(Array(content))), bucket: bucket, key: logKey))
+                        .init(body: Data(originals[logKey] ?? []), bucket: bucket, key: logKey))
                     entries.append([
                         "s3Bucket": bucket, "s3Object": logKey,
                         "hashValue": SignedTrail.hex(SHA256.hash(data: content)),
@@ -712,6 +745,7 @@ struct RespondCLITests {
                         body: Data(try SignedTrail.gzip(Array(digestContent))), bucket: bucket, key: digestKey,
                         metadata: ["signature": signature, "signature-algorithm": "SHA256withRSA"]))
                 previous = (digestKey, signature)
+                digestKeys.append(digestKey)
                 start = end
             }
             let arguments = [
@@ -781,6 +815,28 @@ struct RespondCLITests {
             #expect(gone.status == 5, "\(gone.stderr)")
             #expect(try verdicts(gone.stdout)["\(bucket)/\(target)"] == "missing")
             #expect(gone.stderr.contains("error: log \(bucket)/\(target): missing: not found"))
+
+            // A gzip bomb where a digest belongs (anyone with root in the member can write there): an error naming
+            // it, and containment goes on (it had aborted respond --apply with a 4.3 GB allocation).
+            let bombKey = try #require(digestKeys.first)
+            _ = try await client.s3().putObject(
+                .init(body: Data(originals[target] ?? []), bucket: bucket, key: target))
+            _ = try await client.s3().putObject(
+                .init(
+                    body: Data(try SignedTrail.gzip([UInt8](repeating: 0x20, count: 64 << 20))), bucket: bucket,
+                    key: bombKey, metadata: ["signature": "00", "signature-algorithm": "SHA256withRSA"]))
+            let bombed = try respond(
+                moto,
+                ["--detections", scenario.detections.path, "--logs", "s3://\(bucket)/AWSLogs/\(member)/", "--apply"])
+            #expect(bombed.status == 5, "\(bombed.stdout)\(bombed.stderr)")
+            #expect(
+                bombed.stderr.contains(
+                    "error: digest \(bucket)/\(bombKey): invalid: invalid format: inflates past 16 MiB"),
+                "\(bombed.stderr)")
+            let keys =
+                try await scenario.inMember.iam().listAccessKeys(.init(userName: "backup-admin"))
+                .accessKeyMetadata ?? []
+            #expect(keys.first { $0.accessKeyId == scenario.userKey }?.status == "Inactive")
         }
     }
 }
