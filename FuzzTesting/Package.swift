@@ -25,6 +25,7 @@ let fuzzTargets: [(String, String)] = [
     ("diff-reports", "FuzzDiffReports"),
     ("contacts", "FuzzContacts"),
     ("respond-inputs", "FuzzRespondInputs"),
+    ("log-integrity", "FuzzLogIntegrity"),
     ("harden-inputs", "FuzzHardenInputs"),
     ("s3-listing", "FuzzS3Listing"),
 ]

@@ -23,7 +23,7 @@ public enum FuzzTargets {
         "credential-report": credentialReport, "approvals": approvals, "attestations": attestations,
         "snapshot": snapshot, "trail-scan": trailScan, "watch-message": watchMessage, "diff-reports": diffReports,
         "contacts": contacts, "harden-inputs": hardenInputs, "s3-listing": s3Listing,
-        "respond-inputs": respondInputs,
+        "respond-inputs": respondInputs, "log-integrity": logIntegrity,
     ]
 
     public static func run(_ name: String, _ data: UnsafeRawBufferPointer) {
@@ -236,5 +236,35 @@ public enum FuzzTargets {
     static func s3Listing(_ data: UnsafeRawBufferPointer) {
         guard let node = try? XMLNode.parse(Array(data)) else { return }
         _ = try? XMLShapeDecoder.decode(S3.ListObjectsV2Output.self, from: node)
+    }
+
+    /// A digest or log file as an attacker with root in the account could write it: the streaming digest fed whole
+    /// and in two chunks cut where the input chooses gives the same outcome, inflation stays within its limit, and a
+    /// digest judged without CloudTrail's keys is never verified.
+    static func logIntegrity(_ data: UnsafeRawBufferPointer) {
+        let bytes = Array(data)
+        let limit = 1 << 20
+        let whole = GzipDigest.of(bytes, limit: limit, keep: true)
+        let cut = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+        let pieces = GzipDigest(limit: limit, keep: true)
+        bytes[..<cut].withUnsafeBytes { pieces.feed($0) }
+        bytes[cut...].withUnsafeBytes { pieces.feed($0) }
+        guard pieces.finish() == whole else { fatalError("log-integrity: chunked and whole inflation disagree") }
+        if case .content(_, let size, _, let kept) = whole, size > limit || (kept?.count ?? 0) != size {
+            fatalError("log-integrity: inflated past the limit or kept a different size")
+        }
+        let key =
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/12/05/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261205T050000Z.json.gz"
+        let digest = LogFileIntegrity.DigestFile(
+            bucket: "b", key: key, bytes: bytes, signature: "00", signatureAlgorithm: "SHA256withRSA")
+        let start = Date(timeIntervalSince1970: 1_796_443_200)
+        let judgement = LogFileIntegrity.judgeDigests(
+            [digest], keys: [],
+            window: .init(start: start, end: start.addingTimeInterval(7200), now: start.addingTimeInterval(86_400)))
+        if judgement.results.contains(where: { $0.kind == .digest && $0.verdict == .verified })
+            || !judgement.logs.isEmpty
+        {
+            fatalError("log-integrity: a digest verified without any key")
+        }
     }
 }

@@ -119,12 +119,18 @@ struct HardenCLITests {
         #expect((outcome?["applied"] as? [[String: Any]])?.count == 5)
     }
 
-    @Test func withoutRootSessionsItFailsWithOneLine() async throws {
+    /// Without centralised root access the privileged session is refused before it is tried, in one line naming the
+    /// feature the task needs and the command that turns it on (it had been AssumeRoot's AccessDenied).
+    @Test func withoutCentralisedRootAccessItFailsWithOneLineNamingTheFeature() async throws {
         let moto = try await MotoServer.fresh()
         let member = try await organization(moto, rootSessions: false)
         let result = try run(moto, ["--account", member])
         #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("error: \(member): sts AssumeRoot: AccessDenied: "))
+        #expect(
+            result.stderr.hasPrefix(
+                "error: \(member): IAMAuditRootUserCredentials (sts:AssumeRoot) needs centralised root credentials management (RootCredentialsManagement), which is off"
+            ), "\(result.stderr)")
+        #expect(result.stderr.contains("`rootguard harden org-root-access` turns it on"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         let bad = try run(moto, ["--account", "12345"])
         #expect(bad.status != 0)
