@@ -190,6 +190,16 @@ struct Respond: AsyncParsableCommand {
             for problem in scope.problems {
                 Output.error("\(problem.input): \(problem.message)")
             }
+            // For every account in scope, what its records were read from (lookup says so itself, per account).
+            let files = sources.filter { if case .lookup = $0 { false } else { true } }.map(\.description)
+            if !files.isEmpty {
+                for incident in scope.incidents {
+                    let read = scope.records.filter { $0.accountId == incident.account }.count
+                    Output.stderr(
+                        "note: \(incident.account): \(plural(read, "root-relevant record")) read from \(TerminalSafe.escape(files.joined(separator: ", ")))\n"
+                    )
+                }
+            }
             if sources.isEmpty && !scope.incidents.isEmpty {
                 Output.error(
                     "no CloudTrail records were read: what the sessions left behind is unknown (name the logs with --logs)"

@@ -886,12 +886,16 @@ struct RespondExampleCLITests {
         #expect(plan.stdout.contains("MFA no NOT APPROVED"))
         #expect(!plan.stdout.contains("ci-deployer") && !plan.stdout.contains("never-created"))
         #expect(plan.stdout.contains("note: offline: nothing was read from AWS"))
-        // The one thing on standard error: the records say the trail was stopped, and nothing says it started again.
+        // On standard error: what was read for the account, and the gap — the records say the trail was stopped, and
+        // nothing says it started again.
         let stderrLines = plan.stderr.split(separator: "\n")
-        #expect(stderrLines.count == 1, "\(plan.stderr)")
+        #expect(stderrLines.count == 2, "\(plan.stderr)")
         #expect(
-            stderrLines.first?.hasPrefix("gap: trail org-trail in 222233334444/us-east-1 2026-11-28T02:14:07Z–") == true
+            stderrLines.first
+                == "note: 222233334444: 9 root-relevant records read from Examples/incident/logs/222233334444_CloudTrail_us-east-1_20261128T0215Z_incident.json"
         )
+        #expect(
+            stderrLines.last?.hasPrefix("gap: trail org-trail in 222233334444/us-east-1 2026-11-28T02:14:07Z–") == true)
         #expect(plan.stderr.contains("no StartLogging in the records read"))
 
         let markdown = try respond([
