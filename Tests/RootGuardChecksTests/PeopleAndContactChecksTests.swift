@@ -201,6 +201,29 @@ struct PeopleAndContactChecksTests {
         #expect(finding.message.contains(text), "\(finding.message)")
     }
 
+    /// Reported facts win: a --root-email that contradicts AWS never makes the finding PASS (it had replaced what
+    /// AWS reports: a personal gmail address passed on the user's word).
+    @Test func aGivenRootEmailNeverOverridesWhatAWSReports() {
+        var builder = SnapshotBuilder()
+        builder.context.emailPolicy = EmailPolicy(companyDomains: ["example.com"])
+        builder.rootEmail = .value("jane.personal@gmail.com")
+        builder.context.rootEmailOverride = "aws-root@example.com"
+        let contradicted = RootEmailIsCompanyGroupAddress().run(builder)
+        #expect(contradicted.status == .fail)
+        #expect(
+            contradicted.message.contains(
+                "AWS reports the root e-mail as jane.personal@gmail.com, not aws-root@example.com"))
+        #expect(contradicted.evidence["source"] == "AWS" && contradicted.evidence["given"] == "aws-root@example.com")
+        // AWS's address would pass, but the user said another: not evaluated until the two agree.
+        builder.rootEmail = .value("aws-root-prod@example.com")
+        let disagreeing = RootEmailIsCompanyGroupAddress().run(builder)
+        #expect(disagreeing.status == .notEvaluated, "\(disagreeing.message)")
+        #expect(disagreeing.message.contains("resolve the disagreement"))
+        // Agreeing (case aside): judged as AWS reports it.
+        builder.context.rootEmailOverride = "AWS-ROOT-PROD@example.com"
+        #expect(RootEmailIsCompanyGroupAddress().run(builder).status == .pass)
+    }
+
     @Test func aStandaloneRootEmailNeedsTheOption() {
         var builder = SnapshotBuilder()
         #expect(RootEmailIsCompanyGroupAddress().run(builder).status == .notEvaluated)
