@@ -136,8 +136,13 @@ struct Audit: AsyncParsableCommand {
             code = report.exitCode(failOn: failOn, allowNotEvaluated: allowNotEvaluated)
             if let failOn {
                 Output.stderr(Self.unreadableGate(report, failOn: failOn, allowed: allowNotEvaluated))
+            } else {
+                Output.stderr(Self.unreadableNote(report))
             }
             if let baselineReport {
+                if let why = ReportDiff.mismatch(old: baselineReport, new: report) {
+                    throw ReportMismatch(description: "--baseline: \(why)")
+                }
                 let diff = ReportDiff(old: baselineReport, new: report, allowCoverageLoss: allowCoverageLoss)
                 // After a text report on stdout; beside a machine format, on stderr so the document stays valid.
                 if output == .text && outputFile == nil {
@@ -168,6 +173,19 @@ extension Audit {
         return allowed
             ? "fail-on: \(what); accepted with --allow-not-evaluated\n"
             : "fail-on: \(what): unknown is not a pass, the gate fails (each reason is in the report; --allow-not-evaluated accepts them)\n"
+    }
+}
+
+extension Audit {
+    /// Without a gate, still one line when findings could not read their data: the exit code alone (0) must not read
+    /// as "everything was checked".
+    static func unreadableNote(_ report: ReportV1) -> String {
+        let unknown = report.findings.filter(\.isUnreadable)
+        guard !unknown.isEmpty else { return "" }
+        let ids = Array(Set(unknown.map(\.checkId.rawValue))).sorted()
+        let named = ids.prefix(8).joined(separator: ", ") + (ids.count > 8 ? ", …" : "")
+        return
+            "note: \(plural(unknown.count, "finding")) could not be evaluated because their data could not be read (\(named)); unknown is not a pass — each reason is in the report, and --fail-on SEVERITY makes them fail the run\n"
     }
 }
 

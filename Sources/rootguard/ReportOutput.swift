@@ -69,6 +69,11 @@ enum SecurityHubImportCommand {
 }
 
 /// `rootguard diff OLD.json NEW.json`.
+/// Two reports that cannot be compared.
+struct ReportMismatch: Error, CustomStringConvertible {
+    let description: String
+}
+
 struct Diff: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
@@ -99,8 +104,9 @@ struct Diff: AsyncParsableCommand {
     func run() async throws {
         var regression = false
         try await runReportingErrors {
-            let diff = ReportDiff(
-                old: try ReportFile.load(old), new: try ReportFile.load(new), allowCoverageLoss: allowCoverageLoss)
+            let (before, after) = (try ReportFile.load(old), try ReportFile.load(new))
+            if let why = ReportDiff.mismatch(old: before, new: after) { throw ReportMismatch(description: why) }
+            let diff = ReportDiff(old: before, new: after, allowCoverageLoss: allowCoverageLoss)
             try ReportOutput.write(try Render.render(diff, format: output), to: outputFile)
             regression = diff.exitCode != 0
         }

@@ -77,6 +77,36 @@ struct ReportsCLITests {
         let html = try CLI.run(["diff", hardened, insecure, "--output", "html"], environment: [:])
         #expect(html.stdout.hasPrefix("<!DOCTYPE html>"))
 
+        // Two reports of different accounts are refused in one line (it had reported every FAIL as new).
+        var document =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: insecure)))
+            as? [String: Any] ?? [:]
+        let findings = (document["findings"] as? [[String: Any]]) ?? []
+        let account = try #require(findings.first?["accountId"] as? String)
+        document["findings"] = findings.map { finding -> [String: Any] in
+            var finding = finding
+            finding["accountId"] = account == "999988887777" ? "111100002222" : "999988887777"
+            return finding
+        }
+        let elsewhere = folder.appendingPathComponent("elsewhere.json").path
+        try JSONSerialization.data(withJSONObject: document).write(to: URL(fileURLWithPath: elsewhere))
+        let mismatched = try CLI.run(["diff", hardened, elsewhere], environment: [:])
+        #expect(mismatched.status == 1, "\(mismatched.stdout)")
+        #expect(mismatched.stderr.contains("the reports are of different accounts"), "\(mismatched.stderr)")
+        #expect(!mismatched.stdout.contains("New failures"))
+        // A check the new report did not run at all: coverage lost, not silence.
+        var fewer =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: insecure)))
+            as? [String: Any] ?? [:]
+        fewer["findings"] = findings.filter { $0["checkId"] as? String != "root-mfa-enabled" }
+        let subset = folder.appendingPathComponent("subset.json").path
+        try JSONSerialization.data(withJSONObject: fewer).write(to: URL(fileURLWithPath: subset))
+        let narrowed = try CLI.run(["diff", insecure, subset, "--output", "json"], environment: [:])
+        #expect(narrowed.status == 2, "\(narrowed.stdout)\(narrowed.stderr)")
+        let narrowedObject = try JSONSerialization.jsonObject(with: Data(narrowed.stdout.utf8)) as? [String: Any]
+        let narrowedLost = (narrowedObject?["coverageLost"] as? [[String: Any]]) ?? []
+        #expect(narrowedLost.contains { $0["checkId"] as? String == "root-mfa-enabled" && $0["newStatus"] == nil })
+
         let trail = folder.appendingPathComponent("trail.json").path
         try Data(#"{"summary":{},"detections":[]}"#.utf8).write(to: URL(fileURLWithPath: trail))
         let wrong = try CLI.run(["diff", hardened, trail], environment: [:])

@@ -41,9 +41,14 @@ struct TrailCLITests {
         #expect(unreadable.stderr.split(separator: "\n").count == 1)
         #expect(!unreadable.stderr.contains("Fatal error"))
 
+        // Standard output never says "No root activity found." for what was not read (a script reading it had seen
+        // an all-clear): it names what could not be read.
+        #expect(!unreadable.stdout.contains("No root activity found"), "\(unreadable.stdout)")
+        #expect(unreadable.stdout.hasPrefix("NOT AN ALL-CLEAR: 1 input could not be read"))
         let missing = try CLI.run(["trail", "/nonexistent/logs"], environment: [:])
         #expect(missing.status == 4)
         #expect(missing.stderr.contains("/nonexistent/logs"))
+        #expect(!missing.stdout.contains("No root activity found") && missing.stdout.contains("/nonexistent/logs"))
 
         let badApprovals = try TrailFixture.folder(["approvals.yaml": "approvals:\n  - account: 12\n    from: soon\n"])
         let error = try CLI.run(

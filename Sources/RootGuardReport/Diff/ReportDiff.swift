@@ -53,6 +53,7 @@ public struct ReportDiff: Codable, Sendable {
                 accountId: f.accountId, checkId: f.checkId, resource: f.resource, region: f.region,
                 severity: f.severity, oldStatus: old?.status, newStatus: new?.status, message: f.message)
         }
+        let checksRun = Set(new.findings.map(\.checkId))
         var newFailures: [Entry] = []
         var stillFailing: [Entry] = []
         var fixed: [Entry] = []
@@ -72,6 +73,9 @@ public struct ReportDiff: Codable, Sendable {
                 case (_, .notEvaluated), (_, .manual): lost.append(entry(now, old: f, new: now))
                 default: break
                 }
+            } else if !checksRun.contains(f.checkId) {
+                // The check was not run at all now (another check set): rootguard can no longer tell.
+                lost.append(entry(f, old: f, new: nil))
             } else if f.status == .fail {
                 gone.append(entry(f, old: f, new: nil))
             }
@@ -98,6 +102,21 @@ public struct ReportDiff: Codable, Sendable {
                 stillFailing: stillFailing.filter { $0.accountId == account }.count,
                 coverageLost: lost.filter { $0.accountId == account }.count)
         }
+    }
+}
+
+extension ReportDiff {
+    /// Why two reports cannot be compared: they share no account (a diff of two different accounts would call every
+    /// finding new or fixed). nil when they can.
+    public static func mismatch(old: ReportV1, new: ReportV1) -> String? {
+        let before = Set(old.findings.map(\.accountId.rawValue))
+        let after = Set(new.findings.map(\.accountId.rawValue))
+        guard !before.isEmpty, !after.isEmpty, before.isDisjoint(with: after) else { return nil }
+        func list(_ accounts: Set<String>) -> String {
+            accounts.sorted().prefix(5).joined(separator: ", ") + (accounts.count > 5 ? ", …" : "")
+        }
+        return
+            "the reports are of different accounts (old: \(list(before)); new: \(list(after))): comparing them would call every finding new or fixed"
     }
 }
 

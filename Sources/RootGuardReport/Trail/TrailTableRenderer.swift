@@ -15,7 +15,19 @@ public enum TrailTableRenderer {
     public static func render(_ report: TrailReport, color: Bool, into sink: inout some TextSink) throws {
         var out = ""
         if report.detections.isEmpty {
-            out += "No root activity found.\n"
+            // Never an all-clear for what was not read: a script reading standard output sees the unread inputs too.
+            if report.problems.isEmpty {
+                out += "No root activity found.\n"
+            } else {
+                out +=
+                    "NOT AN ALL-CLEAR: \(report.problems.count == 1 ? "1 input" : "\(report.problems.count) inputs") could not be read, so root activity there is unknown (none in the rest):\n"
+                for problem in report.problems.prefix(20) {
+                    out += "  \(TerminalSafe.escape(problem.input)): \(TerminalSafe.escape(problem.message))\n"
+                }
+                if report.problems.count > 20 {
+                    out += "  … and \(report.problems.count - 20) more (listed on stderr)\n"
+                }
+            }
         } else {
             try sink.write("Root activity timeline (UTC)\n")
             let detections = report.detections
