@@ -13,7 +13,10 @@ public struct AlternateContacts: Hardener {
             ? "CloudFormation has no alternate-contact resource; use --format terraform or --apply"
             : "harden contacts has no --format \(format.rawValue)"
     }
-    public static let requiredActions = ["account:GetAlternateContact", "account:PutAlternateContact"]
+    public static let requiredActions = [
+        "account:GetAlternateContact", "account:PutAlternateContact", "organizations:DescribeAccount",
+        "sts:GetCallerIdentity",
+    ]
 
     /// Type (`SECURITY`, `OPERATIONS`, `BILLING`) → the wanted contact.
     public var contacts: [String: ContactDetails]
@@ -52,6 +55,7 @@ public struct AlternateContacts: Hardener {
     public func plan(_ state: State, client: AWSClient) async throws -> Plan {
         var changes: [PlannedChange] = []
         var steps: [Step] = []
+        try await Self.checkMembers(accounts, client: client)
         for account in accounts.isEmpty ? [nil] : accounts.map(Optional.some) {
             for (type, wanted) in contacts.sorted(by: { $0.key < $1.key }) {
                 let current: Account.AlternateContact?
@@ -77,6 +81,34 @@ public struct AlternateContacts: Hardener {
             }
         }
         return Plan(plan: HardenPlan(subcommand: Self.subcommand, changes: changes), steps: steps)
+    }
+
+    /// Every `--account` must be an active member of the caller's organization: the Account API takes an AccountId
+    /// only for members (a stand-in like moto takes any, and the run had said "done" for an account it cannot reach).
+    static func checkMembers(_ accounts: [AccountID], client: AWSClient) async throws {
+        guard !accounts.isEmpty else { return }
+        let caller = try await client.callerIdentity().account
+        for account in accounts where account != caller {
+            do {
+                let described = try await client.organizations().describeAccount(.init(accountId: account.rawValue))
+                let state = described.account?.state ?? described.account?.status
+                if let state, state != "ACTIVE" {
+                    throw HardenFailure("--account \(account) is \(state) in the organization, not an active member")
+                }
+            } catch let error as AWSError where error.code == "AccountNotFoundException" {
+                throw HardenFailure(
+                    "--account \(account) is not a member of the caller's organization: its contacts can only be set with its own credentials or from its own organization's management account"
+                )
+            } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
+                throw HardenFailure(
+                    "--account \(account): the caller's account (\(caller)) is in no organization, so no other account's contacts can be set from it"
+                )
+            } catch let error as AWSError where error.kind == .accessDenied {
+                // Membership cannot be read (a delegated administrator of the Account API may lack it): the contact
+                // calls answer for themselves.
+                continue
+            }
+        }
     }
 
     public func perform(_ step: Step, plan: Plan, state: inout State, client: AWSClient) async throws {

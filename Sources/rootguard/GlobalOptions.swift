@@ -110,6 +110,22 @@ struct GlobalOptions: ParsableArguments {
 
     var makeClient: @Sendable () throws -> AWSClient { connection.clientFactory(region: region) }
 
+    /// A region that is no region of its partition is refused before any work, endpoint or not: it had been accepted
+    /// with an endpoint, and a service judged "not enabled in" some other region.
+    func validate() throws {
+        if let region, let problem = Self.regionProblem(region) { throw ValidationError("--region: \(problem)") }
+    }
+
+    /// Why `region` is not a region rootguard can address, nil when it is.
+    static func regionProblem(_ region: String) -> String? {
+        let safe = TerminalSafe.escape(region)
+        guard !region.isEmpty,
+            region.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D })
+        else { return "'\(safe)' is not a region name (lower-case letters, digits and hyphens)" }
+        let partition = AWSRegion(region).partition
+        return partition.problem(with: [region])
+    }
+
     /// Runs `body` with a client and always shuts the client down afterwards.
     func withClient<T>(_ body: (AWSClient) async throws -> T) async throws -> T {
         try await Auditor.withClient(makeClient, body)

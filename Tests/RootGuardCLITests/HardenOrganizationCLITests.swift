@@ -270,6 +270,14 @@ struct HardenOrganizationCLITests {
         #expect(hcl.status == 0, "\(hcl.stderr)")
         try Self.terraformAccepts(hcl.stdout)
 
+        // An account that is not a member is refused at plan time (it had been "done": moto takes any AccountId).
+        let outsider = try run(moto, ["contacts", "--contacts", file.path, "--account", "999999999999", "--apply"])
+        #expect(outsider.status == 1, "\(outsider.stdout)\(outsider.stderr)")
+        #expect(
+            outsider.stderr.contains("--account 999999999999 is not a member of the caller's organization"),
+            "\(outsider.stderr)")
+        #expect(!outsider.stdout.contains("done"))
+
         let missing = folder.appendingPathComponent("missing.yaml")
         try Data("security: {name: Security team, title: Security, email: security@example.com}\n".utf8).write(
             to: missing)

@@ -24,6 +24,18 @@ import Testing
         #expect(!result.stdout.contains("org-trail\n"))
     }
 
+    /// A region that no partition has is refused before any work, with an endpoint too (it had exited 0 and judged
+    /// Security Hub "not enabled in af-south-1").
+    @Test(arguments: [
+        ["whoami", "--region", "us-est-1"], ["audit", "--region", "us-est-1"],
+        ["harden", "org-root-access", "--region", "US-EAST-1"], ["whoami", "--region", "us-east-1\n"],
+    ])
+    func aRegionNoPartitionHasIsAUsageError(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments + ["--endpoint-url", "http://127.0.0.1:9"], environment: [:])
+        #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains("--region: '"), "\(result.stderr)")
+    }
+
     @Test func theWholeValueMustMatch() {
         #expect("org-trail".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
         #expect(!"org-trail\n".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
