@@ -56,6 +56,9 @@ public protocol Hardener: Sendable {
     var reauditsAfterFailure: Bool { get }
     /// The checks of the findings the plan fixes, on facts read afresh.
     func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding]
+    /// What the re-audit did not judge and a person should know (a region subset, what remains failing outside it).
+    /// Default: nothing.
+    func reauditNotes(_ state: State) -> [String]
     /// CloudFormation or Terraform (only for `formats`): the desired state of everything this hardener manages,
     /// independent of what exists now (regenerated after a deployment it is the same, so a stack update deletes
     /// nothing), with notes naming what already exists and must be imported. `client` is nil when `codeNeedsClient`
@@ -76,6 +79,7 @@ extension Hardener {
         HardenFormat.allCases.filter(formats.contains).map(\.rawValue).joined(separator: ", ")
     }
     public func laterStepsDepend(on step: Plan.Step) -> Bool { true }
+    public func reauditNotes(_ state: State) -> [String] { [] }
     public var reauditsAfterFailure: Bool { false }
     public static var codeNeedsClient: Bool { true }
     public func code(_ format: HardenFormat, client: AWSClient?) async throws -> HardenCode {
@@ -128,6 +132,7 @@ public enum HardenRunner {
             outcome.applied = await self.apply(hardener, plan, state: &state, client: client)
             if hardener.reauditsAfterFailure || !outcome.applied.contains(where: { $0.error != nil }) {
                 outcome.reaudit = try await hardener.reaudit(plan, state: &state, client: client)
+                outcome.plan.notes += hardener.reauditNotes(state)
             }
         }
         return HardenRun(state: state, plan: plan, outcome: outcome)

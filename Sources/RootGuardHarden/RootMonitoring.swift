@@ -129,7 +129,11 @@ public struct RootMonitoring: Hardener {
     public struct State: Sendable {
         public var facts: MonitoringFacts
         public var extra: Extra
+        /// After a re-audit of a region subset: what it did not judge, and what still fails outside it.
+        public var subsetNotes: [String] = []
     }
+
+    public func reauditNotes(_ state: State) -> [String] { state.subsetNotes }
 
     public func read(client: AWSClient) async throws -> State {
         let (facts, extra) = try await Self.read(client: client, options: options)
@@ -145,7 +149,35 @@ public struct RootMonitoring: Hardener {
     }
 
     public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
-        try await Self.reaudit(client: client, plan: plan)
+        let findings = try await Self.reaudit(client: client, plan: plan)
+        if plan.regionsGiven { state.subsetNotes = await Self.outsideSubset(client: client, plan: plan) }
+        return findings
+    }
+
+    /// A re-audit of `--regions` judged those regions only: says so, and judges the account's other enabled regions
+    /// once more to name what still fails there (a plain `rootguard audit` would).
+    static func outsideSubset(client: AWSClient, plan: Plan) async -> [String] {
+        let given = plan.regions.joined(separator: ", ")
+        guard let enabled = await MonitoringCollector.listEnabledRegions(client) else {
+            return [
+                "the re-audit judged only --regions \(given); the account's other regions could not be listed, so whether they still fail is unknown (run `rootguard audit`)"
+            ]
+        }
+        let others = enabled.filter { !plan.regions.contains($0) }.sorted()
+        guard !others.isEmpty else { return [] }
+        let outside = (try? await reaudit(client: client, plan: plan.examining(others))) ?? []
+        let failing = outside.filter { $0.status == .fail }
+        let head =
+            "the re-audit judged only --regions \(given) (\(others.count) other enabled regions were not changed)"
+        guard !failing.isEmpty else {
+            return outside.isEmpty
+                ? ["\(head); whether they fail is unknown (run `rootguard audit`)"]
+                : ["\(head); they pass as well"]
+        }
+        let ids = Array(Set(failing.map(\.checkId.rawValue))).sorted().joined(separator: ", ")
+        return [
+            "\(head); outside it \(ids) still FAIL in \(others.prefix(12).joined(separator: ", "))\(others.count > 12 ? ", …" : "") — `rootguard audit` fails there until they are hardened too"
+        ]
     }
 
     /// The code of everything rootguard manages for this account, planned as if none of rootguard's own resources
@@ -320,6 +352,14 @@ public struct RootMonitoring: Hardener {
         public var regions: [String]
         /// The regions were given (`--regions`); the re-audit examines the same ones.
         public var regionsGiven: Bool
+
+        /// The same plan, examining `regions` instead.
+        func examining(_ regions: [String]) -> Plan {
+            var copy = self
+            copy.regions = regions
+            copy.regionsGiven = true
+            return copy
+        }
 
         func arn(_ service: String, _ region: String, _ resource: String) -> String {
             "arn:\(partition):\(service):\(region):\(account):\(resource)"

@@ -58,6 +58,10 @@ struct HardenMonitoringCLITests {
         let trails = try await moto.client().using { try await $0.cloudTrail().describeTrails().trailList ?? [] }
         #expect(trails.isEmpty, "a dry run created a trail")
 
+        // The account has a third enabled region, which --regions leaves out.
+        var root = try await moto.rootState(account: MotoServer.defaultAccount)
+        root["enabledRegions"] = ["us-east-1", "eu-west-1", "ap-south-1"]
+        try await moto.setRoot(account: MotoServer.defaultAccount, root)
         let applied = try run(moto, ["--notify", "email:secops@example.com", "--apply"])
         #expect(applied.status == 0, "\(applied.stdout)\(applied.stderr)")
         #expect(!applied.stdout.contains("FAILED"))
@@ -66,6 +70,11 @@ struct HardenMonitoringCLITests {
         }
         let after = try audit(moto)
         for check in Self.monitoringChecks { #expect(after[check] == "PASS", "\(check) after: \(after[check] ?? "-")") }
+        // The re-audit judged the two regions given: it says so, and names what still fails in the account's other
+        // regions (it had only said PASS, while a plain audit still failed there).
+        #expect(
+            applied.stdout.contains("the re-audit judged only --regions us-east-1, eu-west-1"), "\(applied.stdout)")
+        #expect(applied.stdout.contains("still FAIL in ap-south-1"), "\(applied.stdout)")
 
         // Everything created carries rootguard's name and tag.
         try await moto.client().using { client in

@@ -33,6 +33,7 @@ Control API (JSON, for tests only):
   POST /rootguard-api/events/<account>/<region>   replace the LookupEvents history (list of CloudTrail records)
   POST /rootguard-api/contact/<account>           set GetContactInformation's ContactInformation
   POST /rootguard-api/sns-pending                 body {"topicArn": …}: that topic's subscriptions become pending
+  (root state "enabledRegions": [...])            account:ListRegions answers with them (moto has no ListRegions)
   POST /rootguard-api/cloudtrail-keys             CloudTrail's public keys for ListPublicKeys ([{Fingerprint, Value
                                                   (base64 PKCS #1 DER), ValidityStartTime?, ValidityEndTime? (epoch)}])
   GET  /rootguard-api/cloudtrail                  {"Records": […]}: the CloudTrail records of AssumeRoot calls and of
@@ -375,6 +376,13 @@ class Plugin:
             if service == "account" and path in ("/getContactInformation", "/getPrimaryEmail"):
                 payload = json.loads(body or b"{}")
                 return getattr(self, "account_" + path[1:])(start_response, payload, account)
+            # account:ListRegions, which moto lacks: opt-in per account ("enabledRegions" in the root state), so
+            # tests that do not set it keep moto's answer (no such operation) and their region fallback.
+            if service == "account" and path == "/listRegions" and account in self.roots and \
+                    "enabledRegions" in self.roots[account].data:
+                regions = [{"RegionName": name, "RegionOptStatus": "ENABLED_BY_DEFAULT"}
+                           for name in self.roots[account].data["enabledRegions"]]
+                return self.respond(start_response, 200, json.dumps({"Regions": regions}), "application/json")
             if service == "guardduty" and environ.get("REQUEST_METHOD") == "GET":
                 match = re.fullmatch(r"/detector/([^/]+)/filter", path)
                 if match:
