@@ -89,7 +89,8 @@ struct RootTaskOptions: ParsableArguments {
 
 /// Writes the approval of each privileged session before it starts: the caller (read once with GetCallerIdentity),
 /// the account, the task policy and its actions, a window from a minute ago to 20 minutes ahead (a session lasts at
-/// most 15). A session of the same task in the same account within that window reuses the entry.
+/// most 15). A session of the same task in the same account within that window reuses the entry — in this run, and in
+/// later runs while an entry for the same caller, task and reason is still open for a whole session.
 actor ApprovalRecorder: RootSessions.Approver {
     let path: String
     let reason: String
@@ -130,6 +131,21 @@ actor ApprovalRecorder: RootSessions.Approver {
         } else {
             caller = try await client.callerIdentity().arn.rawValue
             self.caller = caller
+        }
+        // An entry still open for the whole session (at most 15 minutes), for the same account, caller, task,
+        // reason and ticket, is reused: runs that repeat (dry runs, runs with nothing to do) add no entries.
+        if FileManager.default.fileExists(atPath: path), let entries = try? ApprovalsFile.load(path),
+            let open = entries.last(where: { entry in
+                entry.account == account.rawValue && entry.taskPolicies == [task.rawValue]
+                    && entry.callers == [caller] && entry.reason == reason && entry.ticket == ticket
+                    && entry.from <= now && entry.until >= now.addingTimeInterval(900 + 60)
+            })
+        {
+            written[key] = open.until
+            Output.stderr(
+                "approved: \(task.rawValue) session in \(account) for \(TerminalSafe.escape(caller)) until "
+                    + "\(TimeArgument.format(open.until)) (reusing the entry in \(TerminalSafe.escape(path)))\n")
+            return
         }
         let until = now.addingTimeInterval(20 * 60)
         let approval = Approval(

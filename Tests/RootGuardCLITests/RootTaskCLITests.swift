@@ -187,11 +187,15 @@ struct RootTaskCLITests {
             _ = try await inMember.s3().headBucket(.init(bucket: "locked-data"))
             #expect(try await inMember.s3().getBucketPolicy(.init(bucket: "other-data")).policy == neighbour)
             entries = try ApprovalsFile.load(approvals.path)
-            #expect(entries.count == 2, "one approval per run: the apply and its re-check share the window")
+            // The apply reuses the dry run's entry (same account, caller, task and reason, still open for a whole
+            // session); it had appended one per run (23 entries after 13 runs).
+            #expect(entries.count == 1, "the apply and its re-check reuse the dry run's open entry")
+            #expect(applied.stderr.contains("reusing the entry"), "\(applied.stderr)")
 
             let again = try run(
                 moto, ["unlock-bucket"] + common.filter { $0 != saved.path && $0 != "--save-policy" } + ["--apply"])
             #expect(again.status == 0, "\(again.stdout)\(again.stderr)")
+            #expect(try ApprovalsFile.load(approvals.path).count == 1)
             #expect(again.stdout.contains("root-task unlock-bucket: nothing to change."))
             #expect(again.stdout.contains("has no bucket policy"))
 
