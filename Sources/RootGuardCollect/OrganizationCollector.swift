@@ -149,7 +149,9 @@ public struct OrganizationCollector: Sendable {
         async let root: Collected<RootCredentialInventory> =
             if let rootSessionsOff { .unavailable(rootSessionsOff) } else {
                 await gather {
-                    try await RootSessions(client: client, approver: approver, features: features).inventory(
+                    try await RootSessions(
+                        client: client, approver: approver, features: features, checksPreconditions: false
+                    ).inventory(
                         account: id)
                 }
             }

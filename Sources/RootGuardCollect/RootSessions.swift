@@ -1,6 +1,7 @@
 import Foundation
 import RootGuardAWS
 import RootGuardModel
+import RootGuardPolicy
 
 /// Task-scoped root sessions in member accounts (`sts:AssumeRoot`, Organizations centralised root access).
 public struct RootSessions: Sendable {
@@ -109,11 +110,63 @@ public struct RootSessions: Sendable {
 
     /// The organization's root-access features when the caller already read them (nil: each session reads them).
     public let features: Collected<[String]>?
+    /// Whether each session checks first that the account is an active member and that its SCPs let the task's
+    /// actions through in a privileged session (`audit --org` reads the SCPs itself and turns it off).
+    public let checksPreconditions: Bool
 
-    public init(client: AWSClient, approver: (any Approver)? = nil, features: Collected<[String]>? = nil) {
+    public init(
+        client: AWSClient, approver: (any Approver)? = nil, features: Collected<[String]>? = nil,
+        checksPreconditions: Bool = true
+    ) {
         self.client = client
         self.approver = approver
         self.features = features
+        self.checksPreconditions = checksPreconditions
+    }
+
+    /// A session refused before it is approved or opened: why, in one line.
+    public struct Refused: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Before any approval: `account` is an active member of the caller's organization, and its SCPs, evaluated by
+    /// rootguard's own evaluator as `policy simulate --assumed-root` does (root of the member, `aws:AssumedRoot`
+    /// true), allow every action the task calls. moto enforces no SCP and AWS would refuse the session's calls one by
+    /// one: the refusal comes first, naming the SCP and its statement. What cannot be read (a delegated
+    /// administrator without Organizations reads) is left to the session itself.
+    public func preconditions(account: AccountID, task: Task) async throws {
+        do {
+            let described = try await client.organizations().describeAccount(.init(accountId: account.rawValue))
+            let state = described.account?.state ?? described.account?.status
+            if let state, state != "ACTIVE" {
+                throw Refused(description: "\(account) is \(state) in the organization, not an active member")
+            }
+        } catch let error as AWSError where error.code == "AccountNotFoundException" {
+            throw Refused(
+                description:
+                    "\(account) is not a member of the caller's organization: a privileged root session reaches members only"
+            )
+        } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
+            throw Refused(
+                description:
+                    "the caller's account is in no organization: a privileged root session (\(task.rawValue)) reaches members of the caller's organization only"
+            )
+        } catch let error as AWSError where error.kind == .accessDenied {
+            return
+        }
+        let levels: [SCPEvaluator.Level]
+        do { levels = try await SCPPathCollector(client: client).levels(account: account.rawValue) } catch { return }
+        let partition = client.configuration.region.partition.name
+        for action in task.actions {
+            let context = RequestContext.root(
+                account: account, partition: partition, action: action, resource: "*", assumedRoot: true)
+            let result = SCPEvaluator.evaluate(levels: levels, context)
+            guard !result.permitted else { continue }
+            throw Refused(
+                description:
+                    "\(task.rawValue) in \(account): \(action) is \(result.explanation) (evaluated as the member's root with aws:AssumedRoot true, as `rootguard policy simulate --assumed-root` does) — a privileged session's calls are root's: exempt them in that SCP with a Null condition on aws:AssumedRoot, as rootguard's own deny-root SCP does"
+            )
+        }
     }
 
     /// A task refused before any session: the feature it needs is off.
@@ -129,6 +182,7 @@ public struct RootSessions: Sendable {
         let known: Collected<[String]>
         if let features { known = features } else { known = await Self.features(client) }
         if let off = Self.gate(task, features: known) { throw FeatureOff(unavailable: off) }
+        if checksPreconditions { try await preconditions(account: account, task: task) }
         try await approver?.approve(account: account, task: task, client: client)
         let partition = client.configuration.region.partition.name
         let output = try await client.sts().assumeRoot(

@@ -88,6 +88,51 @@ struct RootTaskCLITests {
         return try TrailFixture.detections(ran.stdout)
     }
 
+    /// A member whose SCP denies root without exempting aws:AssumedRoot: the privileged session's calls would be
+    /// refused by AWS (moto enforces no SCP), so the task is refused at plan time, naming the SCP and its statement,
+    /// before any approval (it had planned and reported "done"). An account that is not a member is refused too.
+    @Test func aDenyingSCPOrANonMemberIsRefusedBeforeAnyApproval() async throws {
+        let moto = try await MotoServer.fresh()
+        try await moto.client().using { client in
+            let (member, _) = try await organization(moto, client)
+            let org = client.organizations()
+            let root = try await org.listRoots().roots!.first!.id!
+            _ = try await org.enablePolicyType(.init(rootId: root, policyType: "SERVICE_CONTROL_POLICY"))
+            let blunt = #"""
+                {"Version":"2012-10-17","Statement":[{"Sid":"NoRootAtAll","Effect":"Deny","Action":"*","Resource":"*",
+                  "Condition":{"StringLike":{"aws:PrincipalArn":["arn:aws:iam::*:root"]}}}]}
+                """#
+            let policy = try await org.createPolicy(
+                .init(content: blunt, description: "deny root", name: "BluntDenyRoot", type: "SERVICE_CONTROL_POLICY")
+            ).policy!.policySummary!.id!
+            _ = try await org.attachPolicy(.init(policyId: policy, targetId: member))
+            let folder = try folder()
+            let approvals = folder.appendingPathComponent("approvals.yaml")
+            let common = ["--reason", "CHG-11", "--approvals", approvals.path]
+            let refused = try run(moto, ["delete-credentials", "--account", member] + common + ["--apply"])
+            #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("denied by BluntDenyRoot#NoRootAtAll"), "\(refused.stderr)")
+            #expect(refused.stderr.contains("aws:AssumedRoot"))
+            #expect(
+                !FileManager.default.fileExists(atPath: approvals.path), "no approval for a session AWS would refuse")
+
+            // With the exemption rootguard's own deny-root SCP carries, the task goes ahead.
+            _ = try await org.detachPolicy(.init(policyId: policy, targetId: member))
+            let exempt = try await org.createPolicy(
+                .init(
+                    content: PolicySimulateCLITests.denyRoot, description: "deny root", name: "DenyRootUser",
+                    type: "SERVICE_CONTROL_POLICY")
+            ).policy!.policySummary!.id!
+            _ = try await org.attachPolicy(.init(policyId: exempt, targetId: member))
+            let allowed = try run(moto, ["audit-credentials", "--account", member] + common)
+            #expect(allowed.status != 1, "\(allowed.stdout)\(allowed.stderr)")
+
+            let outsider = try run(moto, ["audit-credentials", "--account", "999999999999"] + common)
+            #expect(outsider.status == 1)
+            #expect(outsider.stderr.contains("999999999999 is not a member of the caller's organization"))
+        }
+    }
+
     /// One rule for every privileged task: the credential tasks need centralised root credentials management, the
     /// unlocks need centralised root sessions. With only credentials management on, root-task audits and removes root
     /// credentials and audit --org evaluates ROOT-BP 14 (it had said NOT_EVALUATED, "needs RootSessions"), while an

@@ -139,12 +139,16 @@ public struct IncidentContainment: Hardener {
 
     public static func quarantineSCPName(_ account: AccountID) -> String { "rootguard-quarantine-\(account)" }
 
-    /// Deny everything to everyone in the account except the break-glass principals.
+    /// Deny everything to everyone in the account except the break-glass principals and privileged root sessions
+    /// (`aws:AssumedRoot`: only the management account or IAM's delegated administrator opens them, each limited to
+    /// its task policy) — without that exemption the quarantine would also stop the responders from removing the
+    /// member's root credentials and from reading them back.
     public static func quarantineSCP(allow: [String]) -> String {
         let principals = allow.map { (try? JSONText.string($0, .compact)) ?? "\"\"" }.joined(separator: ",")
         return """
             {"Version":"2012-10-17","Statement":[{"Sid":"RootguardQuarantine","Effect":"Deny","Action":"*",\
-            "Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":[\(principals)]}}}]}
+            "Resource":"*","Condition":{"ArnNotLike":{"aws:PrincipalArn":[\(principals)]},\
+            "Null":{"aws:AssumedRoot":"true"}}}]}
             """
     }
 
