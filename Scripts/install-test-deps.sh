@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the test suite needs beyond the Swift toolchain: moto's server, jsonschema, cfn-lint, python-hcl2 and
-# awscli 1.x (PyPI) for the AWS tests, the report schemas and the infrastructure code, ocsf-json-schema and py-ocsf-models for OCSF, duckdb and sqlglot for the Athena SQL, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
+# Installs what the test suite needs beyond the Swift toolchain: moto's server, jsonschema, cfn-lint, python-hcl2,
+# awscli 1.x and zxcvbn (PyPI) for the AWS tests, the report schemas and the infrastructure code, ocsf-json-schema and py-ocsf-models for OCSF, duckdb and sqlglot for the Athena SQL, Chromium (Debian) for the HTML reports, libdeflate (Debian) for trail's speed.
 # Safe to run repeatedly; does nothing when everything is present.
 set -euo pipefail
 python="${ROOTGUARD_PYTHON:-python3}"
@@ -34,6 +34,11 @@ fi
 if ! "$python" -c 'import duckdb, sqlglot' >/dev/null 2>&1; then
     echo "Installing duckdb and sqlglot from PyPI…" >&2
     "$python" -m pip install --quiet --disable-pip-version-check 'duckdb>=1.1,<2' 'sqlglot>=25'
+fi
+# zxcvbn (Dropbox's password strength estimator) is the oracle for `password check`.
+if ! "$python" -c 'import zxcvbn' >/dev/null 2>&1; then
+    echo "Installing zxcvbn from PyPI…" >&2
+    "$python" -m pip install --quiet --disable-pip-version-check 'zxcvbn==4.5.0'
 fi
 # awscli 1.x is the reference for log file integrity: its `cloudtrail validate-logs` judges the same tampered trails.
 if ! "$python" -c 'import awscli.customizations.cloudtrail.validation' >/dev/null 2>&1; then

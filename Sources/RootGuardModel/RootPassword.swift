@@ -47,7 +47,10 @@ public enum RootPassword {
         // A long run of few distinct characters is not random: cap the estimate by what was actually used.
         let effective = Double(max(1, min(alphabet, distinct * 2)))
         let bits = characters.isEmpty ? 0 : Int((Double(characters.count) * log2(effective)).rounded(.down))
-        return Verdict(length: characters.count, classes: classes, violations: violations, entropyBits: bits)
+        let estimate = PasswordStrength.estimate(
+            password, userInputs: [accountName, email].compactMap { $0 }.filter { !$0.isEmpty })
+        return Verdict(
+            length: characters.count, classes: classes, violations: violations, entropyBits: bits, estimate: estimate)
     }
 
     /// A random password from all four classes (at least one of each), from the system CSPRNG.

@@ -1,3 +1,4 @@
+import Foundation
 import RootGuardModel
 
 /// `rootguard password check`: the verdict, never the password.
@@ -7,6 +8,10 @@ public enum PasswordRenderer {
         out += "Length        \(verdict.length) characters\n"
         out += "Classes       \(verdict.classes.isEmpty ? "none" : verdict.classes.joined(separator: ", "))\n"
         out += "Entropy       ~\(verdict.entropyBits) bits (if the characters were chosen at random)\n"
+        let estimate = verdict.estimate
+        out +=
+            "Guesses       ~10^\(String(format: "%.1f", estimate.guessesLog10)) for an attacker who tries likely patterns first (zxcvbn score \(estimate.score) of 4)\n"
+        for weakness in estimate.weaknesses { out += "Weakness      \(TerminalSafe.escape(weakness))\n" }
         if verdict.meetsAWSRules {
             out += "AWS rules     met\n"
         } else {
@@ -16,7 +21,8 @@ public enum PasswordRenderer {
             verdict.isStrong
             ? "strong"
             : verdict.meetsAWSRules
-                ? "accepted by AWS but weak (aim for 80+ bits; `rootguard password generate`)" : "rejected"
+                ? "accepted by AWS but weak (guessable: aim for zxcvbn score 4; `rootguard password generate`)"
+                : "rejected"
         out += "Verdict       \(summary)\n"
         return out
     }
