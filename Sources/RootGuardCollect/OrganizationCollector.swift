@@ -150,7 +150,7 @@ public struct OrganizationCollector: Sendable {
             if let rootSessionsOff { .unavailable(rootSessionsOff) } else {
                 await gather {
                     try await RootSessions(
-                        client: client, approver: approver, features: features, checksPreconditions: false
+                        client: client, approver: approver, features: features, checksPreconditions: approver != nil
                     ).inventory(
                         account: id)
                 }

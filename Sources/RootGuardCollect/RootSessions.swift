@@ -111,7 +111,8 @@ public struct RootSessions: Sendable {
     /// The organization's root-access features when the caller already read them (nil: each session reads them).
     public let features: Collected<[String]>?
     /// Whether each session checks first that the account is an active member and that its SCPs let the task's
-    /// actions through in a privileged session (`audit --org` reads the SCPs itself and turns it off).
+    /// actions through in a privileged session (`audit --org` checks them only for sessions it approves, with
+    /// `--approvals`: without, it reads the SCPs itself and judges them in its findings).
     public let checksPreconditions: Bool
 
     public init(
