@@ -53,6 +53,8 @@ public enum PasswordStrength {
         return (list.name, ranked)
     }
 
+    static let longestListWord = dictionaries.flatMap { $0.ranked.keys.map(\.unicodeScalars.count) }.max() ?? 0
+
     /// Graph name → key → neighbours by direction (nil where there is no key).
     static let graphs: [(name: String, adjacency: [Unicode.Scalar: [String?]])] = PasswordWordLists.graphs.map {
         graph in
@@ -160,14 +162,23 @@ public enum PasswordStrength {
             }
         }
 
+        /// The longest word any dictionary holds: a longer substring cannot match (the results are zxcvbn's, the
+        /// work linear in the password's length instead of quadratic).
+        var longestWord: Int {
+            dictionaries.map { $0.name == "user_inputs" ? ($0.ranked.keys.map(\.unicodeScalars.count).max() ?? 0) : 0 }
+                .max().map { max($0, PasswordStrength.longestListWord) } ?? PasswordStrength.longestListWord
+        }
+
         func dictionaryMatch(_ password: [Unicode.Scalar]) -> [Match] {
             var matches: [Match] = []
             let lowered = Self.lower(password)
             let n = password.count
+            let longest = longestWord
             for (name, ranked) in dictionaries {
                 for i in 0..<n {
-                    for j in i..<n {
-                        let word = Self.string(lowered[i...j])
+                    var word = ""
+                    for j in i..<min(n, i + longest) {
+                        word.unicodeScalars.append(lowered[j])
                         if let rank = ranked[word] {
                             matches.append(
                                 Match(

@@ -14,6 +14,21 @@ public enum RootPassword {
     public typealias Verdict = PasswordVerdict
 
     public static func check(_ password: String, accountName: String? = nil, email: String? = nil) -> Verdict {
+        let (classes, violations, bits) = rules(password, accountName: accountName, email: email)
+        let estimate = PasswordStrength.estimate(
+            password, userInputs: [accountName, email].compactMap { $0 }.filter { !$0.isEmpty })
+        return Verdict(
+            length: Array(password).count, classes: classes, violations: violations, entropyBits: bits,
+            estimate: estimate)
+    }
+
+    /// AWS's rules alone (no strength estimate): the character classes used, the rules broken, and the entropy the
+    /// characters would have if chosen at random.
+    public static func rules(
+        _ password: String, accountName: String? = nil, email: String? = nil
+    ) -> (
+        classes: [String], violations: [String], entropyBits: Int
+    ) {
         let characters = Array(password)
         var classes: [String] = []
         if characters.contains(where: uppercase.contains) { classes.append("uppercase") }
@@ -47,10 +62,7 @@ public enum RootPassword {
         // A long run of few distinct characters is not random: cap the estimate by what was actually used.
         let effective = Double(max(1, min(alphabet, distinct * 2)))
         let bits = characters.isEmpty ? 0 : Int((Double(characters.count) * log2(effective)).rounded(.down))
-        let estimate = PasswordStrength.estimate(
-            password, userInputs: [accountName, email].compactMap { $0 }.filter { !$0.isEmpty })
-        return Verdict(
-            length: characters.count, classes: classes, violations: violations, entropyBits: bits, estimate: estimate)
+        return (classes, violations, bits)
     }
 
     /// A random password from all four classes (at least one of each), from the system CSPRNG.
