@@ -56,6 +56,22 @@ final class StreamInflater {
 
     deinit { rg_stream_free(handle) }
 
+    /// Inflates as much of `input` as fits in `output`; returns (consumed, produced) and whether the data is bad —
+    /// the output written before the error is counted too (a bad CRC comes after the member's last output).
+    func inflateCounting(
+        _ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer
+    ) -> (
+        used: Int, produced: Int, bad: Bool
+    ) {
+        var used = 0
+        var produced = 0
+        var done: Int32 = 0
+        let status = rg_stream_inflate(
+            handle, input.baseAddress, input.count, &used, output.baseAddress, output.count, &produced, &done)
+        finished = done != 0
+        return (used, produced, Int(status) != Int(RG_OK))
+    }
+
     /// Inflates as much of `input` as fits in `output`; returns (consumed, produced).
     func inflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> (Int, Int) {
         var used = 0
