@@ -40,7 +40,11 @@ public enum IncidentIntegrity {
 
     /// The window to judge for these records: from the hour of the first to the end of the hour of the last.
     public static func window(records: [CloudTrailEvent], now: Date) -> LogFileIntegrity.Window? {
-        let times = records.compactMap(\.eventTime)
+        window(times: records.compactMap(\.eventTime), now: now)
+    }
+
+    /// The window for these times: from the hour of the first to the end of the hour of the last, never past now.
+    public static func window(times: [Date], now: Date) -> LogFileIntegrity.Window? {
         guard let first = times.min(), let last = times.max() else { return nil }
         let hour: TimeInterval = 3600
         let start = Date(timeIntervalSince1970: (first.timeIntervalSince1970 / hour).rounded(.down) * hour)

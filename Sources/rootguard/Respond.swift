@@ -397,12 +397,8 @@ struct Respond: AsyncParsableCommand {
     /// The hours the evidence must cover: from the hour of the first detection or record to the end of the hour of
     /// the last (a deleted log file leaves no record, so the detections' times count too).
     static func integrityWindow(_ scope: IncidentResponse.Scope, now: Date) -> LogFileIntegrity.Window? {
-        let times = scope.incidents.flatMap { [$0.first, $0.last] } + scope.records.compactMap(\.eventTime)
-        guard let first = times.min(), let last = times.max() else { return nil }
-        let hour: TimeInterval = 3600
-        let start = Date(timeIntervalSince1970: (first.timeIntervalSince1970 / hour).rounded(.down) * hour)
-        let end = Date(timeIntervalSince1970: (last.timeIntervalSince1970 / hour).rounded(.down) * hour + hour)
-        return .init(start: start, end: min(end, now), now: now)
+        IncidentIntegrity.window(
+            times: scope.incidents.flatMap { [$0.first, $0.last] } + scope.records.compactMap(\.eventTime), now: now)
     }
 
     /// The command that contains this incident (shown in the report).
