@@ -223,6 +223,33 @@ struct CredentialTests {
         #expect(calls.withLockedValue { $0 } == 2)
     }
 
+    /// An assumed role's 15-minute session is shorter than the 15-minute advisory window: it used to be refreshed on
+    /// every call (one AssumeRole per request in a member account); now it lasts two thirds of its life.
+    @Test func aShortSessionIsReusedUntilTwoThirdsOfItsLife() async throws {
+        let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_000_000))
+        let calls = NIOLockedValueBox(0)
+        struct Short: CredentialProvider {
+            let calls: NIOLockedValueBox<Int>
+            let clock: NIOLockedValueBox<Date>
+            func credentials() async throws -> AWSCredentials {
+                let n = calls.withLockedValue {
+                    $0 += 1; return $0
+                }
+                return AWSCredentials(
+                    accessKeyID: "AK\(n)", secretAccessKey: "s",
+                    expiration: clock.withLockedValue { $0 }.addingTimeInterval(900), source: "short")
+            }
+        }
+        let cache = CachingCredentialProvider(Short(calls: calls, clock: clock), now: { clock.withLockedValue { $0 } })
+        for _ in 0..<50 { #expect(try await cache.credentials().accessKeyID == "AK1") }
+        clock.withLockedValue { $0 = $0.addingTimeInterval(590) }
+        #expect(try await cache.credentials().accessKeyID == "AK1")
+        #expect(calls.withLockedValue { $0 } == 1)
+        clock.withLockedValue { $0 = $0.addingTimeInterval(20) }
+        #expect(try await cache.credentials().accessKeyID == "AK2")
+        #expect(calls.withLockedValue { $0 } == 2)
+    }
+
     @Test func settingsFollowTheCLIPrecedence() throws {
         let directory = try temporaryDirectory()
         try """

@@ -68,6 +68,9 @@ public actor CachingCredentialProvider: CredentialProvider {
     let mandatory: TimeInterval
     let now: @Sendable () -> Date
     var cached: AWSCredentials?
+    /// When `cached` was fetched: a session shorter than the advisory window (an assumed role's 15 minutes) is
+    /// refreshed after two thirds of its life, not on every call.
+    var fetched: Date?
     var inFlight: Task<AWSCredentials, any Error>?
     /// How many times the base provider was asked (for tests and `--debug`).
     public private(set) var refreshCount = 0
@@ -86,8 +89,9 @@ public actor CachingCredentialProvider: CredentialProvider {
         if let cached {
             guard let expiration = cached.expiration else { return cached }
             let remaining = expiration.timeIntervalSince(now())
-            if remaining > advisory { return cached }
-            if remaining > mandatory {
+            let lifetime = fetched.map { expiration.timeIntervalSince($0) } ?? .infinity
+            if remaining > min(advisory, lifetime / 3) { return cached }
+            if remaining > min(mandatory, lifetime / 6) {
                 // Advisory: try to refresh, keep the old ones if that fails.
                 return (try? await refresh()) ?? cached
             }
@@ -102,8 +106,10 @@ public actor CachingCredentialProvider: CredentialProvider {
         inFlight = task
         defer { inFlight = nil }
         refreshCount += 1
+        let asked = now()
         let fresh = try await task.value
         cached = fresh
+        fetched = asked
         return fresh
     }
 }
