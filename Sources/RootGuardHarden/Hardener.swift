@@ -90,6 +90,11 @@ extension Hardener {
     }
 }
 
+/// The phases of a hardener's run, in order.
+public enum HardenPhase: String, Sendable, CaseIterable {
+    case read, planned, applied, rechecked
+}
+
 /// A hardener's run: the state it read (after the steps it applied), its typed plan and the outcome.
 public struct HardenRun<H: Hardener>: Sendable {
     public var state: H.State
@@ -123,16 +128,22 @@ public enum HardenRunner {
         return nil
     }
 
-    /// Reads, plans and, with `apply`, carries out the plan and re-audits.
-    public static func run<H: Hardener>(_ hardener: H, client: AWSClient, apply: Bool) async throws -> HardenRun<H> {
+    /// Reads, plans and, with `apply`, carries out the plan and re-audits; `progress` hears each phase as it ends.
+    public static func run<H: Hardener>(
+        _ hardener: H, client: AWSClient, apply: Bool, progress: (@Sendable (HardenPhase) -> Void)? = nil
+    ) async throws -> HardenRun<H> {
         var state = try await hardener.read(client: client)
+        progress?(.read)
         let plan = try await hardener.plan(state, client: client)
+        progress?(.planned)
         var outcome = HardenOutcome(plan: plan.plan)
         if apply {
             outcome.applied = await self.apply(hardener, plan, state: &state, client: client)
+            progress?(.applied)
             if hardener.reauditsAfterFailure || !outcome.applied.contains(where: { $0.error != nil }) {
                 outcome.reaudit = try await hardener.reaudit(plan, state: &state, client: client)
                 outcome.plan.notes += hardener.reauditNotes(state)
+                progress?(.rechecked)
             }
         }
         return HardenRun(state: state, plan: plan, outcome: outcome)

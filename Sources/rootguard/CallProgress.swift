@@ -9,6 +9,8 @@ final class CallProgress: @unchecked Sendable {
     private var clients: [AWSClient] = []
     private var ticker: Task<Void, Never>?
     private let label: String
+    /// Per account, the last phase it finished (respond's accounts run concurrently).
+    private var phases: [String: String] = [:]
     let enabled = isatty(STDERR_FILENO) != 0
 
     init(_ label: String) { self.label = label }
@@ -22,6 +24,12 @@ final class CallProgress: @unchecked Sendable {
         }
     }
 
+    /// `account` finished `phase` (shown on the next tick).
+    func mark(_ account: String, _ phase: String) {
+        guard enabled else { return }
+        lock.withLock { phases[account] = phase }
+    }
+
     func start() {
         guard enabled else { return }
         ticker = Task { [self] in
@@ -31,7 +39,18 @@ final class CallProgress: @unchecked Sendable {
                 let counts = lock.withLock { clients.map(\.statistics.counts) }
                 let calls = counts.reduce(0) { $0 + $1.calls }
                 let retries = counts.reduce(0) { $0 + $1.retries }
-                Output.stderr("\r\u{1B}[K  \(label): \(calls) AWS calls" + (retries > 0 ? ", \(retries) retried" : ""))
+                let accounts = lock.withLock { phases }
+                var tally = ""
+                if !accounts.isEmpty {
+                    let counted = Dictionary(grouping: accounts.values, by: { $0 }).mapValues(\.count)
+                    tally =
+                        "; accounts: "
+                        + ["read", "planned", "applied", "rechecked"].compactMap { phase in
+                            counted[phase].map { "\($0) \(phase == "rechecked" ? "re-checked" : phase)" }
+                        }.joined(separator: ", ")
+                }
+                Output.stderr(
+                    "\r\u{1B}[K  \(label): \(calls) AWS calls" + (retries > 0 ? ", \(retries) retried" : "") + tally)
             }
         }
     }

@@ -86,6 +86,9 @@ struct Respond: AsyncParsableCommand {
     @Option(help: "The role respond assumes in a member account that is not the caller's.")
     var memberRole = "OrganizationAccountAccessRole"
 
+    @Option(help: "How many accounts are read, contained and re-checked at once (1–256).")
+    var concurrency = 16
+
     @Option(help: "plan (default), json, markdown or html.")
     var format: Format = .plan
 
@@ -107,6 +110,7 @@ struct Respond: AsyncParsableCommand {
         if detections == nil && (accounts.isEmpty || since == nil) {
             throw ValidationError("give --detections FILE, or --account ID and --since T")
         }
+        if concurrency < 1 || concurrency > 256 { throw ValidationError("--concurrency must be between 1 and 256") }
         if quarantine && allowPrincipals.isEmpty {
             throw ValidationError(
                 "--quarantine needs at least one --allow-principal (a break-glass role that may still act in the account)"
@@ -182,11 +186,13 @@ struct Respond: AsyncParsableCommand {
                     "--offline reads local logs only, and \(TerminalSafe.escape(remote.description)) needs AWS; name local logs with --logs"
                 )
             }
+            // One member-role session per account for the whole run: the hunt, the containment, the history.
+            let members = MemberClients(role: memberRole)
             let scope = await IncidentResponse.scope(
                 detections: given, logs: sources, accounts: accounts,
                 since: try since.map { try TimeArgument.parse($0, now: now, flag: "--since") },
                 until: try until.map { try TimeArgument.parse($0, now: now, flag: "--until") }, approvals: approved,
-                hunter: try await hunter(sources: sources, detections: given))
+                hunter: try await hunter(sources: sources, detections: given, members: members))
             for problem in scope.problems {
                 Output.error("\(problem.input): \(problem.message)")
             }
@@ -229,45 +235,22 @@ struct Respond: AsyncParsableCommand {
                 (reports, outcome, code) = planOffline(scope, custody: custody, now: now)
                 integrity = await IncidentIntegrity.check(records: scope.records, client: nil)
             } else {
-                let progress = CallProgress(apply ? "applying" : "reading")
+                let progress = CallProgress("respond")
                 progress.start()
                 defer { progress.stop() }
                 try await Auditor.withClient(progress.wrap(global.makeClient)) { client in
-                    let containment = IncidentContainment(
-                        targets: scope.incidents.compactMap { incident in
-                            AccountID(rawValue: incident.account).map {
-                                .init(account: $0, artifacts: scope.artifacts[incident.account] ?? [])
-                            }
-                        }, quarantine: quarantine, allowPrincipals: allowPrincipals, memberRole: memberRole,
-                        approver: recorder, now: now)
-                    // Containment does not wait on the evidence: the integrity check reads attacker-writable
-                    // objects (bounded) while the account is read and contained.
-                    let s3Sources = sources.compactMap { source -> (bucket: String, prefix: String)? in
-                        if case .s3(let bucket, let prefix) = source { return (bucket, prefix) }
-                        return nil
-                    }
-                    let window = Self.integrityWindow(scope, now: now)
-                    async let checked = IncidentIntegrity.check(
-                        records: scope.records, sources: s3Sources, accounts: scope.incidents.map(\.account),
-                        client: client, now: now, window: window)
-                    // The second source: the files' root records against each account's event history.
-                    let fromFiles = sources.contains { if case .lookup = $0 { false } else { true } }
-                    async let reconciled = Self.reconcile(
-                        scope, window: window, fromFiles: fromFiles, client: client, memberRole: memberRole, now: now)
-                    let run = try await HardenRunner.run(containment, client: client, apply: apply)
-                    integrity = await checked + reconciled
-                    for why in run.state.unreachable { Output.error(why) }
-                    unreachable = !run.state.unreachable.isEmpty
-                    outcome = run.outcome
-                    code = containment.exitCode(run, applying: apply)
-                    let directory = AccountDirectory(client: client)
-                    for incident in scope.incidents {
-                        let entry = await directory.entry(incident.account)
-                        reports.append(
-                            Self.report(
-                                incident, scope: scope, run: run, entry: entry, custody: custody, applying: apply,
-                                now: now, command: commandLine(for: incident)))
-                    }
+                    let request = IncidentResponder.Request(
+                        scope: scope, sources: sources, quarantine: quarantine, allowPrincipals: allowPrincipals,
+                        members: members, approver: recorder, apply: apply, concurrency: concurrency,
+                        custody: custody, now: now)
+                    let result = try await IncidentResponder.contain(
+                        request, client: client, command: { commandLine(for: $0) }
+                    ) { account, phase in progress.mark(account.rawValue, phase.rawValue) }
+                    for why in result.unreachable { Output.error(why) }
+                    unreachable = !result.unreachable.isEmpty
+                    (reports, outcome, code, integrity) = (
+                        result.reports, result.outcome, result.code, result.integrity
+                    )
                 }
             }
             // The periods the records say a trail was stopped or deleted: gaps for every source, online or not.
@@ -298,11 +281,11 @@ struct Respond: AsyncParsableCommand {
             if unreachable && code != Self.evidenceFailed { code = 1 }
             // Evidence that failed integrity has its own exit code, so a pipeline tells it from pending work.
             if !tampered.isEmpty && code != 1 { code = Self.evidenceFailed }
-            let json = try Self.json(reports, outcome: outcome, problems: scope.problems)
+            let json = try IncidentPlanText.json(reports, outcome: outcome, problems: scope.problems)
             let markdown = reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
             let text: String
             switch format {
-            case .plan: text = Self.planText(reports, outcome: outcome, applying: apply)
+            case .plan: text = IncidentPlanText.render(reports, outcome: outcome, applying: apply)
             case .json: text = json
             case .markdown: text = markdown
             case .html: text = IncidentHTML.render(reports, version: RootGuardVersion.current)
@@ -343,7 +326,7 @@ struct Respond: AsyncParsableCommand {
 
     /// The hunter that reads the sessions' records. `lookup` reads each in-scope account's own event history (a
     /// member's through --member-role: the caller's history holds none of a member's events), and says so.
-    func hunter(sources: [TrailSource], detections: [Detection]) async throws -> TrailHunter {
+    func hunter(sources: [TrailSource], detections: [Detection], members: MemberClients) async throws -> TrailHunter {
         var hunter = TrailHunter(makeClient: global.makeClient)
         guard !offline, sources.contains(where: { if case .lookup = $0 { true } else { false } }) else { return hunter }
         var inScope = Set(accounts.map(\.rawValue))
@@ -364,41 +347,9 @@ struct Respond: AsyncParsableCommand {
         hunter.lookupAccounts = inScope.sorted()
         hunter.lookupClient = { account, base in
             guard account != caller.rawValue, let id = AccountID(rawValue: account) else { return base }
-            return IncidentContainment.memberClient(id, role: role, base: base)
+            return members.client(id, base: base)
         }
         return hunter
-    }
-
-    /// The incident's records from files reconciled with each account's event history (a member's through its role).
-    static func reconcile(
-        _ scope: IncidentResponse.Scope, window: LogFileIntegrity.Window?, fromFiles: Bool, client: AWSClient,
-        memberRole: String, now: Date
-    ) async -> [LogFileIntegrity.Result] {
-        guard fromFiles, let window, !scope.incidents.isEmpty else { return [] }
-        let caller: AccountID
-        do { caller = try await client.callerIdentity().account } catch {
-            return [
-                .init(
-                    kind: .event, location: "event history", verdict: .unverifiable,
-                    reason: "the caller cannot be identified, so no history was read: \(error)")
-            ]
-        }
-        var regions: [String: Set<String>] = [:]
-        for detection in scope.detections { regions[detection.accountId, default: []].insert(detection.region) }
-        return await EventHistoryReconciliation.check(
-            records: scope.records, accounts: scope.incidents.map(\.account), regions: regions, since: window.start,
-            until: window.end, now: now
-        ) { account in
-            guard account != caller.rawValue, let id = AccountID(rawValue: account) else { return client }
-            return IncidentContainment.memberClient(id, role: memberRole, base: client)
-        }
-    }
-
-    /// The hours the evidence must cover: from the hour of the first detection or record to the end of the hour of
-    /// the last (a deleted log file leaves no record, so the detections' times count too).
-    static func integrityWindow(_ scope: IncidentResponse.Scope, now: Date) -> LogFileIntegrity.Window? {
-        IncidentIntegrity.window(
-            times: scope.incidents.flatMap { [$0.first, $0.last] } + scope.records.compactMap(\.eventTime), now: now)
     }
 
     /// The command that contains this incident (shown in the report).
@@ -425,52 +376,6 @@ struct Respond: AsyncParsableCommand {
                 "root e-mail inbox (\(plan.emailInbox.group)): \(plan.emailInbox.holders.joined(separator: ", "))",
                 "phone (\(plan.phone.group)): \(plan.phone.holders.joined(separator: ", "))",
             ]
-    }
-
-    /// One account's report from the containment run.
-    static func report(
-        _ incident: Incidents.Incident, scope: IncidentResponse.Scope, run: HardenRun<IncidentContainment>,
-        entry: AccountDirectory.Entry, custody: [String], applying: Bool, now: Date, command: String
-    ) -> IncidentReport {
-        var stepOf: [Int: [AppliedChange]] = [:]
-        var cursor = 0
-        for (step, changes) in run.plan.stepChanges {
-            let end = min(cursor + changes.count, run.outcome.applied.count)
-            stepOf[step.index] = cursor < end ? Array(run.outcome.applied[cursor..<end]) : []
-            cursor += changes.count
-        }
-        let planned = Set(run.plan.stepChanges.map(\.step.index))
-        let lines = run.state.items.enumerated().filter { $0.element.account.rawValue == incident.account }.map {
-            index, item in
-            let step: String
-            if planned.contains(index) {
-                if !applying {
-                    step = "planned"
-                } else if let errors = stepOf[index]?.compactMap(\.error), !errors.isEmpty {
-                    step = "FAILED: " + errors.joined(separator: "; ")
-                } else {
-                    step = stepOf[index]?.isEmpty == false ? "done" : "not attempted"
-                }
-            } else {
-                step = item.before.isUnknown ? "not confirmed" : "not needed"
-            }
-            return IncidentReport.Containment(
-                title: item.title, before: item.before.text, step: step, after: item.after?.text)
-        }
-        let member = run.state.items.contains {
-            $0.account.rawValue == incident.account && $0.subject == .rootCredentials
-        }
-        let prefix = incident.account + ": "
-        var report = IncidentReport(
-            incident: incident, artifacts: scope.artifacts[incident.account] ?? [], containment: lines,
-            forPeople: run.state.forPeople.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) },
-            context: .init(
-                rootEmail: entry.rootEmail, accountName: entry.name, securityContact: entry.securityContact,
-                custody: custody, memberWithRootSessions: member, generatedAt: now, unreadable: entry.unreadable),
-            mode: applying ? "applied" : "dry run",
-            commands: applying ? ["rootguard audit"] : lines.contains { $0.step == "planned" } ? [command] : [])
-        report.collateral = run.state.collateral.filter { $0.account == incident.account }
-        return report
     }
 
     /// `--offline`: the containment planned from the records alone, nothing confirmed.
@@ -507,55 +412,5 @@ struct Respond: AsyncParsableCommand {
         }
         let outcome = HardenOutcome(plan: HardenPlan(subcommand: "respond", changes: changes, notes: notes))
         return (reports, outcome, scope.incidents.isEmpty ? 0 : 2)
-    }
-
-    static func planText(_ reports: [IncidentReport], outcome: HardenOutcome, applying: Bool) -> String {
-        var out = ""
-        let evidence = IncidentReport.Evidence(Array(Set(reports.flatMap(\.integrity))))
-        if evidence.status != "not-checked" { out += evidence.headline + "\n" }
-        if reports.isEmpty { out += "respond: no root activity in scope.\n" }
-        for report in reports {
-            let incident = report.incident
-            out +=
-                "\(report.isReview ? "review (every session approved)" : "incident") \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
-                + "\(TimeArgument.format(incident.first)) to \(TimeArgument.format(incident.last)), "
-                + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
-                + "\(incident.unexpected) unexpected detections, \(report.artifacts.count) left behind; root e-mail "
-                + "\(TerminalSafe.escape(report.context.rootEmail ?? "(not known)"))\n"
-            for session in incident.sessions {
-                out +=
-                    "  session \(session.kind.rawValue) \(TerminalSafe.escape(session.key)) "
-                    + "\(TimeArgument.format(session.first))–\(TimeArgument.format(session.last)) "
-                    + "from \(TerminalSafe.escape(session.sourceIPs.joined(separator: ", "))) "
-                    + "MFA \(session.mfa.map { $0 ? "yes" : "no" } ?? "unknown") "
-                    + (session.approved ? "approved" : "NOT APPROVED") + "\n"
-            }
-            for artifact in report.artifacts {
-                out +=
-                    "  left behind: \(TerminalSafe.escape(artifact.summary)) (\(TerminalSafe.escape(artifact.eventTime)))\n"
-            }
-            for result in report.integrity {
-                out +=
-                    "  integrity: \(result.verdict.rawValue) \(result.kind.rawValue) \(TerminalSafe.escape(result.location))"
-                    + " — \(TerminalSafe.escape(result.reason))\n"
-            }
-        }
-        out += HardenRenderer.plan(outcome, applying: applying)
-        return out
-    }
-
-    static func json(_ reports: [IncidentReport], outcome: HardenOutcome, problems: [InputProblem]) throws -> String {
-        struct Document: Encodable {
-            var schemaVersion = 1
-            var tool = ReportV1.Tool(version: RootGuardVersion.current)
-            var evidence: IncidentReport.Evidence
-            var incidents: [IncidentReport]
-            var outcome: HardenOutcome
-            var problems: [InputProblem]
-        }
-        return try JSONText.string(
-            Document(
-                evidence: .init(Array(Set(reports.flatMap(\.integrity)))), incidents: reports, outcome: outcome,
-                problems: problems), .pretty) + "\n"
     }
 }

@@ -115,7 +115,20 @@ public struct IncidentContainment: Hardener {
         public var stepChanges: [(step: Step, changes: [PlannedChange])]
     }
 
+    /// The facts every account's containment shares, read once per run.
+    public struct Organization: Sendable {
+        public var caller: AccountID
+        public var management: AccountID?
+        /// Why a member's root credentials cannot be removed (nil: they can be tried).
+        public var rootOutOfReach: String?
+        public var notes: [String]
+    }
+
     public var targets: [Target]
+    /// Read once by `runConcurrently` and handed to each account's run (nil: `read` reads it).
+    public var organization: Organization?
+    /// The member-role clients of the run: one AssumeRole per member, reused until it nears expiry.
+    public var members: MemberClients
     public var quarantine: Bool
     public var allowPrincipals: [String]
     /// The role reached in a member account that is not the caller's (AssumeRole).
@@ -127,9 +140,10 @@ public struct IncidentContainment: Hardener {
     public init(
         targets: [Target], quarantine: Bool = false, allowPrincipals: [String] = [],
         memberRole: String = "OrganizationAccountAccessRole", approver: (any RootSessions.Approver)? = nil,
-        now: Date = Date()
+        now: Date = Date(), members: MemberClients? = nil
     ) {
         self.targets = targets
+        self.members = members ?? MemberClients(role: memberRole)
         self.quarantine = quarantine
         self.allowPrincipals = allowPrincipals
         self.memberRole = memberRole
@@ -167,7 +181,7 @@ public struct IncidentContainment: Hardener {
     /// A client acting in `account`: the caller's own, or the member role's.
     func client(for account: AccountID, caller: AccountID?, base: AWSClient) -> AWSClient {
         if account == caller { return base }
-        return Self.memberClient(account, role: memberRole, base: base)
+        return members.client(account, base: base)
     }
 
     /// A client acting in `account` through `role` (the caller's credentials assume it).
@@ -175,7 +189,7 @@ public struct IncidentContainment: Hardener {
         let step = ProfileChain.AssumeRoleStep(
             profile: "respond",
             roleARN: "arn:\(base.configuration.region.partition.name):iam::\(account):role/\(memberRole)",
-            externalID: nil, sessionName: "rootguard-respond", durationSeconds: 900, mfaSerial: nil)
+            externalID: nil, sessionName: "rootguard-respond", durationSeconds: 3600, mfaSerial: nil)
         return base.with(
             credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: base)))
     }
@@ -185,103 +199,208 @@ public struct IncidentContainment: Hardener {
         artifact.region.isEmpty ? nil : AWSRegion(artifact.region)
     }
 
-    public func read(client: AWSClient) async throws -> State {
-        var state = State(caller: nil, management: nil, items: [], forPeople: [], notes: [])
-        state.caller = try await client.callerIdentity().account
-        // Why a member's root credentials cannot be removed (nil: they can be tried): the one rule for privileged
-        // tasks, IAMDeleteRootUserCredentials needing centralised root credentials management.
-        var rootOutOfReach: String? = "the organization could not be read"
+    /// The caller, the organization and whether a member's root can be reached: read once per run.
+    public func readOrganization(client: AWSClient) async throws -> Organization {
+        var organization = Organization(
+            caller: try await client.callerIdentity().account, management: nil,
+            rootOutOfReach: "the organization could not be read", notes: [])
         do {
-            let organization = try await client.organizations().describeOrganization()
-            state.management = organization.organization?.masterAccountId.flatMap(AccountID.init(rawValue:))
+            let described = try await client.organizations().describeOrganization()
+            organization.management = described.organization?.masterAccountId.flatMap(AccountID.init(rawValue:))
             // The management account or IAM's delegated administrator may start privileged sessions; a feature
             // that is off is said with its name, one that could not be read is unknown and the session is tried.
             let features = await RootSessions.features(client)
-            rootOutOfReach = RootSessions.gate(.deleteCredentials, features: features)?.reason
+            organization.rootOutOfReach = RootSessions.gate(.deleteCredentials, features: features)?.reason
             if case .unavailable(let why) = features {
-                state.notes.append("\(why.reason): whether root can be reached is found by trying.")
+                organization.notes.append("\(why.reason): whether root can be reached is found by trying.")
             }
         } catch let error as AWSError where error.code == "AWSOrganizationsNotInUseException" {
-            state.management = nil
+            organization.management = nil
         } catch {
-            state.notes.append("The organization could not be read (\(error)): root is taken as out of reach.")
+            organization.notes.append("The organization could not be read (\(error)): root is taken as out of reach.")
         }
+        return organization
+    }
+
+    /// `--quarantine` is refused before any account is read or changed when an account in scope cannot take an SCP.
+    func checkQuarantine(_ organization: Organization) throws {
+        guard quarantine else { return }
+        for account in targets.map(\.account) {
+            guard let management = organization.management else {
+                throw HardenFailure("--quarantine: \(account) is not in an organization; a quarantine SCP needs one")
+            }
+            if management == account {
+                throw HardenFailure(
+                    "--quarantine: \(account) is the organization's management account, and SCPs do not apply to it; run respond for it without --quarantine (its other steps) and sign in as root to change root's password and MFA"
+                )
+            }
+        }
+    }
+
+    public func read(client: AWSClient) async throws -> State {
+        let organization: Organization
+        if let known = self.organization {
+            organization = known
+        } else {
+            organization = try await readOrganization(client: client)
+        }
+        try checkQuarantine(organization)
+        var state = State(
+            caller: organization.caller, management: organization.management, items: [], forPeople: [],
+            notes: organization.notes)
         for target in targets {
-            let account = target.account
-            if let why = await unreachable(account, state: state, client: client) {
-                state.unreachable.append(why)
-                continue
-            }
-            let isMember = state.management != nil && state.management != account
-            if isMember && rootOutOfReach == nil {
-                do {
-                    let inventory = try await RootSessions(client: client, approver: approver).inventory(
-                        account: account)
-                    state.items.append(
-                        Item(
-                            account: account, subject: .rootCredentials,
-                            before: inventory.isEmpty
-                                ? .contained("root holds no credentials")
-                                : .open(inventory.lines.joined(separator: "; ")),
-                            inventory: inventory, title: "\(account) root credentials"))
-                } catch {
-                    state.items.append(
-                        Item(
-                            account: account, subject: .rootCredentials,
-                            before: .unknown("root's credentials could not be read: \(error)"),
-                            title: "\(account) root credentials"))
-                }
-            } else {
-                state.forPeople.append(
-                    "\(account): \(Containment.signInAsRoot)"
-                        + (isMember
-                            ? " Root cannot be reached through a privileged session: \(rootOutOfReach ?? "")." : ""))
-            }
-            for original in Containment.ordered(target.artifacts) {
-                var artifact = original
-                var condition = await self.condition(of: artifact, account: account, state: state, base: client)
-                // What existed before the session is kept (and, where AWS has a reversible step, worked around).
-                if condition.isOpen,
-                    let (collateral, replacement) = await collateral(
-                        of: artifact, account: account, condition: condition, state: state, base: client)
-                {
-                    state.collateral.append(collateral)
-                    state.forPeople.append("\(account): review and restore: \(collateral.what): \(collateral.restore)")
-                    if let replacement {
-                        artifact = replacement
-                        condition = await self.condition(of: artifact, account: account, state: state, base: client)
-                    }
-                }
-                let (changes, person) = Containment.containment(of: artifact)
-                if changes.isEmpty {
-                    // Only a person can act: said when it is still open (or cannot be read).
-                    if let person, condition.isOpen || condition.isUnknown {
-                        state.forPeople.append("\(account): \(person)")
-                    }
-                    continue
-                }
-                if let person, condition.isOpen { state.forPeople.append("\(account): \(person)") }
-                state.items.append(
-                    Item(account: account, subject: .artifact(artifact), before: condition, title: artifact.summary))
-            }
-            if quarantine {
-                guard let management = state.management else {
-                    throw HardenFailure(
-                        "--quarantine: \(account) is not in an organization; a quarantine SCP needs one")
-                }
-                if management == account {
-                    throw HardenFailure(
-                        "--quarantine: \(account) is the organization's management account, and SCPs do not apply to it; contain it with the steps above and by signing in as root"
-                    )
-                }
-                state.items.append(
-                    Item(
-                        account: account, subject: .quarantine,
-                        before: await quarantineCondition(account, client: client),
-                        title: "\(account) quarantine SCP \(Self.quarantineSCPName(account))"))
-            }
+            await read(target, organization: organization, into: &state, client: client)
         }
         return state
+    }
+
+    /// One account's items: its root credentials, each artifact confirmed (concurrently: each is a read or two of
+    /// its own), the quarantine. The order is the plan's, whatever order the reads finish in.
+    func read(_ target: Target, organization: Organization, into state: inout State, client: AWSClient) async {
+        let account = target.account
+        if let why = await unreachable(account, state: state, client: client) {
+            state.unreachable.append(why)
+            return
+        }
+        let isMember = organization.management != nil && organization.management != account
+        let snapshot = state
+        async let rootItem: Item? =
+            isMember && organization.rootOutOfReach == nil ? rootCredentials(account, client: client) : nil
+        async let quarantineItem: Item? =
+            quarantine
+            ? Item(
+                account: account, subject: .quarantine,
+                before: await quarantineCondition(account, client: client),
+                title: "\(account) quarantine SCP \(Self.quarantineSCPName(account))") : nil
+        let assessed = await Containment.ordered(target.artifacts).concurrentMap(maxConcurrency: 8) {
+            original -> (SessionAftermath.Artifact, Condition, Collateral?) in
+            var artifact = original
+            var condition = await self.condition(of: artifact, account: account, state: snapshot, base: client)
+            // What existed before the session is kept (and, where AWS has a reversible step, worked around).
+            var kept: Collateral?
+            if condition.isOpen,
+                let (collateral, replacement) = await self.collateral(
+                    of: artifact, account: account, condition: condition, state: snapshot, base: client)
+            {
+                kept = collateral
+                if let replacement {
+                    artifact = replacement
+                    condition = await self.condition(of: artifact, account: account, state: snapshot, base: client)
+                }
+            }
+            return (artifact, condition, kept)
+        }
+        if let root = await rootItem {
+            state.items.append(root)
+        } else if !isMember || organization.rootOutOfReach != nil {
+            state.forPeople.append(
+                "\(account): \(Containment.signInAsRoot)"
+                    + (isMember
+                        ? " Root cannot be reached through a privileged session: \(organization.rootOutOfReach ?? "")."
+                        : ""))
+        }
+        for (artifact, condition, collateral) in assessed {
+            if let collateral {
+                state.collateral.append(collateral)
+                state.forPeople.append("\(account): review and restore: \(collateral.what): \(collateral.restore)")
+            }
+            let (changes, person) = Containment.containment(of: artifact)
+            if changes.isEmpty {
+                // Only a person can act: said when it is still open (or cannot be read).
+                if let person, condition.isOpen || condition.isUnknown {
+                    state.forPeople.append("\(account): \(person)")
+                }
+                continue
+            }
+            if let person, condition.isOpen { state.forPeople.append("\(account): \(person)") }
+            state.items.append(
+                Item(account: account, subject: .artifact(artifact), before: condition, title: artifact.summary))
+        }
+        if let item = await quarantineItem { state.items.append(item) }
+    }
+
+    /// A member's root credentials, read through a privileged session.
+    func rootCredentials(_ account: AccountID, client: AWSClient) async -> Item {
+        do {
+            let inventory = try await RootSessions(client: client, approver: approver).inventory(account: account)
+            return Item(
+                account: account, subject: .rootCredentials,
+                before: inventory.isEmpty
+                    ? .contained("root holds no credentials") : .open(inventory.lines.joined(separator: "; ")),
+                inventory: inventory, title: "\(account) root credentials")
+        } catch {
+            return Item(
+                account: account, subject: .rootCredentials,
+                before: .unknown("root's credentials could not be read: \(error)"),
+                title: "\(account) root credentials")
+        }
+    }
+
+    /// The phases `runConcurrently` reports per account.
+    public typealias Progress = @Sendable (AccountID, HardenPhase) -> Void
+
+    /// Every account read, planned, contained and re-checked on its own, up to `concurrency` accounts at once: an
+    /// account is contained as soon as its own plan is ready. The organization is read once for all of them. The
+    /// result is one run, accounts in the targets' order.
+    public func runConcurrently(
+        client: AWSClient, apply: Bool, concurrency: Int, progress: @escaping Progress = { _, _ in }
+    ) async throws -> HardenRun<Self> {
+        let organization: Organization
+        if let known = self.organization {
+            organization = known
+        } else {
+            organization = try await readOrganization(client: client)
+        }
+        try checkQuarantine(organization)
+        var quiet = organization
+        quiet.notes = []
+        let shared = quiet
+        let runs = await targets.concurrentMap(maxConcurrency: concurrency) {
+            target -> Result<HardenRun<Self>, HardenFailure> in
+            var one = self
+            one.targets = [target]
+            one.organization = shared
+            do {
+                return .success(
+                    try await HardenRunner.run(one, client: client, apply: apply) { progress(target.account, $0) })
+            } catch {
+                return .failure(HardenFailure("\(target.account): \(error)"))
+            }
+        }
+        return Self.merge(runs, organization: organization)
+    }
+
+    /// The accounts' runs as one: items, steps (re-indexed), changes, results and findings in the accounts' order.
+    static func merge(_ runs: [Result<HardenRun<Self>, HardenFailure>], organization: Organization) -> HardenRun<Self> {
+        var state = State(
+            caller: organization.caller, management: organization.management, items: [], forPeople: [],
+            notes: organization.notes)
+        var plan = Plan(
+            plan: HardenPlan(subcommand: subcommand, changes: [], notes: organization.notes), stepChanges: [])
+        var applied: [AppliedChange] = []
+        var reaudit: [Finding] = []
+        for result in runs {
+            let run: HardenRun<Self>
+            switch result {
+            case .success(let one): run = one
+            case .failure(let failure):
+                state.unreachable.append(failure.description)
+                continue
+            }
+            let offset = state.items.count
+            state.items += run.state.items
+            state.forPeople += run.state.forPeople
+            state.notes += run.state.notes
+            state.collateral += run.state.collateral
+            state.unreachable += run.state.unreachable
+            plan.plan.changes += run.plan.plan.changes
+            plan.plan.notes += run.outcome.plan.notes
+            plan.stepChanges += run.plan.stepChanges.map { (Step(index: $0.step.index + offset), $0.changes) }
+            applied += run.outcome.applied
+            reaudit += run.outcome.reaudit
+        }
+        return HardenRun(
+            state: state, plan: plan, outcome: HardenOutcome(plan: plan.plan, applied: applied, reaudit: reaudit))
     }
 
     /// The changes of one item's step.
@@ -445,16 +564,16 @@ public struct IncidentContainment: Hardener {
 
     /// Every item read again: contained or gone passes, still open fails, unreadable is NOT_EVALUATED.
     public func reaudit(_ plan: Plan, state: inout State, client: AWSClient) async throws -> [Finding] {
-        var findings: [Finding] = []
-        for index in state.items.indices {
-            let item = state.items[index]
+        // Each item is read again on its own, concurrently; the findings keep the items' order.
+        let snapshot = state
+        let afters = await state.items.concurrentMap(maxConcurrency: 8) { item -> Condition in
             let after: Condition
             switch item.subject {
             case .artifact(let artifact):
-                after = await condition(of: artifact, account: item.account, state: state, base: client)
+                after = await self.condition(of: artifact, account: item.account, state: snapshot, base: client)
             case .rootCredentials:
                 do {
-                    let inventory = try await RootSessions(client: client, approver: approver).inventory(
+                    let inventory = try await RootSessions(client: client, approver: self.approver).inventory(
                         account: item.account)
                     after =
                         inventory.isEmpty
@@ -463,10 +582,15 @@ public struct IncidentContainment: Hardener {
                     after = .unknown("root's credentials could not be read back: \(error)")
                 }
             case .quarantine:
-                after = await quarantineCondition(item.account, client: client)
+                after = await self.quarantineCondition(item.account, client: client)
             }
+            return after
+        }
+        var findings: [Finding] = []
+        for (index, after) in afters.enumerated() {
             state.items[index].after = after
-            findings.append(Self.finding(item, after: after, partition: client.configuration.region.partition.name))
+            findings.append(
+                Self.finding(state.items[index], after: after, partition: client.configuration.region.partition.name))
         }
         return findings
     }
