@@ -16,8 +16,8 @@ struct Watch: AsyncParsableCommand {
             (AssumeRoot sessions joined, bursts, approvals re-read when the file changes) and sends every detection to \
             every sink, each on its own (a hanging sink delays no other). A message is deleted only after every sink \
             accepted its alerts; a failing sink is retried with backoff, and after --max-receives the message is left for the queue's dead-letter queue. Alerts already \
-            delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: cancel the long poll, \
-            give deliveries under way 3 s, release every message not done with, exit 0. SIGUSR1: print the counters on stderr. \
+            delivered are not sent again (--state keeps them across restarts). SIGTERM or SIGINT: \
+            let the poll in flight finish (a poll of more than 5 s is cancelled) and release what it brought, give deliveries under way 3 s, release every message not done with, exit 0. SIGUSR1: print the counters on stderr. \
             Exit codes: 0 stopped by SIGTERM or SIGINT, 1 error (the queue cannot be read five times in a row, a bad \
             approvals or state file), 64 usage.
             """)
@@ -57,8 +57,11 @@ struct Watch: AsyncParsableCommand {
     @Flag(help: "Leave undecodable messages for the dead-letter queue instead of deleting them.")
     var keepBad = false
 
-    @Option(help: "Long-poll wait of each receive, 1–20 seconds.")
-    var waitSeconds = 20
+    @Option(
+        help:
+            "Long-poll wait of each receive, 1–20 seconds (default 5: a stop lets the poll finish; above 5 it is cancelled)."
+    )
+    var waitSeconds = 5
 
     @Option(help: "Print the counters on stderr every N minutes (also on SIGUSR1).")
     var statsEvery: Double?

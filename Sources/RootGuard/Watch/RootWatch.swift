@@ -21,7 +21,9 @@ public final class RootWatch: @unchecked Sendable {
         public var statePath: String?
         public var maxReceives = 5
         public var keepBad = false
-        public var waitSeconds = 20
+        /// A short long poll: a stop lets the poll in flight finish (at most this long) instead of abandoning it, so
+        /// SQS never hands a message to a request nobody reads. Above `finishingPollLimit` the poll is cancelled.
+        public var waitSeconds = 5
         /// Attempts of one delivery before the message is given back to the queue.
         public var deliveryAttempts = 3
         /// First backoff of a failing sink or queue call (doubled each time).
@@ -59,6 +61,13 @@ public final class RootWatch: @unchecked Sendable {
     let log: @Sendable (String) -> Void
     let directory: AccountDirectory
     private let lock = NSLock()
+    /// The longest long poll a stop waits for; a longer one is cancelled (`docker stop` allows 10 s).
+    public static let finishingPollLimit = 5
+    /// Sinks failing now (name → failed attempts since they last worked): one line when a sink starts failing and one
+    /// when it recovers.
+    private var failingSinks: [String: Int] = [:]
+    /// Alerts counted as alerted (delivered to at least one sink), each once.
+    private var counted = Set<String>()
     /// Accounts whose facts could not be read, said once each.
     private var unreadableAccounts = Set<String>()
     private var stopRequested = false
@@ -95,13 +104,14 @@ public final class RootWatch: @unchecked Sendable {
 
     public var stats: WatchStats { lock.withLock { _stats } }
 
-    /// Stops receiving (SIGTERM, SIGINT): a long poll in flight is cancelled at once (`docker stop` allows 10 s, the
-    /// poll may last 20), deliveries under way finish without further retries, and every message not done with is
-    /// released (visibility 0) for the next consumer.
+    /// Stops receiving (SIGTERM, SIGINT): a long poll of at most `finishingPollLimit` seconds is let finish (its
+    /// messages are released at once), a longer one is cancelled (`docker stop` allows 10 s); deliveries under way
+    /// finish without further retries, and every message not done with is released (visibility 0) for the next
+    /// consumer.
     public func stop() {
         lock.withLock {
             stopRequested = true
-            receiving?.cancel()
+            if options.waitSeconds > Self.finishingPollLimit { receiving?.cancel() }
         }
     }
 
@@ -137,7 +147,7 @@ public final class RootWatch: @unchecked Sendable {
                     receiving = task
                     return stopRequested
                 }
-                if stopping { task.cancel() }
+                if stopping && options.waitSeconds > Self.finishingPollLimit { task.cancel() }
                 defer { lock.withLock { receiving = nil } }
                 messages = try await task.value
                 failures = 0
@@ -188,6 +198,8 @@ public final class RootWatch: @unchecked Sendable {
                     self.inFlight[number] = nil
                     if done { self.finished.append(message) }
                 }
+                // Deleted as soon as its deliveries are done, not after the next poll returns.
+                if done { await self.flush(sqs: sqs) }
             }
         }
     }
@@ -271,7 +283,11 @@ public final class RootWatch: @unchecked Sendable {
                         if let error = await self.deliver(alert.detection, to: sink) {
                             errors.append(error)
                         } else {
-                            self.lock.withLock { self.state.record(alert.key, sink: sink.name, now: Date()) }
+                            self.lock.withLock {
+                                self.state.record(alert.key, sink: sink.name, now: Date())
+                                // An alert counts as alerted once it reached a sink (standard output included).
+                                if self.counted.insert(alert.key).inserted { self._stats.alerted += 1 }
+                            }
                         }
                     }
                     return errors
@@ -280,10 +296,6 @@ public final class RootWatch: @unchecked Sendable {
             var all: [String] = []
             for await errors in group { all += errors }
             return all
-        }
-        for alert in alerts {
-            let missing = alert.sinks.filter { sink in !lock.withLock { state.delivered(alert.key, to: sink.name) } }
-            if missing.isEmpty { count { $0.alerted += 1 } }
         }
         heartbeat.cancel()
         guard failed.isEmpty else {
@@ -350,14 +362,31 @@ public final class RootWatch: @unchecked Sendable {
     func deliver(_ detection: Detection, to sink: any AlertSink) async -> String? {
         var delay = options.backoff
         var last = ""
+        let name = (sink as? WebhookSink)?.displayName ?? sink.name
         for attempt in 1...max(1, options.deliveryAttempts) {
             do {
                 try await Self.withTimeout(options.sinkTimeout, sink: sink) { try await sink.send(detection) }
+                let failures = lock.withLock { failingSinks.removeValue(forKey: sink.name) }
+                if let failures {
+                    log("watch: \(name) recovered after \(plural(failures, "failed attempt"))")
+                }
                 return nil
             } catch {
-                last = "\(error)"
+                // A stop cancels deliveries under way: said in words, never as a raw error name.
+                last =
+                    error is CancellationError || Task.isCancelled
+                    ? "\(name): not delivered before watch stopped" : "\(error)"
+                if !(error is CancellationError || Task.isCancelled) {
+                    let first = lock.withLock {
+                        defer { failingSinks[sink.name, default: 0] += 1 }
+                        return failingSinks[sink.name] == nil
+                    }
+                    if first { log("watch: \(name) is failing (\(last)); its alerts are retried, other sinks go on") }
+                }
                 guard attempt < options.deliveryAttempts, !stopped else { break }
                 try? await Task.sleep(for: delay)
+                // A stop during the backoff: no further attempt (the message is released for the next consumer).
+                if stopped || Task.isCancelled { break }
                 delay *= 2
             }
         }
