@@ -33,7 +33,9 @@ public enum IncidentNotice {
         var client: AWSClient?
         for target in targets {
             for report in reports {
-                let body = (try? JSONText.data(Body(text: text(report), incident: report), .compact)) ?? Data()
+                let body =
+                    (try? JSONText.data(Body(text: ChannelText.slack(text(report)), incident: report), .compact))
+                    ?? Data()
                 do {
                     if target.hasPrefix("arn:") {
                         if client == nil { client = try makeClient() }

@@ -99,7 +99,19 @@ public enum IncidentResponse {
             detections =
                 report.detections + given.filter { !known.contains("\($0.accountId)/\($0.eventID)/\($0.detection)") }
         }
-        detections = detections.filter {
+        return assemble(
+            detections: detections, records: records, inScope: inScope, problems: problems,
+            sources: logs.map(\.description))
+    }
+
+    /// The scope from detections and records already in hand (what `watch` analysed): the incidents of the accounts
+    /// `inScope`, each session's records, and what the unapproved sessions left behind.
+    public static func assemble(
+        detections all: [Detection], records: [CloudTrailEvent], inScope: Set<String>, problems known: [InputProblem],
+        sources: [String]
+    ) -> Scope {
+        var problems = known
+        let detections = all.filter {
             inScope.contains($0.accountId) || $0.details["targetAccount"].map(inScope.contains) == true
         }
         let incidents = Incidents.scope(detections).filter { inScope.contains($0.account) }
@@ -131,6 +143,6 @@ public enum IncidentResponse {
             .sorted { ($0.eventTimeText, $0.eventID) < ($1.eventTimeText, $1.eventID) }
         return Scope(
             incidents: incidents, records: sessionRecords, detections: detections, artifacts: artifacts,
-            problems: problems, sources: logs.map(\.description))
+            problems: problems, sources: sources)
     }
 }

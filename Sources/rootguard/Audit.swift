@@ -343,7 +343,7 @@ struct OrganizationOptions: ParsableArguments {
         if (approvals == nil) != (reason == nil) { throw ValidationError("--approvals and --reason go together") }
         if let approvals {
             if !org { throw ValidationError("--approvals is for --org (the members' privileged audit sessions)") }
-            try ApprovalRecorder.check(approvals)
+            try ApprovalRecorder.validate(approvals)
         }
     }
 

@@ -125,7 +125,7 @@ struct RemoveRootCredentials: AsyncParsableCommand {
     func validate() throws {
         if accounts.isEmpty { throw ValidationError("name at least one --account") }
         if (reason == nil) != (approvals == nil) { throw ValidationError("--reason and --approvals go together") }
-        if let approvals { try ApprovalRecorder.check(approvals) }
+        if let approvals { try ApprovalRecorder.validate(approvals) }
         try HardenDriver.validate(RootCredentialRemoval.self, flags)
     }
 

@@ -122,7 +122,7 @@ struct Respond: AsyncParsableCommand {
         if !allowPrincipals.isEmpty && !quarantine { throw ValidationError("--allow-principal goes with --quarantine") }
         if offline && (apply || quarantine) { throw ValidationError("--offline reads nothing and changes nothing") }
         if reason != nil && approvals == nil { throw ValidationError("--reason goes with --approvals") }
-        if let approvals, reason != nil { try ApprovalRecorder.check(approvals) }
+        if let approvals, reason != nil { try ApprovalRecorder.validate(approvals) }
         if let outputFile { _ = try OutputFile.check(outputFile) }
         for target in notify {
             if target.hasPrefix("arn:") {

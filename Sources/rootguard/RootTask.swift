@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RootGuard
 import RootGuardAWS
 import RootGuardCollect
 import RootGuardFiles
@@ -57,7 +58,7 @@ struct RootTaskOptions: ParsableArguments {
             throw ValidationError("--reason must say why the session is needed")
         }
         if format.isCode { throw ValidationError(RootTasks.unsupported) }
-        try ApprovalRecorder.check(approvals)
+        try ApprovalRecorder.validate(approvals)
         try HardenDriver.validate(type, flags)
     }
 
@@ -87,75 +88,10 @@ struct RootTaskOptions: ParsableArguments {
     }
 }
 
-/// Writes the approval of each privileged session before it starts: the caller (read once with GetCallerIdentity),
-/// the account, the task policy and its actions, a window from a minute ago to 20 minutes ahead (a session lasts at
-/// most 15). A session of the same task in the same account within that window reuses the entry — in this run, and in
-/// later runs while an entry for the same caller, task and reason is still open for a whole session.
-actor ApprovalRecorder: RootSessions.Approver {
-    let path: String
-    let reason: String
-    let ticket: String?
-    private var caller: String?
-    private var written: [String: Date] = [:]
-
-    init(path: String, reason: String, ticket: String?) {
-        self.path = path
-        self.reason = reason
-        self.ticket = ticket
-    }
-
-    /// Before any AWS call: the file must be one trail can read (or not exist yet, in a folder that does).
-    static func check(_ path: String) throws {
-        if FileManager.default.fileExists(atPath: path) {
-            do {
-                _ = try ApprovalsFile.load(path)
-            } catch {
-                throw ValidationError("--approvals: \(error)")
-            }
-        } else {
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ValidationError("--approvals: \(path): the folder \(folder) does not exist")
-            }
-        }
-    }
-
-    func approve(account: AccountID, task: RootSessions.Task, client: AWSClient) async throws {
-        let now = Date()
-        let key = "\(account)/\(task.rawValue)"
-        if let until = written[key], until >= now.addingTimeInterval(900 + 60) { return }
-        let caller: String
-        if let known = self.caller {
-            caller = known
-        } else {
-            caller = try await client.callerIdentity().arn.rawValue
-            self.caller = caller
-        }
-        // An entry still open for the whole session (at most 15 minutes), for the same account, caller, task,
-        // reason and ticket, is reused: runs that repeat (dry runs, runs with nothing to do) add no entries.
-        if FileManager.default.fileExists(atPath: path), let entries = try? ApprovalsFile.load(path),
-            let open = entries.last(where: { entry in
-                entry.account == account.rawValue && entry.taskPolicies == [task.rawValue]
-                    && entry.callers == [caller] && entry.reason == reason && entry.ticket == ticket
-                    && entry.from <= now && entry.until >= now.addingTimeInterval(900 + 60)
-            })
-        {
-            written[key] = open.until
-            Output.stderr(
-                "approved: \(task.rawValue) session in \(account) for \(TerminalSafe.escape(caller)) until "
-                    + "\(TimeArgument.format(open.until)) (reusing the entry in \(TerminalSafe.escape(path)))\n")
-            return
-        }
-        let until = now.addingTimeInterval(20 * 60)
-        let approval = Approval(
-            account: account.rawValue, from: now.addingTimeInterval(-60), until: until, who: caller, ticket: ticket,
-            actions: task.actions, taskPolicies: [task.rawValue], callers: [caller], reason: reason)
-        try ApprovalsFile.append(approval, to: path)
-        written[key] = until
-        Output.stderr(
-            "approved: \(task.rawValue) session in \(account) for \(TerminalSafe.escape(caller)) until "
-                + "\(TimeArgument.format(until)) (\(TerminalSafe.escape(path)))\n")
+extension ApprovalRecorder {
+    /// `check` as a usage error (exit 64), before any AWS call.
+    static func validate(_ path: String) throws {
+        do { try check(path) } catch { throw ValidationError("\(error)") }
     }
 }
 

@@ -66,6 +66,21 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "Print the counters on stderr every N minutes (also on SIGUSR1).")
     var statsEvery: Double?
 
+    @Option(
+        help:
+            "For unapproved root use in a member account: plan (send respond's plan) or apply (contain it); needs --approvals."
+    )
+    var respond: WatchResponder.Mode?
+
+    @Option(help: "With --respond apply: the folder that gets one evidence folder per containment.")
+    var respondEvidence: String?
+
+    @Option(help: "With --respond apply: containments an hour across accounts (beyond it, plans only).")
+    var respondPerHour = 5
+
+    @Option(help: "With --respond: the role assumed in a member account.")
+    var memberRole = "OrganizationAccountAccessRole"
+
     func validate() throws {
         guard let url = URL(string: queueUrl), url.scheme == "https" || url.scheme == "http", url.host != nil else {
             throw ValidationError("--queue-url must be the queue's URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)")
@@ -84,6 +99,32 @@ struct Watch: AsyncParsableCommand {
         guard (1...20).contains(waitSeconds) else { throw ValidationError("--wait-seconds must be 1–20") }
         guard maxReceives >= 1 else { throw ValidationError("--max-receives must be at least 1") }
         if let statsEvery, statsEvery <= 0 { throw ValidationError("--stats-every must be positive") }
+        if let respond {
+            // Approved break-glass use must never be contained, and respond's own privileged sessions are approved
+            // in the file first (so they never alert as unapproved use).
+            guard let approvals else {
+                throw ValidationError(
+                    "--respond \(respond.rawValue) needs --approvals FILE: approved root use is never contained, and respond's own privileged sessions are approved there first"
+                )
+            }
+            try ApprovalRecorder.validate(approvals)
+            if respond == .apply {
+                guard let respondEvidence else {
+                    throw ValidationError(
+                        "--respond apply needs --respond-evidence DIR (one evidence folder per containment)")
+                }
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: respondEvidence, isDirectory: &isFolder) {
+                    guard isFolder.boolValue, FileManager.default.isWritableFile(atPath: respondEvidence) else {
+                        throw ValidationError(
+                            "--respond-evidence: \(TerminalSafe.escape(respondEvidence)) is not a writable folder")
+                    }
+                }
+            }
+            guard respondPerHour >= 1 else { throw ValidationError("--respond-per-hour must be at least 1") }
+        } else if respondEvidence != nil {
+            throw ValidationError("--respond-evidence goes with --respond apply")
+        }
     }
 
     func run() async throws {
@@ -98,6 +139,13 @@ struct Watch: AsyncParsableCommand {
                 options.keepBad = keepBad
                 options.waitSeconds = waitSeconds
                 options.statsEvery = statsEvery.map { .milliseconds(Int($0 * 60_000)) }
+                if let respond, let approvals {
+                    var responding = WatchResponder.Options(mode: respond, approvalsPath: approvals)
+                    responding.evidenceFolder = respondEvidence
+                    responding.perHour = respondPerHour
+                    responding.memberRole = memberRole
+                    options.respond = responding
+                }
                 var sinks: [any AlertSink] = [OutputSink(table: output == .table) { try Output.stdout($0) }]
                 sinks += webhooks.map { WebhookSink(url: $0) }
                 sinks += snsTopics.map { SNSSink(topicARN: $0, client: client) }
@@ -137,3 +185,5 @@ final class SignalHandlers: @unchecked Sendable {
         for source in sources { source.cancel() }
     }
 }
+
+extension WatchResponder.Mode: ExpressibleByArgument {}

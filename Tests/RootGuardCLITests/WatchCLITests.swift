@@ -245,6 +245,220 @@ struct WatchCLITests {
         #expect(watch.lines.count == 2, "stdout got each alert once although the message was handled twice")
     }
 
+    /// A processed message used to stay in flight until the next long poll returned (deleted ~20 s after its alert
+    /// went out), and a message sent while watch was stopping went to the poll SIGTERM abandoned: it came back only
+    /// after the queue's 60 s visibility timeout. Now a message is deleted as soon as its deliveries are done, and a
+    /// stop lets the (5 s) poll in flight finish and releases what it brought.
+    @Test func aMessageIsDeletedWhenDeliveredAndOneSentDuringAStopIsNotHeldBack() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let arguments = ["--queue-url", queue, "--webhook", webhook.endpoint, "--endpoint-url", moto.endpoint]
+        let watch = try Running(arguments, environment: Self.environment)
+        try await Task.sleep(for: .seconds(1))
+        try await put(moto, [Self.record("e-prompt", name: "CreateAccessKey")])
+        #expect(try await Self.until { webhook.received.count >= 2 }, "\(watch.stderr)")
+        #expect(
+            try await Self.until(2.5) { try await queueDepth(moto, queue) == 0 },
+            "deleted within moments of its delivery, not after the next 5 s poll")
+
+        // SIGTERM inside a poll, and a root event on the bus at once: the poll finishes, and what it received is
+        // released, so the next watch has it within seconds.
+        try await Task.sleep(for: .seconds(1))
+        watch.process.terminate()
+        try await put(moto, [Self.record("e-during-stop", name: "CreateAccessKey")])
+        let asked = Date()
+        watch.process.waitUntilExit()
+        #expect(watch.process.terminationStatus == 0, "\(watch.stderr)")
+        #expect(Date().timeIntervalSince(asked) < 10, "within docker's 10 s")
+        let again = try Running(arguments, environment: Self.environment)
+        #expect(
+            try await Self.until(15) {
+                successful(webhook, failing: 0).contains {
+                    ($0["detection"] as? [String: Any])?["eventID"] as? String == "e-during-stop"
+                }
+            }, "not held back for the visibility timeout: \(again.stderr)")
+        #expect(again.stop() == 0)
+        await webhook.stop()
+    }
+
+    /// With a failing webhook watch used to print nothing while it failed, on stop a raw `CancellationError()`, and
+    /// its counters said "0 alerted" though standard output had printed every alert.
+    @Test func aFailingSinkIsSaidOnceWhenItFailsAndOnceWhenItRecoversAndTheCountersCountWhatWasPrinted() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let failing = 4
+        let flaky = try await FaultServer.start(
+            script: Array(repeating: .respond(status: 500, body: "down"), count: failing),
+            fallback: .respond(status: 200, body: "ok"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", flaky.endpoint + "/flaky", "--wait-seconds", "1", "--endpoint-url",
+                moto.endpoint,
+            ],
+            environment: Self.environment)
+        try await put(moto, [Self.record("e-1", name: "CreateAccessKey")])
+        #expect(try await Self.until(30) { successful(flaky, failing: failing).count >= 2 }, "\(watch.stderr)")
+        #expect(try await Self.until { watch.stderr.contains("recovered after") }, "\(watch.stderr)")
+        #expect(watch.stop() == 0)
+        let flakyName = "webhook:http://127.0.0.1:\(flaky.port)"
+        #expect(
+            watch.stderr.components(separatedBy: "\(flakyName) is failing").count == 2,
+            "said once when it starts: \(watch.stderr)")
+        #expect(watch.stderr.components(separatedBy: "\(flakyName) recovered after").count == 2, "\(watch.stderr)")
+        await flaky.stop()
+
+        // A webhook that hangs, stopped in the middle of its delivery: words, no error type, no retry after the stop,
+        // and the counters count the alerts standard output printed.
+        let hanging = try await FaultServer.start(script: [], fallback: .hang)
+        let second = try Running(
+            [
+                "--queue-url", queue, "--webhook", hanging.endpoint + "/hang", "--wait-seconds", "1", "--endpoint-url",
+                moto.endpoint,
+            ],
+            environment: Self.environment)
+        try await put(moto, [Self.record("e-2", name: "CreateAccessKey")])
+        #expect(try await Self.until { hanging.received.count >= 1 && second.lines.count >= 2 }, "\(second.stderr)")
+        let tries = hanging.received.count
+        #expect(second.stop() == 0)
+        try await Task.sleep(for: .seconds(1))
+        let stderr = second.stderr
+        #expect(!stderr.contains("CancellationError"), "\(stderr)")
+        #expect(stderr.contains("not delivered before watch stopped"), "\(stderr)")
+        #expect(hanging.received.count == tries, "no attempt after the stop")
+        #expect(stderr.contains("2 alerted"), "standard output printed both alerts: \(stderr)")
+        await hanging.stop()
+    }
+
+    /// A member's root session as EventBridge delivers it: console credentials, no MFA, a user created with a key.
+    func memberSession(_ member: String, key: String, at time: Date) -> [[String: Any]] {
+        [
+            RespondCLITests.rootCall(
+                member, time, "iam.amazonaws.com", "CreateUser", request: ["userName": "backup-admin"]),
+            RespondCLITests.rootCall(
+                member, time.addingTimeInterval(30), "iam.amazonaws.com", "CreateAccessKey",
+                request: ["userName": "backup-admin"],
+                response: ["accessKey": ["accessKeyId": key, "userName": "backup-admin", "status": "Active"]]),
+        ]
+    }
+
+    /// `watch --respond apply`: an unapproved root session in a member is contained by watch itself — the key made
+    /// Inactive, the user quarantined, root's credentials read through an approved privileged session, the evidence
+    /// written, and a notice of what was done at the webhook; the management account's root use is alerted and not
+    /// contained; without --approvals (or --respond-evidence) watch refuses to start.
+    @Test func watchRespondApplyContainsAMemberAndNeverTheManagementAccount() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let client = try await moto.client()
+        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+        _ = try await inMember.iam().createUser(.init(userName: "backup-admin"))
+        let userKey = try #require(
+            try await inMember.iam().createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-wr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let approvals = folder.appendingPathComponent("approvals.yaml")
+        try Data("approvals: []\n".utf8).write(to: approvals)
+        let evidence = folder.appendingPathComponent("incidents")
+
+        let base = ["watch", "--queue-url", queue, "--respond", "apply", "--endpoint-url", moto.endpoint]
+        let noApprovals = try CLI.run(base + ["--respond-evidence", evidence.path], environment: Self.environment)
+        #expect(noApprovals.status == 64 && noApprovals.stderr.contains("needs --approvals"), "\(noApprovals.stderr)")
+        let noEvidence = try CLI.run(base + ["--approvals", approvals.path], environment: Self.environment)
+        #expect(noEvidence.status == 64 && noEvidence.stderr.contains("--respond-evidence"), "\(noEvidence.stderr)")
+
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", webhook.endpoint, "--respond", "apply", "--approvals",
+                approvals.path,
+                "--respond-evidence", evidence.path, "--wait-seconds", "1", "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        try await put(moto, memberSession(member, key: userKey, at: Date().addingTimeInterval(-120)))
+        #expect(
+            try await Self.until(40) { watch.stderr.contains("watch: respond apply \(member): [CRITICAL]") },
+            "\(watch.stderr)")
+        let keys = try await inMember.iam().listAccessKeys(.init(userName: "backup-admin")).accessKeyMetadata
+        #expect(keys?.first?.status == "Inactive", "\(watch.stderr)")
+        let policies = try await inMember.iam().listUserPolicies(.init(userName: "backup-admin")).policyNames
+        #expect(policies == ["rootguard-quarantine"])
+        let notices = webhook.received.compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any]
+        }.filter { $0["incident"] != nil }
+        let text = notices.first?["text"] as? String ?? ""
+        #expect(text.contains("root incident in account \(member)") && text.contains("re-check"), "\(text)")
+        #expect(text.contains("evidence in \(evidence.path)/\(member)-"), "\(text)")
+        let written = try FileManager.default.contentsOfDirectory(atPath: evidence.path)
+        #expect(written.count == 1 && written[0].hasPrefix("\(member)-"), "\(written)")
+        let manifest = evidence.appendingPathComponent(written.first ?? "").appendingPathComponent("manifest.json")
+        #expect(FileManager.default.fileExists(atPath: manifest.path))
+        // respond's privileged session was approved first, so watch does not alert on it as unapproved.
+        let entries = try String(contentsOf: approvals, encoding: .utf8)
+        #expect(entries.contains("IAMAuditRootUserCredentials") && entries.contains("rootguard watch --respond apply"))
+
+        // The management account: alerted, never contained.
+        var management = RespondCLITests.rootCall(
+            Self.account, Date().addingTimeInterval(-60), "iam.amazonaws.com", "CreateUser",
+            request: ["userName": "shadow"])
+        management["eventID"] = "e-management"
+        try await put(moto, [management])
+        #expect(
+            try await Self.until(20) { watch.stderr.contains("is the organization's management account") },
+            "\(watch.stderr)")
+        #expect(watch.stop() == 0, "\(watch.stderr)")
+        await webhook.stop()
+        try await client.shutdown()
+    }
+
+    /// `watch --respond plan` sends the plan and changes nothing; a session an approval covers is left alone.
+    @Test func watchRespondPlanChangesNothingAndAnApprovedSessionIsLeftAlone() async throws {
+        let moto = try await MotoServer.fresh()
+        let queue = try await deploy(moto)
+        let client = try await moto.client()
+        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+        _ = try await inMember.iam().createUser(.init(userName: "backup-admin"))
+        let userKey = try #require(
+            try await inMember.iam().createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-wp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let approvals = folder.appendingPathComponent("approvals.yaml")
+        let now = Date()
+        try Data(
+            """
+            approvals:
+              - account: "\(member)"
+                from: \(RespondCLITests.iso(now.addingTimeInterval(-7200)))
+                until: \(RespondCLITests.iso(now.addingTimeInterval(-3600)))
+                ticket: CHG-7
+
+            """.utf8
+        ).write(to: approvals)
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let watch = try Running(
+            [
+                "--queue-url", queue, "--webhook", webhook.endpoint, "--respond", "plan", "--approvals", approvals.path,
+                "--wait-seconds", "1", "--endpoint-url", moto.endpoint,
+            ], environment: Self.environment)
+        // Inside the approved window: alerted as expected, no response.
+        try await put(moto, memberSession(member, key: userKey, at: now.addingTimeInterval(-5400)))
+        #expect(try await Self.until { watch.lines.count >= 2 }, "\(watch.stderr)")
+        try await Task.sleep(for: .seconds(3))
+        #expect(!watch.stderr.contains("watch: respond plan"), "\(watch.stderr)")
+        // Outside it: the plan goes out, nothing changes.
+        try await put(moto, memberSession(member, key: userKey, at: now.addingTimeInterval(-120)))
+        #expect(
+            try await Self.until(30) { watch.stderr.contains("watch: respond plan \(member): [CRITICAL]") },
+            "\(watch.stderr)")
+        #expect(watch.stderr.contains("(dry run)"), "\(watch.stderr)")
+        let keys = try await inMember.iam().listAccessKeys(.init(userName: "backup-admin")).accessKeyMetadata
+        #expect(keys?.first?.status == "Active")
+        #expect(
+            webhook.received.contains { String(decoding: $0.body, as: UTF8.self).contains("\"incident\"") },
+            "the plan was sent")
+        #expect(watch.stop() == 0)
+        await webhook.stop()
+        try await client.shutdown()
+    }
+
     @Test func aMessageWhoseAlertsKeepFailingIsLeftForTheDeadLetterQueueAndNeverDeleted() async throws {
         let moto = try await MotoServer.fresh()
         let queue = try await deploy(moto)

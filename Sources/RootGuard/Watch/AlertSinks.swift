@@ -13,6 +13,13 @@ public protocol AlertSink: Sendable {
     /// Stable across restarts (the state file remembers deliveries by it).
     var name: String { get }
     func send(_ detection: Detection) async throws
+    /// A notice that is not a detection (`watch --respond`'s plan or containment): `text` is the one line, `body` the
+    /// JSON a webhook or topic gets. Standard output keeps detections only (the line goes to standard error).
+    func notify(text: String, body: Data) async throws
+}
+
+extension AlertSink {
+    public func notify(text: String, body: Data) async throws {}
 }
 
 public struct DeliveryError: Error, CustomStringConvertible {
@@ -58,6 +65,8 @@ public struct WebhookSink: AlertSink {
     public func send(_ detection: Detection) async throws {
         try await post(AlertRenderer.webhookBody(detection))
     }
+
+    public func notify(text: String, body: Data) async throws { try await post(body) }
 
     /// `POST`s a JSON body (an alert's, or `respond`'s incident notice).
     public func post(_ body: Data) async throws {
@@ -106,6 +115,10 @@ public struct SNSSink: AlertSink {
         try await publish(
             String(decoding: AlertRenderer.webhookBody(detection), as: UTF8.self),
             subject: AlertRenderer.subject(detection))
+    }
+
+    public func notify(text: String, body: Data) async throws {
+        try await publish(String(decoding: body, as: UTF8.self), subject: AlertRenderer.subject("rootguard: \(text)"))
     }
 
     /// Publishes a message (an alert's, or `respond`'s incident notice).

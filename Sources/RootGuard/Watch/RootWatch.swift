@@ -47,6 +47,8 @@ public final class RootWatch: @unchecked Sendable {
         public var accountFacts = true
         /// How long one alert waits for its account's facts before it goes out with the e-mail `unknown`.
         public var accountFactsWait: Duration = .seconds(3)
+        /// `--respond plan|apply`: respond for each member account with unapproved root use.
+        public var respond: WatchResponder.Options?
 
         public init(queueURL: String) { self.queueURL = queueURL }
     }
@@ -60,6 +62,7 @@ public final class RootWatch: @unchecked Sendable {
     let sinks: [any AlertSink]
     let log: @Sendable (String) -> Void
     let directory: AccountDirectory
+    let responder: WatchResponder?
     private let lock = NSLock()
     /// The longest long poll a stop waits for; a longer one is cancelled (`docker stop` allows 10 s).
     public static let finishingPollLimit = 5
@@ -92,6 +95,7 @@ public final class RootWatch: @unchecked Sendable {
         self.sinks = sinks
         self.log = log
         self.directory = AccountDirectory(client: client, includeContacts: false)
+        self.responder = options.respond.map { WatchResponder(options: $0, client: client, sinks: sinks, log: log) }
         var analysisOptions = TrailAnalysisOptions()
         analysisOptions.includeServiceEvents = options.includeServiceEvents
         if let path = options.approvalsPath {
@@ -182,6 +186,7 @@ public final class RootWatch: @unchecked Sendable {
         let remaining = lock.withLock { Array(inFlight.values) }
         for task in remaining { task.cancel() }
         for task in remaining { await task.value }
+        await responder?.finish(grace: options.stopGrace)
         await flush(sqs: sqs)
         if let path = options.statePath { try? state.save(path) }
     }
@@ -240,6 +245,10 @@ public final class RootWatch: @unchecked Sendable {
             return .done(!options.keepBad)
         }
         let detections = lock.withLock { events.flatMap { analysis.analyse($0) } }
+        if let responder {
+            responder.observe(events, detections)
+            for detection in detections { responder.trigger(detection) }
+        }
         var alerts: [(detection: Detection, key: String, sinks: [any AlertSink])] = []
         for detection in detections {
             if options.onlyUnexpected && (detection.expected || detection.severity <= .info) {

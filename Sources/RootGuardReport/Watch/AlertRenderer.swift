@@ -59,7 +59,7 @@ public enum AlertRenderer {
             var text: String
             var detection: Detection
         }
-        return (try? encoder.encode(Body(text: text(detection), detection: detection))) ?? Data()
+        return (try? encoder.encode(Body(text: ChannelText.slack(text(detection)), detection: detection))) ?? Data()
     }
 
     /// An SNS subject: printable ASCII, at most 100 characters (SNS's limits).
