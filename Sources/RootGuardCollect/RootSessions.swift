@@ -114,15 +114,30 @@ public struct RootSessions: Sendable {
     /// actions through in a privileged session (`audit --org` checks them only for sessions it approves, with
     /// `--approvals`: without, it reads the SCPs itself and judges them in its findings).
     public let checksPreconditions: Bool
+    /// What a run already read (features, each account's membership and SCPs, open sessions), shared by every
+    /// `RootSessions` of the run: nil reads everything again.
+    public let memo: Memo?
+
+    /// A run's memory of what privileged sessions needed: the organization's features, each account's membership
+    /// and SCP levels, and each account's open session per task (reused while it has more than two minutes left —
+    /// `respond`'s re-check reads with the session its first read opened).
+    public final class Memo: @unchecked Sendable {
+        let lock = NSLock()
+        var features: Collected<[String]>?
+        var members: [String: Result<[SCPEvaluator.Level]?, Refused>] = [:]
+        var sessions: [String: (client: AWSClient, until: Date)] = [:]
+        public init() {}
+    }
 
     public init(
         client: AWSClient, approver: (any Approver)? = nil, features: Collected<[String]>? = nil,
-        checksPreconditions: Bool = true
+        checksPreconditions: Bool = true, memo: Memo? = nil
     ) {
         self.client = client
         self.approver = approver
         self.features = features
         self.checksPreconditions = checksPreconditions
+        self.memo = memo
     }
 
     /// A session refused before it is approved or opened: why, in one line.
@@ -136,6 +151,34 @@ public struct RootSessions: Sendable {
     /// one: the refusal comes first, naming the SCP and its statement. What cannot be read (a delegated
     /// administrator without Organizations reads) is left to the session itself.
     public func preconditions(account: AccountID, task: Task) async throws {
+        let levels: [SCPEvaluator.Level]?
+        if let known = memo?.lock.withLock({ memo?.members[account.rawValue] }) {
+            levels = try known.get()
+        } else {
+            do {
+                levels = try await member(account: account, task: task)
+                memo?.lock.withLock { memo?.members[account.rawValue] = .success(levels) }
+            } catch let refused as Refused {
+                memo?.lock.withLock { memo?.members[account.rawValue] = .failure(refused) }
+                throw refused
+            }
+        }
+        guard let levels else { return }
+        let partition = client.configuration.region.partition.name
+        for action in task.actions {
+            let context = RequestContext.root(
+                account: account, partition: partition, action: action, resource: "*", assumedRoot: true)
+            let result = SCPEvaluator.evaluate(levels: levels, context)
+            guard !result.permitted else { continue }
+            throw Refused(
+                description:
+                    "\(task.rawValue) in \(account): \(action) is \(result.explanation) (evaluated as the member's root with aws:AssumedRoot true, as `rootguard policy simulate --assumed-root` does) — a privileged session's calls are root's: exempt them in that SCP with a Null condition on aws:AssumedRoot, as rootguard's own deny-root SCP does"
+            )
+        }
+    }
+
+    /// The account is an active member: its SCP levels (nil when they cannot be read, or the membership cannot).
+    func member(account: AccountID, task: Task) async throws -> [SCPEvaluator.Level]? {
         do {
             let described = try await client.organizations().describeAccount(.init(accountId: account.rawValue))
             let state = described.account?.state ?? described.account?.status
@@ -153,21 +196,9 @@ public struct RootSessions: Sendable {
                     "the caller's account is in no organization: a privileged root session (\(task.rawValue)) reaches members of the caller's organization only"
             )
         } catch let error as AWSError where error.kind == .accessDenied {
-            return
+            return nil
         }
-        let levels: [SCPEvaluator.Level]
-        do { levels = try await SCPPathCollector(client: client).levels(account: account.rawValue) } catch { return }
-        let partition = client.configuration.region.partition.name
-        for action in task.actions {
-            let context = RequestContext.root(
-                account: account, partition: partition, action: action, resource: "*", assumedRoot: true)
-            let result = SCPEvaluator.evaluate(levels: levels, context)
-            guard !result.permitted else { continue }
-            throw Refused(
-                description:
-                    "\(task.rawValue) in \(account): \(action) is \(result.explanation) (evaluated as the member's root with aws:AssumedRoot true, as `rootguard policy simulate --assumed-root` does) — a privileged session's calls are root's: exempt them in that SCP with a Null condition on aws:AssumedRoot, as rootguard's own deny-root SCP does"
-            )
-        }
+        return try? await SCPPathCollector(client: client).levels(account: account.rawValue)
     }
 
     /// A task refused before any session: the feature it needs is off.
@@ -181,8 +212,19 @@ public struct RootSessions: Sendable {
     public func session(account: AccountID, task: Task) async throws -> AWSClient {
         // The feature the task needs, before anything is approved: a session that cannot run is never approved.
         let known: Collected<[String]>
-        if let features { known = features } else { known = await Self.features(client) }
+        if let features {
+            known = features
+        } else if let read = memo?.lock.withLock({ memo?.features }) {
+            known = read
+        } else {
+            known = await Self.features(client)
+            memo?.lock.withLock { memo?.features = known }
+        }
         if let off = Self.gate(task, features: known) { throw FeatureOff(unavailable: off) }
+        let key = "\(account)/\(task.rawValue)"
+        if let open = memo?.lock.withLock({ memo?.sessions[key] }), open.until > Date().addingTimeInterval(120) {
+            return open.client
+        }
         if checksPreconditions { try await preconditions(account: account, task: task) }
         try await approver?.approve(account: account, task: task, client: client)
         let partition = client.configuration.region.partition.name
@@ -199,12 +241,15 @@ public struct RootSessions: Sendable {
                 service: "sts",
                 operation: "AssumeRoot")
         }
-        return client.with(
+        let session = client.with(
             credentialProvider: StaticCredentialProvider(
                 AWSCredentials(
                     accessKeyID: id, secretAccessKey: secret, sessionToken: credentials.sessionToken,
                     expiration: credentials.expiration, accountID: account.rawValue,
                     source: "AssumeRoot \(task.rawValue) in \(account)")))
+        let until = credentials.expiration ?? Date().addingTimeInterval(900)
+        memo?.lock.withLock { memo?.sessions[key] = (session, until) }
+        return session
     }
 
     /// Everything the member's root user holds (ROOT-BP 14), read with the audit task policy.

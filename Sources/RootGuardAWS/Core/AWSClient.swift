@@ -45,6 +45,8 @@ public final class AWSClient: Sendable {
     let limiter: AWSAdaptiveRateLimiter
     let clockSkew = NIOLockedValueBox<TimeInterval>(0)
     let s3BucketRegions = NIOLockedValueBox<[String: AWSRegion]>([:])
+    /// Who this client's credentials are, once read (`callerIdentity()`): asked once per client and run.
+    let knownIdentity = NIOLockedValueBox<CallerIdentity?>(nil)
     let now: @Sendable () -> Date
     /// Told about every call before it is sent (service, operation); used to prove the least-privilege policy.
     public let observer: (@Sendable (AWSServiceDescriptor, AWSOperationDescriptor) -> Void)?

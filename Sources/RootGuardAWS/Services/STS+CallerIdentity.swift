@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import RootGuardModel
 
 /// Who the client's credentials are, parsed once: the account, the caller's ARN and the partition it names.
@@ -23,6 +24,8 @@ public struct CallerIdentity: Sendable, Hashable {
 extension AWSClient {
     /// `sts:GetCallerIdentity`, checked: a 12-digit account and an ARN, or `AWSError` (malformedResponse).
     public func callerIdentity() async throws -> CallerIdentity {
+        // The same credentials are the same caller: read once per client (a run asks from several places).
+        if let known = knownIdentity.withLockedValue({ $0 }) { return known }
         let answer = try await sts().getCallerIdentity()
         func malformed(_ what: String) -> AWSError {
             AWSError(
@@ -33,6 +36,8 @@ extension AWSClient {
             throw malformed("no 12-digit account")
         }
         guard let arnText = answer.arn, let arn = ARN(rawValue: arnText) else { throw malformed("no caller ARN") }
-        return CallerIdentity(account: account, arn: arn, userID: answer.userId ?? "")
+        let identity = CallerIdentity(account: account, arn: arn, userID: answer.userId ?? "")
+        knownIdentity.withLockedValue { $0 = identity }
+        return identity
     }
 }

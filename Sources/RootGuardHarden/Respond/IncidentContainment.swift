@@ -129,6 +129,8 @@ public struct IncidentContainment: Hardener {
     public var organization: Organization?
     /// The member-role clients of the run: one AssumeRole per member, reused until it nears expiry.
     public var members: MemberClients
+    /// The run's privileged sessions and what they needed, shared by every account's run.
+    public var sessions = RootSessions.Memo()
     public var quarantine: Bool
     public var allowPrincipals: [String]
     /// The role reached in a member account that is not the caller's (AssumeRole).
@@ -322,7 +324,8 @@ public struct IncidentContainment: Hardener {
     /// A member's root credentials, read through a privileged session.
     func rootCredentials(_ account: AccountID, client: AWSClient) async -> Item {
         do {
-            let inventory = try await RootSessions(client: client, approver: approver).inventory(account: account)
+            let inventory = try await RootSessions(client: client, approver: approver, memo: sessions).inventory(
+                account: account)
             return Item(
                 account: account, subject: .rootCredentials,
                 before: inventory.isEmpty
@@ -452,7 +455,7 @@ public struct IncidentContainment: Hardener {
         switch item.subject {
         case .rootCredentials:
             guard let inventory = item.inventory else { throw HardenFailure("root's credentials were not read") }
-            let removals = try await RootSessions(client: client, approver: approver).removeCredentials(
+            let removals = try await RootSessions(client: client, approver: approver, memo: sessions).removeCredentials(
                 account: item.account, inventory: inventory)
             if removals.contains(where: { $0.error != nil }) {
                 throw PartialStepFailure(
@@ -573,8 +576,9 @@ public struct IncidentContainment: Hardener {
                 after = await self.condition(of: artifact, account: item.account, state: snapshot, base: client)
             case .rootCredentials:
                 do {
-                    let inventory = try await RootSessions(client: client, approver: self.approver).inventory(
-                        account: item.account)
+                    let inventory = try await RootSessions(client: client, approver: self.approver, memo: self.sessions)
+                        .inventory(
+                            account: item.account)
                     after =
                         inventory.isEmpty
                         ? .contained("root holds no credentials") : .open(inventory.lines.joined(separator: "; "))
