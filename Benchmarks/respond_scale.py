@@ -141,6 +141,7 @@ def seed(endpoint, members, logs):
     iam.enable_organizations_root_credentials_management()
     iam.enable_organizations_root_sessions()
     start = datetime.now(timezone.utc) - timedelta(minutes=30)
+    sessions = {}
     for index in range(members):
         account = org.create_account(Email=f"member{index}@example.com", AccountName=f"member{index}")[
             "CreateAccountStatus"]["AccountId"]
@@ -183,6 +184,8 @@ def seed(endpoint, members, logs):
         ]
         with open(os.path.join(logs, f"{account}_CloudTrail_us-east-1_incident.json"), "w") as handle:
             json.dump({"Records": records}, handle)
+        sessions[account] = records
+    return sessions
 
 
 def release_binary():
@@ -229,6 +232,61 @@ def measure(rootguard, members, latency, concurrency, extra):
         moto.kill()
 
 
+def watch_latency(rootguard, latency, trials):
+    """From a root session put on the bus to the member contained and re-checked by `watch --respond apply`, every
+    request of watch 100 ms away (moto's EventBridge → SQS delivery is direct)."""
+    import boto3
+
+    env = dict(os.environ, **ENV)
+    rows = []
+    for trial in range(trials):
+        moto, port = start_moto()
+        endpoint = f"http://127.0.0.1:{port}"
+        folder = tempfile.mkdtemp(prefix="rg-watch-respond-bench-")
+        try:
+            sessions = seed(endpoint, 1, folder)
+            subprocess.run([rootguard, "harden", "watch", "--regions", "us-east-1", "--apply", "--endpoint-url",
+                            endpoint], env=env, check=True, capture_output=True)
+            session = boto3.session.Session(aws_access_key_id=ENV["AWS_ACCESS_KEY_ID"],
+                                            aws_secret_access_key=ENV["AWS_SECRET_ACCESS_KEY"], region_name="us-east-1")
+            queue = session.client("sqs", endpoint_url=endpoint).get_queue_url(QueueName="rootguard-watch")["QueueUrl"]
+            approvals = os.path.join(folder, "approvals.yaml")
+            with open(approvals, "w") as handle:
+                handle.write("approvals: []\n")
+            proxy = Proxy(port, latency)
+            err = open(os.path.join(folder, "stderr"), "w+")
+            out = open(os.path.join(folder, "stdout"), "w+")
+            watch = subprocess.Popen([rootguard, "watch", "--queue-url", queue, "--approvals", approvals, "--respond",
+                                      "apply", "--respond-evidence", os.path.join(folder, "incidents"),
+                                      "--endpoint-url", f"http://127.0.0.1:{proxy.port}"], env=env, stdout=out,
+                                     stderr=err)
+            time.sleep(3)
+            account, records = next(iter(sessions.items()))
+            events = session.client("events", endpoint_url=endpoint)
+            events.put_events(Entries=[{"Source": "aws.iam", "DetailType": "AWS API Call via CloudTrail",
+                                        "Detail": json.dumps(record)} for record in records])
+            put = time.perf_counter()
+            alerted = contained = None
+            while time.perf_counter() - put < 120 and contained is None:
+                time.sleep(0.05)
+                out.seek(0)
+                if alerted is None and out.read().strip():
+                    alerted = time.perf_counter() - put
+                err.seek(0)
+                if f"watch: respond apply {account}: [CRITICAL]" in err.read():
+                    contained = time.perf_counter() - put
+            watch.terminate()
+            watch.wait(timeout=15)
+            err.seek(0)
+            line = next((l for l in err.read().splitlines() if l.startswith(f"watch: respond apply {account}")), "")
+            rows.append({"trial": trial + 1, "latency_ms": latency * 1000, "alert_seconds": alerted,
+                         "contained_seconds": contained, "requests": sum(proxy.counts.values()), "notice": line[:400]})
+            print(json.dumps(rows[-1]), flush=True)
+        finally:
+            moto.kill()
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", default="1,10,100")
@@ -237,8 +295,22 @@ def main():
     parser.add_argument("--rootguard", default=None)
     parser.add_argument("--baseline", action="store_true", help="also run each size without the proxy's latency")
     parser.add_argument("--extra", default="", help="more respond arguments, space-separated")
+    parser.add_argument("--watch-trials", type=int, default=0,
+                        help="also time alert → contained through watch --respond apply, this many times")
     args = parser.parse_args()
     rootguard = args.rootguard or release_binary()
+    if args.watch_trials:
+        rows = watch_latency(rootguard, args.latency, args.watch_trials)
+        print("| trial | latency | root event put → alert on stdout | → member contained and re-checked | requests |")
+        print("| --- | --- | --- | --- | --- |")
+        for row in rows:
+            fmt = lambda v: f"{v:.1f} s" if v is not None else "not within 120 s"  # noqa: E731
+            print(f"| {row['trial']} | {row['latency_ms']:.0f} ms | {fmt(row['alert_seconds'])} | "
+                  f"{fmt(row['contained_seconds'])} | {row['requests']} |")
+        with open(os.path.join(ROOT, "Benchmarks", "results", "watch_respond_latency.json"), "w") as handle:
+            json.dump(rows, handle, indent=1)
+        if args.members == "0":
+            return
     rows = []
     for members in [int(n) for n in args.members.split(",")]:
         for latency in ([args.latency, 0.0] if args.baseline else [args.latency]):

@@ -127,6 +127,8 @@ public struct RootSessions: Sendable {
         var members: [String: Result<[SCPEvaluator.Level]?, Refused>] = [:]
         var sessions: [String: (client: AWSClient, until: Date)] = [:]
         public init() {}
+        /// The features a caller already read (so no session reads them again).
+        public func remember(features: Collected<[String]>) { lock.withLock { self.features = features } }
     }
 
     public init(

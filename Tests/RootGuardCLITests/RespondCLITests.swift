@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import NIOConcurrencyHelpers
 import RootGuard
 import RootGuardAWS
 import RootGuardCollect
@@ -423,6 +424,36 @@ struct RespondCLITests {
         #expect(
             calls.all.isSubset(of: allowed.union(sessionActions)),
             "in neither: \(calls.all.subtracting(allowed.union(sessionActions)).sorted())")
+    }
+
+    /// A member's containment asks each thing once: one AssumeRole for the member (the 15-minute session used to be
+    /// refreshed on every call: 18 AssumeRole for one member), the caller, the features and the member's SCPs once,
+    /// and two privileged sessions (the audit one serves the first read and the re-check, the delete one its step).
+    @Test func aMembersContainmentAssumesItsRoleOnceAndAsksNothingTwice() async throws {
+        let moto = try await MotoServer.fresh()
+        let counts = NIOLockedValueBox<[String: Int]>([:])
+        try await moto.client().using { client in
+            let scenario = try await scenario(moto, client)
+            let member = try #require(AccountID(rawValue: scenario.member))
+            let scope = await IncidentResponse.scope(
+                detections: try DetectionsFile.load(scenario.detections.path), logs: [.path(scenario.logs.path)],
+                accounts: [], since: nil, until: nil, approvals: [],
+                hunter: TrailHunter(makeClient: { throw HardenFailure("no AWS source here") }))
+            let observed = client.with(observer: { _, operation in
+                counts.withLockedValue { $0[operation.name, default: 0] += 1 }
+            })
+            let containment = IncidentContainment(
+                targets: [.init(account: member, artifacts: scope.artifacts[scenario.member] ?? [])],
+                approver: ApprovalRecorderForTests())
+            let run = try await containment.runConcurrently(client: observed, apply: true, concurrency: 4)
+            #expect(run.outcome.reaudit.allSatisfy { $0.status == .pass }, "\(run.outcome.reaudit)")
+        }
+        let seen = counts.withLockedValue { $0 }
+        #expect(seen["AssumeRole"] == 1, "\(seen)")
+        #expect(seen["AssumeRoot"] == 2, "\(seen)")
+        #expect(seen["GetCallerIdentity"] == 1, "\(seen)")
+        #expect(seen["ListOrganizationsFeatures"] == 1, "\(seen)")
+        #expect(seen["ListParents"] == 1, "\(seen)")
     }
 
     @Test func theAlertsLookupCommandReadsTheMembersOwnHistoryFromTheManagementAccount() async throws {

@@ -212,6 +212,7 @@ public struct IncidentContainment: Hardener {
             // The management account or IAM's delegated administrator may start privileged sessions; a feature
             // that is off is said with its name, one that could not be read is unknown and the session is tried.
             let features = await RootSessions.features(client)
+            sessions.remember(features: features)
             organization.rootOutOfReach = RootSessions.gate(.deleteCredentials, features: features)?.reason
             if case .unavailable(let why) = features {
                 organization.notes.append("\(why.reason): whether root can be reached is found by trying.")
