@@ -232,11 +232,21 @@ public struct QueuePolicyUnlock: Hardener {
     /// The account and queue name of a queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), and the
     /// region its host names; nil when it is not a queue URL.
     public static func parse(_ url: String) -> (account: String, name: String, region: String?)? {
-        guard let components = URLComponents(string: url), let scheme = components.scheme,
-            scheme == "https" || scheme == "http", let host = components.host
+        // Printable ASCII only: a pasted line break or a space is not part of any queue URL.
+        guard url.utf8.allSatisfy({ (0x21...0x7E).contains($0) }), let components = URLComponents(string: url),
+            let scheme = components.scheme, scheme == "https" || scheme == "http", let host = components.host
         else { return nil }
         let parts = components.path.split(separator: "/").map(String.init)
-        guard parts.count == 2, parts[0].count == 12, parts[0].allSatisfy(\.isNumber), !parts[1].isEmpty else {
+        // A 12-digit account (ASCII digits: `isNumber` would take Arabic-Indic ones) and SQS's queue-name alphabet.
+        let name = parts.count == 2 ? parts[1] : ""
+        let stem = name.hasSuffix(".fifo") ? String(name.dropLast(5)) : name
+        guard parts.count == 2, parts[0].utf8.count == 12, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+            (1...80).contains(name.count),
+            stem.utf8.allSatisfy({
+                (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x2D
+                    || $0 == 0x5F
+            })
+        else {
             return nil
         }
         let labels = host.split(separator: ".").map(String.init)

@@ -116,8 +116,21 @@ struct Respond: AsyncParsableCommand {
                 "--quarantine needs at least one --allow-principal (a break-glass role that may still act in the account)"
             )
         }
-        for principal in allowPrincipals where ARN(rawValue: principal) == nil {
-            throw ValidationError("--allow-principal must be an ARN, not '\(TerminalSafe.escape(principal))'")
+        for principal in allowPrincipals {
+            guard let arn = ARN(rawValue: principal) else {
+                throw ValidationError("--allow-principal must be an ARN, not '\(TerminalSafe.escape(principal))'")
+            }
+            // The quarantine's ArnNotLike would spare whatever a wildcard matches (everyone), or root itself.
+            if principal.contains("*") || principal.contains("?") {
+                throw ValidationError(
+                    "--allow-principal '\(TerminalSafe.escape(principal))' holds a wildcard: the quarantine would spare everyone it matches; name each break-glass role"
+                )
+            }
+            if arn.resource == "root" {
+                throw ValidationError(
+                    "--allow-principal '\(TerminalSafe.escape(principal))' is root: the quarantine would spare the principal it is meant to stop; name a break-glass role"
+                )
+            }
         }
         if !allowPrincipals.isEmpty && !quarantine { throw ValidationError("--allow-principal goes with --quarantine") }
         if offline && (apply || quarantine) { throw ValidationError("--offline reads nothing and changes nothing") }
@@ -130,10 +143,7 @@ struct Respond: AsyncParsableCommand {
                     throw ValidationError("--notify: '\(TerminalSafe.escape(target))' is not an SNS topic ARN")
                 }
             } else {
-                guard let url = URL(string: target), url.scheme == "https" || url.scheme == "http", url.host != nil
-                else {
-                    throw ValidationError("--notify must be an http(s) URL with a host or an SNS topic ARN")
-                }
+                try ValueArguments.checkWebhook(target, flag: "--notify")
             }
         }
         do {

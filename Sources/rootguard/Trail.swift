@@ -72,6 +72,7 @@ struct Trail: AsyncParsableCommand {
             throw ValidationError("give at least one source: a path, s3://bucket/prefix, lookup or -")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        for region in regions { try ValueArguments.checkRegion(region, flag: "--region") }
         do {
             _ = try typedSources()
             _ = try filter(now: Date())

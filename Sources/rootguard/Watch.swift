@@ -31,7 +31,8 @@ struct Watch: AsyncParsableCommand {
     var approvals: String?
 
     @Option(
-        name: .customLong("webhook"), help: "POST each alert as JSON to this https URL (repeatable; Slack-compatible).")
+        name: .customLong("webhook"),
+        help: "POST each alert as JSON to this https URL (repeatable; Slack-compatible; http only to loopback).")
     var webhooks: [String] = []
 
     @Option(name: .customLong("sns-topic"), help: "Publish each alert to this SNS topic ARN (repeatable).")
@@ -85,12 +86,7 @@ struct Watch: AsyncParsableCommand {
         guard let url = URL(string: queueUrl), url.scheme == "https" || url.scheme == "http", url.host != nil else {
             throw ValidationError("--queue-url must be the queue's URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)")
         }
-        for webhook in webhooks {
-            guard let url = URL(string: webhook), url.scheme == "https" || url.scheme == "http", url.host != nil else {
-                // The value is not repeated: a webhook's path often is its secret.
-                throw ValidationError("--webhook must be an http(s) URL with a host (the value given is not repeated)")
-            }
-        }
+        for webhook in webhooks { try ValueArguments.checkWebhook(webhook, flag: "--webhook") }
         for topic in snsTopics {
             guard let arn = ARN(rawValue: topic), arn.isSNSTopic else {
                 throw ValidationError("--sns-topic must be a topic ARN, not '\(TerminalSafe.escape(topic))'")

@@ -5,6 +5,10 @@ import Testing
 
 /// Options validated by a pattern are validated whole: a trailing line break (which ICU's `$` lets through) never
 /// reaches a DDL's LOCATION, a Terraform file or a request.
+/// The bundled example incident's log folder.
+private let exampleLogs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Examples/incident/logs").path
+
 @Suite struct WholeValueValidationCLITests {
     @Test(arguments: [
         ["trail", "athena", "--print-ddl", "--bucket", "org-trail\n"],
@@ -34,6 +38,69 @@ import Testing
         let result = try CLI.run(arguments + ["--endpoint-url", "http://127.0.0.1:9"], environment: [:])
         #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
         #expect(result.stderr.contains("--region: '"), "\(result.stderr)")
+    }
+
+    /// Each of these exited 0 ("No root activity found"), 1 or 4 — or, for unlock-queue, 1 after writing its
+    /// approval: one validator per kind of value now refuses them before any work (#36).
+    @Test(arguments: [
+        ["trail", exampleLogs, "--region", "us-east-1\n"], ["trail", exampleLogs, "--region", "US-EAST-1"],
+        ["trail", exampleLogs, "--region", "us-east-1 "], ["trail", exampleLogs, "--region", "us-east-١"],
+        ["trail", "lookup", "--region", "us-east-1\n"],
+        [
+            "respond", "--account", "111122223333", "--since", "1h", "--offline", "--logs", exampleLogs, "--notify",
+            "https://",
+        ],
+        [
+            "respond", "--account", "111122223333", "--since", "1h", "--offline", "--logs", exampleLogs, "--notify",
+            "https:https://x",
+        ],
+        [
+            "respond", "--account", "111122223333", "--since", "1h", "--offline", "--logs", exampleLogs, "--notify",
+            "http://hooks.example.com/x",
+        ],
+        [
+            "watch", "--queue-url", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--webhook",
+            "http://hooks.example.com/x",
+        ],
+        ["watch", "--queue-url", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--webhook", "https://"],
+    ])
+    func oneValidatorPerValueKind(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments + ["--endpoint-url", "http://127.0.0.1:9"], environment: [:])
+        #expect(result.status == 64, "\(arguments): \(result.stdout)\(result.stderr)")
+        #expect(!result.stderr.contains("hooks.example.com/x"), "a webhook is not echoed")
+    }
+
+    /// A wildcard or root in the quarantine's break-glass list spared everyone (or root itself), and the account was
+    /// reported contained.
+    @Test(arguments: [
+        ("arn:aws:iam::111122223333:*", "wildcard"), ("arn:aws:iam::*:root", "wildcard"),
+        ("arn:aws:iam::111122223333:root", "is root"), ("arn:aws:iam::111122223333:role/Break?Glass", "wildcard"),
+    ])
+    func aWildcardOrRootBreakGlassPrincipalIsRefused(_ principal: String, _ why: String) throws {
+        let result = try CLI.run(
+            [
+                "respond", "--account", "111122223333", "--since", "1h", "--logs", exampleLogs, "--quarantine",
+                "--allow-principal", principal, "--endpoint-url", "http://127.0.0.1:9",
+            ], environment: [:])
+        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
+        #expect(result.stderr.contains(why), "\(result.stderr)")
+    }
+
+    @Test(arguments: [
+        "https://sqs.us-east-1.amazonaws.com/111122223333/q\n", "https://sqs.us-east-1.amazonaws.com/١١١١٢٢٢٢٣٣٣٣/q",
+        "https://sqs.us-east-1.amazonaws.com/111122223333/q q",
+    ])
+    func aBadQueueURLIsRefusedBeforeItsApprovalIsWritten(_ url: String) throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-uq-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let approvals = folder.appendingPathComponent("approvals.yaml")
+        let result = try CLI.run(
+            [
+                "root-task", "unlock-queue", "--account", "111122223333", "--queue-url", url, "--reason", "INC-1",
+                "--approvals", approvals.path, "--endpoint-url", "http://127.0.0.1:9",
+            ], environment: [:])
+        #expect(result.status == 64, "\(result.stdout)\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: approvals.path))
     }
 
     @Test func theWholeValueMustMatch() {
@@ -84,7 +151,7 @@ import Testing
             ],
             environment: [:])
         #expect(result.status == 64)
-        #expect(result.stderr.contains("--webhook must be an http(s) URL"))
+        #expect(result.stderr.contains("--webhook must be an https:// URL"))
         #expect(!result.stderr.contains("supersecrettoken") && !result.stdout.contains("supersecrettoken"))
     }
 }

@@ -124,7 +124,8 @@ public enum IncidentMarkdown {
         out.append("")
         out.append("## AWS Support case")
         out.append("")
-        let caseText = report.supportCase
+        // Control characters in any field (an account id from a detections file, a name) shown, never acting.
+        let caseText = report.supportCase.map(TerminalSafe.escape)
         if caseText.isEmpty { out.append("Not needed: every session was approved.") }
         // A fence longer than any run of backticks in the text: nothing inside can close it.
         let longest = caseText.joined().split(whereSeparator: { $0 != "`" }).map(\.count).max() ?? 0

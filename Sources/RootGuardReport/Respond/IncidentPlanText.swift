@@ -13,7 +13,7 @@ public enum IncidentPlanText {
         for report in reports {
             let incident = report.incident
             out +=
-                "\(report.isReview ? "review (every session approved)" : "incident") \(incident.account)\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
+                "\(report.isReview ? "review (every session approved)" : "incident") \(TerminalSafe.escape(incident.account))\(report.context.accountName.map { " (\(TerminalSafe.escape($0)))" } ?? ""): "
                 + "\(TimeArgument.format(incident.first)) to \(TimeArgument.format(incident.last)), "
                 + "\(incident.sessions.count) session\(incident.sessions.count == 1 ? "" : "s"), "
                 + "\(incident.unexpected) unexpected detections, \(report.artifacts.count) left behind; root e-mail "
