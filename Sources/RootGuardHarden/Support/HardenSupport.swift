@@ -170,8 +170,10 @@ extension HCL {
             let match = line.range(of: #"^("[^"]*"|[A-Za-z_][A-Za-z0-9_-]*)\s*=\s*"#, options: .regularExpression),
             !line[match.upperBound...].hasPrefix("=")
         else { return nil }
-        let name = line[match].trimmingCharacters(in: .whitespaces).dropLast().trimmingCharacters(in: .whitespaces)
-        return (String(name), String(line[match.upperBound...]))
+        // The name is what precedes `\s*=`: the same whitespace class the pattern matched (a vertical tab next to
+        // the `=` once stayed in the name, and the layout changed again on its own output).
+        let name = String(line[match]).replacingOccurrences(of: #"\s*=\s*$"#, with: "", options: .regularExpression)
+        return (name, String(line[match.upperBound...]))
     }
 }
 
