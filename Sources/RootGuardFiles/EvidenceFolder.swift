@@ -34,6 +34,31 @@ public enum EvidenceFolder {
         }
     }
 
+    /// Before a run changes anything: the folder is new or empty, and a file can be written there now (created if
+    /// missing, then a probe file written and removed) — a read-only or full filesystem, or a link to nowhere, is
+    /// refused before containment instead of failing after it.
+    public static func probe(_ folder: String) throws {
+        try check(folder)
+        if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder),
+            !FileManager.default.fileExists(atPath: folder)
+        {
+            throw WriteError(description: "\(folder): is a link to \(target), which does not exist")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw WriteError(description: "\(folder): cannot create the folder: \(error.localizedDescription)")
+        }
+        let probe = URL(fileURLWithPath: folder).appendingPathComponent(".rootguard-write-probe")
+        do {
+            try Data(repeating: 0x20, count: 64 * 1024).write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            try? FileManager.default.removeItem(at: probe)
+            throw WriteError(description: "\(folder): cannot be written (\(error.localizedDescription))")
+        }
+    }
+
     /// Writes the evidence and returns its manifest. `records` are CloudTrail records as JSON; `documents` are further
     /// files by name (names are plain file names, no folders).
     @discardableResult

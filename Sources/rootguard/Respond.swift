@@ -156,7 +156,7 @@ struct Respond: AsyncParsableCommand {
             throw ValidationError(error.description)
         }
         if let evidence {
-            do { try EvidenceFolder.check(evidence) } catch { throw ValidationError("--evidence: \(error)") }
+            do { try EvidenceFolder.probe(evidence) } catch { throw ValidationError("--evidence: \(error)") }
         }
         // Approvals only read (no --reason): a file that is not there is a typo, not "nothing approved".
         if let approvals, reason == nil {
@@ -317,12 +317,18 @@ struct Respond: AsyncParsableCommand {
                         item.current.hasPrefix("{")
                         ? Array((item.current + "\n").utf8) : Array((try JSONText.string(item, .pretty) + "\n").utf8)
                 }
-                let manifest = try EvidenceFolder.write(
-                    to: evidence, records: scope.records.map(\.record), detections: scope.detections,
-                    documents: documents, tool: "rootguard \(RootGuardVersion.current)", now: now)
-                Output.stderr(
-                    "evidence: \(manifest.files.count) files in \(TerminalSafe.escape(evidence)) (manifest.json holds their SHA-256)\n"
-                )
+                // Evidence that cannot be written is an error, and the escalation below still goes out.
+                do {
+                    let manifest = try EvidenceFolder.write(
+                        to: evidence, records: scope.records.map(\.record), detections: scope.detections,
+                        documents: documents, tool: "rootguard \(RootGuardVersion.current)", now: now)
+                    Output.stderr(
+                        "evidence: \(manifest.files.count) files in \(TerminalSafe.escape(evidence)) (manifest.json holds their SHA-256)\n"
+                    )
+                } catch {
+                    Output.error("--evidence: \(error)")
+                    if code != Self.evidenceFailed { code = 1 }
+                }
             }
             if !notify.isEmpty {
                 let failed = await IncidentNotice.send(

@@ -103,6 +103,36 @@ private let exampleLogs = URL(fileURLWithPath: #filePath).deletingLastPathCompon
         #expect(!FileManager.default.fileExists(atPath: approvals.path))
     }
 
+    /// `--evidence` on a link to nowhere or under a file passed the upfront check and failed at the end, after
+    /// containment (and `--notify` then sent nothing): a probe write refuses it before any work now.
+    @Test func evidenceThatCannotBeWrittenIsRefusedBeforeAnyWork() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-ev-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let dangling = folder.appendingPathComponent("evidence")
+        try FileManager.default.createSymbolicLink(
+            atPath: dangling.path, withDestinationPath: folder.appendingPathComponent("gone/nowhere").path)
+        for target in [dangling.path, "/dev/null/evidence"] {
+            let result = try CLI.run(
+                [
+                    "respond", "--account", "111122223333", "--since", "1h", "--offline", "--logs", exampleLogs,
+                    "--evidence", target,
+                ],
+                environment: [:])
+            #expect(result.status == 64, "\(target): \(result.stdout)\(result.stderr)")
+            #expect(result.stderr.contains("--evidence:"), "\(result.stderr)")
+        }
+        let fine = folder.appendingPathComponent("new")
+        let ok = try CLI.run(
+            [
+                "respond", "--account", "111122223333", "--since", "1h", "--offline", "--logs", exampleLogs,
+                "--evidence", fine.path,
+            ],
+            environment: [:])
+        #expect(ok.status != 64, "\(ok.stderr)")
+        #expect(
+            FileManager.default.fileExists(atPath: fine.appendingPathComponent("manifest.json").path), "\(ok.stderr)")
+    }
+
     @Test func theWholeValueMustMatch() {
         #expect("org-trail".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
         #expect(!"org-trail\n".matchesWhole(#"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"#))
