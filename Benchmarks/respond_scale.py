@@ -266,21 +266,28 @@ def watch_latency(rootguard, latency, trials):
             events.put_events(Entries=[{"Source": "aws.iam", "DetailType": "AWS API Call via CloudTrail",
                                         "Detail": json.dumps(record)} for record in records])
             put = time.perf_counter()
-            alerted = contained = None
-            while time.perf_counter() - put < 120 and contained is None:
+            # The first notice covers the records received so far; records arriving meanwhile run the response once
+            # more: the last notice (none for 5 s after it) is the one that covers the whole session.
+            alerted = contained = last = None
+            notices = 0
+            while time.perf_counter() - put < 120 and not (last and time.perf_counter() - put - last > 5):
                 time.sleep(0.05)
                 out.seek(0)
                 if alerted is None and out.read().strip():
                     alerted = time.perf_counter() - put
                 err.seek(0)
-                if f"watch: respond apply {account}: [CRITICAL]" in err.read():
-                    contained = time.perf_counter() - put
+                seen = err.read().count(f"watch: respond apply {account}: [CRITICAL]")
+                if seen > notices:
+                    notices = seen
+                    last = time.perf_counter() - put
+                    contained = contained or last
             watch.terminate()
             watch.wait(timeout=15)
             err.seek(0)
-            line = next((l for l in err.read().splitlines() if l.startswith(f"watch: respond apply {account}")), "")
+            lines = [l for l in err.read().splitlines() if l.startswith(f"watch: respond apply {account}")]
             rows.append({"trial": trial + 1, "latency_ms": latency * 1000, "alert_seconds": alerted,
-                         "contained_seconds": contained, "requests": sum(proxy.counts.values()), "notice": line[:400]})
+                         "first_notice_seconds": contained, "contained_seconds": last, "notices": len(lines),
+                         "requests": sum(proxy.counts.values()), "notice": (lines[-1] if lines else "")[:400]})
             print(json.dumps(rows[-1]), flush=True)
         finally:
             moto.kill()
@@ -301,12 +308,13 @@ def main():
     rootguard = args.rootguard or release_binary()
     if args.watch_trials:
         rows = watch_latency(rootguard, args.latency, args.watch_trials)
-        print("| trial | latency | root event put → alert on stdout | → member contained and re-checked | requests |")
-        print("| --- | --- | --- | --- | --- |")
+        print("| trial | latency | → alert on stdout | → first notice | → whole session contained and re-checked | notices | requests |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
         for row in rows:
             fmt = lambda v: f"{v:.1f} s" if v is not None else "not within 120 s"  # noqa: E731
             print(f"| {row['trial']} | {row['latency_ms']:.0f} ms | {fmt(row['alert_seconds'])} | "
-                  f"{fmt(row['contained_seconds'])} | {row['requests']} |")
+                  f"{fmt(row['first_notice_seconds'])} | {fmt(row['contained_seconds'])} | {row['notices']} | "
+                  f"{row['requests']} |")
         with open(os.path.join(ROOT, "Benchmarks", "results", "watch_respond_latency.json"), "w") as handle:
             json.dump(rows, handle, indent=1)
         if args.members == "0":
