@@ -20,11 +20,22 @@ enum ValueArguments {
         else {
             throw ValidationError("\(flag) must be an https:// URL with a host (the value given is not repeated)")
         }
-        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]" || host == "::1"
-        guard scheme == "https" || (scheme == "http" && loopback) else {
+        guard scheme == "https" || (scheme == "http" && isLoopback(host)) else {
             throw ValidationError(
                 "\(flag) must be an https:// URL (plain http only to a loopback address: alerts carry the root e-mail)")
         }
+    }
+
+    /// `localhost`, `::1`, or an IPv4 address in 127.0.0.0/8 written as four decimal octets (`127.example.com` is a
+    /// name, not a loopback address).
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "[::1]" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4,
+            octets.allSatisfy({ $0.count <= 3 && !$0.isEmpty && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }),
+            octets.allSatisfy({ Int($0).map { $0 <= 255 } ?? false })
+        else { return false }
+        return octets[0] == "127"
     }
 
     /// A region name (`--region`, each of `--regions`): lower-case letters, digits and hyphens, of a known

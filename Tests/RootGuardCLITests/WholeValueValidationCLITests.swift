@@ -63,6 +63,10 @@ private let exampleLogs = URL(fileURLWithPath: #filePath).deletingLastPathCompon
             "http://hooks.example.com/x",
         ],
         ["watch", "--queue-url", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--webhook", "https://"],
+        [
+            "watch", "--queue-url", "https://sqs.us-east-1.amazonaws.com/111122223333/q", "--webhook",
+            "http://127.example.com/x",
+        ],
     ])
     func oneValidatorPerValueKind(_ arguments: [String]) throws {
         let result = try CLI.run(arguments + ["--endpoint-url", "http://127.0.0.1:9"], environment: [:])
