@@ -84,6 +84,7 @@ public final class RootWatch: @unchecked Sendable {
     private var inFlight: [Int: Task<Void, Never>] = [:]
     private var serial = 0
     private var finished: [SQS.Message] = []
+    private var flushing = false
 
     /// `log` receives each stderr line (bad messages, delivery failures, stats), unescaped: it may hold text from
     /// messages and AWS, so whoever prints it escapes it (the command line does, with `TerminalSafe`).
@@ -113,9 +114,18 @@ public final class RootWatch: @unchecked Sendable {
     /// finish without further retries, and every message not done with is released (visibility 0) for the next
     /// consumer.
     public func stop() {
-        lock.withLock {
+        let finishing = lock.withLock {
             stopRequested = true
             if options.waitSeconds > Self.finishingPollLimit { receiving?.cancel() }
+            return options.waitSeconds <= Self.finishingPollLimit
+        }
+        guard finishing else { return }
+        // A poll held up past its wait (a network that does not answer, retries with backoff) is cancelled after
+        // all, so the stop still ends inside `docker stop`'s 10 s.
+        let limit = Duration.seconds(options.waitSeconds + 2)
+        Task { [weak self] in
+            try? await Task.sleep(for: limit)
+            self?.lock.withLock { self?.receiving?.cancel() }
         }
     }
 
@@ -199,27 +209,35 @@ public final class RootWatch: @unchecked Sendable {
             // The task's last step takes the lock, so it cannot finish before it is registered here.
             inFlight[number] = Task {
                 let done = await self.finish(message, work, sqs: sqs)
-                self.lock.withLock {
-                    self.inFlight[number] = nil
-                    if done { self.finished.append(message) }
+                if done {
+                    // Deleted as soon as its deliveries are done, not after the next poll returns.
+                    self.lock.withLock { self.finished.append(message) }
+                    await self.flush(sqs: sqs)
                 }
-                // Deleted as soon as its deliveries are done, not after the next poll returns.
-                if done { await self.flush(sqs: sqs) }
+                // Registered until its deletion is under way, so a stop waits for it.
+                self.lock.withLock { self.inFlight[number] = nil }
             }
         }
     }
 
     /// Saves the state, then deletes the messages done with (what was delivered is on disk before the messages go:
     /// a crash in between alerts nothing twice), ten per DeleteMessageBatch.
+    /// One flush at a time (a state file saved out of order could drop newer deliveries): a caller finding one
+    /// under way leaves its messages to it, since it runs until nothing is left.
     func flush(sqs: SQS.Client) async {
-        let done = lock.withLock {
-            defer { finished = [] }
-            return finished
-        }
-        guard !done.isEmpty else { return }
-        saveState()
-        for start in stride(from: 0, to: done.count, by: 10) {
-            await delete(Array(done[start..<min(start + 10, done.count)]), sqs: sqs)
+        while true {
+            let done: [SQS.Message]? = lock.withLock {
+                guard !flushing, !finished.isEmpty else { return nil }
+                flushing = true
+                defer { finished = [] }
+                return finished
+            }
+            guard let done else { return }
+            saveState()
+            for start in stride(from: 0, to: done.count, by: 10) {
+                await delete(Array(done[start..<min(start + 10, done.count)]), sqs: sqs)
+            }
+            lock.withLock { flushing = false }
         }
     }
 
