@@ -10,12 +10,17 @@ public enum IncidentNotice {
     /// One line per account: where, when, how many sessions, what is still open, the root e-mail.
     public static func text(_ report: IncidentReport) -> String {
         let open = report.containment.filter { ($0.after ?? $0.before).hasPrefix("open") }.count
+        // Items that could not be read are never folded into "contained": they are counted on their own.
+        let unknown = report.containment.filter { line in
+            !["open", "contained", "gone"].contains { (line.after ?? line.before).hasPrefix($0) }
+        }.count
         return TerminalSafe.escape(
             "[CRITICAL] root incident in account \(report.incident.account)"
                 + (report.context.accountName.map { " (\($0))" } ?? "") + ": "
                 + "\(TimeArgument.format(report.incident.first)) to \(TimeArgument.format(report.incident.last)), "
                 + "\(report.incident.sessions.count) session(s), \(report.incident.unexpected) unexpected detections, "
-                + "\(report.artifacts.count) left behind, \(open) still open (\(report.mode)); root e-mail "
+                + "\(report.artifacts.count) left behind, \(open) still open"
+                + (unknown > 0 ? ", \(unknown) not confirmed" : "") + " (\(report.mode)); root e-mail "
                 + (report.context.rootEmail ?? "(not known)")
                 + (report.commands.first.map { "; next: \($0)" } ?? ""))
     }

@@ -22,6 +22,8 @@ public enum IncidentResponder {
         public var concurrency: Int
         public var custody: [String]
         public var now: Date
+        /// The organization when the caller read it already (`watch --respond`); nil: read once here.
+        public var organization: IncidentContainment.Organization?
 
         public init(
             scope: IncidentResponse.Scope, sources: [TrailSource], quarantine: Bool = false,
@@ -59,13 +61,14 @@ public enum IncidentResponder {
         progress: @escaping IncidentContainment.Progress = { _, _ in }
     ) async throws -> Result {
         let scope = request.scope
-        let containment = IncidentContainment(
+        var containment = IncidentContainment(
             targets: scope.incidents.compactMap { incident in
                 AccountID(rawValue: incident.account).map {
                     .init(account: $0, artifacts: scope.artifacts[incident.account] ?? [])
                 }
             }, quarantine: request.quarantine, allowPrincipals: request.allowPrincipals,
             memberRole: request.members.role, approver: request.approver, now: request.now, members: request.members)
+        containment.organization = request.organization
         // Containment does not wait on the evidence: the integrity check reads attacker-writable objects (bounded)
         // while the account is read and contained.
         let s3Sources = request.sources.compactMap { source -> (bucket: String, prefix: String)? in

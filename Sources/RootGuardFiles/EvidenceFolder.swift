@@ -39,6 +39,12 @@ public enum EvidenceFolder {
     /// refused before containment instead of failing after it.
     public static func probe(_ folder: String) throws {
         try check(folder)
+        try probeWritable(folder)
+    }
+
+    /// The folder (new, or holding other evidence) can be written now: created if missing, a probe file written and
+    /// removed.
+    public static func probeWritable(_ folder: String) throws {
         if let target = try? FileManager.default.destinationOfSymbolicLink(atPath: folder),
             !FileManager.default.fileExists(atPath: folder)
         {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import RootGuard
+import RootGuardFiles
 import RootGuardModel
 import RootGuardReport
 
@@ -109,12 +110,8 @@ struct Watch: AsyncParsableCommand {
                     throw ValidationError(
                         "--respond apply needs --respond-evidence DIR (one evidence folder per containment)")
                 }
-                var isFolder: ObjCBool = false
-                if FileManager.default.fileExists(atPath: respondEvidence, isDirectory: &isFolder) {
-                    guard isFolder.boolValue, FileManager.default.isWritableFile(atPath: respondEvidence) else {
-                        throw ValidationError(
-                            "--respond-evidence: \(TerminalSafe.escape(respondEvidence)) is not a writable folder")
-                    }
+                do { try EvidenceFolder.probeWritable(respondEvidence) } catch {
+                    throw ValidationError("--respond-evidence: \(error)")
                 }
             }
             guard respondPerHour >= 1 else { throw ValidationError("--respond-per-hour must be at least 1") }

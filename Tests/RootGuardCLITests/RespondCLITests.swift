@@ -158,6 +158,21 @@ struct RespondCLITests {
             member: member, inMember: inMember, userKey: userKey, folder: folder, logs: logs, detections: detections)
     }
 
+    /// The scenario's incident scoped from its log folder alone (no AWS source).
+    func offlineScope(_ scenario: Scenario) async throws -> IncidentResponse.Scope {
+        await IncidentResponse.scope(
+            detections: try DetectionsFile.load(scenario.detections.path), logs: [.path(scenario.logs.path)],
+            accounts: [], since: nil, until: nil, approvals: [],
+            hunter: TrailHunter(makeClient: { throw HardenFailure("no AWS source here") }))
+    }
+
+    /// The member's incident records, as written to its log file.
+    func incidentRecords(_ scenario: Scenario) throws -> [[String: Any]] {
+        let file = scenario.logs.appendingPathComponent("\(scenario.member)_CloudTrail_us-east-1_incident.json")
+        return (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
+            as? [[String: Any]] ?? []
+    }
+
     func respond(_ moto: MotoServer, _ arguments: [String]) throws -> CLI.Result {
         try CLI.run(["respond"] + arguments + ["--endpoint-url", moto.endpoint], environment: Self.environment)
     }
@@ -397,10 +412,7 @@ struct RespondCLITests {
         try await moto.client().using { client in
             let scenario = try await scenario(moto, client)
             let member = try #require(AccountID(rawValue: scenario.member))
-            let scope = await IncidentResponse.scope(
-                detections: try DetectionsFile.load(scenario.detections.path), logs: [.path(scenario.logs.path)],
-                accounts: [], since: nil, until: nil, approvals: [],
-                hunter: TrailHunter(makeClient: { throw HardenFailure("no AWS source here") }))
+            let scope = try await offlineScope(scenario)
             #expect(scope.artifacts[scenario.member]?.count == 7)
             let observed = client.with(observer: { service, operation in
                 calls.add("\(AWSError.iamPrefixForTests(service.name)):\(operation.name)")
@@ -435,10 +447,7 @@ struct RespondCLITests {
         try await moto.client().using { client in
             let scenario = try await scenario(moto, client)
             let member = try #require(AccountID(rawValue: scenario.member))
-            let scope = await IncidentResponse.scope(
-                detections: try DetectionsFile.load(scenario.detections.path), logs: [.path(scenario.logs.path)],
-                accounts: [], since: nil, until: nil, approvals: [],
-                hunter: TrailHunter(makeClient: { throw HardenFailure("no AWS source here") }))
+            let scope = try await offlineScope(scenario)
             let observed = client.with(observer: { _, operation in
                 counts.withLockedValue { $0[operation.name, default: 0] += 1 }
             })
@@ -462,10 +471,7 @@ struct RespondCLITests {
             let scenario = try await scenario(moto, client)
             let member = scenario.member
             // The member's root session is in the member's event history, not the management account's.
-            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
-            let records =
-                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
-                as? [[String: Any]] ?? []
+            let records = try incidentRecords(scenario)
             try await moto.setEvents(account: member, region: "us-east-1", records)
             let first = try #require(
                 records.compactMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) }.min())
@@ -505,10 +511,7 @@ struct RespondCLITests {
         try await moto.client().using { client in
             let scenario = try await scenario(moto, client)
             let member = scenario.member
-            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
-            let records =
-                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
-                as? [[String: Any]] ?? []
+            let records = try incidentRecords(scenario)
             let arguments = ["--detections", scenario.detections.path, "--format", "json"]
             func events(_ output: String) throws -> [[String: Any]] {
                 let document = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
@@ -699,10 +702,7 @@ struct RespondCLITests {
             let fingerprint = "5c2f0e6a9b8d7c6b5a4f3e2d1c0b9a88"
             let bucket = "org-trail-logs"
             _ = try await client.s3().createBucket(.init(bucket: bucket))
-            let file = scenario.logs.appendingPathComponent("\(member)_CloudTrail_us-east-1_incident.json")
-            let records =
-                (try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])?["Records"]
-                as? [[String: Any]] ?? []
+            let records = try incidentRecords(scenario)
             // The member's event history, the second source, holds the same root events.
             try await moto.setEvents(account: member, region: "us-east-1", records)
             let times = records.compactMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) }
@@ -905,6 +905,20 @@ struct RespondExampleCLITests {
         #expect(
             try strip(hunt.stdout) == strip(bundled),
             "regenerate: rootguard trail Examples/incident/logs --output jsonl")
+    }
+
+    /// The notice of an offline plan said "0 still open" — nothing was read, so nothing is known to be contained:
+    /// items that were not read (or could not be) are counted as not confirmed.
+    @Test func aNoticeNeverReadsLikeAContainmentWhenNothingWasConfirmed() async throws {
+        let webhook = try await FaultServer.start(script: [], fallback: .respond(status: 200, body: "ok"))
+        let plan = try respond([
+            "--detections", "Examples/incident/detections.jsonl", "--offline", "--notify", webhook.endpoint + "/n",
+        ])
+        #expect(plan.status == 2, "\(plan.stderr)")
+        let body = try JSONSerialization.jsonObject(with: Data(webhook.received.first?.body ?? [])) as? [String: Any]
+        let text = body?["text"] as? String ?? ""
+        #expect(text.contains("7 left behind, 0 still open, 6 not confirmed (offline)"), "\(text)")
+        await webhook.stop()
     }
 
     @Test func theExampleIncidentIsPlannedOffline() throws {

@@ -330,6 +330,21 @@ struct WatchCLITests {
         await hanging.stop()
     }
 
+    /// An organization whose member has a user `backup-admin` with an access key, and a scratch folder; the client
+    /// stays open (the caller shuts it down).
+    func memberWithAUser(
+        _ moto: MotoServer
+    ) async throws -> (client: AWSClient, member: String, inMember: AWSClient, userKey: String, folder: URL) {
+        let client = try await moto.client()
+        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
+        _ = try await inMember.iam().createUser(.init(userName: "backup-admin"))
+        let userKey = try #require(
+            try await inMember.iam().createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-wr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return (client, member, inMember, userKey, folder)
+    }
+
     /// A member's root session as EventBridge delivers it: console credentials, no MFA, a user created with a key.
     func memberSession(_ member: String, key: String, at time: Date) -> [[String: Any]] {
         [
@@ -349,13 +364,7 @@ struct WatchCLITests {
     @Test func watchRespondApplyContainsAMemberAndNeverTheManagementAccount() async throws {
         let moto = try await MotoServer.fresh()
         let queue = try await deploy(moto)
-        let client = try await moto.client()
-        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
-        _ = try await inMember.iam().createUser(.init(userName: "backup-admin"))
-        let userKey = try #require(
-            try await inMember.iam().createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-wr-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (client, member, inMember, userKey, folder) = try await memberWithAUser(moto)
         let approvals = folder.appendingPathComponent("approvals.yaml")
         try Data("approvals: []\n".utf8).write(to: approvals)
         let evidence = folder.appendingPathComponent("incidents")
@@ -388,7 +397,8 @@ struct WatchCLITests {
         #expect(text.contains("root incident in account \(member)") && text.contains("re-check"), "\(text)")
         #expect(text.contains("evidence in \(evidence.path)/\(member)-"), "\(text)")
         let written = try FileManager.default.contentsOfDirectory(atPath: evidence.path)
-        #expect(written.count == 1 && written[0].hasPrefix("\(member)-"), "\(written)")
+        // One folder per containment (a session whose records come in two batches is contained in two passes).
+        #expect(!written.isEmpty && written.allSatisfy { $0.hasPrefix("\(member)-") }, "\(written)")
         let manifest = evidence.appendingPathComponent(written.first ?? "").appendingPathComponent("manifest.json")
         #expect(FileManager.default.fileExists(atPath: manifest.path))
         // respond's privileged session was approved first, so watch does not alert on it as unapproved.
@@ -413,13 +423,7 @@ struct WatchCLITests {
     @Test func watchRespondPlanChangesNothingAndAnApprovedSessionIsLeftAlone() async throws {
         let moto = try await MotoServer.fresh()
         let queue = try await deploy(moto)
-        let client = try await moto.client()
-        let (member, inMember) = try await RootTaskCLITests().organization(moto, client)
-        _ = try await inMember.iam().createUser(.init(userName: "backup-admin"))
-        let userKey = try #require(
-            try await inMember.iam().createAccessKey(.init(userName: "backup-admin")).accessKey?.accessKeyId)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rg-wp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let (client, member, inMember, userKey, folder) = try await memberWithAUser(moto)
         let approvals = folder.appendingPathComponent("approvals.yaml")
         let now = Date()
         try Data(

@@ -48,7 +48,7 @@ public final class WatchResponder: @unchecked Sendable {
     /// Accounts with a response under way (true: run once more when it ends).
     private var running: [String: Bool] = [:]
     private var containments: [Date] = []
-    private var organization: IncidentContainment.Organization?
+    private var organization: (IncidentContainment.Organization, Date)?
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var serial = 0
 
@@ -67,20 +67,25 @@ public final class WatchResponder: @unchecked Sendable {
         let now = Date()
         lock.withLock {
             for event in events {
-                var mine = records[event.accountId, default: []]
-                mine.append(event)
-                if mine.count > options.recordsPerAccount { mine.removeFirst(mine.count - options.recordsPerAccount) }
-                records[event.accountId] = mine
+                records[event.accountId] = kept(records[event.accountId, default: []] + [event], now: now) {
+                    $0.eventTime ?? now
+                }
             }
             for detection in found {
                 let account = detection.details["targetAccount"] ?? detection.accountId
-                var mine = detections[account, default: []]
-                mine.append(detection)
-                mine.removeAll { now.timeIntervalSince($0.eventTime) > options.keep }
-                if mine.count > options.recordsPerAccount { mine.removeFirst(mine.count - options.recordsPerAccount) }
-                detections[account] = mine
+                detections[account] = kept(detections[account, default: []] + [detection], now: now) { $0.eventTime }
             }
         }
+    }
+
+    /// The newest `recordsPerAccount` of the last `keep` seconds.
+    func kept<T>(_ items: [T], now: Date, time: (T) -> Date) -> [T] {
+        var items = items
+        if let first = items.first, now.timeIntervalSince(time(first)) > options.keep {
+            items.removeAll { now.timeIntervalSince(time($0)) > options.keep }
+        }
+        if items.count > options.recordsPerAccount { items.removeFirst(items.count - options.recordsPerAccount) }
+        return items
     }
 
     /// An unapproved detection: a response for its account, unless one is under way (then once more after it).
@@ -127,11 +132,12 @@ public final class WatchResponder: @unchecked Sendable {
         for task in remaining { await task.value }
     }
 
-    /// The organization, read once (again after a failure).
+    /// The organization, read at most once an hour (again after a failure): the features that let root be reached
+    /// can be switched on or off while watch runs.
     func readOrganization() async throws -> IncidentContainment.Organization {
-        if let known = lock.withLock({ organization }) { return known }
+        if let (known, at) = lock.withLock({ organization }), Date().timeIntervalSince(at) < 3600 { return known }
         let read = try await IncidentContainment(targets: [], members: members).readOrganization(client: client)
-        lock.withLock { organization = read }
+        lock.withLock { organization = (read, Date()) }
         return read
     }
 
@@ -177,9 +183,10 @@ public final class WatchResponder: @unchecked Sendable {
             path: options.approvalsPath,
             reason: "rootguard watch --respond \(mode.rawValue): unapproved root use in \(account)", ticket: nil,
             log: { [log] in log("watch: " + $0) })
-        let request = IncidentResponder.Request(
+        var request = IncidentResponder.Request(
             scope: scope, sources: [], members: members, approver: recorder, apply: mode == .apply, concurrency: 1,
             now: now)
+        request.organization = organization
         let result: IncidentResponder.Result
         do {
             result = try await IncidentResponder.contain(request, client: client) { incident in
@@ -189,12 +196,23 @@ public final class WatchResponder: @unchecked Sendable {
             await notice(account, "respond \(mode.rawValue) failed: \(error)")
             return
         }
-        for why in result.unreachable { log("watch: respond \(account): \(why)") }
+        if !result.unreachable.isEmpty {
+            // Not contained, and said so in the notice (never a notice that reads like a clean containment).
+            await notice(account, "not contained: " + result.unreachable.joined(separator: "; "))
+            return
+        }
         var folder: String?
         if mode == .apply, let base = options.evidenceFolder {
-            let path = URL(fileURLWithPath: base).appendingPathComponent(
+            // One folder per containment: a second one within the same second gets a suffix.
+            let stem = URL(fileURLWithPath: base).appendingPathComponent(
                 "\(account)-" + TimeArgument.format(now).filter { $0 != ":" && $0 != "-" }
             ).path
+            var path = stem
+            var suffix = 2
+            while FileManager.default.fileExists(atPath: path) {
+                path = "\(stem)-\(suffix)"
+                suffix += 1
+            }
             do {
                 let markdown = result.reports.map(IncidentMarkdown.render).joined(separator: "\n---\n\n")
                 try EvidenceFolder.write(
