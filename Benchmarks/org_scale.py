@@ -26,27 +26,18 @@ import json
 import os
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
 
+from benchlib import start_moto
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-PLUGIN = os.path.join(ROOT, "Sources/RootGuardTesting/Moto/rootguard_moto.py")
 ENV = {"AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
        "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true"}
 DENY_ROOT = json.dumps({"Version": "2012-10-17", "Statement": [{
     "Sid": "DenyRootUser", "Effect": "Deny", "Action": "*", "Resource": "*",
     "Condition": {"StringLike": {"aws:PrincipalArn": ["arn:aws:iam::*:root"]}, "Null": {"aws:AssumedRoot": "true"}}}]})
-
-
-def start_moto():
-    process = subprocess.Popen([sys.executable, PLUGIN, "--port", "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    match = re.match(r"ROOTGUARD_MOTO_PORT=(\d+)", process.stdout.readline())
-    if not match:
-        raise SystemExit("moto server did not start: run Scripts/install-test-deps.sh")
-    return process, int(match.group(1))
 
 
 def seed(endpoint, members):

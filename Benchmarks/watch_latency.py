@@ -17,27 +17,17 @@ import argparse
 import http.server
 import json
 import os
-import re
 import statistics
 import subprocess
-import sys
 import threading
 import time
 
+from benchlib import start_moto
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
-PLUGIN = os.path.join(ROOT, "Sources/RootGuardTesting/Moto/rootguard_moto.py")
 ENV = dict(os.environ, AWS_ACCESS_KEY_ID="AKIAIOSFODNN7EXAMPLE", AWS_SECRET_ACCESS_KEY="bench",
            AWS_REGION="us-east-1", AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
 ACCOUNT = "123456789012"
-
-
-def start_moto():
-    process = subprocess.Popen([sys.executable, PLUGIN, "--port", "0"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.DEVNULL, text=True)
-    match = re.match(r"ROOTGUARD_MOTO_PORT=(\d+)", process.stdout.readline())
-    if not match:
-        raise SystemExit("moto server did not start: run Scripts/install-test-deps.sh")
-    return process, int(match.group(1))
 
 
 class Webhook(http.server.BaseHTTPRequestHandler):

@@ -192,22 +192,9 @@ struct CredentialTests {
     @Test func cachedCredentialsRefreshOnceBeforeExpiry() async throws {
         let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_000_000))
         let calls = NIOLockedValueBox(0)
-        struct Counting: CredentialProvider {
-            let calls: NIOLockedValueBox<Int>
-            let clock: NIOLockedValueBox<Date>
-            func credentials() async throws -> AWSCredentials {
-                let n = calls.withLockedValue {
-                    $0 += 1; return $0
-                }
-                try await Task.sleep(for: .milliseconds(50))
-                return AWSCredentials(
-                    accessKeyID: "AK\(n)", secretAccessKey: "s",
-                    expiration: clock.withLockedValue { $0 }.addingTimeInterval(3600),
-                    source: "counting")
-            }
-        }
         let cache = CachingCredentialProvider(
-            Counting(calls: calls, clock: clock), now: { clock.withLockedValue { $0 } })
+            CountingProvider(calls: calls, clock: clock, lifetime: 3600, delay: .milliseconds(50)),
+            now: { clock.withLockedValue { $0 } })
         // 20 concurrent callers share one refresh.
         let keys = try await withThrowingTaskGroup(of: String.self) { group in
             for _ in 0..<20 { group.addTask { try await cache.credentials().accessKeyID } }
@@ -228,19 +215,8 @@ struct CredentialTests {
     @Test func aShortSessionIsReusedUntilTwoThirdsOfItsLife() async throws {
         let clock = NIOLockedValueBox(Date(timeIntervalSince1970: 1_000_000))
         let calls = NIOLockedValueBox(0)
-        struct Short: CredentialProvider {
-            let calls: NIOLockedValueBox<Int>
-            let clock: NIOLockedValueBox<Date>
-            func credentials() async throws -> AWSCredentials {
-                let n = calls.withLockedValue {
-                    $0 += 1; return $0
-                }
-                return AWSCredentials(
-                    accessKeyID: "AK\(n)", secretAccessKey: "s",
-                    expiration: clock.withLockedValue { $0 }.addingTimeInterval(900), source: "short")
-            }
-        }
-        let cache = CachingCredentialProvider(Short(calls: calls, clock: clock), now: { clock.withLockedValue { $0 } })
+        let cache = CachingCredentialProvider(
+            CountingProvider(calls: calls, clock: clock, lifetime: 900), now: { clock.withLockedValue { $0 } })
         for _ in 0..<50 { #expect(try await cache.credentials().accessKeyID == "AK1") }
         clock.withLockedValue { $0 = $0.addingTimeInterval(590) }
         #expect(try await cache.credentials().accessKeyID == "AK1")
@@ -317,5 +293,24 @@ struct CredentialTests {
         #expect(
             error?.description == "config load: MalformedConfig: \(config.path):3: Profile definition must end with ']'"
         )
+    }
+}
+
+/// Hands out `AK1`, `AK2`, … each valid `lifetime` seconds from the test's clock, counting the calls.
+private struct CountingProvider: CredentialProvider {
+    let calls: NIOLockedValueBox<Int>
+    let clock: NIOLockedValueBox<Date>
+    let lifetime: TimeInterval
+    var delay: Duration = .zero
+
+    func credentials() async throws -> AWSCredentials {
+        let n = calls.withLockedValue {
+            $0 += 1
+            return $0
+        }
+        if delay > .zero { try await Task.sleep(for: delay) }
+        return AWSCredentials(
+            accessKeyID: "AK\(n)", secretAccessKey: "s",
+            expiration: clock.withLockedValue { $0 }.addingTimeInterval(lifetime), source: "counting")
     }
 }

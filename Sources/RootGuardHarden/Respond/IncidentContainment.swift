@@ -191,7 +191,7 @@ public struct IncidentContainment: Hardener {
         let step = ProfileChain.AssumeRoleStep(
             profile: "respond",
             roleARN: "arn:\(base.configuration.region.partition.name):iam::\(account):role/\(memberRole)",
-            externalID: nil, sessionName: "rootguard-respond", durationSeconds: 3600, mfaSerial: nil)
+            externalID: nil, sessionName: "rootguard-respond", durationSeconds: 900, mfaSerial: nil)
         return base.with(
             credentialProvider: CachingCredentialProvider(AssumeRoleCredentialProvider(step: step, client: base)))
     }
