@@ -64,7 +64,10 @@ struct RespondCLITests {
 
     /// The member, its state in moto, the records of the incident (and of an unrelated role's user) in a log folder,
     /// and the detections `trail` writes for them.
-    func scenario(_ moto: MotoServer, _ client: AWSClient, sessions: Bool = true) async throws -> Scenario {
+    /// `start`: when the root session began (default: 30 minutes ago).
+    func scenario(
+        _ moto: MotoServer, _ client: AWSClient, sessions: Bool = true, start: Date? = nil
+    ) async throws -> Scenario {
         let (member, inMember) = try await RootTaskCLITests().organization(moto, client, sessions: sessions)
         try await moto.setRoot(
             account: member,
@@ -88,7 +91,7 @@ struct RespondCLITests {
         _ = try await inMember.cloudTrail().createTrail(.init(name: "org-trail", s3BucketName: "member-trail-logs"))
         // The trail is stopped (moto's new trail does not log) and the region has no GuardDuty detector.
 
-        let start = Date().addingTimeInterval(-1800)
+        let start = start ?? Date().addingTimeInterval(-1800)
         let at = { (minutes: Double) in start.addingTimeInterval(minutes * 60) }
         var records: [[String: Any]] = [
             [
@@ -690,10 +693,20 @@ struct RespondCLITests {
         #expect(!result.stdout.contains("DeleteAccessKey") && !result.stdout.contains("UpdateAccessKey"))
     }
 
-    @Test func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode() async throws {
+    /// Run twice: with the session where the clock puts it, and straddling an hour so that StopLogging is in the first
+    /// hour's log file and the session's last records in the next (the case that once rewrote the wrong file).
+    @Test(arguments: [false, true])
+    func logFilesReadFromS3AreVerifiedAgainstSignedDigestsAndTamperingHasItsOwnExitCode(
+        straddling: Bool
+    )
+        async throws
+    {
         let moto = try await MotoServer.fresh()
         try await moto.client().using { client in
-            let scenario = try await scenario(moto, client)
+            let hourStart = (Date().timeIntervalSince1970 / 3600).rounded(.down) * 3600
+            let scenario = try await scenario(
+                moto, client,
+                start: straddling ? Date(timeIntervalSince1970: hourStart - 3600 - 8.5 * 60) : nil)
             let member = scenario.member
             // The incident's records as CloudTrail delivers them to the trail's bucket: one log file per hour of
             // records, a digest for every hour of the window signed (SHA256withRSA) with CloudTrail's key — made here
@@ -724,6 +737,7 @@ struct RespondCLITests {
             }
             var previous: (key: String, signature: String)?
             var logKeys: [String] = []
+            var hourOf: [String: Date] = [:]
             var digestKeys: [String] = []
             var originals: [String: [UInt8]] = [:]
             var start = first
@@ -742,6 +756,7 @@ struct RespondCLITests {
                     let logKey =
                         "AWSLogs/\(member)/CloudTrail/us-east-1/\(day)/\(member)_CloudTrail_us-east-1_\(stamp)_part.json.gz"
                     logKeys.append(logKey)
+                    hourOf[logKey] = start
                     originals[logKey] = try SignedTrail.gzip(Array(content))
                     _ = try await client.s3().putObject(
                         .init(body: Data(originals[logKey] ?? []), bucket: bucket, key: logKey))
@@ -805,11 +820,21 @@ struct RespondCLITests {
             #expect((try document(clean.stdout)["evidence"] as? [String: Any])?["status"] as? String == "incomplete")
             try Schemas.check(clean.stdout, against: "respond.schema.json")
 
-            // Someone rewrites the last hour's log file to hide StopLogging: exactly that file is reported, and the
-            // exit code says the evidence failed integrity, not that containment is pending.
-            let target = try #require(logKeys.last)
+            // Someone rewrites the log file holding StopLogging to hide it: exactly that file is reported, and the exit
+            // code says the evidence failed integrity, not that containment is pending. (The file is the one of
+            // StopLogging's hour: the session may straddle an hour, and rewriting another hour's file without it
+            // would change nothing.)
+            let stopTime = try #require(
+                records.first { $0["eventName"] as? String == "StopLogging" }
+                    .flatMap { ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) })
+            let target = try #require(
+                logKeys.first { key in
+                    hourOf[key].map { stopTime >= $0 && stopTime < $0.addingTimeInterval(hour) } ?? false
+                })
+            let targetHour = try #require(hourOf[target])
             var tampered = records.filter {
-                logKeys.count == 1 || ($0["eventTime"] as? String ?? "") >= SignedTrail.iso(last)
+                guard let time = ($0["eventTime"] as? String).flatMap(TimeArgument.parseTimestamp) else { return false }
+                return time >= targetHour && time < targetHour.addingTimeInterval(hour)
             }
             tampered.removeAll { $0["eventName"] as? String == "StopLogging" }
             _ = try await client.s3().putObject(
